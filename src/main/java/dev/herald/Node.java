@@ -1,0 +1,171 @@
+package dev.herald;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InterfacesConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import dev.herald.auth.AuthVerticle;
+import dev.herald.config.ClusterConfig;
+import dev.herald.config.ConfigException;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Role;
+import dev.herald.gateway.GatewayVerticle;
+import dev.herald.observability.Readiness;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A running Herald node: a clustered Vert.x with the verticles its {@code roles} ask for.
+ * {@link Main} starts one per process; tests start several in one JVM.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  /** How each role is built. A role with no entry is not in this build yet. */
+  private static final Map<Role, Function<HeraldConfig, Deployable>> FACTORIES = Map.of(
+      Role.GATEWAY, GatewayVerticle::new,
+      Role.AUTH, c -> new AuthVerticle(c.auth()));
+
+  private final HeraldConfig config;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+
+  private Node(HeraldConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.config = config;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+  }
+
+  /** Checks that every configured role can be deployed by this build. */
+  public static void checkRoles(HeraldConfig config) {
+    for (Role r : config.roles().instances().keySet()) {
+      if (!FACTORIES.containsKey(r)) {
+        throw new ConfigException("roles." + r.key() + " is not available in this version of Herald");
+      }
+    }
+  }
+
+  /** Joins the cluster and deploys the roles; fails if either fails. */
+  public static Future<Node> start(HeraldConfig config) {
+    checkRoles(config);
+    Config hz = hazelcastConfig(config.cluster());
+    HazelcastClusterManager cm = new HazelcastClusterManager(hz);
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+        .setHost(config.cluster().host())
+        .setPort(config.cluster().eventBusPort()));
+    long t0 = System.nanoTime();
+    return Vertx.builder().with(options).withClusterManager(cm).buildClustered().compose(vertx -> {
+      Readiness.notReady(vertx, "deploying verticles");
+      LOG.info("node {} joined cluster {} ({} members) in {} ms", config.node().name(), hz.getClusterName(),
+          cm.getNodes().size(), (System.nanoTime() - t0) / 1_000_000);
+      Node node = new Node(config, vertx, cm);
+      return node.deployRoles().map(node).recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
+    });
+  }
+
+  private Future<Void> deployRoles() {
+    List<Future<String>> deployments = new ArrayList<>();
+    // services first, gateways last: a gateway accepts clients only once the services answer
+    for (Role role : Role.values()) {
+      if (role != Role.GATEWAY) {
+        deployments.add(deploy(role));
+      }
+    }
+    return Future.all(deployments)
+        .compose(v -> deploy(Role.GATEWAY))
+        .onSuccess(id -> {
+          Readiness.ready(vertx);
+          LOG.info("node {} ready: {} on http {}:{}", config.node().name(), config.roles().instances(),
+              config.http().host(), config.http().port());
+        })
+        .mapEmpty();
+  }
+
+  private Future<String> deploy(Role role) {
+    int n = config.roles().instances(role);
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    Function<HeraldConfig, Deployable> factory = FACTORIES.get(role);
+    Supplier<Deployable> supplier = () -> factory.apply(config);
+    return vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(n));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public HeraldConfig config() {
+    return config;
+  }
+
+  public HazelcastClusterManager clusterManager() {
+    return clusterManager;
+  }
+
+  /** Undeploys everything and leaves the cluster. */
+  public Future<Void> stop() {
+    Readiness.notReady(vertx, "stopping");
+    return vertx.close();
+  }
+
+  /** The cluster XML, with this node's interface, port and member list laid over it. */
+  static Config hazelcastConfig(ClusterConfig cluster) {
+    Config hz;
+    try (InputStream in = openClusterXml(cluster.configFile())) {
+      hz = new XmlConfigBuilder(in).build();
+    } catch (IOException e) {
+      throw new ConfigException("cluster.configFile " + cluster.configFile() + " cannot be read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new ConfigException("cluster.configFile " + (cluster.configFile() == null ? "(embedded cluster.xml)" : cluster.configFile())
+          + " is not a valid Hazelcast config: " + e.getMessage());
+    }
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(cluster.port()).setPortAutoIncrement(false);
+    net.setPublicAddress(cluster.host() + ":" + cluster.port());
+    InterfacesConfig ifaces = net.getInterfaces();
+    if (!"0.0.0.0".equals(cluster.host()) && cluster.host().matches("[0-9.]+")) {
+      ifaces.setEnabled(true).setInterfaces(List.of(cluster.host()));
+    } else {
+      ifaces.setEnabled(false);
+    }
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return hz;
+  }
+
+  private static InputStream openClusterXml(String file) throws IOException {
+    if (file == null) {
+      InputStream in = Node.class.getClassLoader().getResourceAsStream("cluster.xml");
+      if (in == null) {
+        throw new ConfigException("the embedded cluster.xml is missing from the jar");
+      }
+      return in;
+    }
+    Path p = Path.of(file);
+    if (!Files.isReadable(p)) {
+      throw new ConfigException("cluster.configFile " + file + " does not exist or cannot be read");
+    }
+    return Files.newInputStream(p);
+  }
+}

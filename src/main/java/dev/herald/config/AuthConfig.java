@@ -1,0 +1,41 @@
+package dev.herald.config;
+
+import java.util.Set;
+
+/**
+ * {@code auth}: token verification and lifetime.
+ *
+ * @param devTokens           serve {@code POST /dev/token} and allow a node without a configured
+ *                            key (a random secret is made at start). Never in production.
+ * @param jwt                 key and claim checks
+ * @param expiryNoticeSeconds how long before {@code exp} a live connection is told to refresh;
+ *                            default {@value #DEFAULT_EXPIRY_NOTICE_SECONDS}
+ * @param devTokenTtlSeconds  lifetime of tokens from {@code /dev/token}; default {@value #DEFAULT_DEV_TOKEN_TTL_SECONDS}
+ */
+public record AuthConfig(boolean devTokens, JwtConfig jwt, int expiryNoticeSeconds, int devTokenTtlSeconds) {
+
+  public static final int DEFAULT_EXPIRY_NOTICE_SECONDS = 30;
+  public static final int DEFAULT_DEV_TOKEN_TTL_SECONDS = 3600;
+
+  public AuthConfig {
+    if (!devTokens && !jwt.hasKey()) {
+      throw new ConfigException("auth.jwt.secret (HS256) or auth.jwt.publicKey (RS256/ES256) is required when auth.devTokens is false");
+    }
+    if (devTokens && !jwt.algorithm().equals("HS256")) {
+      throw new ConfigException("auth.devTokens needs auth.jwt.algorithm HS256 (the node signs dev tokens itself)");
+    }
+  }
+
+  public AuthConfig withJwt(JwtConfig newJwt) {
+    return new AuthConfig(devTokens, newJwt, expiryNoticeSeconds, devTokenTtlSeconds);
+  }
+
+  static AuthConfig from(Section s) {
+    s.allowOnly(Set.of("devTokens", "jwt", "expiryNoticeSeconds", "devTokenTtlSeconds"));
+    return new AuthConfig(
+        s.bool("devTokens", false),
+        JwtConfig.from(s.section("jwt")),
+        s.integer("expiryNoticeSeconds", DEFAULT_EXPIRY_NOTICE_SECONDS, 1, 3600),
+        s.integer("devTokenTtlSeconds", DEFAULT_DEV_TOKEN_TTL_SECONDS, 60, 7 * 24 * 3600));
+  }
+}

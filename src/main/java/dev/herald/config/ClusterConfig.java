@@ -1,0 +1,46 @@
+package dev.herald.config;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code cluster}: how this node joins the Hazelcast cluster. The rest of the Hazelcast setup
+ * (failure detection, maps) is in {@code cluster/cluster.xml}.
+ *
+ * @param host         interface for Hazelcast and the event bus; default {@value #DEFAULT_HOST}
+ * @param port         Hazelcast port; default {@value #DEFAULT_PORT}; env {@code HERALD_CLUSTER_PORT}
+ * @param members      {@code host:port} of the members to join (this node may be among them);
+ *                     env {@code HERALD_CLUSTER_MEMBERS}, comma-separated
+ * @param configFile   Hazelcast XML to start from; default the {@code cluster.xml} inside the jar
+ * @param eventBusPort port of the clustered event bus; 0 picks a free one
+ */
+public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5701;
+
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9_.-]+:\\d{1,5}");
+
+  public ClusterConfig {
+    members = List.copyOf(members);
+    if (members.isEmpty()) {
+      throw new ConfigException("cluster.members must list at least one host:port");
+    }
+    for (String m : members) {
+      if (!MEMBER.matcher(m).matches() || Integer.parseInt(m.substring(m.lastIndexOf(':') + 1)) > 65535) {
+        throw new ConfigException("cluster.members entries must be host:port (was '" + m + "')");
+      }
+    }
+  }
+
+  static ClusterConfig from(Section s) {
+    s.allowOnly(Set.of("host", "port", "members", "configFile", "eventBusPort"));
+    String host = s.string("host", DEFAULT_HOST);
+    int port = s.integer("port", DEFAULT_PORT, 1, 65535);
+    return new ClusterConfig(host, port,
+        s.strings("members", List.of(host + ":" + port)),
+        s.string("configFile", null),
+        s.integer("eventBusPort", 0, 0, 65535));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.herald.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's whole configuration, validated: constructing one either succeeds or throws a
+ * {@link ConfigException} naming the key at fault. Sources, weakest first: the built-in
+ * defaults, the conf file, then the environment ({@link #ENV_HTTP_PORT} and friends).
+ */
+public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig cluster, AuthConfig auth,
+                           BridgeConfig bridge, RolesConfig roles) {
+
+  public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";
+  public static final String ENV_JWT_SECRET = "HERALD_JWT_SECRET";
+  public static final String ENV_CLUSTER_PORT = "HERALD_CLUSTER_PORT";
+  public static final String ENV_CLUSTER_MEMBERS = "HERALD_CLUSTER_MEMBERS";
+
+  /** The single-node development default inside the jar, used when no {@code -conf} is given. */
+  public static final String EMBEDDED_DEFAULT = "node.json";
+
+  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "roles");
+
+  public static HeraldConfig fromJson(JsonObject root) {
+    Section top = new Section(root, "");
+    top.allowOnly(SECTIONS);
+    HttpConfig http = HttpConfig.from(top.section("http"));
+    return new HeraldConfig(
+        NodeConfig.from(top.section("node"), http.port()),
+        http,
+        ClusterConfig.from(top.section("cluster")),
+        AuthConfig.from(top.section("auth")),
+        BridgeConfig.from(top.section("bridge")),
+        RolesConfig.from(top.section("roles")));
+  }
+
+  /** Reads the conf file ({@code null}: the embedded default), applies the environment and validates. */
+  public static HeraldConfig load(String confPath, Map<String, String> env) {
+    return fromJson(applyEnv(read(confPath), env));
+  }
+
+  static JsonObject read(String confPath) {
+    String text;
+    String where = confPath == null ? "embedded " + EMBEDDED_DEFAULT : confPath;
+    try {
+      if (confPath == null) {
+        try (InputStream in = HeraldConfig.class.getClassLoader().getResourceAsStream(EMBEDDED_DEFAULT)) {
+          if (in == null) {
+            throw new ConfigException("the embedded " + EMBEDDED_DEFAULT + " is missing from the jar");
+          }
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      } else {
+        text = Files.readString(Path.of(confPath));
+      }
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("conf file " + where + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("conf file " + where + " cannot be read: " + e.getMessage());
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new ConfigException("conf file " + where + " is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  /** Environment variables win over the file. */
+  static JsonObject applyEnv(JsonObject root, Map<String, String> env) {
+    JsonObject out = root.copy();
+    String httpPort = env.get(ENV_HTTP_PORT);
+    if (httpPort != null) {
+      sectionOf(out, "http").put("port", parsePort(ENV_HTTP_PORT, httpPort));
+    }
+    String secret = env.get(ENV_JWT_SECRET);
+    if (secret != null) {
+      JsonObject auth = sectionOf(out, "auth");
+      JsonObject jwt = auth.getJsonObject("jwt", new JsonObject());
+      auth.put("jwt", jwt.put("secret", secret));
+    }
+    String clusterPort = env.get(ENV_CLUSTER_PORT);
+    if (clusterPort != null) {
+      sectionOf(out, "cluster").put("port", parsePort(ENV_CLUSTER_PORT, clusterPort));
+    }
+    String members = env.get(ENV_CLUSTER_MEMBERS);
+    if (members != null) {
+      JsonArray list = new JsonArray();
+      Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).forEach(list::add);
+      sectionOf(out, "cluster").put("members", list);
+    }
+    return out;
+  }
+
+  private static JsonObject sectionOf(JsonObject root, String key) {
+    Object v = root.getValue(key);
+    if (v == null) {
+      JsonObject s = new JsonObject();
+      root.put(key, s);
+      return s;
+    }
+    if (!(v instanceof JsonObject s)) {
+      throw new ConfigException(key + " must be an object");
+    }
+    return s;
+  }
+
+  private static int parsePort(String name, String value) {
+    try {
+      int p = Integer.parseInt(value.trim());
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(name + " must be a port number 0-65535 (was '" + value + "')");
+  }
+
+  public HeraldConfig withAuth(AuthConfig newAuth) {
+    return new HeraldConfig(node, http, cluster, newAuth, bridge, roles);
+  }
+
+  public HeraldConfig withHttpPort(int port) {
+    HttpConfig h = new HttpConfig(http.host(), port, http.allowedOrigins(), http.compression(), http.maxBodyBytes());
+    return new HeraldConfig(node, h, cluster, auth, bridge, roles);
+  }
+}

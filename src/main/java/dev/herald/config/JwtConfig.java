@@ -1,0 +1,62 @@
+package dev.herald.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * {@code auth.jwt}: how tokens are verified.
+ *
+ * @param algorithm     {@code HS256} (shared secret), {@code RS256} or {@code ES256} (public key)
+ * @param secret        HS256 secret, at least 32 bytes; env {@code HERALD_JWT_SECRET}
+ * @param publicKey     PEM public key for RS256/ES256
+ * @param issuer        required {@code iss}, or null to skip the check
+ * @param audience      required {@code aud}, or null to skip the check
+ * @param leewaySeconds clock skew tolerated on {@code exp}/{@code nbf}; default {@value #DEFAULT_LEEWAY_SECONDS}
+ */
+public record JwtConfig(String algorithm, String secret, String publicKey, String issuer, String audience, int leewaySeconds) {
+
+  public static final int DEFAULT_LEEWAY_SECONDS = 5;
+  public static final int MIN_SECRET_BYTES = 32;
+
+  public JwtConfig {
+    switch (algorithm) {
+      case "HS256" -> {
+        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+          throw new ConfigException("auth.jwt.secret must be at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        if (publicKey != null) {
+          throw new ConfigException("auth.jwt.publicKey is for RS256/ES256; HS256 takes auth.jwt.secret");
+        }
+      }
+      case "RS256", "ES256" -> {
+        if (secret != null) {
+          throw new ConfigException("auth.jwt.secret is for HS256; " + algorithm + " takes auth.jwt.publicKey");
+        }
+        if (publicKey != null && !publicKey.contains("-----BEGIN PUBLIC KEY-----")) {
+          throw new ConfigException("auth.jwt.publicKey must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+        }
+      }
+      default -> throw new ConfigException("auth.jwt.algorithm must be HS256, RS256 or ES256 (was '" + algorithm + "')");
+    }
+  }
+
+  /** True when a key to verify tokens is configured. */
+  public boolean hasKey() {
+    return secret != null || publicKey != null;
+  }
+
+  public JwtConfig withSecret(String newSecret) {
+    return new JwtConfig(algorithm, newSecret, publicKey, issuer, audience, leewaySeconds);
+  }
+
+  static JwtConfig from(Section s) {
+    s.allowOnly(Set.of("algorithm", "secret", "publicKey", "issuer", "audience", "leewaySeconds"));
+    return new JwtConfig(
+        s.string("algorithm", "HS256"),
+        s.string("secret", null),
+        s.string("publicKey", null),
+        s.string("issuer", null),
+        s.string("audience", null),
+        s.integer("leewaySeconds", DEFAULT_LEEWAY_SECONDS, 0, 300));
+  }
+}

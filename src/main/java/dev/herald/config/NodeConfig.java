@@ -1,0 +1,25 @@
+package dev.herald.config;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code node}: who this node is.
+ *
+ * @param name the node's name in logs, metrics and webhooks; default {@code herald-<http.port>}
+ */
+public record NodeConfig(String name) {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+  public NodeConfig {
+    if (!NAME.matcher(name).matches()) {
+      throw new ConfigException("node.name must be 1-64 characters of [A-Za-z0-9_.:-] (was '" + name + "')");
+    }
+  }
+
+  static NodeConfig from(Section s, int httpPort) {
+    s.allowOnly(Set.of("name"));
+    return new NodeConfig(s.string("name", "herald-" + httpPort));
+  }
+}

@@ -1,0 +1,238 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenLifetime;
+import dev.herald.bus.Addresses;
+import dev.herald.bus.Addresses.Target;
+import dev.herald.bus.ErrorCode;
+import dev.herald.bus.Headers;
+import dev.herald.config.AuthConfig;
+import dev.herald.config.BridgeConfig;
+import dev.herald.observability.TraceIds;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Herald's event-bus bridge: speaks the wire protocol of {@code @vertx/eventbus-bridge-client.js}
+ * over any SockJS transport or a raw WebSocket, and enforces {@link Permissions}.
+ *
+ * <p>It replaces vertx-web's {@code SockJSHandler.bridge(...)}, which registers one cluster-wide
+ * consumer per socket subscription (always {@code consumer()}, never {@code localConsumer()}),
+ * runs a ping timer per socket, and answers a refusal with a bare {@code access_denied} that never
+ * reaches the client's callback. Here subscriptions go through {@link LocalFanout}, one sweep timer
+ * per instance checks liveness and token expiry, and every refusal is an {@code err} frame with a
+ * {@code failureCode} addressed to the handler or reply callback it concerns.
+ */
+final class Bridge implements Handler<SockJSSocket> {
+
+  static final String PRINCIPAL_KEY = "herald.principal";
+  static final int CLOSE_IDLE = 4408;
+  static final int CLOSE_TOKEN_EXPIRED = 4401;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+
+  private final Vertx vertx;
+  private final BridgeConfig config;
+  private final AuthConfig auth;
+  private final LocalFanout fanout;
+  private final Map<String, Connection> connections = new HashMap<>();
+
+  Bridge(Vertx vertx, BridgeConfig config, AuthConfig auth) {
+    this.vertx = vertx;
+    this.config = config;
+    this.auth = auth;
+    this.fanout = new LocalFanout(vertx.eventBus());
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+
+  @Override
+  public void handle(SockJSSocket sock) {
+    Principal principal = sock.routingContext() == null ? null : sock.routingContext().get(PRINCIPAL_KEY);
+    if (principal == null) {
+      // the authentication handler runs before every transport; this is a wiring error
+      sock.close(CLOSE_TOKEN_EXPIRED, ErrorCode.UNAUTHORIZED.text);
+      return;
+    }
+    Connection c = new Connection(TraceIds.newId(), sock, principal, System.currentTimeMillis());
+    connections.put(c.id, c);
+    sock.handler(data -> onData(c, data));
+    sock.closeHandler(v -> onClose(c));
+    sock.exceptionHandler(err -> LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), err.getMessage()));
+  }
+
+  private void onClose(Connection c) {
+    if (c.closed) {
+      return;
+    }
+    c.closed = true;
+    connections.remove(c.id);
+    for (String address : c.registrations) {
+      fanout.unsubscribe(address, c);
+    }
+    c.registrations.clear();
+  }
+
+  private void onData(Connection c, Buffer data) {
+    c.lastSeen = System.currentTimeMillis();
+    if (c.tail.isComplete()) {
+      Future<Void> f = dispatch(c, data);
+      if (!f.isComplete()) {
+        c.tail = f;
+      }
+    } else {
+      c.tail = c.tail.transform(v -> dispatch(c, data));
+    }
+  }
+
+  /** Handles one frame; the future completes when the next frame may be handled. */
+  private Future<Void> dispatch(Connection c, Buffer data) {
+    if (c.closed) {
+      return Future.succeededFuture();
+    }
+    if (data.length() > config.maxFrameBytes()) {
+      c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
+      return Future.succeededFuture();
+    }
+    Frame frame;
+    try {
+      frame = Frame.parse(data);
+    } catch (Frame.Invalid e) {
+      c.write(Frame.err(e.code, e.getMessage()));
+      return Future.succeededFuture();
+    }
+    if (frame.type() == Frame.Type.PING) {
+      return Future.succeededFuture();
+    }
+    if (frame.address().length() > config.maxAddressLength()) {
+      c.write(Frame.err(ErrorCode.TOO_LARGE, "addresses are limited to " + config.maxAddressLength() + " characters"));
+      return Future.succeededFuture();
+    }
+    Target target = Addresses.parse(frame.address());
+    ReplyException refused = Permissions.check(c.principal, frame.type(), target, frame.body());
+    if (refused != null) {
+      refuse(c, frame, refused);
+      return Future.succeededFuture();
+    }
+    return switch (frame.type()) {
+      case REGISTER -> register(c, frame);
+      case UNREGISTER -> unregister(c, frame);
+      default -> send(c, frame, target);
+    };
+  }
+
+  private Future<Void> register(Connection c, Frame frame) {
+    String address = frame.address();
+    if (c.registrations.contains(address)) {
+      return Future.succeededFuture();
+    }
+    if (c.registrations.size() >= config.maxHandlersPerSocket()) {
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxHandlersPerSocket() + " registrations per connection"));
+      return Future.succeededFuture();
+    }
+    c.registrations.add(address);
+    return fanout.subscribe(address, c).recover(err -> {
+      LOG.warn("registration of {} failed: {}", address, err.getMessage());
+      c.registrations.remove(address);
+      fanout.unsubscribe(address, c);
+      refuse(c, frame, ErrorCode.asReply(err));
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> unregister(Connection c, Frame frame) {
+    if (c.registrations.remove(frame.address())) {
+      fanout.unsubscribe(frame.address(), c);
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> send(Connection c, Frame frame, Target target) {
+    DeliveryOptions opts = new DeliveryOptions()
+        .setSendTimeout(config.replyTimeoutMs())
+        .addHeader(Headers.USER_ID, c.principal.userId())
+        .addHeader(Headers.CONNECTION_ID, c.id)
+        .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers()));
+    if (frame.replyAddress() == null) {
+      vertx.eventBus().send(frame.address(), frame.body(), opts);
+      return Future.succeededFuture();
+    }
+    if (c.pendingReplies >= config.maxPendingReplies()) {
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
+      return Future.succeededFuture();
+    }
+    c.pendingReplies++;
+    vertx.eventBus().request(frame.address(), frame.body(), opts).onComplete(ar -> {
+      c.pendingReplies--;
+      if (ar.failed()) {
+        c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));
+      } else if (target.kind() == Addresses.Kind.AUTH_REFRESH) {
+        c.write(Frame.rec(frame.replyAddress(), adoptRefreshedToken(c, ar.result())));
+      } else {
+        c.write(Frame.rec(frame.replyAddress(), ar.result().body()));
+      }
+    });
+    return Future.succeededFuture();
+  }
+
+  /** The auth service checked the new token is valid and for this user; the connection now runs on it. */
+  private static JsonObject adoptRefreshedToken(Connection c, Message<Object> reply) {
+    JsonObject body = (JsonObject) reply.body();
+    c.principal = Principal.fromClaims(body.getJsonObject("principal"));
+    c.expiryNoticeSent = false;
+    return new JsonObject().put("exp", c.principal.exp());
+  }
+
+  private static void refuse(Connection c, Frame frame, ReplyException why) {
+    c.write(Frame.err(frame.replyAddress() != null ? frame.replyAddress() : frame.address(), why));
+  }
+
+  /** Run every second: closes silent connections and those whose token ran out, warns those about to. */
+  void sweep() {
+    long now = System.currentTimeMillis();
+    long idleBefore = now - config.timeoutSeconds() * 1000L;
+    List<Connection> toClose = new ArrayList<>();
+    for (Connection c : connections.values()) {
+      if (c.lastSeen < idleBefore) {
+        toClose.add(c);
+        continue;
+      }
+      switch (TokenLifetime.due(c.principal.exp(), now, auth.expiryNoticeSeconds(), c.expiryNoticeSent)) {
+        case NOTICE -> {
+          c.expiryNoticeSent = true;
+          String inbox = Addresses.inbox(c.principal.userId());
+          if (c.registrations.contains(inbox)) {
+            c.write(Frame.rec(inbox, new JsonObject().put("type", "token_expiring").put("exp", c.principal.exp())));
+          }
+        }
+        case CLOSE -> toClose.add(c);
+        case NONE -> { }
+      }
+    }
+    for (Connection c : toClose) {
+      if (c.lastSeen < idleBefore) {
+        c.socket.close(CLOSE_IDLE, "idle timeout");
+      } else {
+        c.write(Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"));
+        c.socket.close(CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.text);
+      }
+      onClose(c);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** One client connection on this gateway instance. Touched only on the instance's event loop. */
+final class Connection {
+
+  final String id;
+  final SockJSSocket socket;
+  Principal principal;
+  final Set<String> registrations = new HashSet<>(4);
+  int pendingReplies;
+  long lastSeen;
+  boolean expiryNoticeSent;
+  boolean closed;
+  /** Completes when every frame received so far has been dispatched; frames are handled in order. */
+  Future<Void> tail = Future.succeededFuture();
+
+  Connection(String id, SockJSSocket socket, Principal principal, long now) {
+    this.id = id;
+    this.socket = socket;
+    this.principal = principal;
+    this.lastSeen = now;
+  }
+
+  void write(Buffer frame) {
+    if (!closed) {
+      socket.write(frame);
+    }
+  }
+}

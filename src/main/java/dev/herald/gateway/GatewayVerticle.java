@@ -1,0 +1,157 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.bus.ErrorCode;
+import dev.herald.config.HeraldConfig;
+import dev.herald.observability.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+
+/**
+ * The client-facing HTTP server: the bridge at {@code /eventbus} (SockJS, and a raw WebSocket at
+ * {@code /eventbus/websocket}) behind an Origin allowlist and token check, {@code /health},
+ * {@code /ready}, and {@code /dev/token} when dev tokens are on.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  public static final String BRIDGE_PATH = "/eventbus";
+
+  private final HeraldConfig config;
+  private TokenVerifier verifier;
+  private Bridge bridge;
+  private HttpServer server;
+
+  public GatewayVerticle(HeraldConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    verifier = new TokenVerifier(vertx, config.auth().jwt());
+    bridge = new Bridge(vertx, config.bridge(), config.auth());
+    vertx.setPeriodic(1000, id -> bridge.sweep());
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
+    router.get("/ready").handler(this::ready);
+    if (config.auth().devTokens()) {
+      router.post("/dev/token").handler(BodyHandler.create().setBodyLimit(config.http().maxBodyBytes())).handler(this::devToken);
+    }
+    router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
+    router.post(BRIDGE_PATH + "/*").handler(BodyHandler.create().setBodyLimit(config.bridge().maxFrameBytes() * 2L));
+    SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
+    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
+    router.route().last().handler(ctx -> error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
+    router.route().failureHandler(this::failure);
+
+    int wsLimit = config.bridge().maxFrameBytes() * 2 + 1024; // SockJS escapes frames inside a JSON array
+    HttpServerOptions opts = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setMaxWebSocketFrameSize(wsLimit)
+        .setMaxWebSocketMessageSize(wsLimit)
+        .setPerMessageWebSocketCompressionSupported(config.http().compression())
+        .setPerFrameWebSocketCompressionSupported(config.http().compression());
+    return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void ready(RoutingContext ctx) {
+    String why = Readiness.notReadyBecause(vertx);
+    if (why == null) {
+      json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name()));
+    } else {
+      json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
+    }
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (config.http().originAllowed(origin)) {
+      ctx.next();
+    } else {
+      error(ctx, ErrorCode.FORBIDDEN.exception("origin " + origin + " is not allowed"));
+    }
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    verifier.verify(ctx.request().getParam("token")).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(Bridge.PRINCIPAL_KEY, ar.result());
+        ctx.next();
+      } else {
+        error(ctx, ErrorCode.asReply(ar.cause()));
+      }
+    });
+  }
+
+  /** {@code POST /dev/token {"sub", "channels"?, "publish"?, "watch"?, "roles"?}}: a signed token, dev mode only. */
+  private void devToken(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (body == null) {
+      error(ctx, ErrorCode.BAD_REQUEST.exception("body must be a JSON object like {\"sub\": \"alice\", \"channels\": [\"room.*\"]}"));
+      return;
+    }
+    int ttl = config.auth().devTokenTtlSeconds();
+    JsonObject claims = new JsonObject();
+    for (String k : new String[] {"sub", "channels", "publish", "watch", "roles"}) {
+      if (body.containsKey(k)) {
+        claims.put(k, body.getValue(k));
+      }
+    }
+    try {
+      // validate exactly as a connecting client's token would be
+      Principal.fromClaims(claims.copy().put("exp", System.currentTimeMillis() / 1000 + ttl));
+    } catch (IllegalArgumentException e) {
+      error(ctx, ErrorCode.BAD_REQUEST.exception(e.getMessage()));
+      return;
+    }
+    String token = verifier.sign(claims, ttl);
+    json(ctx, 200, new JsonObject().put("token", token).put("sub", claims.getString("sub")).put("expiresIn", ttl));
+  }
+
+  private void failure(RoutingContext ctx) {
+    ErrorCode code = switch (ctx.statusCode()) {
+      case 400 -> ErrorCode.BAD_REQUEST;
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 403 -> ErrorCode.FORBIDDEN;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 413 -> ErrorCode.TOO_LARGE;
+      default -> ErrorCode.UNAVAILABLE;
+    };
+    String detail = ctx.failure() == null ? null : ctx.failure().getMessage();
+    if (ctx.response().headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    error(ctx, code.exception(detail));
+  }
+
+  private static void error(RoutingContext ctx, ReplyException e) {
+    json(ctx, e.failureCode(), ErrorCode.toJson(e));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,89 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.bus.Addresses;
+import dev.herald.bus.Addresses.Target;
+import dev.herald.bus.ErrorCode;
+import dev.herald.bus.Names;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a client may do on the bridge (PROTOCOL.md section 2): a pure function of the
+ * connection's {@link Principal}, the frame's type and address, and for requests the body.
+ * Everything not listed there is {@code access_denied}; a listed address the claims do not
+ * allow is {@code forbidden}; a malformed body is {@code bad_request}.
+ */
+public final class Permissions {
+
+  private Permissions() {
+  }
+
+  /** Null when allowed, else why not. */
+  public static ReplyException check(Principal p, Frame.Type type, Target target, Object body) {
+    return switch (type) {
+      case REGISTER -> register(p, target);
+      case SEND -> send(p, target, body);
+      case PUBLISH -> ErrorCode.ACCESS_DENIED.exception("clients send to " + Addresses.CHANNEL_PUBLISH + ", they do not publish");
+      case UNREGISTER, PING -> null;
+    };
+  }
+
+  private static ReplyException register(Principal p, Target t) {
+    return switch (t.kind()) {
+      case CHANNEL, MEMBERS -> channelRight(p, t.arg());
+      case PRESENCE_USER -> p.mayWatch(t.arg()) ? null : ErrorCode.FORBIDDEN.exception("user " + t.arg() + " is not in your watch claim");
+      case INBOX -> p.userId().equals(t.arg()) ? null : ErrorCode.FORBIDDEN.exception("only your own inbox can be registered");
+      default -> ErrorCode.ACCESS_DENIED.exception("this address cannot be registered");
+    };
+  }
+
+  private static ReplyException send(Principal p, Target t, Object body) {
+    switch (t.kind()) {
+      case PRESENCE_SET:
+      case AUTH_REFRESH:
+        return null;
+      case PRESENCE_GET:
+        return presenceGet(p, body);
+      case CHANNEL_PUBLISH: {
+        String ch = channelOf(body);
+        if (ch == null) {
+          return ErrorCode.BAD_REQUEST.exception("body.channel must be a channel name");
+        }
+        return p.publish().matches(ch) ? null : ErrorCode.FORBIDDEN.exception("channel " + ch + " is not in your publish claim");
+      }
+      case CHANNEL_HISTORY:
+      case CHANNEL_MEMBERS: {
+        String ch = channelOf(body);
+        return ch == null ? ErrorCode.BAD_REQUEST.exception("body.channel must be a channel name") : channelRight(p, ch);
+      }
+      default:
+        return ErrorCode.ACCESS_DENIED.exception("clients cannot send to this address");
+    }
+  }
+
+  private static ReplyException channelRight(Principal p, String channel) {
+    return p.channels().matches(channel) ? null : ErrorCode.FORBIDDEN.exception("channel " + channel + " is not in your channels claim");
+  }
+
+  /** With a {@code watch} claim, every user asked for must match it. The presence service checks the rest. */
+  private static ReplyException presenceGet(Principal p, Object body) {
+    if (p.watch() == null || !(body instanceof JsonObject b) || !(b.getValue("users") instanceof JsonArray users)) {
+      return null;
+    }
+    for (Object u : users) {
+      if (u instanceof String s && !p.mayWatch(s)) {
+        return ErrorCode.FORBIDDEN.exception("user " + s + " is not in your watch claim");
+      }
+    }
+    return null;
+  }
+
+  private static String channelOf(Object body) {
+    if (body instanceof JsonObject b && b.getValue("channel") instanceof String c && Names.isChannel(c)) {
+      return c;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.herald.observability;
+
+import dev.herald.bus.Headers;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/** Trace and connection ids: 16 hex digits, random. A client may supply its own trace id. */
+public final class TraceIds {
+
+  private static final Pattern CLIENT_TRACE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+  private TraceIds() {
+  }
+
+  public static String newId() {
+    String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+  }
+
+  /** The client's {@code traceId} header when it is well-formed, else a new id. */
+  public static String fromClient(JsonObject headers) {
+    if (headers != null && headers.getValue(Headers.TRACE_ID) instanceof String t && CLIENT_TRACE_ID.matcher(t).matches()) {
+      return t;
+    }
+    return newId();
+  }
+}
