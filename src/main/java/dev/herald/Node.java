@@ -67,6 +67,7 @@ public final class Node {
   /** Joins the cluster and deploys the roles; fails if either fails. */
   public static Future<Node> start(HeraldConfig config) {
     checkRoles(config);
+    System.setProperty("hazelcast.logging.type", "slf4j");
     Config hz = hazelcastConfig(config.cluster());
     HazelcastClusterManager cm = new HazelcastClusterManager(hz);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()

@@ -42,6 +42,8 @@ final class Bridge implements Handler<SockJSSocket> {
   static final String PRINCIPAL_KEY = "herald.principal";
   static final int CLOSE_IDLE = 4408;
   static final int CLOSE_TOKEN_EXPIRED = 4401;
+  static final int CLOSE_TOO_BIG = 1009;
+  static final int CLOSE_SERVER_ERROR = 1011;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
@@ -74,7 +76,23 @@ final class Bridge implements Handler<SockJSSocket> {
     connections.put(c.id, c);
     sock.handler(data -> onData(c, data));
     sock.closeHandler(v -> onClose(c));
-    sock.exceptionHandler(err -> LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), err.getMessage()));
+    sock.exceptionHandler(err -> onError(c, err));
+  }
+
+  /**
+   * A transport error ends the connection with a reason, never a silent drop. The one a client
+   * causes is a WebSocket message over the size limit (Vert.x discards it and reports it here).
+   */
+  private void onError(Connection c, Throwable err) {
+    String m = String.valueOf(err.getMessage());
+    if (m.contains("max message size")) {
+      c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
+      c.socket.close(CLOSE_TOO_BIG, ErrorCode.TOO_LARGE.text);
+    } else {
+      LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), m);
+      c.socket.close(CLOSE_SERVER_ERROR, "transport error");
+    }
+    onClose(c);
   }
 
   private void onClose(Connection c) {
@@ -89,15 +107,36 @@ final class Bridge implements Handler<SockJSSocket> {
     c.registrations.clear();
   }
 
+  /**
+   * Frames are handled in order. While one waits (a registration completing cluster-wide), the
+   * socket is paused and frames that were already read wait in the connection's queue.
+   */
   private void onData(Connection c, Buffer data) {
     c.lastSeen = System.currentTimeMillis();
-    if (c.tail.isComplete()) {
-      Future<Void> f = dispatch(c, data);
-      if (!f.isComplete()) {
-        c.tail = f;
-      }
+    if (c.waiting) {
+      c.queued().add(data);
     } else {
-      c.tail = c.tail.transform(v -> dispatch(c, data));
+      process(c, data);
+    }
+  }
+
+  private void process(Connection c, Buffer data) {
+    Buffer next = data;
+    while (next != null) {
+      Future<Void> f = dispatch(c, next);
+      if (!f.isComplete()) {
+        c.waiting = true;
+        c.socket.pause();
+        f.onComplete(v -> {
+          c.waiting = false;
+          if (!c.closed) {
+            c.socket.resume();
+            process(c, c.queued().poll());
+          }
+        });
+        return;
+      }
+      next = c.queue == null ? null : c.queue.poll();
     }
   }
 

@@ -1,10 +1,10 @@
 package dev.herald.gateway;
 
 import dev.herald.auth.Principal;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -19,14 +19,22 @@ final class Connection {
   long lastSeen;
   boolean expiryNoticeSent;
   boolean closed;
-  /** Completes when every frame received so far has been dispatched; frames are handled in order. */
-  Future<Void> tail = Future.succeededFuture();
+  /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
+  boolean waiting;
+  ArrayDeque<Buffer> queue;
 
   Connection(String id, SockJSSocket socket, Principal principal, long now) {
     this.id = id;
     this.socket = socket;
     this.principal = principal;
     this.lastSeen = now;
+  }
+
+  ArrayDeque<Buffer> queued() {
+    if (queue == null) {
+      queue = new ArrayDeque<>(4);
+    }
+    return queue;
   }
 
   void write(Buffer frame) {

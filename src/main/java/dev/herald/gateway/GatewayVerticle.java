@@ -59,6 +59,8 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
+        // h2c upgrade stalls the JDK's HttpClient (it asks for it by default); browsers never use h2c
+        .setHttp2ClearTextEnabled(false)
         .setMaxWebSocketFrameSize(wsLimit)
         .setMaxWebSocketMessageSize(wsLimit)
         .setPerMessageWebSocketCompressionSupported(config.http().compression())
