@@ -1,0 +1,109 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two real nodes in one JVM, joined through Hazelcast on loopback. */
+class ClusterIT {
+
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    List<Integer> members = List.of(hzA, hzB);
+    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, members, new JsonObject()));
+    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, members, new JsonObject()
+        .put("roles", new JsonObject().put("gateway", 1).put("auth", 0))));
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close().await();
+    b.stop().await();
+    a.stop().await();
+  }
+
+  /**
+   * Publishes on {@code from} until {@code to} receives it: a new registration reaches the other
+   * node's view of the cluster asynchronously, so the first publish may find no one there yet.
+   */
+  private static JsonObject publishUntilReceived(Node from, WsClient to, String address) {
+    long timer = from.vertx().setPeriodic(0, 50, id -> from.vertx().eventBus().publish(address, new JsonObject().put("via", from.config().node().name())));
+    try {
+      return to.awaitOn(address);
+    } finally {
+      from.vertx().cancelTimer(timer);
+    }
+  }
+
+  @Test
+  @DisplayName("the two nodes form one cluster")
+  void formed() {
+    assertEquals(2, a.clusterManager().getNodes().size());
+    assertEquals(2, b.clusterManager().getNodes().size());
+  }
+
+  @Test
+  @DisplayName("a client on node A receives what is published on node B, on channels and inboxes")
+  void crossNodeDelivery() {
+    String token = hs256(claims("carol").put("channels", new JsonArray().add("room.*")));
+    try (WsClient onA = WsClient.connect(client, a.config().http().port(), token)) {
+      onA.subscribe("rt.channel.room.x");
+      onA.subscribe("rt.user.carol.inbox");
+      assertEquals(b.config().node().name(), publishUntilReceived(b, onA, "rt.channel.room.x").getJsonObject("body").getString("via"));
+      assertEquals(b.config().node().name(), publishUntilReceived(b, onA, "rt.user.carol.inbox").getJsonObject("body").getString("via"));
+    }
+  }
+
+  @Test
+  @DisplayName("many sockets on one node share one cluster registration per address")
+  void oneClusterRegistrationPerAddress() {
+    String token = hs256(claims("dave").put("channels", new JsonArray().add("*")));
+    List<WsClient> clients = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        WsClient c = WsClient.connect(client, a.config().http().port(), token);
+        c.subscribe("rt.channel.shared");
+        clients.add(c);
+      }
+      var subs = a.clusterManager().getHazelcastInstance().getMultiMap("__vertx.subs");
+      assertEquals(1, subs.get("rt.channel.shared").size(), "one registration for 20 local subscribers");
+      publishUntilReceived(b, clients.get(0), "rt.channel.shared");
+      // whatever reached the first subscriber through the shared registration reached all of them
+      for (WsClient c : clients.subList(1, clients.size())) {
+        assertEquals(b.config().node().name(), c.awaitOn("rt.channel.shared").getJsonObject("body").getString("via"));
+      }
+    } finally {
+      clients.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  @DisplayName("a node without the auth role still verifies tokens and refreshes through another node's auth service")
+  void refreshAcrossNodes() {
+    String token = hs256(claims("erin"));
+    try (WsClient onB = WsClient.connect(client, b.config().http().port(), token)) {
+      JsonObject r = onB.request("rt.auth.refresh", new JsonObject().put("token", hs256(claims("erin"))));
+      assertEquals("rec", r.getString("type"), r::encode);
+      assertTrue(r.getJsonObject("body").getLong("exp") > 0);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import dev.herald.auth.TestTokens;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code target/herald.jar} as its own process: started from a conf file, driven by the official
+ * JavaScript client in Node.js, and refusing broken configuration with exit code 2.
+ */
+class JarProcessIT {
+
+  static final Path JAR = Path.of(System.getProperty("herald.jar", "target/herald.jar"));
+  static final Path ROOT = Path.of(System.getProperty("herald.root", "."));
+
+  @TempDir
+  static Path dir;
+
+  private static Process herald;
+  private static Node peer;
+  private static int httpPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assertTrue(Files.isRegularFile(JAR), "build the jar first (mvn verify does)");
+    httpPort = TestNodes.freePort();
+    int hz = TestNodes.freePort();
+    int peerHz = TestNodes.freePort();
+    List<Integer> members = List.of(hz, peerHz);
+    JsonObject conf = new JsonObject()
+        .put("node", new JsonObject().put("name", "jar-node"))
+        .put("http", new JsonObject().put("port", httpPort).put("host", "127.0.0.1"))
+        .put("cluster", new JsonObject().put("port", hz).put("members", new JsonArray(members.stream().map(p -> "127.0.0.1:" + p).toList())))
+        .put("auth", new JsonObject().put("devTokens", true).put("jwt", new JsonObject().put("secret", TestTokens.SECRET)));
+    Path confFile = dir.resolve("node.json");
+    Files.writeString(confFile, conf.encodePrettily());
+    herald = new ProcessBuilder("java", "-jar", JAR.toString(), "-conf", confFile.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile()).start();
+    awaitReady(httpPort);
+    // a second member in this JVM, to publish into the cluster the jar joined
+    peer = TestNodes.start(TestNodes.config(TestNodes.freePort(), peerHz, members, new JsonObject()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (peer != null) {
+      peer.stop().await();
+    }
+    if (herald != null) {
+      herald.destroy();
+      assertTrue(herald.waitFor(30, TimeUnit.SECONDS), "the node leaves on SIGTERM");
+      System.out.println(Files.readString(dir.resolve("herald.log")));
+    }
+  }
+
+  /** Polls /ready: the process gives no other sign that it is up. */
+  static void awaitReady(int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (herald != null && !herald.isAlive()) {
+        throw new AssertionError("herald exited with " + herald.exitValue() + ":\n" + Files.readString(dir.resolve("herald.log")));
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not ready within 60 s");
+  }
+
+  @Test
+  @DisplayName("the official client connects over WebSocket and xhr-streaming, is refused where it should be, and receives")
+  void officialClient() throws Exception {
+    Path script = ROOT.resolve("src/test/js/client-e2e.js");
+    assertTrue(Files.isDirectory(ROOT.resolve("src/test/js/node_modules")), "run scripts/test.sh (it runs npm ci in src/test/js)");
+    Process js = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + httpPort)
+        .redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    Thread reader = new Thread(() -> {
+      try {
+        js.getInputStream().transferTo(new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            synchronized (out) {
+              out.append((char) b);
+            }
+          }
+        });
+      } catch (IOException ignored) {
+        // process ended
+      }
+    });
+    reader.start();
+    // publish from the other cluster member until the script has what it waits for and exits
+    long timer = peer.vertx().setPeriodic(100, id -> peer.vertx().eventBus()
+        .publish("rt.channel.e2e.news", new JsonObject().put("from", "java")));
+    try {
+      assertTrue(js.waitFor(60, TimeUnit.SECONDS), "the client script finished");
+    } finally {
+      peer.vertx().cancelTimer(timer);
+    }
+    reader.join(5000);
+    String output;
+    synchronized (out) {
+      output = out.toString();
+    }
+    assertEquals(0, js.exitValue(), output);
+    assertTrue(output.contains("PASS"), output);
+  }
+
+  private static Result runJar(Path conf, Map<String, String> env) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+    if (conf != null) {
+      cmd.addAll(List.of("-conf", conf.toString()));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "a broken config stops the node at once");
+    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  private record Result(int exit, String output) {
+  }
+
+  @Test
+  @DisplayName("a broken conf file stops the node with exit code 2 and one line naming the key")
+  void brokenConfig() throws Exception {
+    Path shortSecret = dir.resolve("short.json");
+    Files.writeString(shortSecret, "{\"auth\":{\"jwt\":{\"secret\":\"too-short\"}}}");
+    Result r = runJar(shortSecret, Map.of());
+    assertEquals(2, r.exit(), r.output());
+    assertEquals("herald: auth.jwt.secret must be at least 32 bytes", r.output().strip());
+
+    Path noKey = dir.resolve("nokey.json");
+    Files.writeString(noKey, "{\"auth\":{\"devTokens\":false}}");
+    Result r2 = runJar(noKey, Map.of());
+    assertEquals(2, r2.exit());
+    assertTrue(r2.output().contains("auth.jwt.secret (HS256) or auth.jwt.publicKey (RS256/ES256) is required"), r2.output());
+
+    Path notJson = dir.resolve("broken.json");
+    Files.writeString(notJson, "{\"http\": {");
+    Result r3 = runJar(notJson, Map.of());
+    assertEquals(2, r3.exit());
+    assertTrue(r3.output().contains("is not valid JSON"), r3.output());
+
+    Result r4 = runJar(null, Map.of("HERALD_HTTP_PORT", "eighty"));
+    assertEquals(2, r4.exit());
+    assertTrue(r4.output().contains("HERALD_HTTP_PORT must be a port number"), r4.output());
+
+    Path future = dir.resolve("future.json");
+    Files.writeString(future, "{\"auth\":{\"devTokens\":true},\"roles\":{\"gateway\":1,\"webhook\":1}}");
+    Result r5 = runJar(future, Map.of());
+    assertEquals(2, r5.exit());
+    assertTrue(r5.output().contains("roles.webhook"), r5.output());
+  }
+}
