@@ -15,13 +15,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 
 /**
  * The client-facing HTTP server: the bridge at {@code /eventbus} (SockJS, and a raw WebSocket at
  * {@code /eventbus/websocket}) behind an Origin allowlist and token check, {@code /health},
- * {@code /ready}, and {@code /dev/token} when dev tokens are on.
+ * {@code /ready}, {@code /dev/token} when dev tokens are on, and the demo page at {@code /}.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -52,6 +53,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.post(BRIDGE_PATH + "/*").handler(BodyHandler.create().setBodyLimit(config.bridge().maxFrameBytes() * 2L));
     SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
     router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
+    router.get("/vendor/sockjs.min.js").handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+    router.get("/*").handler(StaticHandler.create("webroot"));
     router.route().last().handler(ctx -> error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
 
