@@ -12,6 +12,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.Role;
 import dev.herald.gateway.GatewayVerticle;
 import dev.herald.observability.Readiness;
+import dev.herald.presence.PresenceVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -29,7 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -41,9 +42,10 @@ public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
   /** How each role is built. A role with no entry is not in this build yet. */
-  private static final Map<Role, Function<HeraldConfig, Deployable>> FACTORIES = Map.of(
-      Role.GATEWAY, GatewayVerticle::new,
-      Role.AUTH, c -> new AuthVerticle(c.auth()));
+  private static final Map<Role, BiFunction<HeraldConfig, ClusterHandle, Deployable>> FACTORIES = Map.of(
+      Role.GATEWAY, (c, cluster) -> new GatewayVerticle(c, cluster.nodeId()),
+      Role.AUTH, (c, cluster) -> new AuthVerticle(c.auth()),
+      Role.PRESENCE, (c, cluster) -> new PresenceVerticle(c.presence(), cluster));
 
   private final HeraldConfig config;
   private final Vertx vertx;
@@ -106,8 +108,9 @@ public final class Node {
     if (n == 0) {
       return Future.succeededFuture();
     }
-    Function<HeraldConfig, Deployable> factory = FACTORIES.get(role);
-    Supplier<Deployable> supplier = () -> factory.apply(config);
+    BiFunction<HeraldConfig, ClusterHandle, Deployable> factory = FACTORIES.get(role);
+    ClusterHandle cluster = ClusterHandle.of(clusterManager.getHazelcastInstance());
+    Supplier<Deployable> supplier = () -> factory.apply(config, cluster);
     return vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(n));
   }
 

@@ -23,6 +23,12 @@ public final class Addresses {
 
   /** Verify a token: body {@code {"token"}}, reply the verified claims. */
   public static final String AUTH_VERIFY = "herald.auth.verify";
+  /** A connection opened: {@code {"userId", "connId", "nodeId"}}; replies once presence counts it. */
+  public static final String PRESENCE_CONNECT = "herald.presence.connect";
+  /** A connection closed: {@code {"userId", "connId"}}. */
+  public static final String PRESENCE_DISCONNECT = "herald.presence.disconnect";
+  /** Published every few seconds by each node: {@code {"node", "nodeId", "connections", "subscriptions", "ts"}}. */
+  public static final String NODE_HEARTBEAT = "herald.node.heartbeat";
   /** Published: close every connection of a user on every node, body {@code {"userId", "reason"}}. */
   public static final String GATEWAY_DISCONNECT = "herald.gateway.disconnect";
 

@@ -12,27 +12,23 @@ import java.util.Set;
  * @param maxPendingReplies    most requests per connection waiting for a reply; default {@value #DEFAULT_MAX_PENDING_REPLIES}
  * @param replyTimeoutMs       how long a client request waits for the service that answers it;
  *                             default {@value #DEFAULT_REPLY_TIMEOUT_MS}
- * @param timeoutSeconds       a connection silent (no ping, no frame) this long is closed;
- *                             default {@value #DEFAULT_TIMEOUT_SECONDS} (the client pings every 5 s)
  */
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
-                           int maxPendingReplies, int replyTimeoutMs, int timeoutSeconds) {
+                           int maxPendingReplies, int replyTimeoutMs) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 200;
   public static final int DEFAULT_MAX_HANDLERS_PER_SOCKET = 1000;
   public static final int DEFAULT_MAX_PENDING_REPLIES = 100;
   public static final int DEFAULT_REPLY_TIMEOUT_MS = 10_000;
-  public static final int DEFAULT_TIMEOUT_SECONDS = 15;
 
   static BridgeConfig from(Section s) {
-    s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs", "timeoutSeconds"));
+    s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs"));
     return new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 16 * 1024 * 1024),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH, 16, 1024),
         s.integer("maxHandlersPerSocket", DEFAULT_MAX_HANDLERS_PER_SOCKET, 1, 100_000),
         s.integer("maxPendingReplies", DEFAULT_MAX_PENDING_REPLIES, 1, 10_000),
-        s.integer("replyTimeoutMs", DEFAULT_REPLY_TIMEOUT_MS, 100, 300_000),
-        s.integer("timeoutSeconds", DEFAULT_TIMEOUT_SECONDS, 2, 3600));
+        s.integer("replyTimeoutMs", DEFAULT_REPLY_TIMEOUT_MS, 100, 300_000));
   }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  * defaults, the conf file, then the environment ({@link #ENV_HTTP_PORT} and friends).
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig cluster, AuthConfig auth,
-                           BridgeConfig bridge, RolesConfig roles) {
+                           BridgeConfig bridge, PresenceConfig presence, HeartbeatConfig heartbeat, RolesConfig roles) {
 
   public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";
   public static final String ENV_JWT_SECRET = "HERALD_JWT_SECRET";
@@ -30,7 +30,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
 
-  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "roles");
+  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "roles");
 
   public static HeraldConfig fromJson(JsonObject root) {
     Section top = new Section(root, "");
@@ -42,6 +42,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
         ClusterConfig.from(top.section("cluster")),
         AuthConfig.from(top.section("auth")),
         BridgeConfig.from(top.section("bridge")),
+        PresenceConfig.from(top.section("presence")),
+        HeartbeatConfig.from(top.section("heartbeat")),
         RolesConfig.from(top.section("roles")));
   }
 
@@ -128,11 +130,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   }
 
   public HeraldConfig withAuth(AuthConfig newAuth) {
-    return new HeraldConfig(node, http, cluster, newAuth, bridge, roles);
-  }
-
-  public HeraldConfig withHttpPort(int port) {
-    HttpConfig h = new HttpConfig(http.host(), port, http.allowedOrigins(), http.compression(), http.maxBodyBytes());
-    return new HeraldConfig(node, h, cluster, auth, bridge, roles);
+    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, roles);
   }
 }

@@ -8,6 +8,7 @@ import dev.herald.bus.ErrorCode;
 import dev.herald.bus.Headers;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.BridgeConfig;
+import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -43,6 +44,7 @@ final class Bridge implements Handler<SockJSSocket> {
   static final int CLOSE_IDLE = 4408;
   static final int CLOSE_TOKEN_EXPIRED = 4401;
   static final int CLOSE_TOO_BIG = 1009;
+  static final int CLOSE_RESTART = 1012;
   static final int CLOSE_SERVER_ERROR = 1011;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
@@ -50,13 +52,17 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Vertx vertx;
   private final BridgeConfig config;
   private final AuthConfig auth;
+  private final long idleTimeoutMs;
+  private final String nodeId;
   private final LocalFanout fanout;
   private final Map<String, Connection> connections = new HashMap<>();
 
-  Bridge(Vertx vertx, BridgeConfig config, AuthConfig auth) {
+  Bridge(Vertx vertx, HeraldConfig config, String nodeId) {
     this.vertx = vertx;
-    this.config = config;
-    this.auth = auth;
+    this.config = config.bridge();
+    this.auth = config.auth();
+    this.idleTimeoutMs = config.heartbeat().timeoutSeconds() * 1000L;
+    this.nodeId = nodeId;
     this.fanout = new LocalFanout(vertx.eventBus());
   }
 
@@ -77,6 +83,38 @@ final class Bridge implements Handler<SockJSSocket> {
     sock.handler(data -> onData(c, data));
     sock.closeHandler(v -> onClose(c));
     sock.exceptionHandler(err -> onError(c, err));
+    // frames wait until presence counts the connection, so a status set right after opening
+    // cannot be overtaken by the connect
+    c.waiting = true;
+    sock.pause();
+    JsonObject who = new JsonObject().put("userId", principal.userId()).put("connId", c.id);
+    vertx.eventBus().request(Addresses.PRESENCE_CONNECT, who.copy().put("nodeId", nodeId), presenceOptions()).onComplete(ar -> {
+      c.presence = ar.succeeded() ? Connection.Presence.JOINED : Connection.Presence.NONE;
+      if (ar.failed()) {
+        LOG.debug("presence did not count connection {}: {}", c.id, ar.cause().getMessage());
+      }
+      if (c.closed) {
+        leavePresence(c);
+        return;
+      }
+      c.waiting = false;
+      sock.resume();
+      process(c, c.queued().poll());
+    });
+  }
+
+  private DeliveryOptions presenceOptions() {
+    return new DeliveryOptions().setSendTimeout(config.replyTimeoutMs());
+  }
+
+  /** Tells presence the connection is gone, once, and only if it was counted. */
+  private Future<Void> leavePresence(Connection c) {
+    if (c.presence != Connection.Presence.JOINED) {
+      return Future.succeededFuture();
+    }
+    c.presence = Connection.Presence.LEFT;
+    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
+    return vertx.eventBus().request(Addresses.PRESENCE_DISCONNECT, who, presenceOptions()).mapEmpty();
   }
 
   /**
@@ -105,6 +143,23 @@ final class Bridge implements Handler<SockJSSocket> {
       fanout.unsubscribe(address, c);
     }
     c.registrations.clear();
+    leavePresence(c);
+  }
+
+  /**
+   * Node shutdown: every client is told to reconnect elsewhere (close code 1012) and leaves
+   * presence; completes when presence has taken note, so users connected on other nodes stay
+   * online without a flap and the others go offline at once.
+   */
+  Future<Void> closeAll() {
+    List<Future<Void>> left = new ArrayList<>();
+    for (Connection c : List.copyOf(connections.values())) {
+      c.socket.close(CLOSE_RESTART, "node shutting down, reconnect");
+      c.closed = true;
+      connections.remove(c.id);
+      left.add(leavePresence(c));
+    }
+    return Future.join(left).mapEmpty();
   }
 
   /**
@@ -245,7 +300,7 @@ final class Bridge implements Handler<SockJSSocket> {
   /** Run every second: closes silent connections and those whose token ran out, warns those about to. */
   void sweep() {
     long now = System.currentTimeMillis();
-    long idleBefore = now - config.timeoutSeconds() * 1000L;
+    long idleBefore = now - idleTimeoutMs;
     List<Connection> toClose = new ArrayList<>();
     for (Connection c : connections.values()) {
       if (c.lastSeen < idleBefore) {

@@ -19,6 +19,11 @@ final class Connection {
   long lastSeen;
   boolean expiryNoticeSent;
   boolean closed;
+  /** Whether presence counts this connection; it is told of the close only if it does. */
+  Presence presence = Presence.NONE;
+
+  enum Presence { NONE, JOINED, LEFT }
+
   /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
   boolean waiting;
   ArrayDeque<Buffer> queue;

@@ -29,18 +29,20 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String BRIDGE_PATH = "/eventbus";
 
   private final HeraldConfig config;
+  private final String nodeId;
   private TokenVerifier verifier;
   private Bridge bridge;
   private HttpServer server;
 
-  public GatewayVerticle(HeraldConfig config) {
+  public GatewayVerticle(HeraldConfig config, String nodeId) {
     this.config = config;
+    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.auth().jwt());
-    bridge = new Bridge(vertx, config.bridge(), config.auth());
+    bridge = new Bridge(vertx, config, nodeId);
     vertx.setPeriodic(1000, id -> bridge.sweep());
 
     Router router = Router.router(vertx);
@@ -72,9 +74,11 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
-  /** The port actually bound (useful when configured as 0). */
-  public int actualPort() {
-    return server.actualPort();
+  /** Stops taking connections, then sends every client elsewhere and takes them out of presence. */
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(v -> bridge.closeAll());
   }
 
   private void ready(RoutingContext ctx) {

@@ -1,10 +1,12 @@
 package dev.herald.gateway;
 
+import dev.herald.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,13 +18,16 @@ import java.util.Set;
  * added with the first local subscriber and removed with the last, re-delivering to every local
  * connection. The bare bridge registers one cluster-wide consumer per socket instead, which costs
  * a Hazelcast entry per socket and CPU on every node at each connect or disconnect (VERTX5-NOTES.md).
- * Each message is encoded once and the same frame written to every subscriber.
+ * Each message is encoded once and the same frame written to every subscriber. Presence events
+ * older than the last one delivered on their address are dropped, so watchers see versions in order.
  */
 final class LocalFanout {
 
   private static final class Route {
     final Set<Connection> subscribers = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
+    /** For presence addresses: the newest version delivered; older events are dropped. */
+    long version = -1;
   }
 
   private final EventBus eventBus;
@@ -58,6 +63,14 @@ final class LocalFanout {
   }
 
   private static void deliver(String address, Route route, Message<Object> msg) {
+    if (msg.body() instanceof JsonObject event && address.startsWith(Addresses.PRESENCE_USER_PREFIX)) {
+      // two nodes may publish changes of one user at once; watchers see them in version order
+      long v = event.getLong("version", 0L);
+      if (v <= route.version) {
+        return;
+      }
+      route.version = v;
+    }
     Buffer frame = Frame.rec(address, msg.body());
     for (Connection c : route.subscribers) {
       c.write(frame);

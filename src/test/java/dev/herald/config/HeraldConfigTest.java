@@ -28,7 +28,8 @@ class HeraldConfigTest {
     assertEquals(List.of("127.0.0.1:5701"), c.cluster().members());
     assertEquals(1, c.roles().instances(Role.GATEWAY));
     assertEquals(1, c.roles().instances(Role.AUTH));
-    assertEquals(0, c.roles().instances(Role.PRESENCE));
+    assertEquals(1, c.roles().instances(Role.PRESENCE));
+    assertEquals(0, c.roles().instances(Role.WEBHOOK));
   }
 
   @Test
@@ -59,7 +60,7 @@ class HeraldConfigTest {
       "{\"cluster\":{\"members\":[]}}|cluster.members must list at least one host:port",
       "{\"roles\":{\"gateway\":0}}|roles must deploy at least one verticle",
       "{\"roles\":{\"gatway\":1}}|roles.gatway is not a known setting",
-      "{\"bridge\":{\"timeoutSeconds\":0}}|bridge.timeoutSeconds must be between",
+      "{\"heartbeat\":{\"timeoutSeconds\":0}}|heartbeat.timeoutSeconds must be between",
       "{\"node\":{\"name\":\"has space\"}}|node.name must be",
       "{\"http\":[]}|http must be an object",
       "{\"colour\":{}}|colour is not a known setting",

@@ -48,7 +48,7 @@ class GatewayIT {
     node = TestNodes.start(TestNodes.config(port, hz, List.of(hz), new JsonObject()
         .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example")))
         .put("auth", new JsonObject().put("expiryNoticeSeconds", 2))
-        .put("bridge", new JsonObject().put("timeoutSeconds", 3))));
+        .put("heartbeat", new JsonObject().put("timeoutSeconds", 3))));
     client = Vertx.vertx();
     // stand-ins for the presence and channel services: echo who asked, as the gateway told them
     echo(Addresses.PRESENCE_SET);

@@ -1,0 +1,23 @@
+package dev.herald.config;
+
+import java.util.Set;
+
+/**
+ * {@code heartbeat}: liveness of connections and nodes.
+ *
+ * @param timeoutSeconds  a connection silent this long (no ping, no frame) is closed and leaves
+ *                        presence; default {@value #DEFAULT_TIMEOUT_SECONDS} (clients ping every 5 s)
+ * @param intervalSeconds how often each node publishes its load; default {@value #DEFAULT_INTERVAL_SECONDS}
+ */
+public record HeartbeatConfig(int timeoutSeconds, int intervalSeconds) {
+
+  public static final int DEFAULT_TIMEOUT_SECONDS = 15;
+  public static final int DEFAULT_INTERVAL_SECONDS = 2;
+
+  static HeartbeatConfig from(Section s) {
+    s.allowOnly(Set.of("timeoutSeconds", "intervalSeconds"));
+    return new HeartbeatConfig(
+        s.integer("timeoutSeconds", DEFAULT_TIMEOUT_SECONDS, 2, 3600),
+        s.integer("intervalSeconds", DEFAULT_INTERVAL_SECONDS, 1, 60));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.herald.presence;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * One user's presence as stored in the cluster, and the pure rules that change it. No Vert.x or
+ * Hazelcast types here: {@link PresenceOp} applies these rules atomically inside the map.
+ *
+ * <p>A user is online while any connection lives; the status they chose ({@code busy}, {@code away})
+ * holds across tabs and is reset to {@code online} when the last connection goes. {@code version}
+ * grows by one with each change of the visible status, and only then.
+ *
+ * @param connections connection id to the id of the node that holds it
+ * @param since       when the visible status began (ms)
+ * @param lastSeen    when a connection of this user was last alive (ms), kept while offline
+ */
+public record PresenceRecord(String userId, Status chosen, Map<String, String> connections, long since, long lastSeen, long version)
+    implements Serializable {
+
+  public PresenceRecord {
+    connections = Map.copyOf(connections);
+  }
+
+  public static PresenceRecord absent(String userId) {
+    return new PresenceRecord(userId, Status.ONLINE, Map.of(), 0, 0, 0);
+  }
+
+  /** What clients see: the chosen status while connected, else offline. */
+  public Status status() {
+    return connections.isEmpty() ? Status.OFFLINE : chosen;
+  }
+
+  public boolean hasConnectionOn(Predicate<String> node) {
+    for (String n : connections.values()) {
+      if (node.test(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The result of a change: the new record, and the visible status before it when that changed
+   * (null when it did not, and no event is due).
+   */
+  public record Change(PresenceRecord next, Status previous) implements Serializable {
+    public boolean changed() {
+      return previous != null;
+    }
+
+    /** The presence event of PROTOCOL.md: the Presence plus {@code previous}. */
+    public JsonObject event() {
+      return next.toJson().put("previous", previous.wire());
+    }
+  }
+
+  public Change connect(String connId, String nodeId, long now) {
+    Map<String, String> conns = new HashMap<>(connections);
+    conns.put(connId, nodeId);
+    return to(chosen, conns, now);
+  }
+
+  public Change disconnect(String connId, long now) {
+    if (!connections.containsKey(connId)) {
+      return new Change(this, null);
+    }
+    Map<String, String> conns = new HashMap<>(connections);
+    conns.remove(connId);
+    return to(chosen, conns, now);
+  }
+
+  public Change choose(Status status, long now) {
+    return to(status, connections, now);
+  }
+
+  /** Removes every connection held by a node that {@code dead} says is gone. */
+  public Change dropNodes(Predicate<String> dead, long now) {
+    Map<String, String> conns = new HashMap<>(connections);
+    conns.values().removeIf(dead);
+    return to(chosen, conns, now);
+  }
+
+  private Change to(Status newChosen, Map<String, String> conns, long now) {
+    boolean online = !conns.isEmpty();
+    long seen = online || !connections.isEmpty() ? now : lastSeen;
+    Status chosenNext = online ? newChosen : Status.ONLINE;
+    PresenceRecord next = new PresenceRecord(userId, chosenNext, conns, since, seen, version);
+    Status before = status();
+    Status after = next.status();
+    if (before == after) {
+      return new Change(next, null);
+    }
+    return new Change(new PresenceRecord(userId, chosenNext, conns, now, seen, version + 1), before);
+  }
+
+  /** The Presence payload of PROTOCOL.md. */
+  public JsonObject toJson() {
+    return new JsonObject().put("userId", userId).put("status", status().wire()).put("since", since)
+        .put("lastSeen", lastSeen).put("connections", connections.size()).put("version", version);
+  }
+}

@@ -1,0 +1,223 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import dev.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Presence across two real nodes in one JVM. */
+class PresenceIT {
+
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    JsonObject fastHeartbeat = new JsonObject().put("heartbeat", new JsonObject().put("timeoutSeconds", 3));
+    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), fastHeartbeat));
+    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), fastHeartbeat));
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close().await();
+    b.stop().await();
+    a.stop().await();
+  }
+
+  private static int port(Node n) {
+    return n.config().http().port();
+  }
+
+  private static WsClient connect(Node n, String user) {
+    return WsClient.connect(client, port(n), hs256(claims(user)));
+  }
+
+  private static JsonObject presenceOf(WsClient via, String user) {
+    JsonObject r = via.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add(user)));
+    assertEquals("rec", r.getString("type"), r::encode);
+    return r.getJsonObject("body").getJsonObject("users").getJsonObject(user);
+  }
+
+  /** Waits for the next presence event of {@code user} on {@code watcher}. */
+  private static JsonObject nextEvent(WsClient watcher, String user) {
+    return watcher.awaitOn(Addresses.presenceUser(user)).getJsonObject("body");
+  }
+
+  @Test
+  @DisplayName("a user with two tabs stays online with the same status when one closes; both closed is one offline event")
+  void twoTabs() {
+    try (WsClient watcher = connect(b, "watcher1")) {
+      watcher.subscribe(Addresses.presenceUser("tabby"));
+      WsClient tab1 = connect(a, "tabby");
+      assertEquals("online", nextEvent(watcher, "tabby").getString("status"));
+      WsClient tab2 = connect(b, "tabby");
+      assertEquals("rec", tab1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
+      JsonObject busy = nextEvent(watcher, "tabby");
+      assertEquals("busy", busy.getString("status"));
+      assertEquals("online", busy.getString("previous"));
+      tab1.close();
+      // the second tab still counts: same status, one connection, and no event in between
+      JsonObject p = presenceOf(watcher, "tabby");
+      while (p.getInteger("connections") != 1) {
+        p = presenceOf(watcher, "tabby");
+      }
+      assertEquals("busy", p.getString("status"));
+      tab2.close();
+      JsonObject offline = nextEvent(watcher, "tabby");
+      assertEquals("offline", offline.getString("status"));
+      assertEquals("busy", offline.getString("previous"));
+      assertEquals(busy.getLong("version") + 1, offline.getLong("version"));
+      assertTrue(offline.getLong("lastSeen") > 0);
+      watcher.sync();
+      assertTrue(watcher.pending().isEmpty(), () -> "one offline event only, got " + watcher.pending());
+    }
+  }
+
+  @Test
+  @DisplayName("a status set on node A reaches a watcher on node B, in version order")
+  void acrossNodes() {
+    try (WsClient watcher = connect(b, "watcher2")) {
+      watcher.subscribe(Addresses.presenceUser("mover"));
+      WsClient user = connect(a, "mover");
+      assertEquals("online", nextEvent(watcher, "mover").getString("status"));
+      String[] statuses = {"busy", "away", "online", "away", "busy"};
+      for (String s : statuses) {
+        assertEquals(s, user.request(Addresses.PRESENCE_SET, new JsonObject().put("status", s)).getJsonObject("body").getString("status"));
+      }
+      long last = 0;
+      for (String s : statuses) {
+        JsonObject e = nextEvent(watcher, "mover");
+        assertEquals(s, e.getString("status"));
+        assertTrue(e.getLong("version") > last);
+        last = e.getLong("version");
+      }
+      user.close();
+    }
+  }
+
+  @Test
+  @DisplayName("invalid status, 1001 users in one get, and malformed bodies are 400s that change nothing")
+  void badInput() {
+    try (WsClient u = connect(a, "careful")) {
+      JsonObject before = presenceOf(u, "careful");
+      for (Object body : new Object[] {new JsonObject().put("status", "offline"), new JsonObject().put("status", "sleeping"),
+          new JsonObject(), "busy", new JsonArray().add("busy"), null}) {
+        JsonObject r = u.request(Addresses.PRESENCE_SET, body);
+        assertEquals(400, r.getInteger("failureCode"), () -> "for " + body + ": " + r.encode());
+      }
+      JsonArray many = new JsonArray();
+      for (int i = 0; i < 1001; i++) {
+        many.add("u" + i);
+      }
+      for (Object body : new Object[] {new JsonObject().put("users", many), new JsonObject().put("users", new JsonArray()),
+          new JsonObject().put("users", "alice"), new JsonObject().put("users", new JsonArray().add("bad user")), null}) {
+        JsonObject r = u.request(Addresses.PRESENCE_GET, body);
+        assertEquals(400, r.getInteger("failureCode"), () -> "for " + body + ": " + r.encode());
+      }
+      assertEquals(before, presenceOf(u, "careful"));
+    }
+  }
+
+  @Test
+  @DisplayName("a silent client is dropped after the timeout and goes offline")
+  void silentClient() {
+    try (WsClient watcher = connect(b, "watcher3")) {
+      watcher.subscribe(Addresses.presenceUser("quiet"));
+      WsClient quiet = WsClient.get(WsClient.connect(client, port(a), hs256(claims("quiet")), null, false));
+      assertEquals("online", nextEvent(watcher, "quiet").getString("status"));
+      assertEquals(4408, quiet.awaitClosed());
+      assertEquals("offline", nextEvent(watcher, "quiet").getString("status"));
+      quiet.close();
+    }
+  }
+
+  @Test
+  @DisplayName("200 connections for 50 users opening and closing at random on 2 nodes for 20 s: presence ends equal to what is open")
+  void churn() {
+    Random random = new Random(42);
+    String[] slotUser = new String[200];
+    WsClient[] slot = new WsClient[200];
+    int opened = 0;
+    int closed = 0;
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < end) {
+      // a batch of random flips: close what is open, open what is closed (on a random node, as a random user)
+      Map<Integer, io.vertx.core.Future<WsClient>> opening = new HashMap<>();
+      for (int k = 0; k < 20; k++) {
+        int i = random.nextInt(slot.length);
+        if (slot[i] != null) {
+          slot[i].close();
+          slot[i] = null;
+          closed++;
+        } else if (!opening.containsKey(i)) {
+          slotUser[i] = "churn" + random.nextInt(50);
+          opening.put(i, WsClient.connect(client, port(random.nextBoolean() ? a : b), hs256(claims(slotUser[i])), null, true));
+        }
+      }
+      for (Map.Entry<Integer, io.vertx.core.Future<WsClient>> e : opening.entrySet()) {
+        slot[e.getKey()] = WsClient.get(e.getValue());
+        opened++;
+      }
+    }
+    Map<String, Integer> expected = new HashMap<>();
+    for (int i = 0; i < slot.length; i++) {
+      if (slot[i] != null) {
+        expected.merge(slotUser[i], 1, Integer::sum);
+      }
+    }
+    List<String> users = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      users.add("churn" + i);
+    }
+    try (WsClient probe = connect(a, "probe")) {
+      // the last closes reach presence asynchronously: ask until it agrees (or give up after 15 s)
+      JsonObject seen = null;
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      do {
+        seen = probe.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray(new ArrayList<>(users))))
+            .getJsonObject("body").getJsonObject("users");
+      } while (!matches(seen, users, expected) && System.nanoTime() < deadline);
+      JsonObject last = seen;
+      assertTrue(matches(last, users, expected), () -> "presence " + last + " but open connections are " + expected);
+      assertTrue(opened > 500 && closed > 300, "the churn ran: " + opened + " opened, " + closed + " closed");
+    } finally {
+      for (WsClient c : slot) {
+        if (c != null) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  private static boolean matches(JsonObject seen, List<String> users, Map<String, Integer> expected) {
+    for (String u : users) {
+      int want = expected.getOrDefault(u, 0);
+      JsonObject p = seen.getJsonObject(u);
+      if (p.getInteger("connections") != want || !p.getString("status").equals(want > 0 ? "online" : "offline")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
