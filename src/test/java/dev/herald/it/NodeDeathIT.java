@@ -1,0 +1,117 @@
+package dev.herald.it;
+
+import dev.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.herald.auth.TestTokens.claims;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A 3-node cluster of fat-jar processes started by {@code scripts/cluster.sh}; node 3 is killed
+ * with SIGKILL and its users must go offline on nodes 1 and 2, each offline event arriving once.
+ */
+class NodeDeathIT {
+
+  /** The dev secret the cluster conf files share. */
+  private static final String CLUSTER_SECRET = "local-cluster-dev-secret-not-for-production-use";
+  private static final int USERS = 20;
+
+  @TempDir
+  static Path runDir;
+  private static Vertx client;
+
+  static void cluster(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", JarProcessIT.ROOT.resolve("scripts/cluster.sh").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(JarProcessIT.ROOT.toFile());
+    pb.environment().put("HERALD_RUN_DIR", runDir.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), "cluster.sh " + String.join(" ", args) + ":\n" + out);
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster("start", "3");
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close().await();
+    cluster("stop");
+    for (int i = 1; i <= 3; i++) {
+      Path log = runDir.resolve("node-" + i + ".log");
+      if (Files.exists(log)) {
+        System.out.println("--- node-" + i + " ---\n" + Files.readString(log));
+      }
+    }
+  }
+
+  private static String token(String user) {
+    return dev.herald.auth.TestTokens.hs256(CLUSTER_SECRET, claims(user));
+  }
+
+  @Test
+  @DisplayName("kill -9 node 3: every user connected there is offline on nodes 1 and 2, each offline event once")
+  void killedNodesUsersGoOffline() throws Exception {
+    WsClient watcher1 = WsClient.connect(client, 8081, token("watcher-1"));
+    WsClient watcher2 = WsClient.connect(client, 8082, token("watcher-2"));
+    List<WsClient> onNode3 = new ArrayList<>();
+    for (int i = 0; i < USERS; i++) {
+      watcher1.subscribe(Addresses.presenceUser("victim" + i));
+      watcher2.subscribe(Addresses.presenceUser("victim" + i));
+    }
+    for (int i = 0; i < USERS; i++) {
+      onNode3.add(WsClient.connect(client, 8083, token("victim" + i)));
+    }
+    for (int i = 0; i < USERS; i++) {
+      for (WsClient w : List.of(watcher1, watcher2)) {
+        assertEquals("online", w.awaitOn(Addresses.presenceUser("victim" + i)).getJsonObject("body").getString("status"));
+      }
+    }
+
+    long killedAt = System.nanoTime();
+    cluster("kill", "3");
+    for (int i = 0; i < USERS; i++) {
+      for (WsClient w : List.of(watcher1, watcher2)) {
+        JsonObject e = w.awaitOn(Addresses.presenceUser("victim" + i)).getJsonObject("body");
+        assertEquals("offline", e.getString("status"));
+      }
+    }
+    double seconds = (System.nanoTime() - killedAt) / 1e9;
+    System.out.printf("kill -9 to last offline event on both watchers: %.2f s%n", seconds);
+    assertTrue(seconds < 10, "offline everywhere " + seconds + " s after kill -9 (the bar is 10 s)");
+
+    // exactly once: nothing more arrives for them, and presence agrees
+    JsonArray victims = new JsonArray();
+    for (int i = 0; i < USERS; i++) {
+      victims.add("victim" + i);
+    }
+    for (WsClient w : List.of(watcher1, watcher2)) {
+      JsonObject users = w.request(Addresses.PRESENCE_GET, new JsonObject().put("users", victims)).getJsonObject("body").getJsonObject("users");
+      for (int i = 0; i < USERS; i++) {
+        assertEquals("offline", users.getJsonObject("victim" + i).getString("status"));
+      }
+      assertTrue(w.pending().isEmpty(), () -> "duplicate events: " + w.pending());
+    }
+    onNode3.forEach(WsClient::close);
+    watcher1.close();
+    watcher2.close();
+  }
+}
