@@ -12,6 +12,8 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.Role;
 import dev.herald.gateway.GatewayVerticle;
 import dev.herald.observability.Readiness;
+import dev.herald.presence.ChannelMembersVerticle;
+import dev.herald.presence.PresenceJanitor;
 import dev.herald.presence.PresenceVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -41,11 +43,24 @@ public final class Node {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
+  /**
+   * A verticle a role deploys: as many instances as the role asks for, or exactly one per node
+   * for work that must not run twice on a node.
+   */
+  private record Part(BiFunction<HeraldConfig, ClusterHandle, Deployable> factory, boolean onePerNode) {
+    static Part scaled(BiFunction<HeraldConfig, ClusterHandle, Deployable> f) {
+      return new Part(f, false);
+    }
+  }
+
   /** How each role is built. A role with no entry is not in this build yet. */
-  private static final Map<Role, BiFunction<HeraldConfig, ClusterHandle, Deployable>> FACTORIES = Map.of(
-      Role.GATEWAY, (c, cluster) -> new GatewayVerticle(c, cluster.nodeId()),
-      Role.AUTH, (c, cluster) -> new AuthVerticle(c.auth()),
-      Role.PRESENCE, (c, cluster) -> new PresenceVerticle(c.presence(), cluster));
+  private static final Map<Role, List<Part>> FACTORIES = Map.of(
+      Role.GATEWAY, List.of(Part.scaled((c, cluster) -> new GatewayVerticle(c, cluster.nodeId()))),
+      Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth()))),
+      Role.PRESENCE, List.of(
+          Part.scaled((c, cluster) -> new PresenceVerticle(cluster)),
+          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster)),
+          new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster), true)));
 
   private final HeraldConfig config;
   private final Vertx vertx;
@@ -86,7 +101,7 @@ public final class Node {
   }
 
   private Future<Void> deployRoles() {
-    List<Future<String>> deployments = new ArrayList<>();
+    List<Future<Void>> deployments = new ArrayList<>();
     // services first, gateways last: a gateway accepts clients only once the services answer
     for (Role role : Role.values()) {
       if (role != Role.GATEWAY) {
@@ -103,15 +118,18 @@ public final class Node {
         .mapEmpty();
   }
 
-  private Future<String> deploy(Role role) {
+  private Future<Void> deploy(Role role) {
     int n = config.roles().instances(role);
     if (n == 0) {
       return Future.succeededFuture();
     }
-    BiFunction<HeraldConfig, ClusterHandle, Deployable> factory = FACTORIES.get(role);
     ClusterHandle cluster = ClusterHandle.of(clusterManager.getHazelcastInstance());
-    Supplier<Deployable> supplier = () -> factory.apply(config, cluster);
-    return vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(n));
+    List<Future<String>> parts = new ArrayList<>();
+    for (Part part : FACTORIES.get(role)) {
+      Supplier<Deployable> supplier = () -> part.factory().apply(config, cluster);
+      parts.add(vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(part.onePerNode() ? 1 : n)));
+    }
+    return Future.all(parts).mapEmpty();
   }
 
   public Vertx vertx() {

@@ -27,6 +27,10 @@ public final class Addresses {
   public static final String PRESENCE_CONNECT = "herald.presence.connect";
   /** A connection closed: {@code {"userId", "connId"}}. */
   public static final String PRESENCE_DISCONNECT = "herald.presence.disconnect";
+  /** A connection subscribed to a channel: {@code {"channel", "userId", "connId", "nodeId"}}; replies when counted. */
+  public static final String MEMBERS_JOIN = "herald.members.join";
+  /** A connection's subscription to a channel ended: {@code {"channel", "userId", "connId"}}. */
+  public static final String MEMBERS_LEAVE = "herald.members.leave";
   /** Published every few seconds by each node: {@code {"node", "nodeId", "connections", "subscriptions", "ts"}}. */
   public static final String NODE_HEARTBEAT = "herald.node.heartbeat";
   /** Published: close every connection of a user on every node, body {@code {"userId", "reason"}}. */

@@ -53,8 +53,8 @@ final class Bridge implements Handler<SockJSSocket> {
   private final BridgeConfig config;
   private final AuthConfig auth;
   private final long idleTimeoutMs;
-  private final String nodeId;
   private final LocalFanout fanout;
+  private final MembershipLink membership;
   private final Map<String, Connection> connections = new HashMap<>();
 
   Bridge(Vertx vertx, HeraldConfig config, String nodeId) {
@@ -62,8 +62,8 @@ final class Bridge implements Handler<SockJSSocket> {
     this.config = config.bridge();
     this.auth = config.auth();
     this.idleTimeoutMs = config.heartbeat().timeoutSeconds() * 1000L;
-    this.nodeId = nodeId;
     this.fanout = new LocalFanout(vertx.eventBus());
+    this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
   }
 
   int connectionCount() {
@@ -87,34 +87,14 @@ final class Bridge implements Handler<SockJSSocket> {
     // cannot be overtaken by the connect
     c.waiting = true;
     sock.pause();
-    JsonObject who = new JsonObject().put("userId", principal.userId()).put("connId", c.id);
-    vertx.eventBus().request(Addresses.PRESENCE_CONNECT, who.copy().put("nodeId", nodeId), presenceOptions()).onComplete(ar -> {
-      c.presence = ar.succeeded() ? Connection.Presence.JOINED : Connection.Presence.NONE;
-      if (ar.failed()) {
-        LOG.debug("presence did not count connection {}: {}", c.id, ar.cause().getMessage());
-      }
+    membership.joinPresence(c).onComplete(ar -> {
       if (c.closed) {
-        leavePresence(c);
         return;
       }
       c.waiting = false;
       sock.resume();
       process(c, c.queued().poll());
     });
-  }
-
-  private DeliveryOptions presenceOptions() {
-    return new DeliveryOptions().setSendTimeout(config.replyTimeoutMs());
-  }
-
-  /** Tells presence the connection is gone, once, and only if it was counted. */
-  private Future<Void> leavePresence(Connection c) {
-    if (c.presence != Connection.Presence.JOINED) {
-      return Future.succeededFuture();
-    }
-    c.presence = Connection.Presence.LEFT;
-    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return vertx.eventBus().request(Addresses.PRESENCE_DISCONNECT, who, presenceOptions()).mapEmpty();
   }
 
   /**
@@ -143,7 +123,7 @@ final class Bridge implements Handler<SockJSSocket> {
       fanout.unsubscribe(address, c);
     }
     c.registrations.clear();
-    leavePresence(c);
+    membership.leaveAll(c);
   }
 
   /**
@@ -157,7 +137,7 @@ final class Bridge implements Handler<SockJSSocket> {
       c.socket.close(CLOSE_RESTART, "node shutting down, reconnect");
       c.closed = true;
       connections.remove(c.id);
-      left.add(leavePresence(c));
+      left.add(membership.leaveAll(c));
     }
     return Future.join(left).mapEmpty();
   }
@@ -225,13 +205,13 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     return switch (frame.type()) {
-      case REGISTER -> register(c, frame);
       case UNREGISTER -> unregister(c, frame);
+      case REGISTER -> register(c, frame, target);
       default -> send(c, frame, target);
     };
   }
 
-  private Future<Void> register(Connection c, Frame frame) {
+  private Future<Void> register(Connection c, Frame frame, Target target) {
     String address = frame.address();
     if (c.registrations.contains(address)) {
       return Future.succeededFuture();
@@ -241,7 +221,11 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     c.registrations.add(address);
-    return fanout.subscribe(address, c).recover(err -> {
+    return fanout.subscribe(address, c).onSuccess(v -> {
+      if (target.kind() == Addresses.Kind.CHANNEL) {
+        membership.joinChannel(c, target.arg());
+      }
+    }).recover(err -> {
       LOG.warn("registration of {} failed: {}", address, err.getMessage());
       c.registrations.remove(address);
       fanout.unsubscribe(address, c);
@@ -253,6 +237,10 @@ final class Bridge implements Handler<SockJSSocket> {
   private Future<Void> unregister(Connection c, Frame frame) {
     if (c.registrations.remove(frame.address())) {
       fanout.unsubscribe(frame.address(), c);
+      Target t = Addresses.parse(frame.address());
+      if (t.kind() == Addresses.Kind.CHANNEL) {
+        membership.leaveChannel(c, t.arg());
+      }
     }
     return Future.succeededFuture();
   }

@@ -4,7 +4,11 @@ import dev.herald.auth.Principal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import io.vertx.core.Future;
+
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -24,6 +28,9 @@ final class Connection {
 
   enum Presence { NONE, JOINED, LEFT }
 
+  /** Channels this connection is a member of: each completes once the membership service counted it. */
+  Map<String, Future<Void>> channels;
+
   /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
   boolean waiting;
   ArrayDeque<Buffer> queue;
@@ -33,6 +40,13 @@ final class Connection {
     this.socket = socket;
     this.principal = principal;
     this.lastSeen = now;
+  }
+
+  Map<String, Future<Void>> channels() {
+    if (channels == null) {
+      channels = new HashMap<>(4);
+    }
+    return channels;
   }
 
   ArrayDeque<Buffer> queued() {

@@ -5,8 +5,8 @@ import com.hazelcast.query.Predicate;
 import java.util.Map;
 import java.util.Set;
 
-/** Selects the presence records with a connection on one of {@code nodes} (or, inverted, on any other node). */
-final class OnNodes implements Predicate<String, PresenceRecord> {
+/** Selects the records with a connection on one of {@code nodes} (or, inverted, on any other node). */
+final class OnNodes<V extends HeldConnections> implements Predicate<String, V> {
 
   private static final long serialVersionUID = 1L;
 
@@ -19,7 +19,7 @@ final class OnNodes implements Predicate<String, PresenceRecord> {
   }
 
   @Override
-  public boolean apply(Map.Entry<String, PresenceRecord> e) {
+  public boolean apply(Map.Entry<String, V> e) {
     return e.getValue() != null && e.getValue().hasConnectionOn(n -> nodes.contains(n) != outside);
   }
 }

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * @param lastSeen    when a connection of this user was last alive (ms), kept while offline
  */
 public record PresenceRecord(String userId, Status chosen, Map<String, String> connections, long since, long lastSeen, long version)
-    implements Serializable {
+    implements Serializable, HeldConnections {
 
   public PresenceRecord {
     connections = Map.copyOf(connections);
@@ -35,6 +35,7 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
     return connections.isEmpty() ? Status.OFFLINE : chosen;
   }
 
+  @Override
   public boolean hasConnectionOn(Predicate<String> node) {
     for (String n : connections.values()) {
       if (node.test(n)) {

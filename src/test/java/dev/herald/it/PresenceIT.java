@@ -95,6 +95,38 @@ class PresenceIT {
   }
 
   @Test
+  @DisplayName("subscribing joins a channel: join on the first tab, leave on the last, members listed with status")
+  void channelMembers() {
+    String token = hs256(claims("member").put("channels", new JsonArray().add("club.*")));
+    try (WsClient watcher = WsClient.connect(client, port(b), hs256(claims("watcher4").put("channels", new JsonArray().add("club.*"))))) {
+      watcher.subscribe(Addresses.members("club.1"));
+      WsClient tab1 = WsClient.connect(client, port(a), token);
+      WsClient tab2 = WsClient.connect(client, port(b), token);
+      tab1.subscribe(Addresses.channel("club.1"));
+      JsonObject join = watcher.awaitOn(Addresses.members("club.1")).getJsonObject("body");
+      assertEquals(new JsonObject().put("channel", "club.1").put("userId", "member").put("event", "join"), join);
+      tab2.subscribe(Addresses.channel("club.1"));
+      assertEquals("rec", tab2.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "away")).getString("type"));
+      JsonObject list = watcher.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "club.1")).getJsonObject("body");
+      assertEquals(1, list.getInteger("count"));
+      assertEquals(new JsonObject().put("userId", "member").put("status", "away"), list.getJsonArray("members").getJsonObject(0));
+      // one tab unsubscribes, the other closes: one leave, after the last
+      tab1.send(new JsonObject().put("type", "unregister").put("address", Addresses.channel("club.1")));
+      tab1.sync();
+      tab2.close();
+      JsonObject leave = watcher.awaitOn(Addresses.members("club.1")).getJsonObject("body");
+      assertEquals("leave", leave.getString("event"));
+      JsonObject empty = watcher.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "club.1")).getJsonObject("body");
+      assertEquals(0, empty.getInteger("count"));
+      watcher.sync();
+      assertTrue(watcher.pending().isEmpty(), () -> "one join and one leave only: " + watcher.pending());
+      JsonObject forbidden = tab1.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "other"));
+      assertEquals(403, forbidden.getInteger("failureCode"));
+      tab1.close();
+    }
+  }
+
+  @Test
   @DisplayName("a status set on node A reaches a watcher on node B, in version order")
   void acrossNodes() {
     try (WsClient watcher = connect(b, "watcher2")) {

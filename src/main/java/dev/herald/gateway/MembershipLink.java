@@ -1,0 +1,91 @@
+package dev.herald.gateway;
+
+import dev.herald.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tells the presence services what this gateway's connections do: a connection opened or closed,
+ * joined or left a channel. A leave is sent only after its join was counted, so it can never
+ * overtake it on the way to a service on another node.
+ */
+final class MembershipLink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MembershipLink.class);
+
+  private final EventBus eventBus;
+  private final String nodeId;
+  private final DeliveryOptions options;
+
+  MembershipLink(EventBus eventBus, String nodeId, long timeoutMs) {
+    this.eventBus = eventBus;
+    this.nodeId = nodeId;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /**
+   * Counts a new connection in presence; completes (never fails) once presence has it or is
+   * unavailable. If the connection closed meanwhile, it leaves at once.
+   */
+  Future<Void> joinPresence(Connection c) {
+    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId);
+    return eventBus.request(Addresses.PRESENCE_CONNECT, who, options).transform(ar -> {
+      c.presence = ar.succeeded() ? Connection.Presence.JOINED : Connection.Presence.NONE;
+      if (ar.failed()) {
+        LOG.debug("presence did not count connection {}: {}", c.id, ar.cause().getMessage());
+      }
+      if (c.closed) {
+        leavePresence(c);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Tells presence the connection is gone, once, and only if it was counted. */
+  Future<Void> leavePresence(Connection c) {
+    if (c.presence != Connection.Presence.JOINED) {
+      return Future.succeededFuture();
+    }
+    c.presence = Connection.Presence.LEFT;
+    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
+    return eventBus.request(Addresses.PRESENCE_DISCONNECT, who, options).mapEmpty();
+  }
+
+  /** Subscribing to a channel makes the user a member of it. */
+  void joinChannel(Connection c, String channel) {
+    JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
+    Future<Void> joined = eventBus.request(Addresses.MEMBERS_JOIN, who.put("nodeId", nodeId), options).mapEmpty();
+    c.channels().put(channel, joined);
+  }
+
+  /** Ends the membership once its join has been counted (a leave must not overtake its join). */
+  Future<Void> leaveChannel(Connection c, String channel) {
+    Future<Void> joined = c.channels == null ? null : c.channels.remove(channel);
+    if (joined == null) {
+      return Future.succeededFuture();
+    }
+    JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
+    return joined.transform(ar -> ar.succeeded()
+        ? eventBus.request(Addresses.MEMBERS_LEAVE, who, options).mapEmpty()
+        : Future.succeededFuture());
+  }
+
+  /** Takes a closed connection out of every channel and out of presence. */
+  Future<Void> leaveAll(Connection c) {
+    List<Future<Void>> left = new ArrayList<>();
+    if (c.channels != null) {
+      for (String channel : List.copyOf(c.channels.keySet())) {
+        left.add(leaveChannel(c, channel));
+      }
+    }
+    left.add(leavePresence(c));
+    return Future.join(left).mapEmpty();
+  }
+}
