@@ -11,6 +11,7 @@ import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Role;
 import dev.herald.gateway.GatewayVerticle;
+import dev.herald.heartbeat.HeartbeatVerticle;
 import dev.herald.observability.Readiness;
 import dev.herald.presence.ChannelMembersVerticle;
 import dev.herald.presence.PresenceJanitor;
@@ -57,6 +58,7 @@ public final class Node {
   private static final Map<Role, List<Part>> FACTORIES = Map.of(
       Role.GATEWAY, List.of(Part.scaled((c, cluster) -> new GatewayVerticle(c, cluster.nodeId()))),
       Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth()))),
+      Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(
           Part.scaled((c, cluster) -> new PresenceVerticle(cluster)),
           Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster)),
@@ -65,6 +67,7 @@ public final class Node {
   private final HeraldConfig config;
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
+  private final List<String> gatewayDeployments = new ArrayList<>();
 
   private Node(HeraldConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
     this.config = config;
@@ -127,7 +130,8 @@ public final class Node {
     List<Future<String>> parts = new ArrayList<>();
     for (Part part : FACTORIES.get(role)) {
       Supplier<Deployable> supplier = () -> part.factory().apply(config, cluster);
-      parts.add(vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(part.onePerNode() ? 1 : n)));
+      Future<String> id = vertx.deployVerticle(supplier, new DeploymentOptions().setInstances(part.onePerNode() ? 1 : n));
+      parts.add(role == Role.GATEWAY ? id.onSuccess(gatewayDeployments::add) : id);
     }
     return Future.all(parts).mapEmpty();
   }
@@ -144,10 +148,16 @@ public final class Node {
     return clusterManager;
   }
 
-  /** Undeploys everything and leaves the cluster. */
+  /**
+   * Stops gracefully: gateways first, which send their clients elsewhere and wait until presence
+   * has taken them out (while this node's services still answer), then everything else, then
+   * leaves the cluster.
+   */
   public Future<Void> stop() {
     Readiness.notReady(vertx, "stopping");
-    return vertx.close();
+    List<Future<Void>> gateways = new ArrayList<>();
+    gatewayDeployments.forEach(id -> gateways.add(vertx.undeploy(id)));
+    return Future.join(gateways).transform(ar -> vertx.close());
   }
 
   /** The cluster XML, with this node's interface, port and member list laid over it. */

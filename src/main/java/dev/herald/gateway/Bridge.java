@@ -70,6 +70,10 @@ final class Bridge implements Handler<SockJSSocket> {
     return connections.size();
   }
 
+  int subscriptionCount() {
+    return fanout.addresses();
+  }
+
   @Override
   public void handle(SockJSSocket sock) {
     Principal principal = sock.routingContext() == null ? null : sock.routingContext().get(PRINCIPAL_KEY);

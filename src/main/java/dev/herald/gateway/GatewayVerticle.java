@@ -4,13 +4,16 @@ import dev.herald.auth.Principal;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.bus.ErrorCode;
 import dev.herald.config.HeraldConfig;
+import dev.herald.observability.NodeLoad;
 import dev.herald.observability.Readiness;
+import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final HeraldConfig config;
   private final String nodeId;
+  private final String instanceId = TraceIds.newId();
   private TokenVerifier verifier;
   private Bridge bridge;
   private HttpServer server;
@@ -43,7 +47,10 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.auth().jwt());
     bridge = new Bridge(vertx, config, nodeId);
-    vertx.setPeriodic(1000, id -> bridge.sweep());
+    vertx.setPeriodic(1000, id -> {
+      bridge.sweep();
+      NodeLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
+    });
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
@@ -74,17 +81,23 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
-  /** Stops taking connections, then sends every client elsewhere and takes them out of presence. */
+  /**
+   * Sends every client elsewhere (close code 1012) and takes them out of presence and channels,
+   * then closes the server. /ready answers 503 from the moment the node began stopping.
+   */
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.compose(v -> bridge.closeAll());
+    NodeLoad.forget(vertx, instanceId);
+    return bridge.closeAll().compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private void ready(RoutingContext ctx) {
     String why = Readiness.notReadyBecause(vertx);
     if (why == null) {
-      json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name()));
+      JsonArray nodes = new JsonArray();
+      NodeLoad.cluster(vertx).forEach(nodes::add);
+      json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name())
+          .put("load", NodeLoad.local(vertx)).put("cluster", nodes));
     } else {
       json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
     }

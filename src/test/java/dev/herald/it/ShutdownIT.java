@@ -1,0 +1,101 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import dev.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A node that stops gracefully: clients are sent elsewhere, and presence does not flap. */
+class ShutdownIT {
+
+  private static Node stays;
+  private static Node leaves;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    stays = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), new JsonObject()));
+    leaves = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), new JsonObject()));
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close().await();
+    stays.stop().await();
+  }
+
+  @Test
+  @DisplayName("each node's heartbeat shows in /ready on the others, with its connection count")
+  void heartbeatLoad() throws Exception {
+    try (WsClient c = WsClient.connect(client, leaves.config().http().port(), hs256(claims("loaded")))) {
+      c.sync();
+      HttpClient http = HttpClient.newHttpClient();
+      URI ready = URI.create("http://127.0.0.1:" + stays.config().http().port() + "/ready");
+      String leavesName = leaves.config().node().name();
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      JsonObject seen = null;
+      // beats come every 2 s: ask until the other node's beat counts the connection
+      while (System.nanoTime() < deadline) {
+        JsonObject body = new JsonObject(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).body());
+        seen = body.getJsonArray("cluster").stream().map(JsonObject.class::cast)
+            .filter(n -> leavesName.equals(n.getString("node"))).findFirst().orElse(null);
+        if (seen != null && seen.getInteger("connections") >= 1) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      JsonObject last = seen;
+      assertTrue(last != null && last.getInteger("connections") >= 1, () -> "heartbeat of " + leavesName + ": " + last);
+    }
+  }
+
+  @Test
+  @DisplayName("SIGTERM-style stop: its clients are told to reconnect, users also on other nodes stay online without a flap, the rest go offline")
+  void gracefulStop() {
+    int stayPort = stays.config().http().port();
+    int leavePort = leaves.config().http().port();
+    try (WsClient watcher = WsClient.connect(client, stayPort, hs256(claims("watcher")))) {
+      watcher.subscribe(Addresses.presenceUser("both"));
+      watcher.subscribe(Addresses.presenceUser("only"));
+      WsClient bothHere = WsClient.connect(client, stayPort, hs256(claims("both")));
+      WsClient bothThere = WsClient.connect(client, leavePort, hs256(claims("both")));
+      WsClient onlyThere = WsClient.connect(client, leavePort, hs256(claims("only")));
+      assertEquals("online", watcher.awaitOn(Addresses.presenceUser("both")).getJsonObject("body").getString("status"));
+      assertEquals("online", watcher.awaitOn(Addresses.presenceUser("only")).getJsonObject("body").getString("status"));
+      bothThere.sync();
+
+      leaves.stop().await();
+
+      assertEquals(1012, bothThere.awaitClosed());
+      assertEquals(1012, onlyThere.awaitClosed());
+      JsonObject offline = watcher.awaitOn(Addresses.presenceUser("only")).getJsonObject("body");
+      assertEquals("offline", offline.getString("status"));
+      JsonObject users = watcher.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add("both")))
+          .getJsonObject("body").getJsonObject("users");
+      assertEquals("online", users.getJsonObject("both").getString("status"));
+      assertEquals(1, users.getJsonObject("both").getInteger("connections"));
+      watcher.sync();
+      assertTrue(watcher.pending().isEmpty(), () -> "no flap for the user still connected: " + watcher.pending());
+      bothHere.close();
+    }
+  }
+}
