@@ -1,5 +1,6 @@
 package dev.herald;
 
+import dev.herald.bench.Bench;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -21,7 +22,10 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("bench")) {
+      System.exit(Bench.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     HeraldConfig config;
     try {
       config = devDefaults(HeraldConfig.load(confPath(args), System.getenv()));

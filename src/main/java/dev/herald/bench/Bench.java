@@ -1,0 +1,89 @@
+package dev.herald.bench;
+
+import io.vertx.core.json.JsonObject;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar herald.jar bench SCENARIO [--key value ...]} (run through {@code scripts/bench.sh}):
+ * starts the nodes a scenario needs, drives them, stops what it started, writes
+ * {@code target/bench/SCENARIO.json} and appends a table to {@code docs/benchmarks.md}.
+ */
+public final class Bench {
+
+  private Bench() {
+  }
+
+  public static int main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: bench presence [--watchers 100] [--changes 500] [--rate 50] [--victims 100] [--report docs/benchmarks.md]");
+      return 2;
+    }
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        System.err.println("bench: options are --key value pairs (at '" + args[i] + "')");
+        return 2;
+      }
+      opts.put(args[i].substring(2), args[++i]);
+    }
+    String command = "scripts/bench.sh " + String.join(" ", args);
+    JsonObject result;
+    switch (args[0]) {
+      case "presence" -> result = PresenceScenario.run(new Options(opts));
+      default -> {
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence)");
+        return 2;
+      }
+    }
+    result.put("command", command).put("machine", machine()).put("at", Instant.now().toString());
+    Path out = Path.of("target/bench", args[0] + ".json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, result.encodePrettily());
+    String report = opts.getOrDefault("report", "docs/benchmarks.md");
+    if (!report.equals("none")) {
+      Files.writeString(Path.of(report), markdown(args[0], command, result), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    System.out.println(result.encodePrettily());
+    return 0;
+  }
+
+  static JsonObject machine() {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+        .put("memoryMiB", os.getTotalMemorySize() / (1024 * 1024))
+        .put("java", System.getProperty("java.version"))
+        .put("note", "load generator and nodes share this machine");
+  }
+
+  private static String markdown(String scenario, String command, JsonObject r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("\n## ").append(scenario).append(", ")
+        .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now())).append("\n\n");
+    sb.append("`").append(command).append("` on ").append(r.getJsonObject("machine").getInteger("cores")).append(" cores, ")
+        .append(r.getJsonObject("machine").getLong("memoryMiB")).append(" MiB; the load generator and the nodes share the machine.\n\n");
+    sb.append("| figure | value |\n|---|---|\n");
+    JsonObject figures = r.getJsonObject("figures");
+    for (String k : figures.fieldNames()) {
+      sb.append("| ").append(k).append(" | ").append(figures.getValue(k)).append(" |\n");
+    }
+    sb.append("\nParameters: `").append(r.getJsonObject("parameters").encode()).append("`\n");
+    return sb.toString();
+  }
+
+  /** The scenario's options, with defaults. */
+  record Options(Map<String, String> values) {
+    int integer(String key, int def) {
+      String v = values.get(key);
+      return v == null ? def : Integer.parseInt(v);
+    }
+  }
+}

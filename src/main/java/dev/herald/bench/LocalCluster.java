@@ -1,0 +1,88 @@
+package dev.herald.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Herald nodes the benchmark starts as separate processes from {@code conf/cluster-node-N.json}
+ * (HTTP 8080+N), with this same jar; it stops exactly the processes it started.
+ */
+final class LocalCluster implements AutoCloseable {
+
+  private final List<Process> nodes = new ArrayList<>();
+  private final Path logDir;
+
+  LocalCluster(Path logDir) {
+    this.logDir = logDir;
+  }
+
+  static int httpPort(int node) {
+    return 8080 + node;
+  }
+
+  /** Starts nodes 1..n one after another, each ready before the next; returns the ms each took. */
+  List<Long> start(int n) throws IOException, InterruptedException {
+    Files.createDirectories(logDir);
+    String jar = new File(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
+    List<Long> readyMs = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder("java", "-jar", jar, "-conf", "conf/cluster-node-" + i + ".json")
+          .redirectErrorStream(true).redirectOutput(logDir.resolve("node-" + i + ".log").toFile()).start();
+      nodes.add(p);
+      awaitReady(p, httpPort(i));
+      readyMs.add((System.nanoTime() - t0) / 1_000_000);
+    }
+    return readyMs;
+  }
+
+  /** SIGKILL node i. */
+  void kill(int i) {
+    nodes.get(i - 1).destroyForcibly();
+  }
+
+  long pid(int i) {
+    return nodes.get(i - 1).pid();
+  }
+
+  private static void awaitReady(Process p, int port) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("node on port " + port + " exited with " + p.exitValue());
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("node on port " + port + " not ready in 60 s");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : nodes) {
+      p.destroy();
+    }
+    for (Process p : nodes) {
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.herald.bench;
+
+import dev.herald.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Presence across a 3-node cluster of separate processes.
+ * <ol>
+ *   <li>Propagation: a user on node 1 changes status {@code changes} times, paced at {@code rate}/s;
+ *   {@code watchers} connections on node 2 watch them; latency is from sending the change to each
+ *   watcher receiving the event (one clock: the load generator's).</li>
+ *   <li>Node death: {@code victims} users on node 3, watched from node 1; node 3 gets SIGKILL;
+ *   the time until the last offline event, and whether any came twice.</li>
+ * </ol>
+ */
+final class PresenceScenario {
+
+  private static final int WARMUP = 50;
+
+  private PresenceScenario() {
+  }
+
+  static JsonObject run(Bench.Options o) throws Exception {
+    int watchers = o.integer("watchers", 100);
+    int changes = o.integer("changes", 500);
+    int rate = o.integer("rate", 50);
+    int victims = o.integer("victims", 100);
+    JsonObject params = new JsonObject().put("watchers", watchers).put("changes", changes).put("rate", rate).put("victims", victims);
+    Vertx vertx = Vertx.vertx();
+    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
+    try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/presence-logs"))) {
+      progress("starting 3 nodes");
+      List<Long> readyMs = cluster.start(3);
+      JsonObject figures = new JsonObject()
+          .put("first node ready (ms)", readyMs.get(0))
+          .put("joining nodes ready (ms)", readyMs.subList(1, readyMs.size()).toString());
+      propagation(vertx, ws, watchers, changes, rate, figures);
+      nodeDeath(vertx, ws, cluster, victims, figures);
+      return new JsonObject().put("scenario", "presence").put("parameters", params).put("figures", figures);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static void propagation(Vertx vertx, WebSocketClient ws, int watchers, int changes, int rate, JsonObject figures)
+      throws Exception {
+    String subjectId = "bench-subject";
+    BenchClient subject = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token(subjectId)).await();
+    String watcherToken = token("bench-watcher");
+    Recorder recorder = new Recorder(3);
+    AtomicReference<CountDownLatch> pending = new AtomicReference<>(new CountDownLatch(0));
+    long[] sentAt = new long[1];
+    boolean[] measuring = new boolean[1];
+    List<Future<BenchClient>> connecting = new ArrayList<>();
+    for (int i = 0; i < watchers; i++) {
+      connecting.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(2), watcherToken));
+    }
+    progress("connecting " + watchers + " watchers on node 2");
+    for (Future<BenchClient> f : connecting) {
+      f.await().register(Addresses.presenceUser(subjectId), frame -> {
+        if (measuring[0]) {
+          recorder.recordValue((System.nanoTime() - sentAt[0]) / 1000);
+        }
+        pending.get().countDown();
+      }).await();
+    }
+    long intervalNanos = 1_000_000_000L / rate;
+    long next = System.nanoTime();
+    for (int i = 0; i < WARMUP + changes; i++) {
+      if (i % 100 == 0) {
+        progress("status change " + i + "/" + (WARMUP + changes));
+      }
+      CountDownLatch all = new CountDownLatch(watchers);
+      pending.set(all);
+      measuring[0] = i >= WARMUP;
+      sentAt[0] = System.nanoTime();
+      subject.request(Addresses.PRESENCE_SET, new JsonObject().put("status", i % 2 == 0 ? "busy" : "away"));
+      if (!all.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("change " + i + " reached only " + (watchers - all.getCount()) + " of " + watchers + " watchers");
+      }
+      next += intervalNanos;
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+    }
+    Histogram h = recorder.getIntervalHistogram();
+    figures.put("presence events measured", h.getTotalCount())
+        .put("propagation p50 (ms)", ms(h.getValueAtPercentile(50)))
+        .put("propagation p99 (ms)", ms(h.getValueAtPercentile(99)))
+        .put("propagation max (ms)", ms(h.getMaxValue()));
+  }
+
+  private static void nodeDeath(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int victims, JsonObject figures) throws Exception {
+    BenchClient watcher = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token("bench-death-watcher")).await();
+    CountDownLatch online = new CountDownLatch(victims);
+    CountDownLatch offline = new CountDownLatch(victims);
+    AtomicInteger extraOffline = new AtomicInteger();
+    long[] lastOfflineAt = new long[1];
+    progress("connecting " + victims + " users on node 3");
+    for (int i = 0; i < victims; i++) {
+      boolean[] seenOffline = new boolean[1];
+      watcher.register(Addresses.presenceUser("victim-" + i), frame -> {
+        String status = frame.getJsonObject("body").getString("status");
+        if (status.equals("offline")) {
+          if (seenOffline[0]) {
+            extraOffline.incrementAndGet();
+          }
+          seenOffline[0] = true;
+          lastOfflineAt[0] = System.nanoTime();
+          offline.countDown();
+        } else {
+          online.countDown();
+        }
+      }).await();
+    }
+    List<BenchClient> onNode3 = new ArrayList<>();
+    for (int i = 0; i < victims; i++) {
+      onNode3.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(3), token("victim-" + i)).await());
+    }
+    if (!online.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("victims not all online");
+    }
+    progress("kill -9 node 3 (pid " + cluster.pid(3) + ")");
+    long killedAt = System.nanoTime();
+    cluster.kill(3);
+    boolean all = offline.await(60, TimeUnit.SECONDS);
+    // a late duplicate would come from the periodic reconcile: give it one period to show
+    Thread.sleep(2000);
+    figures.put("kill -9 to last offline event (s)", all ? Math.round((lastOfflineAt[0] - killedAt) / 1e7) / 100.0 : "not all within 60 s")
+        .put("offline events missing", offline.getCount())
+        .put("offline events duplicated", extraOffline.get());
+  }
+
+  private static String token(String user) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/dev/token"))
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sub", user).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(r.body()).getString("token");
+  }
+
+  private static double ms(long micros) {
+    return Math.round(micros / 10.0) / 100.0;
+  }
+
+  static void progress(String what) {
+    System.err.println("[bench] " + what);
+  }
+}
