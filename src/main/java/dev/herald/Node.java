@@ -6,6 +6,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.herald.auth.AuthVerticle;
+import dev.herald.broadcast.BroadcastVerticle;
+import dev.herald.broadcast.PublishOp;
 import dev.herald.config.ClusterConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -58,6 +60,7 @@ public final class Node {
   private static final Map<Role, List<Part>> FACTORIES = Map.of(
       Role.GATEWAY, List.of(Part.scaled((c, cluster) -> new GatewayVerticle(c, cluster.nodeId()))),
       Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth()))),
+      Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster))),
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(
           Part.scaled((c, cluster) -> new PresenceVerticle(cluster)),
@@ -96,6 +99,8 @@ public final class Node {
     long t0 = System.nanoTime();
     return Vertx.builder().with(options).withClusterManager(cm).buildClustered().compose(vertx -> {
       Readiness.notReady(vertx, "deploying verticles");
+      // entry processors that deliver (PublishOp) find this node's Vert.x here
+      cm.getHazelcastInstance().getUserContext().put(PublishOp.VERTX_KEY, vertx);
       LOG.info("node {} joined cluster {} ({} members) in {} ms", config.node().name(), hz.getClusterName(),
           cm.getNodes().size(), (System.nanoTime() - t0) / 1_000_000);
       Node node = new Node(config, vertx, cm);

@@ -20,7 +20,8 @@ import java.util.Set;
  * defaults, the conf file, then the environment ({@link #ENV_HTTP_PORT} and friends).
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig cluster, AuthConfig auth,
-                           BridgeConfig bridge, PresenceConfig presence, HeartbeatConfig heartbeat, RolesConfig roles) {
+                           BridgeConfig bridge, PresenceConfig presence, HeartbeatConfig heartbeat,
+                           BroadcastConfig broadcast, RolesConfig roles) {
 
   public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";
   public static final String ENV_JWT_SECRET = "HERALD_JWT_SECRET";
@@ -30,7 +31,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
 
-  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "roles");
+  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "roles");
 
   public static HeraldConfig fromJson(JsonObject root) {
     Section top = new Section(root, "");
@@ -44,6 +45,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
         BridgeConfig.from(top.section("bridge")),
         PresenceConfig.from(top.section("presence")),
         HeartbeatConfig.from(top.section("heartbeat")),
+        BroadcastConfig.from(top.section("broadcast")),
         RolesConfig.from(top.section("roles")));
   }
 
@@ -130,6 +132,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   }
 
   public HeraldConfig withAuth(AuthConfig newAuth) {
-    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, roles);
+    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, roles);
   }
 }

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /**
  * {@code roles}: how many instances of each verticle this node deploys, e.g.
  * {@code {"gateway": 2, "auth": 1}}. A role left out or set to 0 is not deployed here.
- * Default: {@code {"gateway": 1, "auth": 1, "presence": 1, "heartbeat": 1}}.
+ * Default: {@code {"gateway": 1, "auth": 1, "presence": 1, "heartbeat": 1, "broadcast": 1}}.
  */
 public record RolesConfig(Map<Role, Integer> instances) {
 
@@ -28,7 +28,7 @@ public record RolesConfig(Map<Role, Integer> instances) {
 
   static RolesConfig from(Section s) {
     if (s.raw().isEmpty()) {
-      return new RolesConfig(Map.of(Role.GATEWAY, 1, Role.AUTH, 1, Role.PRESENCE, 1, Role.HEARTBEAT, 1));
+      return new RolesConfig(Map.of(Role.GATEWAY, 1, Role.AUTH, 1, Role.PRESENCE, 1, Role.HEARTBEAT, 1, Role.BROADCAST, 1));
     }
     s.allowOnly(Arrays.stream(Role.values()).map(Role::key).collect(Collectors.toSet()));
     Map<Role, Integer> m = new EnumMap<>(Role.class);

@@ -18,16 +18,16 @@ import java.util.Set;
  * added with the first local subscriber and removed with the last, re-delivering to every local
  * connection. The bare bridge registers one cluster-wide consumer per socket instead, which costs
  * a Hazelcast entry per socket and CPU on every node at each connect or disconnect (VERTX5-NOTES.md).
- * Each message is encoded once and the same frame written to every subscriber. Presence events
- * older than the last one delivered on their address are dropped, so watchers see versions in order.
+ * Each message is encoded once and the same frame written to every subscriber.
  */
 final class LocalFanout {
 
   private static final class Route {
     final Set<Connection> subscribers = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
-    /** For presence addresses: the newest version delivered; older events are dropped. */
-    long version = -1;
+    /** For presence events the newest version delivered, for channel messages the newest seq (of {@link #epoch}). */
+    long order = -1;
+    String epoch;
   }
 
   private final EventBus eventBus;
@@ -58,18 +58,39 @@ final class LocalFanout {
     }
   }
 
+  /**
+   * Clients see presence versions and channel seqs only grow: a late duplicate (a publish retried
+   * after a member changed) or an event overtaken by a newer one is dropped. A new channel epoch
+   * starts the count again.
+   */
+  private static boolean inOrder(String address, Route route, JsonObject body) {
+    long n;
+    if (address.startsWith(Addresses.PRESENCE_USER_PREFIX)) {
+      n = body.getLong("version", 0L);
+    } else if (address.startsWith(Addresses.CHANNEL_PREFIX) && body.getValue("seq") instanceof Number seq) {
+      String epoch = body.getString("epoch");
+      if (epoch != null && !epoch.equals(route.epoch)) {
+        route.epoch = epoch;
+        route.order = -1;
+      }
+      n = seq.longValue();
+    } else {
+      return true;
+    }
+    if (n <= route.order) {
+      return false;
+    }
+    route.order = n;
+    return true;
+  }
+
   int addresses() {
     return routes.size();
   }
 
   private static void deliver(String address, Route route, Message<Object> msg) {
-    if (msg.body() instanceof JsonObject event && address.startsWith(Addresses.PRESENCE_USER_PREFIX)) {
-      // two nodes may publish changes of one user at once; watchers see them in version order
-      long v = event.getLong("version", 0L);
-      if (v <= route.version) {
-        return;
-      }
-      route.version = v;
+    if (msg.body() instanceof JsonObject body && !inOrder(address, route, body)) {
+      return;
     }
     Buffer frame = Frame.rec(address, msg.body());
     for (Connection c : route.subscribers) {

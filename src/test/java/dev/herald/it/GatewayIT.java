@@ -50,7 +50,7 @@ class GatewayIT {
         .put("auth", new JsonObject().put("expiryNoticeSeconds", 2))
         .put("heartbeat", new JsonObject().put("timeoutSeconds", 3))
         // the services are played by the echo consumers below
-        .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0))));
+        .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0))));
     client = Vertx.vertx();
     // stand-ins for the presence and channel services: echo who asked, as the gateway told them
     echo(Addresses.PRESENCE_SET);

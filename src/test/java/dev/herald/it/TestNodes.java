@@ -39,7 +39,7 @@ public final class TestNodes {
         .put("cluster", new JsonObject().put("port", clusterPort).put("members", members))
         .put("auth", new JsonObject().put("devTokens", false)
             .put("jwt", new JsonObject().put("algorithm", "HS256").put("secret", TestTokens.SECRET)))
-        .put("roles", new JsonObject().put("gateway", 1).put("auth", 1).put("presence", 1).put("heartbeat", 1));
+        .put("roles", new JsonObject().put("gateway", 1).put("auth", 1).put("presence", 1).put("heartbeat", 1).put("broadcast", 1));
     return HeraldConfig.fromJson(json.mergeIn(overrides, true));
   }
 
