@@ -1,0 +1,153 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import dev.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Channel messages across two real nodes in one JVM. */
+class ChannelsIT {
+
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    JsonObject smallHistory = new JsonObject().put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024));
+    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), smallHistory));
+    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), smallHistory));
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close().await();
+    b.stop().await();
+    a.stop().await();
+  }
+
+  private static WsClient member(Node n, String user) {
+    return WsClient.connect(client, n.config().http().port(),
+        hs256(claims(user).put("channels", new JsonArray().add("*")).put("publish", new JsonArray().add("*"))));
+  }
+
+  private static JsonObject publish(WsClient c, String channel, Object data) {
+    return c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", data));
+  }
+
+  @Test
+  @DisplayName("two publishers on two nodes, 1000 messages into one channel: every subscriber sees seq 1..1000 once, in order")
+  void totalOrder() {
+    String channel = "order.test";
+    List<WsClient> subscribers = List.of(member(a, "sub1"), member(b, "sub2"), member(b, "sub3"));
+    subscribers.forEach(s -> s.subscribe(Addresses.channel(channel)));
+    WsClient pubA = member(a, "pubA");
+    WsClient pubB = member(b, "pubB");
+    // both publish at once, 50 requests in flight each (under the 100 pending-replies limit)
+    List<Long> acked = new ArrayList<>();
+    for (int batch = 0; batch < 10; batch++) {
+      for (int i = batch * 50; i < (batch + 1) * 50; i++) {
+        for (WsClient p : List.of(pubA, pubB)) {
+          p.send(new JsonObject().put("type", "send").put("address", Addresses.CHANNEL_PUBLISH).put("replyAddress", "p" + i)
+              .put("body", new JsonObject().put("channel", channel).put("data", new JsonObject().put("i", i))));
+        }
+      }
+      for (WsClient p : List.of(pubA, pubB)) {
+        for (int i = batch * 50; i < (batch + 1) * 50; i++) {
+          String reply = "p" + i;
+          JsonObject r = p.await(f -> reply.equals(f.getString("address")));
+          assertEquals("rec", r.getString("type"), r::encode);
+          acked.add(r.getJsonObject("body").getLong("seq"));
+        }
+      }
+    }
+    assertEquals(1000, acked.stream().distinct().count(), "every publish got its own seq");
+    for (WsClient s : subscribers) {
+      for (long seq = 1; seq <= 1000; seq++) {
+        JsonObject m = s.awaitOn(Addresses.channel(channel)).getJsonObject("body");
+        assertEquals(seq, m.getLong("seq"), "in order, no gap, no duplicate");
+        assertEquals(channel, m.getString("channel"));
+        assertTrue(m.getString("from").startsWith("pub"));
+      }
+      s.sync();
+      assertTrue(s.pending().isEmpty(), () -> "nothing more: " + s.pending().size());
+    }
+    subscribers.forEach(WsClient::close);
+    pubA.close();
+    pubB.close();
+  }
+
+  @Test
+  @DisplayName("a message carries seq, epoch, ts, the verified sender and the trace id")
+  void messageFields() {
+    try (WsClient sub = member(b, "reader"); WsClient pub = member(a, "writer")) {
+      sub.subscribe(Addresses.channel("fields"));
+      JsonObject ack = pub.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "fields").put("data", new JsonArray().add(1)),
+          new JsonObject().put("traceId", "trace-fields-1"));
+      assertEquals(new JsonObject().put("channel", "fields").put("seq", 1), ack.getJsonObject("body"));
+      JsonObject m = sub.awaitOn(Addresses.channel("fields")).getJsonObject("body");
+      assertEquals("writer", m.getString("from"));
+      assertEquals("trace-fields-1", m.getString("traceId"));
+      assertEquals(new JsonArray().add(1), m.getJsonArray("data"));
+      assertTrue(m.getLong("ts") > 0);
+      assertFalse(m.getString("epoch").isEmpty());
+    }
+  }
+
+  @Test
+  @DisplayName("history answers what came after since; a gap larger than the history says recovered false")
+  void history() {
+    try (WsClient c = member(a, "historian")) {
+      for (int i = 1; i <= 50; i++) {
+        publish(c, "hist.small", i);
+      }
+      JsonObject h = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "hist.small").put("since", 20)).getJsonObject("body");
+      assertTrue(h.getBoolean("recovered"));
+      assertEquals(30, h.getJsonArray("messages").size());
+      assertEquals(21, h.getJsonArray("messages").getJsonObject(0).getInteger("data"));
+      assertEquals(51, h.getLong("nextSeq"));
+      for (int i = 1; i <= 150; i++) {
+        publish(c, "hist.big", i);
+      }
+      JsonObject gap = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "hist.big").put("since", 10).put("limit", 1000))
+          .getJsonObject("body");
+      assertFalse(gap.getBoolean("recovered"));
+      assertEquals(100, gap.getJsonArray("messages").size());
+      JsonObject never = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "hist.none").put("since", 0)).getJsonObject("body");
+      assertTrue(never.getBoolean("recovered"));
+      assertTrue(never.getJsonArray("messages").isEmpty());
+    }
+  }
+
+  @Test
+  @DisplayName("bad publishes and history requests are refused with codes, and nothing is stored")
+  void badInput() {
+    try (WsClient c = member(a, "sloppy")) {
+      assertEquals(400, c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "bad.in")).getInteger("failureCode"));
+      assertEquals(413, publish(c, "bad.in", "x".repeat(2000)).getInteger("failureCode"));
+      for (JsonObject body : List.of(new JsonObject().put("channel", "bad.in"), new JsonObject().put("channel", "bad.in").put("since", -1),
+          new JsonObject().put("channel", "bad.in").put("since", "0"), new JsonObject().put("channel", "bad.in").put("since", 0).put("limit", 5000))) {
+        assertEquals(400, c.request(Addresses.CHANNEL_HISTORY, body).getInteger("failureCode"), body::encode);
+      }
+      JsonObject h = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "bad.in").put("since", 0)).getJsonObject("body");
+      assertEquals(1, h.getLong("nextSeq"));
+    }
+  }
+}
