@@ -14,6 +14,11 @@ public record ClusterHandle(String nodeId, HazelcastInstance hazelcast) {
     return new ClusterHandle(hz.getCluster().getLocalMember().getUuid().toString(), hz);
   }
 
+  /** True when no partition is migrating and every backup is in place: losing one member now loses nothing. */
+  public boolean isSafe() {
+    return hazelcast.getPartitionService().isClusterSafe();
+  }
+
   /** True when this node is the oldest member: the one that cleans up after members that left. */
   public boolean isOldest() {
     return hazelcast.getCluster().getMembers().iterator().next().localMember();

@@ -13,12 +13,16 @@ import java.util.Set;
  * @param compression    negotiate WebSocket per-message deflate; default off (it costs ~88 KB of
  *                       native memory per connection)
  * @param maxBodyBytes   largest HTTP API request body; default {@value #DEFAULT_MAX_BODY_BYTES}
+ * @param apiRatePerSecond HTTP API requests per second allowed per token (user id), with bursts of
+ *                       twice that; default {@value #DEFAULT_API_RATE}
  */
-public record HttpConfig(String host, int port, List<String> allowedOrigins, boolean compression, int maxBodyBytes) {
+public record HttpConfig(String host, int port, List<String> allowedOrigins, boolean compression, int maxBodyBytes,
+                         int apiRatePerSecond) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+  public static final int DEFAULT_API_RATE = 200;
 
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -30,12 +34,13 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
   }
 
   static HttpConfig from(Section s) {
-    s.allowOnly(Set.of("host", "port", "allowedOrigins", "compression", "maxBodyBytes"));
+    s.allowOnly(Set.of("host", "port", "allowedOrigins", "compression", "maxBodyBytes", "apiRatePerSecond"));
     return new HttpConfig(
         s.string("host", DEFAULT_HOST),
         s.integer("port", DEFAULT_PORT, 0, 65535),
         s.strings("allowedOrigins", List.of("*")),
         s.bool("compression", false),
-        s.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024));
+        s.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024),
+        s.integer("apiRatePerSecond", DEFAULT_API_RATE, 1, 1_000_000));
   }
 }

@@ -6,6 +6,7 @@ import dev.herald.bus.Addresses;
 import dev.herald.bus.Addresses.Target;
 import dev.herald.bus.ErrorCode;
 import dev.herald.bus.Headers;
+import dev.herald.bus.Requests;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.BridgeConfig;
 import dev.herald.config.HeraldConfig;
@@ -45,6 +46,7 @@ final class Bridge implements Handler<SockJSSocket> {
   static final int CLOSE_TOKEN_EXPIRED = 4401;
   static final int CLOSE_TOO_BIG = 1009;
   static final int CLOSE_RESTART = 1012;
+  static final int CLOSE_DISCONNECTED = 4403;
   static final int CLOSE_SERVER_ERROR = 1011;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
@@ -128,6 +130,16 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     c.registrations.clear();
     membership.leaveAll(c);
+  }
+
+  /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect). */
+  void disconnect(String userId) {
+    for (Connection c : List.copyOf(connections.values())) {
+      if (c.principal.userId().equals(userId)) {
+        c.socket.close(CLOSE_DISCONNECTED, "disconnected by the server");
+        onClose(c);
+      }
+    }
   }
 
   /**
@@ -259,12 +271,16 @@ final class Bridge implements Handler<SockJSSocket> {
       vertx.eventBus().send(frame.address(), frame.body(), opts);
       return Future.succeededFuture();
     }
+    if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"));
+      return Future.succeededFuture();
+    }
     if (c.pendingReplies >= config.maxPendingReplies()) {
       refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
       return Future.succeededFuture();
     }
     c.pendingReplies++;
-    vertx.eventBus().request(frame.address(), frame.body(), opts).onComplete(ar -> {
+    Requests.localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
       c.pendingReplies--;
       if (ar.failed()) {
         c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));

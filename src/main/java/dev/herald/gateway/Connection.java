@@ -49,6 +49,15 @@ final class Connection {
     return channels;
   }
 
+  private TokenBucket publishes;
+
+  TokenBucket publishBucket(int perSecond) {
+    if (publishes == null) {
+      publishes = new TokenBucket(perSecond, 2 * perSecond, System.nanoTime());
+    }
+    return publishes;
+  }
+
   ArrayDeque<Buffer> queued() {
     if (queue == null) {
       queue = new ArrayDeque<>(4);

@@ -1,7 +1,9 @@
 package dev.herald.gateway;
 
+import dev.herald.ClusterHandle;
 import dev.herald.auth.Principal;
 import dev.herald.auth.TokenVerifier;
+import dev.herald.bus.Addresses;
 import dev.herald.bus.ErrorCode;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.NodeLoad;
@@ -32,21 +34,22 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String BRIDGE_PATH = "/eventbus";
 
   private final HeraldConfig config;
-  private final String nodeId;
+  private final ClusterHandle cluster;
   private final String instanceId = TraceIds.newId();
   private TokenVerifier verifier;
   private Bridge bridge;
   private HttpServer server;
 
-  public GatewayVerticle(HeraldConfig config, String nodeId) {
+  public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
-    this.nodeId = nodeId;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.auth().jwt());
-    bridge = new Bridge(vertx, config, nodeId);
+    bridge = new Bridge(vertx, config, cluster.nodeId());
+    vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId")));
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
       NodeLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
@@ -58,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().devTokens()) {
       router.post("/dev/token").handler(BodyHandler.create().setBodyLimit(config.http().maxBodyBytes())).handler(this::devToken);
     }
+    new HttpApi(vertx, config, verifier).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
     router.post(BRIDGE_PATH + "/*").handler(BodyHandler.create().setBodyLimit(config.bridge().maxFrameBytes() * 2L));
     SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
@@ -74,7 +78,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.http().port())
         // h2c upgrade stalls the JDK's HttpClient (it asks for it by default); browsers never use h2c
         .setHttp2ClearTextEnabled(false)
-        .setMaxWebSocketFrameSize(wsLimit)
+        // frames stay at the 64 KB default, so large answers (history) reach clients with default
+        // limits as several frames; a message may be larger, up to the bridge's frame limit
         .setMaxWebSocketMessageSize(wsLimit)
         .setPerMessageWebSocketCompressionSupported(config.http().compression())
         .setPerFrameWebSocketCompressionSupported(config.http().compression());
@@ -97,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
       JsonArray nodes = new JsonArray();
       NodeLoad.cluster(vertx).forEach(nodes::add);
       json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name())
-          .put("load", NodeLoad.local(vertx)).put("cluster", nodes));
+          .put("load", NodeLoad.local(vertx)).put("clusterSafe", cluster.isSafe()).put("cluster", nodes));
     } else {
       json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
     }
@@ -171,10 +176,10 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private static void error(RoutingContext ctx, ReplyException e) {
-    json(ctx, e.failureCode(), ErrorCode.toJson(e));
+    HttpApi.fail(ctx, e);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    HttpApi.json(ctx, status, body);
   }
 }

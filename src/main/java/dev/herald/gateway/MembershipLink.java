@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import dev.herald.bus.Addresses;
+import dev.herald.bus.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -23,11 +24,13 @@ final class MembershipLink {
   private final EventBus eventBus;
   private final String nodeId;
   private final DeliveryOptions options;
+  /** Tries of each (idempotent) membership request; each waits a third of the reply timeout. */
+  private static final int ATTEMPTS = 3;
 
   MembershipLink(EventBus eventBus, String nodeId, long timeoutMs) {
     this.eventBus = eventBus;
     this.nodeId = nodeId;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.options = new DeliveryOptions().setSendTimeout(Math.max(500, timeoutMs / ATTEMPTS));
   }
 
   /**
@@ -36,7 +39,7 @@ final class MembershipLink {
    */
   Future<Void> joinPresence(Connection c) {
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId);
-    return eventBus.request(Addresses.PRESENCE_CONNECT, who, options).transform(ar -> {
+    return Requests.idempotent(eventBus, Addresses.PRESENCE_CONNECT, who, options, ATTEMPTS).transform(ar -> {
       c.presence = ar.succeeded() ? Connection.Presence.JOINED : Connection.Presence.NONE;
       if (ar.failed()) {
         LOG.debug("presence did not count connection {}: {}", c.id, ar.cause().getMessage());
@@ -55,13 +58,13 @@ final class MembershipLink {
     }
     c.presence = Connection.Presence.LEFT;
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return eventBus.request(Addresses.PRESENCE_DISCONNECT, who, options).mapEmpty();
+    return Requests.idempotent(eventBus, Addresses.PRESENCE_DISCONNECT, who, options, ATTEMPTS).mapEmpty();
   }
 
   /** Subscribing to a channel makes the user a member of it. */
   void joinChannel(Connection c, String channel) {
     JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
-    Future<Void> joined = eventBus.request(Addresses.MEMBERS_JOIN, who.put("nodeId", nodeId), options).mapEmpty();
+    Future<Void> joined = Requests.idempotent(eventBus, Addresses.MEMBERS_JOIN, who.put("nodeId", nodeId), options, ATTEMPTS).mapEmpty();
     c.channels().put(channel, joined);
   }
 
@@ -73,7 +76,7 @@ final class MembershipLink {
     }
     JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
     return joined.transform(ar -> ar.succeeded()
-        ? eventBus.request(Addresses.MEMBERS_LEAVE, who, options).mapEmpty()
+        ? Requests.idempotent(eventBus, Addresses.MEMBERS_LEAVE, who, options, ATTEMPTS).mapEmpty()
         : Future.succeededFuture());
   }
 

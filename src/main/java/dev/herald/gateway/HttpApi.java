@@ -1,0 +1,236 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.bus.Addresses;
+import dev.herald.bus.ErrorCode;
+import dev.herald.bus.Headers;
+import dev.herald.bus.Names;
+import dev.herald.bus.Requests;
+import dev.herald.config.HeraldConfig;
+import dev.herald.observability.TraceIds;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The HTTP API for backend services (PROTOCOL.md section 4): a Bearer JWT with role
+ * {@code service}; JSON in and out; every request becomes a request on the bus, with the caller's
+ * {@code sub} as the sender and {@code X-Trace-Id} (or a new id) as the trace id.
+ */
+final class HttpApi {
+
+  static final String PREFIX = "/api/v1";
+  static final String TRACE_HEADER = "X-Trace-Id";
+  private static final String PRINCIPAL = "herald.api.principal";
+  private static final String TRACE = "herald.api.trace";
+
+  private final Vertx vertx;
+  private final HeraldConfig config;
+  private final TokenVerifier verifier;
+  /** Per caller, on this gateway instance. */
+  private final Map<String, TokenBucket> buckets = new HashMap<>();
+
+  HttpApi(Vertx vertx, HeraldConfig config, TokenVerifier verifier) {
+    this.vertx = vertx;
+    this.config = config;
+    this.verifier = verifier;
+  }
+
+  void mount(Router router) {
+    router.route(PREFIX + "/*").handler(BodyHandler.create().setBodyLimit(config.http().maxBodyBytes())).handler(this::authenticate);
+    router.post(PREFIX + "/channels/:name/messages").handler(this::publish);
+    router.get(PREFIX + "/channels/:name/messages").handler(this::history);
+    router.get(PREFIX + "/channels/:name/members").handler(this::members);
+    router.get(PREFIX + "/presence/:user").handler(this::presence);
+    router.post(PREFIX + "/presence/query").handler(this::presenceQuery);
+    router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);
+    router.post(PREFIX + "/users/:user/disconnect").handler(this::disconnect);
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      fail(ctx, ErrorCode.UNAUTHORIZED.exception("send Authorization: Bearer <jwt>"));
+      return;
+    }
+    verifier.verify(auth.substring(7).trim()).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ErrorCode.asReply(ar.cause()));
+        return;
+      }
+      Principal p = ar.result();
+      if (!p.isService()) {
+        fail(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\""));
+        return;
+      }
+      int rate = config.http().apiRatePerSecond();
+      if (!buckets.computeIfAbsent(p.userId(), k -> new TokenBucket(rate, 2 * rate, System.nanoTime())).tryTake(System.nanoTime())) {
+        fail(ctx, ErrorCode.RATE_LIMITED.exception("at most " + rate + " requests a second per token"));
+        return;
+      }
+      ctx.put(PRINCIPAL, p);
+      String trace = ctx.request().getHeader(TRACE_HEADER);
+      ctx.put(TRACE, TraceIds.fromClient(trace == null ? null : new JsonObject().put(Headers.TRACE_ID, trace)));
+      ctx.next();
+    });
+  }
+
+  private void publish(RoutingContext ctx) {
+    String channel = channel(ctx);
+    JsonObject body = jsonBody(ctx);
+    if (channel == null || body == null) {
+      return;
+    }
+    if (!body.containsKey("data")) {
+      fail(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
+      return;
+    }
+    ask(ctx, Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", body.getValue("data")), 201);
+  }
+
+  private void history(RoutingContext ctx) {
+    String channel = channel(ctx);
+    if (channel == null) {
+      return;
+    }
+    Long since = number(ctx, "since", 0);
+    Long limit = number(ctx, "limit", dev.herald.config.BroadcastConfig.DEFAULT_HISTORY_LIMIT);
+    if (since == null || limit == null) {
+      fail(ctx, ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers"));
+      return;
+    }
+    ask(ctx, Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", since).put("limit", limit), 200);
+  }
+
+  private void members(RoutingContext ctx) {
+    String channel = channel(ctx);
+    if (channel != null) {
+      ask(ctx, Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", channel), 200);
+    }
+  }
+
+  private void presence(RoutingContext ctx) {
+    String user = user(ctx);
+    if (user == null) {
+      return;
+    }
+    Requests.localFirst(vertx.eventBus(), Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add(user)), options(ctx))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            fail(ctx, ErrorCode.asReply(ar.cause()));
+          } else {
+            json(ctx, 200, ((JsonObject) ar.result().body()).getJsonObject("users").getJsonObject(user));
+          }
+        });
+  }
+
+  private void presenceQuery(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body != null) {
+      ask(ctx, Addresses.PRESENCE_GET, body, 200);
+    }
+  }
+
+  /** Pushes {@code {"type": "message", "from", "data", "ts", "traceId"}} to every device of the user. */
+  private void userMessage(RoutingContext ctx) {
+    String user = user(ctx);
+    JsonObject body = jsonBody(ctx);
+    if (user == null || body == null) {
+      return;
+    }
+    if (!body.containsKey("data")) {
+      fail(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
+      return;
+    }
+    Principal caller = ctx.get(PRINCIPAL);
+    JsonObject message = new JsonObject().put("type", "message").put("from", caller.userId()).put("data", body.getValue("data"))
+        .put("ts", System.currentTimeMillis()).put("traceId", ctx.<String>get(TRACE));
+    vertx.eventBus().publish(Addresses.inbox(user), message, options(ctx));
+    json(ctx, 202, new JsonObject().put("userId", user));
+  }
+
+  private void disconnect(RoutingContext ctx) {
+    String user = user(ctx);
+    if (user != null) {
+      vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
+      json(ctx, 202, new JsonObject().put("userId", user));
+    }
+  }
+
+  private void ask(RoutingContext ctx, String address, JsonObject body, int status) {
+    Requests.localFirst(vertx.eventBus(), address, body, options(ctx)).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ErrorCode.asReply(ar.cause()));
+      } else {
+        json(ctx, status, (JsonObject) ar.result().body());
+      }
+    });
+  }
+
+  private DeliveryOptions options(RoutingContext ctx) {
+    Principal p = ctx.get(PRINCIPAL);
+    return new DeliveryOptions().setSendTimeout(config.bridge().replyTimeoutMs())
+        .addHeader(Headers.USER_ID, p.userId()).addHeader(Headers.TRACE_ID, ctx.get(TRACE));
+  }
+
+  private static String channel(RoutingContext ctx) {
+    String c = ctx.pathParam("name");
+    if (!Names.isChannel(c)) {
+      fail(ctx, ErrorCode.BAD_REQUEST.exception("channel names are 1-100 characters of [A-Za-z0-9_.:-]"));
+      return null;
+    }
+    return c;
+  }
+
+  private static String user(RoutingContext ctx) {
+    String u = ctx.pathParam("user");
+    if (!Names.isUserId(u)) {
+      fail(ctx, ErrorCode.BAD_REQUEST.exception("user ids are 1-128 characters of [A-Za-z0-9_.@:-]"));
+      return null;
+    }
+    return u;
+  }
+
+  private static Long number(RoutingContext ctx, String name, long def) {
+    String v = ctx.request().getParam(name);
+    if (v == null) {
+      return def;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject b = ctx.body().asJsonObject();
+      if (b != null) {
+        return b;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    fail(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
+    return null;
+  }
+
+  static void fail(RoutingContext ctx, ReplyException e) {
+    json(ctx, e.failureCode(), ErrorCode.toJson(e));
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+}

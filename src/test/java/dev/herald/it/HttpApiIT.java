@@ -1,0 +1,194 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import dev.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP API of PROTOCOL.md section 4 against two real nodes. */
+class HttpApiIT {
+
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final String SERVICE = hs256(claims("billing").put("roles", new JsonArray().add("service")));
+
+  @BeforeAll
+  static void start() {
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    JsonObject limits = new JsonObject()
+        .put("http", new JsonObject().put("maxBodyBytes", 2048).put("apiRatePerSecond", 20))
+        .put("bridge", new JsonObject().put("publishPerSecond", 5));
+    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), limits));
+    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), limits));
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close().await();
+    b.stop().await();
+    a.stop().await();
+  }
+
+  private static HttpResponse<String> call(String method, String path, String body, String token, String... headers) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.config().http().port() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      r.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      r.header(headers[i], headers[i + 1]);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonObject ok(HttpResponse<String> r, int status) {
+    assertEquals(status, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  private static void refused(HttpResponse<String> r, int status, String error) {
+    assertEquals(status, r.statusCode(), r.body());
+    assertEquals(error, new JsonObject(r.body()).getString("error"), r.body());
+  }
+
+  private static WsClient user(Node n, String id) {
+    return WsClient.connect(client, n.config().http().port(), hs256(claims(id).put("channels", new JsonArray().add("*"))));
+  }
+
+  @Test
+  @DisplayName("publish, history and members: a service's message reaches subscribers with its trace id")
+  void channels() throws Exception {
+    try (WsClient sub = user(b, "subscriber")) {
+      sub.subscribe(Addresses.channel("api.news"));
+      JsonObject ack = ok(call("POST", "/api/v1/channels/api.news/messages", "{\"data\":{\"headline\":\"hi\"}}", SERVICE,
+          "X-Trace-Id", "trace-api-1"), 201);
+      assertEquals(new JsonObject().put("channel", "api.news").put("seq", 1), ack);
+      JsonObject m = sub.awaitOn(Addresses.channel("api.news")).getJsonObject("body");
+      assertEquals("billing", m.getString("from"));
+      assertEquals("trace-api-1", m.getString("traceId"));
+      assertEquals("hi", m.getJsonObject("data").getString("headline"));
+      ok(call("POST", "/api/v1/channels/api.news/messages", "{\"data\":2}", SERVICE), 201);
+      JsonObject h = ok(call("GET", "/api/v1/channels/api.news/messages?since=1&limit=10", null, SERVICE), 200);
+      assertEquals(1, h.getJsonArray("messages").size());
+      assertEquals(2, h.getJsonArray("messages").getJsonObject(0).getInteger("data"));
+      JsonObject members = ok(call("GET", "/api/v1/channels/api.news/members", null, SERVICE), 200);
+      assertEquals("subscriber", members.getJsonArray("members").getJsonObject(0).getString("userId"));
+    }
+  }
+
+  @Test
+  @DisplayName("presence reads: one user, and a query of many")
+  void presence() throws Exception {
+    try (WsClient u = user(b, "seen-by-api")) {
+      assertEquals("rec", u.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "away")).getString("type"));
+      assertEquals("away", ok(call("GET", "/api/v1/presence/seen-by-api", null, SERVICE), 200).getString("status"));
+      JsonObject q = ok(call("POST", "/api/v1/presence/query", "{\"users\":[\"seen-by-api\",\"nobody\"]}", SERVICE), 200);
+      assertEquals("away", q.getJsonObject("users").getJsonObject("seen-by-api").getString("status"));
+      assertEquals("offline", q.getJsonObject("users").getJsonObject("nobody").getString("status"));
+    }
+  }
+
+  @Test
+  @DisplayName("a direct message reaches every tab of the user on every node; another user cannot register that inbox")
+  void directMessages() throws Exception {
+    try (WsClient tab1 = user(a, "dm-user"); WsClient tab2 = user(b, "dm-user"); WsClient other = user(a, "snoop")) {
+      tab1.subscribe(Addresses.inbox("dm-user"));
+      tab2.subscribe(Addresses.inbox("dm-user"));
+      other.register(Addresses.inbox("dm-user"));
+      assertEquals(403, other.awaitOn(Addresses.inbox("dm-user")).getInteger("failureCode"));
+      // the inbox registration on the other node may take a moment to be seen here: send until both have one
+      JsonObject first = null;
+      JsonObject second = null;
+      for (int i = 0; i < 100 && second == null; i++) {
+        ok(call("POST", "/api/v1/users/dm-user/messages", "{\"data\":{\"n\":" + i + "}}", SERVICE), 202);
+        if (first == null) {
+          first = tab1.pending().isEmpty() ? null : tab1.awaitOn(Addresses.inbox("dm-user"));
+        }
+        second = tab2.pending().isEmpty() ? null : tab2.awaitOn(Addresses.inbox("dm-user"));
+      }
+      assertTrue(second != null, "the tab on the other node got it");
+      JsonObject body = second.getJsonObject("body");
+      assertEquals("message", body.getString("type"));
+      assertEquals("billing", body.getString("from"));
+      other.sync();
+      assertTrue(other.pending().isEmpty(), () -> "nothing leaked: " + other.pending());
+    }
+  }
+
+  @Test
+  @DisplayName("disconnect closes the user's sockets on every node")
+  void disconnect() throws Exception {
+    WsClient here = user(a, "kicked");
+    WsClient there = user(b, "kicked");
+    here.sync();
+    there.sync();
+    ok(call("POST", "/api/v1/users/kicked/disconnect", null, SERVICE), 202);
+    assertEquals(4403, here.awaitClosed());
+    assertEquals(4403, there.awaitClosed());
+    here.close();
+    there.close();
+  }
+
+  @Test
+  @DisplayName("401 without a valid token, 403 without the service role, 400 for bad input, 413 for a big body, 429 over the rate")
+  void refusals() throws Exception {
+    refused(call("GET", "/api/v1/presence/x", null, null), 401, "unauthorized");
+    refused(call("GET", "/api/v1/presence/x", null, "garbage"), 401, "unauthorized");
+    refused(call("GET", "/api/v1/presence/x", null, hs256(claims("plain-user"))), 403, "forbidden");
+    refused(call("POST", "/api/v1/channels/api.bad/messages", "not json", SERVICE), 400, "bad_request");
+    refused(call("POST", "/api/v1/channels/api.bad/messages", "{\"nodata\":1}", SERVICE), 400, "bad_request");
+    refused(call("POST", "/api/v1/channels/bad%20name/messages", "{\"data\":1}", SERVICE), 400, "bad_request");
+    refused(call("GET", "/api/v1/channels/api.bad/messages?since=abc", null, SERVICE), 400, "bad_request");
+    refused(call("GET", "/api/v1/presence/bad%20user", null, SERVICE), 400, "bad_request");
+    refused(call("POST", "/api/v1/presence/query", "{\"users\":\"x\"}", SERVICE), 400, "bad_request");
+    refused(call("POST", "/api/v1/channels/api.bad/messages", "{\"data\":\"" + "x".repeat(5000) + "\"}", SERVICE), 413, "too_large");
+    String limited = hs256(claims("chatty").put("roles", new JsonArray().add("service")));
+    int tooMany = 0;
+    for (int i = 0; i < 600 && tooMany == 0; i++) {
+      if (call("GET", "/api/v1/presence/x", null, limited).statusCode() == 429) {
+        tooMany++;
+      }
+    }
+    assertEquals(1, tooMany, "the per-token rate limit answers 429");
+  }
+
+  @Test
+  @DisplayName("a connection publishing faster than its limit gets 429s on the excess")
+  void bridgeRateLimit() {
+    try (WsClient c = WsClient.connect(client, a.config().http().port(),
+        hs256(claims("spammer").put("publish", new JsonArray().add("*"))))) {
+      for (int i = 0; i < 30; i++) {
+        c.send(new JsonObject().put("type", "send").put("address", Addresses.CHANNEL_PUBLISH).put("replyAddress", "s" + i)
+            .put("body", new JsonObject().put("channel", "api.spam").put("data", i)));
+      }
+      int limited = 0;
+      for (int i = 0; i < 30; i++) {
+        String r = "s" + i;
+        if (Integer.valueOf(429).equals(c.await(f -> r.equals(f.getString("address"))).getInteger("failureCode"))) {
+          limited++;
+        }
+      }
+      assertTrue(limited > 0 && limited < 30, "some refused with 429, the burst went through: " + limited);
+    }
+  }
+}
