@@ -41,6 +41,8 @@ class JarProcessIT {
   private static Process herald;
   private static Node peer;
   private static int httpPort;
+  private static Path confFile;
+  private static final JsonObject SMALL_HISTORY = new JsonObject().put("broadcast", new JsonObject().put("historySize", 100));
 
   @BeforeAll
   static void start() throws Exception {
@@ -53,14 +55,20 @@ class JarProcessIT {
         .put("node", new JsonObject().put("name", "jar-node"))
         .put("http", new JsonObject().put("port", httpPort).put("host", "127.0.0.1"))
         .put("cluster", new JsonObject().put("port", hz).put("members", new JsonArray(members.stream().map(p -> "127.0.0.1:" + p).toList())))
-        .put("auth", new JsonObject().put("devTokens", true).put("jwt", new JsonObject().put("secret", TestTokens.SECRET)));
-    Path confFile = dir.resolve("node.json");
+        .put("auth", new JsonObject().put("devTokens", true).put("devTokenTtlSeconds", 60)
+            .put("jwt", new JsonObject().put("secret", TestTokens.SECRET)))
+        .mergeIn(SMALL_HISTORY);
+    confFile = dir.resolve("node.json");
     Files.writeString(confFile, conf.encodePrettily());
-    herald = new ProcessBuilder("java", "-jar", JAR.toString(), "-conf", confFile.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile()).start();
-    awaitReady(httpPort);
+    startHerald();
     // a second member in this JVM, to publish into the cluster the jar joined
-    peer = TestNodes.start(TestNodes.config(TestNodes.freePort(), peerHz, members, new JsonObject()));
+    peer = TestNodes.start(TestNodes.config(TestNodes.freePort(), peerHz, members, SMALL_HISTORY));
+  }
+
+  private static void startHerald() throws Exception {
+    herald = new ProcessBuilder("java", "-jar", JAR.toString(), "-conf", confFile.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("herald.log").toFile())).start();
+    awaitReady(httpPort);
   }
 
   @AfterAll
@@ -95,6 +103,36 @@ class JarProcessIT {
       Thread.sleep(100);
     }
     throw new AssertionError("not ready within 60 s");
+  }
+
+  @Test
+  @DisplayName("herald-client.js backs off while the node is down, reconnects, recovers what it missed in order, and refreshes its token")
+  void heraldClientRecovers() throws Exception {
+    Process js = new ProcessBuilder("node", ROOT.resolve("src/test/js/herald-client-e2e.js").toString(), "http://127.0.0.1:" + httpPort)
+        .redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(js.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        out.append(line).append('\n');
+        if (line.equals("KILL")) {
+          herald.destroyForcibly().waitFor();
+          // while the node is down, another member takes the publishes
+          for (int i = 0; i < 150; i++) {
+            for (String ch : i < 50 ? List.of("rec.chan", "gap.chan") : List.of("gap.chan")) {
+              dev.herald.bus.Requests.localFirst(peer.vertx().eventBus(), dev.herald.bus.Addresses.CHANNEL_PUBLISH,
+                  new JsonObject().put("channel", ch).put("data", i),
+                  new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.herald.bus.Headers.USER_ID, "java")).await();
+            }
+          }
+          startHerald();
+        }
+      }
+    }
+    assertTrue(js.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, js.exitValue(), out.toString());
+    assertTrue(out.toString().contains("PASS"), out.toString());
+    System.out.println(out);
   }
 
   @Test

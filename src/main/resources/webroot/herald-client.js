@@ -1,0 +1,242 @@
+/*
+ * herald-client.js: a thin helper over the official @vertx/eventbus-bridge-client.js.
+ *
+ *   const herald = HeraldClient.connect('https://host/eventbus', { getToken: () => fetchToken() });
+ *   herald.subscribe('room.1', (msg, meta) => ..., info => console.log('recovered?', info.recovered));
+ *
+ * It reconnects with exponential backoff and jitter (at most maxAttempts tries, then gives up and
+ * says so through onState), registers its subscriptions again, asks each channel's history from
+ * the last seq it saw, hands the app every message once and in seq order (de-duplicated by seq),
+ * tells the app whether the gap was fully recovered, and refreshes the token before exp through
+ * the app's getToken callback. In a browser, load sockjs and vertx-eventbus.js first; in Node,
+ * pass the EventBus constructor as options.EventBus.
+ */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) {
+    module.exports = factory();
+  } else {
+    root.HeraldClient = factory();
+  }
+}(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  var DEFAULTS = {
+    maxAttempts: 8,        // reconnect tries before giving up
+    baseDelayMs: 500,      // first backoff; doubles each try
+    maxDelayMs: 15000,     // backoff cap
+    refreshBeforeMs: 30000, // refresh the token this long before exp
+    historyPage: 1000       // messages asked per history request
+  };
+
+  function jwtExp(token) {
+    try {
+      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      var json = typeof atob === 'function' ? atob(part) : Buffer.from(part, 'base64').toString('utf8');
+      return JSON.parse(json).exp;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  function HeraldClient(url, options) {
+    this.url = url;
+    this.options = Object.assign({}, DEFAULTS, options || {});
+    this.EventBus = this.options.EventBus || (typeof EventBus !== 'undefined' ? EventBus : null); // eslint-disable-line no-undef
+    if (!this.EventBus) throw new Error('HeraldClient needs the official EventBus (vertx-eventbus.js)');
+    this.onState = this.options.onState || function () {};
+    this.channels = {};   // name -> { onMessage, onRecover, lastSeq, epoch, recovering, buffer }
+    this.handlers = {};   // address -> [callback]
+    this.attempt = 0;
+    this.closed = false;
+    this.eb = null;
+    this.token = this.options.token || null;
+  }
+
+  HeraldClient.connect = function (url, options) {
+    var c = new HeraldClient(url, options);
+    c._open();
+    return c;
+  };
+
+  HeraldClient.prototype._state = function (state, info) {
+    this.state = state;
+    try { this.onState(state, info || {}); } catch (e) { /* the app's problem */ }
+  };
+
+  HeraldClient.prototype._token = function () {
+    var self = this;
+    if (self.options.getToken) {
+      return Promise.resolve(self.options.getToken()).then(function (t) { self.token = t; return t; });
+    }
+    return Promise.resolve(self.token);
+  };
+
+  HeraldClient.prototype._open = function () {
+    var self = this;
+    self._state(self.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: self.attempt });
+    self._token().then(function (token) {
+      if (self.closed) return;
+      var sep = self.url.indexOf('?') < 0 ? '?' : '&';
+      var eb = new self.EventBus(self.url + sep + 'token=' + encodeURIComponent(token), self.options.sockjs || {});
+      self.eb = eb;
+      var opened = false;
+      eb.onopen = function () {
+        opened = true;
+        self.attempt = 0;
+        self._state('open');
+        self._scheduleRefresh();
+        Object.keys(self.handlers).forEach(function (address) { self._register(address); });
+        Object.keys(self.channels).forEach(function (name) { self._resubscribe(name); });
+      };
+      eb.onclose = function (e) {
+        if (self.eb !== eb) return;
+        self.eb = null;
+        clearTimeout(self.refreshTimer);
+        if (self.closed) { self._state('closed'); return; }
+        self._reconnect(opened ? 'connection lost' : 'connect failed', e && e.code);
+      };
+      eb.onerror = function (err) { self._state('error', err); };
+    }, function (err) {
+      self._reconnect('no token: ' + err);
+    });
+  };
+
+  HeraldClient.prototype._reconnect = function (why, code) {
+    var self = this;
+    if (self.attempt >= self.options.maxAttempts) {
+      self._state('gave_up', { reason: why, attempts: self.attempt });
+      return;
+    }
+    var exp = Math.min(self.options.maxDelayMs, self.options.baseDelayMs * Math.pow(2, self.attempt));
+    var delay = Math.round(exp / 2 + Math.random() * exp / 2); // "equal jitter"
+    self.attempt++;
+    self._state('backoff', { reason: why, code: code, attempt: self.attempt, delayMs: delay });
+    self.retryTimer = setTimeout(function () { self._open(); }, delay);
+  };
+
+  HeraldClient.prototype._scheduleRefresh = function () {
+    var self = this;
+    if (!self.options.getToken) return;
+    var exp = jwtExp(self.token);
+    if (!exp) return;
+    var wait = Math.max(0, exp * 1000 - Date.now() - self.options.refreshBeforeMs);
+    clearTimeout(self.refreshTimer);
+    self.refreshTimer = setTimeout(function () {
+      self._token().then(function (fresh) {
+        return self.request('rt.auth.refresh', { token: fresh });
+      }).then(function (reply) {
+        self._state('refreshed', { exp: reply.exp });
+        self._scheduleRefresh();
+      }, function (err) {
+        self._state('error', { reason: 'token refresh failed', error: err });
+      });
+    }, wait);
+  };
+
+  HeraldClient.prototype._register = function (address) {
+    var self = this;
+    self.eb.registerHandler(address, function (err, msg) {
+      (self.handlers[address] || []).forEach(function (cb) { cb(err, err ? null : msg.body); });
+    });
+  };
+
+  /** Requests a service; resolves with the reply body, rejects with {failureCode, message}. */
+  HeraldClient.prototype.request = function (address, body) {
+    var eb = this.eb;
+    return new Promise(function (resolve, reject) {
+      if (!eb || eb.state !== 1) { reject({ failureCode: 503, message: 'unavailable: not connected' }); return; }
+      eb.send(address, body, function (err, msg) { if (err) reject(err); else resolve(msg.body); });
+    });
+  };
+
+  HeraldClient.prototype.publish = function (channel, data) {
+    return this.request('rt.channel.publish', { channel: channel, data: data });
+  };
+
+  HeraldClient.prototype.setStatus = function (status) {
+    return this.request('rt.presence.set', { status: status });
+  };
+
+  /** Any address: callback(err, body). Registered again after every reconnect. */
+  HeraldClient.prototype.on = function (address, callback) {
+    var first = !this.handlers[address];
+    (this.handlers[address] = this.handlers[address] || []).push(callback);
+    if (first && this.eb && this.eb.state === 1) this._register(address);
+  };
+
+  HeraldClient.prototype.watchPresence = function (userId, callback) {
+    this.on('rt.presence.user.' + userId, callback);
+  };
+
+  /**
+   * A channel: onMessage(message, {replayed}) once per seq, in order; onRecover({channel,
+   * recovered, epoch, replayed}) after each reconnect, recovered false when messages were lost.
+   */
+  HeraldClient.prototype.subscribe = function (name, onMessage, onRecover) {
+    this.channels[name] = { onMessage: onMessage, onRecover: onRecover || function () {}, lastSeq: null, epoch: null, recovering: false, buffer: [] };
+    if (this.eb && this.eb.state === 1) this._resubscribe(name);
+  };
+
+  HeraldClient.prototype._resubscribe = function (name) {
+    var self = this;
+    var ch = self.channels[name];
+    ch.recovering = ch.lastSeq !== null;
+    ch.buffer = [];
+    self.eb.registerHandler('rt.channel.' + name, function (err, msg) {
+      if (err) { self._state('error', { channel: name, error: err }); return; }
+      var m = msg.body;
+      if (ch.recovering) {
+        ch.buffer.push(m);
+      } else if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq > ch.lastSeq + 1) {
+        // a hole in the live stream: fill it from history before going on
+        ch.recovering = true;
+        ch.buffer.push(m);
+        self._recover(name, ch.lastSeq, true, 0);
+      } else {
+        self._deliver(ch, m, false);
+      }
+    });
+    if (!ch.recovering) return;
+    self._recover(name, ch.lastSeq, true, 0);
+  };
+
+  HeraldClient.prototype._recover = function (name, since, recoveredSoFar, replayed) {
+    var self = this;
+    var ch = self.channels[name];
+    self.request('rt.channel.history', { channel: name, since: since, limit: self.options.historyPage }).then(function (h) {
+      var recovered = recoveredSoFar && h.recovered && (ch.epoch === null || h.epoch === null || h.epoch === ch.epoch);
+      h.messages.forEach(function (m) { if (self._deliver(ch, m, true)) replayed++; });
+      var last = h.messages.length ? h.messages[h.messages.length - 1].seq : since;
+      if (h.messages.length === self.options.historyPage && last < h.nextSeq - 1) {
+        self._recover(name, last, recovered, replayed); // more pages
+        return;
+      }
+      ch.recovering = false;
+      ch.buffer.splice(0).forEach(function (m) { self._deliver(ch, m, false); });
+      ch.onRecover({ channel: name, recovered: recovered, epoch: h.epoch, replayed: replayed });
+    }, function (err) {
+      ch.recovering = false;
+      ch.buffer.splice(0).forEach(function (m) { self._deliver(ch, m, false); });
+      ch.onRecover({ channel: name, recovered: false, error: err, replayed: replayed });
+    });
+  };
+
+  /** Delivers once per seq, in order; returns whether it was new. */
+  HeraldClient.prototype._deliver = function (ch, m, replayed) {
+    if (ch.epoch !== null && m.epoch !== ch.epoch) { ch.lastSeq = null; } // history was lost: new numbering
+    ch.epoch = m.epoch;
+    if (ch.lastSeq !== null && m.seq <= ch.lastSeq) return false;
+    ch.lastSeq = m.seq;
+    ch.onMessage(m, { replayed: replayed });
+    return true;
+  };
+
+  HeraldClient.prototype.close = function () {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.refreshTimer);
+    if (this.eb) this.eb.close(); else this._state('closed');
+  };
+
+  return HeraldClient;
+}));

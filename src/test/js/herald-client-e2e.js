@@ -1,0 +1,99 @@
+// herald-client.js against a real node process, run by JarProcessIT.
+// Usage: node herald-client-e2e.js http://127.0.0.1:PORT
+// Protocol with the Java test over stdin/stdout: prints "KILL" once it holds seq 1 on two
+// channels; the test then kills the node (SIGKILL), publishes 50 messages to rec.chan and 150 to
+// gap.chan (history keeps 100) through another cluster member, and starts the node again. This
+// script must end with all 51 messages of rec.chan in order, recovered, and gap.chan flagged
+// not recovered; it also checks giving up and token refresh. Exits 0 with PASS, else 1.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const EventBus = require('@vertx/eventbus-bridge-client.js');
+
+const base = process.argv[2];
+const deadline = setTimeout(() => fail(new Error('timed out')), 90000);
+function fail(err) { console.error('FAIL', err && err.stack || err); process.exit(1); }
+function waitFor(predicate, what, ms = 60000) {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const tick = () => predicate() ? resolve() : Date.now() - t0 > ms ? reject(new Error('waited for ' + what)) : setTimeout(tick, 20);
+    tick();
+  });
+}
+
+async function loadClient() {
+  // the node serves the helper; load exactly what it serves
+  const r = await fetch(base + '/herald-client.js');
+  assert.equal(r.status, 200);
+  const file = path.join(os.tmpdir(), 'herald-client-' + process.pid + '.js');
+  fs.writeFileSync(file, await r.text());
+  return require(file);
+}
+
+async function devToken(claims) {
+  const r = await fetch(base + '/dev/token', { method: 'POST', body: JSON.stringify(claims) });
+  assert.equal(r.status, 200);
+  return (await r.json()).token;
+}
+
+(async () => {
+  const HeraldClient = await loadClient();
+
+  // 1. giving up: nothing listens on port 1
+  const states = [];
+  const doomed = HeraldClient.connect('http://127.0.0.1:1/eventbus', {
+    EventBus, token: 'x', maxAttempts: 3, baseDelayMs: 50, onState: (s, info) => states.push([s, info]),
+  });
+  await waitFor(() => states.some(([s]) => s === 'gave_up'), 'giving up');
+  const backoffs = states.filter(([s]) => s === 'backoff').map(([, i]) => i);
+  assert.equal(backoffs.length, 3, 'three tries, then it says so');
+  assert.equal(states[states.length - 1][0], 'gave_up');
+  doomed.close();
+
+  // 2. recovery across a node restart, with a token refresh on the way
+  let tokensAsked = 0;
+  const log = [];
+  const client = HeraldClient.connect(base + '/eventbus', {
+    EventBus, baseDelayMs: 200, maxDelayMs: 2000, maxAttempts: 12,
+    refreshBeforeMs: 58000, // dev tokens live 60 s: refresh after ~2 s
+    getToken: () => { tokensAsked++; return devToken({ sub: 'recoverer', channels: ['rec.*', 'gap.*'] }); },
+    onState: (s, info) => log.push([s, info]),
+  });
+  const rec = [];
+  const gap = [];
+  const recoveries = {};
+  client.subscribe('rec.chan', m => rec.push(m.seq), info => { recoveries['rec.chan'] = info; });
+  client.subscribe('gap.chan', m => gap.push(m.seq), info => { recoveries['gap.chan'] = info; });
+  await waitFor(() => log.some(([s]) => s === 'open'), 'open');
+  await waitFor(() => log.some(([s]) => s === 'refreshed'), 'token refresh');
+  assert.ok(tokensAsked >= 2, 'the token was asked again for the refresh');
+
+  // seq 1 on both channels, published by a service through the HTTP API
+  const service = await devToken({ sub: 'e2e-service', roles: ['service'] });
+  for (const ch of ['rec.chan', 'gap.chan']) {
+    const r = await fetch(`${base}/api/v1/channels/${ch}/messages`, {
+      method: 'POST', headers: { Authorization: 'Bearer ' + service }, body: JSON.stringify({ data: 'first' }),
+    });
+    assert.equal(r.status, 201);
+  }
+  await waitFor(() => rec.length === 1 && gap.length === 1, 'seq 1 on both channels');
+
+  console.log('KILL');
+  await waitFor(() => log.some(([s]) => s === 'backoff'), 'backing off after the node died');
+  await waitFor(() => recoveries['rec.chan'] && recoveries['gap.chan'], 'recovery after reconnect', 80000);
+
+  const delays = log.filter(([s]) => s === 'backoff').map(([, i]) => i.delayMs);
+  assert.ok(delays.length >= 2, 'more than one try while the node was down: ' + delays);
+  assert.deepEqual(rec, Array.from({ length: 51 }, (_, i) => i + 1), 'rec.chan: every seq once, in order');
+  assert.equal(recoveries['rec.chan'].recovered, true);
+  assert.equal(recoveries['rec.chan'].replayed, 50);
+  assert.equal(recoveries['gap.chan'].recovered, false, 'more was missed than history keeps');
+  assert.deepEqual(gap.slice(1), Array.from({ length: 100 }, (_, i) => i + 52), 'gap.chan: what was kept, in order');
+
+  client.close();
+  clearTimeout(deadline);
+  console.log('PASS backoff delays ' + delays.join(','));
+  process.exit(0);
+})().catch(fail);
