@@ -19,6 +19,11 @@ public record ClusterHandle(String nodeId, HazelcastInstance hazelcast) {
     return hazelcast.getPartitionService().isClusterSafe();
   }
 
+  /** Entries in the clustered event bus's registration map ({@code __vertx.subs}), cluster-wide. */
+  public int busRegistrations() {
+    return hazelcast.getMultiMap("__vertx.subs").size();
+  }
+
   /** True when this node is the oldest member: the one that cleans up after members that left. */
   public boolean isOldest() {
     return hazelcast.getCluster().getMembers().iterator().next().localMember();

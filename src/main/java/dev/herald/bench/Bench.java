@@ -24,7 +24,8 @@ public final class Bench {
 
   public static int main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bench presence [--watchers 100] [--changes 500] [--rate 50] [--victims 100] [--report docs/benchmarks.md]");
+      System.err.println("usage: bench presence [--watchers 100] [--changes 500] [--rate 50] [--victims 100] [--report docs/benchmarks.md]\n"
+          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--crossSubscribers 10] [--crossRate 1000] [--crossSeconds 10]");
       return 2;
     }
     Map<String, String> opts = new HashMap<>();
@@ -39,8 +40,9 @@ public final class Bench {
     JsonObject result;
     switch (args[0]) {
       case "presence" -> result = PresenceScenario.run(new Options(opts));
+      case "fanout" -> result = FanoutScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence, fanout)");
         return 2;
       }
     }

@@ -21,8 +21,16 @@ final class LocalCluster implements AutoCloseable {
   private final List<Process> nodes = new ArrayList<>();
   private final Path logDir;
 
+  private final Thread reaper = new Thread(this::destroyAll, "bench-node-reaper");
+
   LocalCluster(Path logDir) {
     this.logDir = logDir;
+    // a benchmark stopped by Ctrl-C or SIGTERM still takes its nodes with it
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  private void destroyAll() {
+    nodes.forEach(Process::destroyForcibly);
   }
 
   static int httpPort(int node) {
@@ -76,6 +84,7 @@ final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    Runtime.getRuntime().removeShutdownHook(reaper);
     for (Process p : nodes) {
       p.destroy();
     }

@@ -102,7 +102,8 @@ public final class GatewayVerticle extends VerticleBase {
       JsonArray nodes = new JsonArray();
       NodeLoad.cluster(vertx).forEach(nodes::add);
       json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name())
-          .put("load", NodeLoad.local(vertx)).put("clusterSafe", cluster.isSafe()).put("cluster", nodes));
+          .put("load", NodeLoad.local(vertx)).put("clusterSafe", cluster.isSafe())
+          .put("busRegistrations", cluster.busRegistrations()).put("cluster", nodes));
     } else {
       json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
     }
