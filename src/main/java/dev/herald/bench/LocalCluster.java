@@ -44,7 +44,13 @@ final class LocalCluster implements AutoCloseable {
     List<Long> readyMs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       long t0 = System.nanoTime();
-      Process p = new ProcessBuilder("java", "-jar", jar, "-conf", "conf/cluster-node-" + i + ".json")
+      List<String> cmd = new ArrayList<>(List.of("java"));
+      String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
+      if (opts != null && !opts.isBlank()) {
+        cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
+      }
+      cmd.addAll(List.of("-jar", jar, "-conf", "conf/cluster-node-" + i + ".json"));
+      Process p = new ProcessBuilder(cmd)
           .redirectErrorStream(true).redirectOutput(logDir.resolve("node-" + i + ".log").toFile()).start();
       nodes.add(p);
       awaitReady(p, httpPort(i));

@@ -50,6 +50,7 @@ final class Bridge implements Handler<SockJSSocket> {
   static final int CLOSE_SERVER_ERROR = 1011;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+  private static final Buffer PING = Buffer.buffer("{\"type\":\"ping\"}");
 
   private final Vertx vertx;
   private final BridgeConfig config;
@@ -195,6 +196,9 @@ final class Bridge implements Handler<SockJSSocket> {
   private Future<Void> dispatch(Connection c, Buffer data) {
     if (c.closed) {
       return Future.succeededFuture();
+    }
+    if (data.length() == PING.length() && data.equals(PING)) {
+      return Future.succeededFuture(); // what the official client sends every 5 s: no need to parse it
     }
     if (data.length() > config.maxFrameBytes()) {
       c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));

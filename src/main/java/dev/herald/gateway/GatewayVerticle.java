@@ -78,6 +78,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.http().port())
         // h2c upgrade stalls the JDK's HttpClient (it asks for it by default); browsers never use h2c
         .setHttp2ClearTextEnabled(false)
+        // every write happens on the connection's event loop: skip Vert.x's cross-thread queue
+        // (measured: ~10% less CPU per fan-out delivery, one queue less per connection)
+        .setStrictThreadMode(true)
         // frames stay at the 64 KB default, so large answers (history) reach clients with default
         // limits as several frames; a message may be larger, up to the bridge's frame limit
         .setMaxWebSocketMessageSize(wsLimit)
