@@ -25,12 +25,4 @@ public final class Requests {
             ? eb.request(address, body, options)
             : Future.failedFuture(err));
   }
-
-  /** For requests that may be repeated safely: a timeout is tried again, up to {@code attempts} in all. */
-  public static <T> Future<Message<T>> idempotent(EventBus eb, String address, Object body, DeliveryOptions options, int attempts) {
-    return Requests.<T>localFirst(eb, address, body, options).recover(err ->
-        attempts > 1 && err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
-            ? idempotent(eb, address, body, options, attempts - 1)
-            : Future.failedFuture(err));
-  }
 }

@@ -5,6 +5,8 @@ import dev.herald.bus.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,25 +26,26 @@ final class MembershipLink {
   private final EventBus eventBus;
   private final String nodeId;
   private final DeliveryOptions options;
-  /** Tries of each (idempotent) membership request; each waits a third of the reply timeout. */
-  private static final int ATTEMPTS = 3;
 
   MembershipLink(EventBus eventBus, String nodeId, long timeoutMs) {
     this.eventBus = eventBus;
     this.nodeId = nodeId;
-    this.options = new DeliveryOptions().setSendTimeout(Math.max(500, timeoutMs / ATTEMPTS));
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
   /**
    * Counts a new connection in presence; completes (never fails) once presence has it or is
-   * unavailable. If the connection closed meanwhile, it leaves at once.
+   * unavailable. A request that timed out may still have been applied, so unless no presence
+   * service exists at all, the connection is treated as counted and its close will be reported.
+   * If the connection closed meanwhile, it leaves at once.
    */
   Future<Void> joinPresence(Connection c) {
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId);
-    return Requests.idempotent(eventBus, Addresses.PRESENCE_CONNECT, who, options, ATTEMPTS).transform(ar -> {
-      c.presence = ar.succeeded() ? Connection.Presence.JOINED : Connection.Presence.NONE;
+    return Requests.localFirst(eventBus, Addresses.PRESENCE_CONNECT, who, options).transform(ar -> {
+      boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+      c.presence = noService ? Connection.Presence.NONE : Connection.Presence.JOINED;
       if (ar.failed()) {
-        LOG.debug("presence did not count connection {}: {}", c.id, ar.cause().getMessage());
+        LOG.warn("presence did not confirm connection {} of {}: {}", c.id, c.principal.userId(), ar.cause().getMessage());
       }
       if (c.closed) {
         leavePresence(c);
@@ -58,13 +61,13 @@ final class MembershipLink {
     }
     c.presence = Connection.Presence.LEFT;
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return Requests.idempotent(eventBus, Addresses.PRESENCE_DISCONNECT, who, options, ATTEMPTS).mapEmpty();
+    return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, options).mapEmpty();
   }
 
   /** Subscribing to a channel makes the user a member of it. */
   void joinChannel(Connection c, String channel) {
     JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
-    Future<Void> joined = Requests.idempotent(eventBus, Addresses.MEMBERS_JOIN, who.put("nodeId", nodeId), options, ATTEMPTS).mapEmpty();
+    Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, who.put("nodeId", nodeId), options).mapEmpty();
     c.channels().put(channel, joined);
   }
 
@@ -76,7 +79,7 @@ final class MembershipLink {
     }
     JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
     return joined.transform(ar -> ar.succeeded()
-        ? Requests.idempotent(eventBus, Addresses.MEMBERS_LEAVE, who, options, ATTEMPTS).mapEmpty()
+        ? Requests.localFirst(eventBus, Addresses.MEMBERS_LEAVE, who, options).mapEmpty()
         : Future.succeededFuture());
   }
 

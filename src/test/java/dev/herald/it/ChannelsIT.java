@@ -30,7 +30,8 @@ class ChannelsIT {
   static void start() {
     int hzA = TestNodes.freePort();
     int hzB = TestNodes.freePort();
-    JsonObject smallHistory = new JsonObject().put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024));
+    JsonObject smallHistory = new JsonObject().put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
+        .put("bridge", new JsonObject().put("publishPerSecond", 100_000)); // these tests are about order, not limits
     a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), smallHistory));
     b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), smallHistory));
     client = Vertx.vertx();

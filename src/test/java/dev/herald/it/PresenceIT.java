@@ -227,8 +227,9 @@ class PresenceIT {
       JsonObject seen = null;
       long deadline = System.nanoTime() + 15_000_000_000L;
       do {
-        seen = probe.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray(new ArrayList<>(users))))
-            .getJsonObject("body").getJsonObject("users");
+        JsonObject answer = probe.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray(new ArrayList<>(users))));
+        assertEquals("rec", answer.getString("type"), answer::encode);
+        seen = answer.getJsonObject("body").getJsonObject("users");
       } while (!matches(seen, users, expected) && System.nanoTime() < deadline);
       JsonObject last = seen;
       assertTrue(matches(last, users, expected), () -> "presence " + last + " but open connections are " + expected);
