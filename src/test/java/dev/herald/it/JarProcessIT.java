@@ -83,13 +83,17 @@ class JarProcessIT {
     }
   }
 
-  /** Polls /ready: the process gives no other sign that it is up. */
   static void awaitReady(int port) throws Exception {
+    awaitReady(port, herald, dir.resolve("herald.log"));
+  }
+
+  /** Polls /ready: the process gives no other sign that it is up. */
+  static void awaitReady(int port, Process process, Path log) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      if (herald != null && !herald.isAlive()) {
-        throw new AssertionError("herald exited with " + herald.exitValue() + ":\n" + Files.readString(dir.resolve("herald.log")));
+      if (process != null && !process.isAlive()) {
+        throw new AssertionError("herald exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
