@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs the JavaScript client the end-to-end tests drive
-# (npm ci, from the lock file), then mvn verify (unit tests, the jar, integration tests).
+# Runs every test on a fresh machine: installs what the tests drive (Debian's Chromium and nginx
+# when missing, the JavaScript packages from the lock file), then mvn verify (unit tests, the
+# jar, integration tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 for tool in java mvn node npm; do
   command -v "$tool" >/dev/null || { echo "scripts/test.sh needs $tool on the PATH" >&2; exit 1; }
 done
+
+# the browser test drives Debian's Chromium; the load-balancer test runs nginx
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing ${missing[*]} from Debian's packages"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 (cd src/test/js && npm ci --no-audit --no-fund --loglevel=error)
 mvn -B verify "$@"

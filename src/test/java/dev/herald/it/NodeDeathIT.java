@@ -10,11 +10,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static dev.herald.auth.TestTokens.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,54 +30,20 @@ class NodeDeathIT {
 
   @TempDir
   static Path runDir;
+  private static ScriptCluster cluster;
   private static Vertx client;
-
-  static void cluster(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", JarProcessIT.ROOT.resolve("scripts/cluster.sh").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(JarProcessIT.ROOT.toFile());
-    pb.environment().put("HERALD_RUN_DIR", runDir.toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), "cluster.sh " + String.join(" ", args) + ":\n" + out);
-  }
 
   @BeforeAll
   static void start() throws Exception {
-    cluster("start", "3");
+    cluster = new ScriptCluster(runDir);
+    cluster.full();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close().await();
-    cluster("stop");
-    // keep the nodes' logs where a failed run can be read
-    Path keep = JarProcessIT.ROOT.resolve("target/node-death-logs");
-    Files.createDirectories(keep);
-    for (int i = 1; i <= 3; i++) {
-      Path log = runDir.resolve("node-" + i + ".log");
-      if (Files.exists(log)) {
-        Files.copy(log, keep.resolve("node-" + i + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
-
-  /** Starts whatever of the 3 nodes is not running and waits until no partition is migrating. */
-  static void fullCluster() throws Exception {
-    cluster("start", "3");
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:8081/ready")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      if (new JsonObject(body).getBoolean("clusterSafe", false)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the cluster did not become safe (migrations) within 60 s");
+    cluster.stop("node-death");
   }
 
   private static String token(String user) {
@@ -89,7 +53,7 @@ class NodeDeathIT {
   @Test
   @DisplayName("500 messages acknowledged through node 3 are all in the history read from node 1 after node 3 is killed")
   void acknowledgedMessagesSurvive() throws Exception {
-    fullCluster();
+    cluster.full();
     String channel = "durable.test";
     String token = dev.herald.auth.TestTokens.hs256(CLUSTER_SECRET, claims("durable-publisher")
         .put("channels", new JsonArray().add("*")).put("publish", new JsonArray().add("*")));
@@ -117,7 +81,7 @@ class NodeDeathIT {
     }
     publishers.forEach(WsClient::close);
     assertEquals(500, acked.size());
-    cluster("kill", "3");
+    cluster.run("kill", "3");
     try (WsClient reader = WsClient.connect(client, 8081, token)) {
       JsonObject history = reader.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", 0).put("limit", 1000))
           .getJsonObject("body");
@@ -131,7 +95,7 @@ class NodeDeathIT {
   @Test
   @DisplayName("kill -9 node 3: every user connected there is offline on nodes 1 and 2, each offline event once")
   void killedNodesUsersGoOffline() throws Exception {
-    fullCluster();
+    cluster.full();
     WsClient watcher1 = WsClient.connect(client, 8081, token("watcher-1"));
     WsClient watcher2 = WsClient.connect(client, 8082, token("watcher-2"));
     List<WsClient> onNode3 = new ArrayList<>();
@@ -149,7 +113,7 @@ class NodeDeathIT {
     }
 
     long killedAt = System.nanoTime();
-    cluster("kill", "3");
+    cluster.run("kill", "3");
     for (int i = 0; i < USERS; i++) {
       for (WsClient w : List.of(watcher1, watcher2)) {
         JsonObject e = w.awaitOn(Addresses.presenceUser("victim" + i)).getJsonObject("body");
