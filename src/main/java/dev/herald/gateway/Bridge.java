@@ -99,6 +99,7 @@ final class Bridge implements Handler<SockJSSocket> {
         return;
       }
       c.waiting = false;
+      c.lastSeen = System.currentTimeMillis(); // its pings could not be read while the server held it
       sock.resume();
       process(c, c.queued().poll());
     });
@@ -181,6 +182,7 @@ final class Bridge implements Handler<SockJSSocket> {
         c.socket.pause();
         f.onComplete(v -> {
           c.waiting = false;
+          c.lastSeen = System.currentTimeMillis();
           if (!c.closed) {
             c.socket.resume();
             process(c, c.queued().poll());
@@ -315,7 +317,7 @@ final class Bridge implements Handler<SockJSSocket> {
     long idleBefore = now - idleTimeoutMs;
     List<Connection> toClose = new ArrayList<>();
     for (Connection c : connections.values()) {
-      if (c.lastSeen < idleBefore) {
+      if (c.lastSeen < idleBefore && !c.waiting) { // a connection the server holds paused cannot be heard
         toClose.add(c);
         continue;
       }
@@ -332,7 +334,7 @@ final class Bridge implements Handler<SockJSSocket> {
       }
     }
     for (Connection c : toClose) {
-      if (c.lastSeen < idleBefore) {
+      if (c.lastSeen < idleBefore && !c.waiting) {
         c.socket.close(CLOSE_IDLE, "idle timeout");
       } else {
         c.write(Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"));

@@ -44,7 +44,9 @@ final class MembershipLink {
     return Requests.localFirst(eventBus, Addresses.PRESENCE_CONNECT, who, options).transform(ar -> {
       boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
       c.presence = noService ? Connection.Presence.NONE : Connection.Presence.JOINED;
-      if (ar.failed()) {
+      if (noService) {
+        LOG.debug("no presence service: connection {} of {} is not counted", c.id, c.principal.userId());
+      } else if (ar.failed()) {
         LOG.warn("presence did not confirm connection {} of {}: {}", c.id, c.principal.userId(), ar.cause().getMessage());
       }
       if (c.closed) {
