@@ -18,6 +18,7 @@ import dev.herald.observability.Readiness;
 import dev.herald.presence.ChannelMembersVerticle;
 import dev.herald.presence.PresenceJanitor;
 import dev.herald.presence.PresenceVerticle;
+import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -63,9 +64,10 @@ public final class Node {
       Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster))),
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(
-          Part.scaled((c, cluster) -> new PresenceVerticle(cluster)),
-          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster)),
-          new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster), true)));
+          Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name())),
+          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name())),
+          new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster, c.node().name()), true)),
+      Role.WEBHOOK, List.of(new Part((c, cluster) -> new WebhookVerticle(c), true)));
 
   private final HeraldConfig config;
   private final Vertx vertx;

@@ -31,6 +31,10 @@ public final class Addresses {
   public static final String MEMBERS_JOIN = "herald.members.join";
   /** A connection's subscription to a channel ended: {@code {"channel", "userId", "connId"}}. */
   public static final String MEMBERS_LEAVE = "herald.members.leave";
+  /** A webhook event to send ({@code {"id", "type", "ts", "node", "data"}}), sent to one webhook verticle, local first. */
+  public static final String WEBHOOK_EVENT = "herald.webhook.event";
+  /** Published when a node's webhook circuit changes state: {@code {"node", "state"}}. */
+  public static final String WEBHOOK_BREAKER = "herald.webhook.breaker";
   /** Published every few seconds by each node: {@code {"node", "nodeId", "connections", "subscriptions", "ts"}}. */
   public static final String NODE_HEARTBEAT = "herald.node.heartbeat";
   /** Published: close every connection of a user on every node, body {@code {"userId", "reason"}}. */

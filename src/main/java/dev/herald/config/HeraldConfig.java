@@ -21,7 +21,13 @@ import java.util.Set;
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig cluster, AuthConfig auth,
                            BridgeConfig bridge, PresenceConfig presence, HeartbeatConfig heartbeat,
-                           BroadcastConfig broadcast, RolesConfig roles) {
+                           BroadcastConfig broadcast, WebhookConfig webhook, RolesConfig roles) {
+
+  public HeraldConfig {
+    if (roles.instances(Role.WEBHOOK) > 0) {
+      webhook.requireComplete();
+    }
+  }
 
   public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";
   public static final String ENV_JWT_SECRET = "HERALD_JWT_SECRET";
@@ -31,7 +37,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
 
-  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "roles");
+  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "webhook", "roles");
 
   public static HeraldConfig fromJson(JsonObject root) {
     Section top = new Section(root, "");
@@ -46,6 +52,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
         PresenceConfig.from(top.section("presence")),
         HeartbeatConfig.from(top.section("heartbeat")),
         BroadcastConfig.from(top.section("broadcast")),
+        WebhookConfig.from(top.section("webhook")),
         RolesConfig.from(top.section("roles")));
   }
 
@@ -132,6 +139,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   }
 
   public HeraldConfig withAuth(AuthConfig newAuth) {
-    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, roles);
+    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, webhook, roles);
   }
 }

@@ -9,6 +9,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.observability.NodeLoad;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
+import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -106,7 +107,9 @@ public final class GatewayVerticle extends VerticleBase {
       NodeLoad.cluster(vertx).forEach(nodes::add);
       json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name())
           .put("load", NodeLoad.local(vertx)).put("clusterSafe", cluster.isSafe())
-          .put("busRegistrations", cluster.busRegistrations()).put("cluster", nodes));
+          .put("busRegistrations", cluster.busRegistrations()).put("cluster", nodes)
+          .put("degraded", new JsonObject(new java.util.HashMap<>(Readiness.degraded(vertx))))
+          .put("webhook", WebhookVerticle.stats(vertx)));
     } else {
       json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
     }

@@ -11,6 +11,7 @@ public final class Readiness {
 
   private static final String MAP = "herald.node";
   private static final String KEY = "notReadyBecause";
+  private static final String DEPENDENCIES = "herald.node.dependencies";
 
   private Readiness() {
   }
@@ -26,6 +27,21 @@ public final class Readiness {
   /** Null when ready, else the reason. */
   public static String notReadyBecause(Vertx vertx) {
     return map(vertx).get(KEY);
+  }
+
+  /** Marks an outside dependency degraded ({@code state} non-null) or healthy (null). It never makes the node unready. */
+  public static void dependency(Vertx vertx, String name, String state) {
+    LocalMap<String, String> deps = vertx.sharedData().getLocalMap(DEPENDENCIES);
+    if (state == null) {
+      deps.remove(name);
+    } else {
+      deps.put(name, state);
+    }
+  }
+
+  /** Dependencies currently degraded, by name. */
+  public static java.util.Map<String, String> degraded(Vertx vertx) {
+    return java.util.Map.copyOf(vertx.sharedData().<String, String>getLocalMap(DEPENDENCIES));
   }
 
   private static LocalMap<String, String> map(Vertx vertx) {

@@ -30,11 +30,13 @@ public final class ChannelMembersVerticle extends VerticleBase {
   public static final String MAP = "herald.members";
 
   private final ClusterHandle cluster;
+  private final String node;
   private IMap<String, Membership> map;
   private IMap<String, PresenceRecord> presence;
 
-  public ChannelMembersVerticle(ClusterHandle cluster) {
+  public ChannelMembersVerticle(ClusterHandle cluster, String node) {
     this.cluster = cluster;
+    this.node = node;
   }
 
   @Override
@@ -51,25 +53,20 @@ public final class ChannelMembersVerticle extends VerticleBase {
   private void onJoin(Message<JsonObject> msg) {
     JsonObject b = msg.body();
     String key = Membership.key(b.getString("channel"), b.getString("userId"));
-    apply(key, MembershipOp.join(b.getString("channel"), b.getString("userId"), b.getString("connId"), b.getString("nodeId")))
+    apply(key, MembershipOp.join(b.getString("channel"), b.getString("userId"), b.getString("connId"), b.getString("nodeId")), msg)
         .onComplete(ar -> Replies.ack(msg, ar));
   }
 
   private void onLeave(Message<JsonObject> msg) {
     JsonObject b = msg.body();
-    apply(Membership.key(b.getString("channel"), b.getString("userId")), MembershipOp.leave(b.getString("connId")))
+    apply(Membership.key(b.getString("channel"), b.getString("userId")), MembershipOp.leave(b.getString("connId")), msg)
         .onComplete(ar -> Replies.ack(msg, ar));
   }
 
-  private Future<Membership.Change> apply(String key, MembershipOp op) {
-    return Future.fromCompletionStage(map.submitToKey(key, op), context).onSuccess(c -> publish(vertx, key, c));
-  }
-
-  static void publish(io.vertx.core.Vertx vertx, String key, Membership.Change change) {
-    if (change.event() != null) {
-      JsonObject event = Membership.event(key, change.event());
-      vertx.eventBus().publish(Addresses.members(event.getString("channel")), event);
-    }
+  private Future<Membership.Change> apply(String key, MembershipOp op, Message<?> cause) {
+    String trace = cause.headers().get(dev.herald.bus.Headers.TRACE_ID);
+    return Future.fromCompletionStage(map.submitToKey(key, op), context)
+        .onSuccess(c -> PresenceEvents.membership(vertx, cluster, key, c, node, trace));
   }
 
   /** {@code {"channel"}}: {@code {"channel", "members": [{"userId", "status"}], "count"}}, sorted by user id. */

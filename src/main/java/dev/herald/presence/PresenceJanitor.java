@@ -32,11 +32,13 @@ public final class PresenceJanitor extends VerticleBase {
 
   private final PresenceConfig config;
   private final ClusterHandle cluster;
+  private final String node;
   private UUID listener;
 
-  public PresenceJanitor(PresenceConfig config, ClusterHandle cluster) {
+  public PresenceJanitor(PresenceConfig config, ClusterHandle cluster, String node) {
     this.config = config;
     this.cluster = cluster;
+    this.node = node;
   }
 
   @Override
@@ -82,13 +84,9 @@ public final class PresenceJanitor extends VerticleBase {
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     IMap<String, Membership> members = cluster.hazelcast().getMap(ChannelMembersVerticle.MAP);
     run("presence", presence, alive ? PresenceOp.keepNodes(nodes, now) : PresenceOp.dropNodes(nodes, now), new OnNodes<>(nodes, alive),
-        (user, c) -> {
-          if (c.changed()) {
-            vertx.eventBus().publish(dev.herald.bus.Addresses.presenceUser(user), c.event());
-          }
-        });
+        (user, c) -> PresenceEvents.presence(vertx, c, node, null));
     run("channel members", members, MembershipOp.nodes(nodes, alive), new OnNodes<>(nodes, alive),
-        (key, c) -> ChannelMembersVerticle.publish(vertx, key, c));
+        (key, c) -> PresenceEvents.membership(vertx, cluster, key, c, node, null));
   }
 
   private <V extends HeldConnections, R> void run(String what, IMap<String, V> map, EntryProcessor<String, V, R> op,

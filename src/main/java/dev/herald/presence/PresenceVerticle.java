@@ -28,10 +28,12 @@ public final class PresenceVerticle extends VerticleBase {
   public static final String MAP = "herald.presence";
 
   private final ClusterHandle cluster;
+  private final String node;
   private IMap<String, PresenceRecord> map;
 
-  public PresenceVerticle(ClusterHandle cluster) {
+  public PresenceVerticle(ClusterHandle cluster, String node) {
     this.cluster = cluster;
+    this.node = node;
   }
 
   @Override
@@ -56,7 +58,7 @@ public final class PresenceVerticle extends VerticleBase {
       ErrorCode.BAD_REQUEST.fail(msg, "no user on this request");
       return;
     }
-    apply(user, PresenceOp.choose(status, System.currentTimeMillis())).onComplete(ar -> {
+    apply(user, PresenceOp.choose(status, System.currentTimeMillis()), msg).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
         return;
@@ -104,24 +106,20 @@ public final class PresenceVerticle extends VerticleBase {
   private void onConnect(Message<JsonObject> msg) {
     JsonObject b = msg.body();
     String user = b.getString("userId");
-    apply(user, PresenceOp.connect(b.getString("connId"), b.getString("nodeId"), System.currentTimeMillis()))
+    apply(user, PresenceOp.connect(b.getString("connId"), b.getString("nodeId"), System.currentTimeMillis()), msg)
         .onComplete(ar -> Replies.ack(msg, ar));
   }
 
   private void onDisconnect(Message<JsonObject> msg) {
     JsonObject b = msg.body();
-    apply(b.getString("userId"), PresenceOp.disconnect(b.getString("connId"), System.currentTimeMillis()))
+    apply(b.getString("userId"), PresenceOp.disconnect(b.getString("connId"), System.currentTimeMillis()), msg)
         .onComplete(ar -> Replies.ack(msg, ar));
   }
 
-  /** Applies one change atomically and publishes the event when the visible status changed. */
-  private Future<PresenceRecord.Change> apply(String user, PresenceOp op) {
-    return Future.fromCompletionStage(map.submitToKey(user, op), context).onSuccess(this::publish);
-  }
-
-  private void publish(PresenceRecord.Change change) {
-    if (change.changed()) {
-      vertx.eventBus().publish(Addresses.presenceUser(change.next().userId()), change.event());
-    }
+  /** Applies one change atomically, then publishes what it changed (client event, webhook). */
+  private Future<PresenceRecord.Change> apply(String user, PresenceOp op, Message<?> cause) {
+    String trace = cause.headers().get(Headers.TRACE_ID);
+    return Future.fromCompletionStage(map.submitToKey(user, op), context)
+        .onSuccess(change -> PresenceEvents.presence(vertx, change, node, trace));
   }
 }

@@ -1,0 +1,218 @@
+package dev.herald.it;
+
+import dev.herald.Node;
+import dev.herald.bus.Addresses;
+import dev.herald.webhook.WebhookEvents;
+import dev.herald.webhook.WebhookVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Webhooks from two real nodes to a real HTTP receiver started by the test. */
+class WebhookIT {
+
+  private static final String SECRET = "webhook-secret-webhook-secret-0123456789";
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+  private static HttpServer receiver;
+  /** What the receiver does with the next calls: fail this many, then hang or answer. */
+  private static final AtomicInteger failNext = new AtomicInteger();
+  private static volatile boolean hang;
+  private static final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  private static final List<JsonObject> breakerStates = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    client = Vertx.vertx();
+    receiver = client.createHttpServer().requestHandler(WebhookIT::receive).listen(0, "127.0.0.1").await();
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    JsonObject webhooks = new JsonObject()
+        .put("webhook", new JsonObject().put("url", "http://127.0.0.1:" + receiver.actualPort() + "/hook").put("secret", SECRET)
+            .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5))
+        .put("roles", new JsonObject().put("webhook", 1));
+    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), webhooks));
+    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), webhooks));
+    a.vertx().eventBus().<JsonObject>consumer(Addresses.WEBHOOK_BREAKER, m -> breakerStates.add(m.body())).completion().await();
+  }
+
+  @AfterAll
+  static void stop() {
+    b.stop().await();
+    a.stop().await();
+    client.close().await();
+  }
+
+  @BeforeEach
+  @AfterEach
+  void reset() {
+    failNext.set(0);
+    hang = false;
+  }
+
+  private static void receive(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      if (hang) {
+        return; // never answers
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        req.response().setStatusCode(500).end();
+        return;
+      }
+      String expected = WebhookEvents.sign(SECRET, body.getBytes());
+      received.add(new JsonObject().put("event", new JsonObject(body))
+          .put("signatureValid", expected.equals(req.getHeader(WebhookEvents.SIGNATURE_HEADER)))
+          .put("node", req.getHeader("X-Herald-Node")).put("trace", req.getHeader("X-Trace-Id")));
+      req.response().setStatusCode(204).end();
+    });
+  }
+
+  private static List<JsonObject> eventsFor(Predicate<JsonObject> which) {
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonObject r : received) {
+      if (which.test(r.getJsonObject("event"))) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Waits (polling the receiver's list) until {@code n} events match. */
+  private static List<JsonObject> await(int n, Predicate<JsonObject> which) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (eventsFor(which).size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<JsonObject> got = eventsFor(which);
+    assertEquals(n, got.size(), () -> "events: " + got);
+    return got;
+  }
+
+  private static Predicate<JsonObject> user(String prefix) {
+    return e -> e.getJsonObject("data").getString("userId", "").startsWith(prefix);
+  }
+
+  @Test
+  @DisplayName("one presence change on two nodes is one webhook call, signed, from one node")
+  void exactlyOnce() throws Exception {
+    WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("once-1")));
+    List<JsonObject> online = await(1, user("once-").and(e -> e.getString("type").equals("user.online")));
+    assertTrue(online.get(0).getBoolean("signatureValid"));
+    c.close();
+    await(1, user("once-").and(e -> e.getString("type").equals("user.offline")));
+    WsClient c2 = WsClient.connect(client, b.config().http().port(), hs256(claims("once-1")));
+    c2.sync();
+    await(2, user("once-").and(e -> e.getString("type").equals("user.online")));
+    c2.close();
+    await(2, user("once-").and(e -> e.getString("type").equals("user.offline")));
+    Set<String> ids = new HashSet<>();
+    eventsFor(user("once-")).forEach(r -> ids.add(r.getJsonObject("event").getString("id")));
+    assertEquals(4, ids.size(), "four distinct events, none twice");
+  }
+
+  @Test
+  @DisplayName("a failing receiver opens the circuit, events queue, and after recovery each arrives once, in order per user")
+  void breakerOpensAndRecovers() throws Exception {
+    breakerStates.clear();
+    failNext.set(6);
+    List<WsClient> users = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      users.add(WsClient.connect(client, a.config().http().port(), hs256(claims("flaky-" + i))));
+    }
+    users.forEach(WsClient::close);
+    // 2 online + 2 offline: the queue (5) holds them all while the circuit is open
+    List<JsonObject> got = await(4, user("flaky-"));
+    assertTrue(breakerStates.stream().anyMatch(s -> s.getString("state").equals("open")), () -> "states: " + breakerStates);
+    assertTrue(breakerStates.stream().anyMatch(s -> s.getString("state").equals("half_open")), () -> "states: " + breakerStates);
+    assertTrue(breakerStates.stream().anyMatch(s -> s.getString("state").equals("closed")), () -> "states: " + breakerStates);
+    for (int i = 0; i < 2; i++) {
+      String u = "flaky-" + i;
+      List<String> types = new ArrayList<>();
+      got.stream().map(r -> r.getJsonObject("event")).filter(e -> e.getJsonObject("data").getString("userId").equals(u))
+          .forEach(e -> types.add(e.getString("type")));
+      assertEquals(List.of("user.online", "user.offline"), types, u);
+    }
+    assertTrue(got.stream().allMatch(r -> r.getBoolean("signatureValid")));
+  }
+
+  @Test
+  @DisplayName("a receiver that hangs never delays presence events to clients")
+  void hangingReceiverDoesNotBlockPresence() throws Exception {
+    try (WsClient watcher = WsClient.connect(client, b.config().http().port(), hs256(claims("hang-watcher")));
+         WsClient subject = WsClient.connect(client, a.config().http().port(), hs256(claims("hang-subject")))) {
+      watcher.subscribe(Addresses.presenceUser("hang-subject"));
+      long before = latency(subject, watcher, "busy");
+      hang = true;
+      long worst = 0;
+      for (String s : List.of("away", "online", "busy", "away", "online")) {
+        worst = Math.max(worst, latency(subject, watcher, s));
+      }
+      System.out.printf("presence event latency: %d ms before, at most %d ms while the webhook receiver hangs%n", before, worst);
+      // a presence path waiting on the webhook would take its whole timeout (1 s) or more
+      assertTrue(worst < 1000, "presence events kept flowing: worst " + worst + " ms, before " + before + " ms");
+    }
+  }
+
+  private static long latency(WsClient subject, WsClient watcher, String status) {
+    long t0 = System.nanoTime();
+    subject.send(new JsonObject().put("type", "send").put("address", Addresses.PRESENCE_SET).put("body", new JsonObject().put("status", status)));
+    watcher.await(f -> Addresses.presenceUser("hang-subject").equals(f.getString("address"))
+        && status.equals(f.getJsonObject("body").getString("status")));
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  @Test
+  @DisplayName("past the queue size the oldest events are dropped, and the drop counter rises by exactly that many")
+  void overflow() throws Exception {
+    hang = true;
+    // the hung call holds one event; let the circuit open on the timeouts
+    long droppedBefore = droppedOn(a);
+    List<WsClient> users = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      users.add(WsClient.connect(client, a.config().http().port(), hs256(claims("flood-" + i))));
+    }
+    for (WsClient u : users) {
+      u.sync();
+    }
+    // 10 user.online events raised on node a while nothing gets through: queue 5, the rest dropped
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (droppedOn(a) - droppedBefore < 5 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(5, droppedOn(a) - droppedBefore);
+    hang = false;
+    // once the receiver answers: the event that was being sent, then the newest four
+
+    List<JsonObject> got = await(5, user("flood-"));
+    Set<String> users5 = new HashSet<>();
+    got.forEach(r -> users5.add(r.getJsonObject("event").getJsonObject("data").getString("userId")));
+    assertEquals(Set.of("flood-0", "flood-6", "flood-7", "flood-8", "flood-9"), users5);
+    users.forEach(WsClient::close);
+  }
+
+  private static long droppedOn(Node n) {
+    JsonObject s = WebhookVerticle.stats(n.vertx());
+    return s == null ? 0 : s.getLong("dropped");
+  }
+}
