@@ -14,6 +14,8 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.Role;
 import dev.herald.gateway.GatewayVerticle;
 import dev.herald.heartbeat.HeartbeatVerticle;
+import dev.herald.observability.Metrics;
+import dev.herald.observability.NodeMetrics;
 import dev.herald.observability.Readiness;
 import dev.herald.presence.ChannelMembersVerticle;
 import dev.herald.presence.PresenceJanitor;
@@ -101,6 +103,7 @@ public final class Node {
     long t0 = System.nanoTime();
     return Vertx.builder().with(options).withClusterManager(cm).buildClustered().compose(vertx -> {
       Readiness.notReady(vertx, "deploying verticles");
+      NodeMetrics.register(vertx, config.node().name(), ClusterHandle.of(cm.getHazelcastInstance()));
       // entry processors that deliver (PublishOp) find this node's Vert.x here
       cm.getHazelcastInstance().getUserContext().put(PublishOp.VERTX_KEY, vertx);
       LOG.info("node {} joined cluster {} ({} members) in {} ms", config.node().name(), hz.getClusterName(),
@@ -164,7 +167,7 @@ public final class Node {
     Readiness.notReady(vertx, "stopping");
     List<Future<Void>> gateways = new ArrayList<>();
     gatewayDeployments.forEach(id -> gateways.add(vertx.undeploy(id)));
-    return Future.join(gateways).transform(ar -> vertx.close());
+    return Future.join(gateways).transform(ar -> vertx.close()).onComplete(ar -> Metrics.remove(vertx));
   }
 
   /** The cluster XML, with this node's interface, port and member list laid over it. */

@@ -56,6 +56,7 @@ final class Bridge implements Handler<SockJSSocket> {
   private final BridgeConfig config;
   private final AuthConfig auth;
   private final long idleTimeoutMs;
+  private final BridgeMetrics metrics;
   private final LocalFanout fanout;
   private final MembershipLink membership;
   private final Map<String, Connection> connections = new HashMap<>();
@@ -65,7 +66,8 @@ final class Bridge implements Handler<SockJSSocket> {
     this.config = config.bridge();
     this.auth = config.auth();
     this.idleTimeoutMs = config.heartbeat().timeoutSeconds() * 1000L;
-    this.fanout = new LocalFanout(vertx.eventBus());
+    this.metrics = new BridgeMetrics(vertx);
+    this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
   }
 
@@ -87,6 +89,7 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     Connection c = new Connection(TraceIds.newId(), sock, principal, System.currentTimeMillis());
     connections.put(c.id, c);
+    metrics.connects.increment();
     sock.handler(data -> onData(c, data));
     sock.closeHandler(v -> onClose(c));
     sock.exceptionHandler(err -> onError(c, err));
@@ -127,6 +130,7 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     c.closed = true;
     connections.remove(c.id);
+    metrics.disconnects.increment();
     for (String address : c.registrations) {
       fanout.unsubscribe(address, c);
     }
@@ -200,6 +204,7 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     if (data.length() == PING.length() && data.equals(PING)) {
+      metrics.frameIn(Frame.Type.PING);
       return Future.succeededFuture(); // what the official client sends every 5 s: no need to parse it
     }
     if (data.length() > config.maxFrameBytes()) {
@@ -210,9 +215,11 @@ final class Bridge implements Handler<SockJSSocket> {
     try {
       frame = Frame.parse(data);
     } catch (Frame.Invalid e) {
+      metrics.refused.increment();
       c.write(Frame.err(e.code, e.getMessage()));
       return Future.succeededFuture();
     }
+    metrics.frameIn(frame.type());
     if (frame.type() == Frame.Type.PING) {
       return Future.succeededFuture();
     }
@@ -290,7 +297,10 @@ final class Bridge implements Handler<SockJSSocket> {
       c.pendingReplies--;
       if (ar.failed()) {
         c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));
-      } else if (target.kind() == Addresses.Kind.AUTH_REFRESH) {
+        return;
+      }
+      metrics.replies.increment();
+      if (target.kind() == Addresses.Kind.AUTH_REFRESH) {
         c.write(Frame.rec(frame.replyAddress(), adoptRefreshedToken(c, ar.result())));
       } else {
         c.write(Frame.rec(frame.replyAddress(), ar.result().body()));
@@ -307,7 +317,8 @@ final class Bridge implements Handler<SockJSSocket> {
     return new JsonObject().put("exp", c.principal.exp());
   }
 
-  private static void refuse(Connection c, Frame frame, ReplyException why) {
+  private void refuse(Connection c, Frame frame, ReplyException why) {
+    metrics.refused.increment();
     c.write(Frame.err(frame.replyAddress() != null ? frame.replyAddress() : frame.address(), why));
   }
 

@@ -6,6 +6,7 @@ import dev.herald.auth.TokenVerifier;
 import dev.herald.bus.Addresses;
 import dev.herald.bus.ErrorCode;
 import dev.herald.config.HeraldConfig;
+import dev.herald.observability.Metrics;
 import dev.herald.observability.NodeLoad;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
@@ -24,6 +25,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The client-facing HTTP server: the bridge at {@code /eventbus} (SockJS, and a raw WebSocket at
@@ -59,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));
     if (config.auth().devTokens()) {
       router.post("/dev/token").handler(BodyHandler.create().setBodyLimit(config.http().maxBodyBytes())).handler(this::devToken);
     }

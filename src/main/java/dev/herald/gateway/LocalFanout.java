@@ -31,10 +31,12 @@ final class LocalFanout {
   }
 
   private final EventBus eventBus;
+  private final BridgeMetrics metrics;
   private final Map<String, Route> routes = new HashMap<>();
 
-  LocalFanout(EventBus eventBus) {
+  LocalFanout(EventBus eventBus, BridgeMetrics metrics) {
     this.eventBus = eventBus;
+    this.metrics = metrics;
   }
 
   /** Completes once messages on {@code address} reach {@code c} (the consumer is registered cluster-wide). */
@@ -88,7 +90,7 @@ final class LocalFanout {
     return routes.size();
   }
 
-  private static void deliver(String address, Route route, Message<Object> msg) {
+  private void deliver(String address, Route route, Message<Object> msg) {
     if (msg.body() instanceof JsonObject body && !inOrder(address, route, body)) {
       return;
     }
@@ -96,5 +98,6 @@ final class LocalFanout {
     for (Connection c : route.subscribers) {
       c.write(frame);
     }
+    metrics.deliveries.increment(route.subscribers.size());
   }
 }

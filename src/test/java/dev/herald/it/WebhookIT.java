@@ -211,6 +211,59 @@ class WebhookIT {
     users.forEach(WsClient::close);
   }
 
+  @Test
+  @DisplayName("the first member in a channel raises channel.occupied, the last one leaving channel.vacated")
+  void occupancy() throws Exception {
+    String token = hs256(claims("occupant").put("channels", new io.vertx.core.json.JsonArray().add("occ.*")));
+    WsClient c1 = WsClient.connect(client, a.config().http().port(), token);
+    WsClient c2 = WsClient.connect(client, b.config().http().port(), hs256(claims("occupant2").put("channels", new io.vertx.core.json.JsonArray().add("occ.*"))));
+    Predicate<JsonObject> room = e -> "occ.room".equals(e.getJsonObject("data").getString("channel"));
+    c1.subscribe(Addresses.channel("occ.room"));
+    await(1, room.and(e -> e.getString("type").equals("channel.occupied")));
+    c2.subscribe(Addresses.channel("occ.room"));
+    c1.close();
+    c2.sync();
+    assertEquals(0, eventsFor(room.and(e -> e.getString("type").equals("channel.vacated"))).size(), "still occupied by the second user");
+    c2.close();
+    await(1, room.and(e -> e.getString("type").equals("channel.vacated")));
+    assertEquals(1, eventsFor(room.and(e -> e.getString("type").equals("channel.occupied"))).size());
+  }
+
+  @Test
+  @DisplayName("/metrics exposes Herald's series in Prometheus format, and they move when traffic flows")
+  void metrics() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + a.config().http().port() + "/metrics");
+    String before = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    for (String series : List.of("herald_connections_open", "herald_connects_total", "herald_frames_in_total", "herald_fanout_deliveries_total",
+        "herald_cluster_members", "herald_channels", "herald_presence_records", "herald_webhook_queue", "herald_webhook_dropped",
+        "herald_webhook_circuit_open", "jvm_memory_used_bytes")) {
+      assertTrue(before.contains(series), series + " in\n" + before);
+    }
+    double connects = value(before, "herald_connects_total");
+    double deliveries = value(before, "herald_fanout_deliveries_total");
+    try (WsClient c = WsClient.connect(client, a.config().http().port(),
+        hs256(claims("metered").put("channels", new io.vertx.core.json.JsonArray().add("m.*")).put("publish", new io.vertx.core.json.JsonArray().add("m.*"))))) {
+      c.subscribe(Addresses.channel("m.x"));
+      c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "m.x").put("data", 1));
+      c.awaitOn(Addresses.channel("m.x"));
+      String after = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertEquals(connects + 1, value(after, "herald_connects_total"));
+      assertTrue(value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
+      assertTrue(value(after, "herald_connections_open") >= 0);
+    }
+  }
+
+  /** The value of the first sample of a series in Prometheus text. */
+  private static double value(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + "{") || line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(series + " missing");
+  }
+
   private static long droppedOn(Node n) {
     JsonObject s = WebhookVerticle.stats(n.vertx());
     return s == null ? 0 : s.getLong("dropped");

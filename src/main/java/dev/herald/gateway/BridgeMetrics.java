@@ -1,0 +1,34 @@
+package dev.herald.gateway;
+
+import dev.herald.observability.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Vertx;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The bridge's counters in {@code /metrics}. */
+final class BridgeMetrics {
+
+  final Counter connects;
+  final Counter disconnects;
+  final Counter refused;
+  final Counter deliveries;
+  final Counter replies;
+  private final Map<Frame.Type, Counter> framesIn = new EnumMap<>(Frame.Type.class);
+
+  BridgeMetrics(Vertx vertx) {
+    connects = Metrics.counter(vertx, "herald_connects", "client connections opened");
+    disconnects = Metrics.counter(vertx, "herald_disconnects", "client connections closed");
+    refused = Metrics.counter(vertx, "herald_frames_refused", "client frames answered with an err frame");
+    deliveries = Metrics.counter(vertx, "herald_fanout_deliveries", "messages written to subscribed clients");
+    replies = Metrics.counter(vertx, "herald_replies", "replies written to clients' requests");
+    for (Frame.Type t : Frame.Type.values()) {
+      framesIn.put(t, Metrics.counter(vertx, "herald_frames_in", "client frames received, by type", "type", t.name().toLowerCase()));
+    }
+  }
+
+  void frameIn(Frame.Type type) {
+    framesIn.get(type).increment();
+  }
+}

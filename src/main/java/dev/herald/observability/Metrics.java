@@ -1,0 +1,54 @@
+package dev.herald.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each node's Prometheus registry (served at {@code /metrics}), found by its Vert.x instance, so
+ * several nodes in one JVM (tests) keep theirs apart. Metric names start with {@code herald_}.
+ */
+public final class Metrics {
+
+  private static final Map<Vertx, PrometheusMeterRegistry> REGISTRIES = new ConcurrentHashMap<>();
+
+  private Metrics() {
+  }
+
+  /** Makes the node's registry, with the JVM's heap, GC, threads and CPU. */
+  public static PrometheusMeterRegistry create(Vertx vertx, String node) {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    r.config().commonTags("node", node);
+    new JvmMemoryMetrics().bindTo(r);
+    new JvmGcMetrics().bindTo(r);
+    new JvmThreadMetrics().bindTo(r);
+    new ProcessorMetrics().bindTo(r);
+    REGISTRIES.put(vertx, r);
+    return r;
+  }
+
+  public static PrometheusMeterRegistry of(Vertx vertx) {
+    PrometheusMeterRegistry r = REGISTRIES.get(vertx);
+    if (r == null) {
+      // a verticle deployed outside a Node (unit tests): a registry nobody scrapes
+      return REGISTRIES.computeIfAbsent(vertx, v -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+    return r;
+  }
+
+  public static void remove(Vertx vertx) {
+    REGISTRIES.remove(vertx);
+  }
+
+  public static Counter counter(Vertx vertx, String name, String help, String... tags) {
+    return Counter.builder(name).description(help).tags(tags).register(of(vertx));
+  }
+}
