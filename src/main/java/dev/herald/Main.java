@@ -4,6 +4,7 @@ import dev.herald.bench.Bench;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
+import dev.herald.observability.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logging.configure(config.log().format(), config.node().name());
     Node.start(config).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("node failed to start: {}", ar.cause().toString(), ar.cause());

@@ -13,6 +13,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import dev.herald.observability.Trace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Channel messages: {@code rt.channel.publish {"channel", "data"}} assigns the next seq, stores the
@@ -24,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 public final class BroadcastVerticle extends VerticleBase {
 
   public static final String MAP = "herald.channels";
+  private static final Logger LOG = LoggerFactory.getLogger(BroadcastVerticle.class);
 
   private final BroadcastConfig config;
   private final ClusterHandle cluster;
@@ -64,6 +68,7 @@ public final class BroadcastVerticle extends VerticleBase {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
       } else {
+        Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, ar.result().seq(), from);
         msg.reply(new JsonObject().put("channel", channel).put("seq", ar.result().seq()));
       }
     });

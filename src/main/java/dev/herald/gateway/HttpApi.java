@@ -8,7 +8,10 @@ import dev.herald.bus.Headers;
 import dev.herald.bus.Names;
 import dev.herald.bus.Requests;
 import dev.herald.config.HeraldConfig;
+import dev.herald.observability.Trace;
 import dev.herald.observability.TraceIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -33,6 +36,8 @@ final class HttpApi {
   static final String TRACE_HEADER = "X-Trace-Id";
   private static final String PRINCIPAL = "herald.api.principal";
   private static final String TRACE = "herald.api.trace";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
   private final Vertx vertx;
   private final HeraldConfig config;
@@ -80,7 +85,9 @@ final class HttpApi {
       }
       ctx.put(PRINCIPAL, p);
       String trace = ctx.request().getHeader(TRACE_HEADER);
-      ctx.put(TRACE, TraceIds.fromClient(trace == null ? null : new JsonObject().put(Headers.TRACE_ID, trace)));
+      String traceId = TraceIds.fromClient(trace == null ? null : new JsonObject().put(Headers.TRACE_ID, trace));
+      ctx.put(TRACE, traceId);
+      Trace.with(LOG.atDebug(), traceId).log("{} {} by {}", ctx.request().method(), ctx.request().path(), p.userId());
       ctx.next();
     });
   }

@@ -1,6 +1,9 @@
 package dev.herald.gateway;
 
 import dev.herald.bus.Addresses;
+import dev.herald.observability.Trace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -30,6 +33,7 @@ final class LocalFanout {
     String epoch;
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(LocalFanout.class);
   private final EventBus eventBus;
   private final BridgeMetrics metrics;
   private final Map<String, Route> routes = new HashMap<>();
@@ -99,5 +103,9 @@ final class LocalFanout {
       c.write(frame);
     }
     metrics.deliveries.increment(route.subscribers.size());
+    if (LOG.isDebugEnabled() && msg.body() instanceof JsonObject body && body.containsKey("traceId")) {
+      Trace.with(LOG.atDebug(), body.getString("traceId")).log("delivered {} seq {} to {} local subscribers",
+          address, body.getValue("seq"), route.subscribers.size());
+    }
   }
 }

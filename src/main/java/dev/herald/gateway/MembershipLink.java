@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import dev.herald.bus.Addresses;
+import dev.herald.bus.Headers;
 import dev.herald.bus.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -41,7 +42,7 @@ final class MembershipLink {
    */
   Future<Void> joinPresence(Connection c) {
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId);
-    return Requests.localFirst(eventBus, Addresses.PRESENCE_CONNECT, who, options).transform(ar -> {
+    return Requests.localFirst(eventBus, Addresses.PRESENCE_CONNECT, who, traced(c)).transform(ar -> {
       boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
       c.presence = noService ? Connection.Presence.NONE : Connection.Presence.JOINED;
       if (noService) {
@@ -56,6 +57,11 @@ final class MembershipLink {
     });
   }
 
+  /** The connection's id is the trace id of what it causes outside a request (presence, webhooks). */
+  private DeliveryOptions traced(Connection c) {
+    return new DeliveryOptions(options).addHeader(Headers.TRACE_ID, c.id);
+  }
+
   /** Tells presence the connection is gone, once, and only if it was counted. */
   Future<Void> leavePresence(Connection c) {
     if (c.presence != Connection.Presence.JOINED) {
@@ -63,7 +69,7 @@ final class MembershipLink {
     }
     c.presence = Connection.Presence.LEFT;
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, options).mapEmpty();
+    return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, traced(c)).mapEmpty();
   }
 
   /** Subscribing to a channel makes the user a member of it. */

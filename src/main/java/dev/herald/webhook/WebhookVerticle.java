@@ -5,6 +5,7 @@ import dev.herald.bus.Headers;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.WebhookConfig;
 import dev.herald.observability.Readiness;
+import dev.herald.observability.Trace;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.RetryPolicy;
@@ -87,10 +88,13 @@ public final class WebhookVerticle extends VerticleBase {
     breaker.<Void>execute(() -> post(next)).onComplete(ar -> {
       sending = false;
       if (ar.succeeded()) {
+        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} delivered", next.event().getString("type"), next.event().getString("id"));
         queue.sent(next);
         delivered++;
         pump();
       } else {
+        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} not delivered: {}", next.event().getString("type"),
+            next.event().getString("id"), ar.cause().getMessage());
         retryLater();
       }
     });

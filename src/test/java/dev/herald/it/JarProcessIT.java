@@ -179,6 +179,18 @@ class JarProcessIT {
     assertTrue(output.contains("PASS"), output);
   }
 
+  @Test
+  @DisplayName("the node logs one JSON object per line, naming the node")
+  void jsonLogs() throws Exception {
+    String line = Files.readAllLines(dir.resolve("herald.log")).stream().filter(l -> l.contains("ready:")).findFirst()
+        .orElseThrow(() -> new AssertionError("no readiness line in the log"));
+    JsonObject json = new JsonObject(line);
+    assertEquals("INFO", json.getString("level"));
+    assertEquals("dev.herald.Node", json.getString("loggerName"));
+    assertTrue(json.getString("message").contains("ready"), line);
+    assertEquals("jar-node", json.getJsonObject("context").getJsonObject("properties").getString("node"), line);
+  }
+
   private static Result runJar(Path conf, Map<String, String> env) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
     if (conf != null) {

@@ -119,6 +119,7 @@ class WebhookIT {
     WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("once-1")));
     List<JsonObject> online = await(1, user("once-").and(e -> e.getString("type").equals("user.online")));
     assertTrue(online.get(0).getBoolean("signatureValid"));
+    assertTrue(online.get(0).getString("trace") != null, "the connection's trace id travels in X-Trace-Id");
     c.close();
     await(1, user("once-").and(e -> e.getString("type").equals("user.offline")));
     WsClient c2 = WsClient.connect(client, b.config().http().port(), hs256(claims("once-1")));

@@ -1,0 +1,91 @@
+package dev.herald.it;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.herald.Node;
+import dev.herald.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.auth.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A trace id given to the HTTP API follows the work across two nodes: into the message and into the log lines of both. */
+class TraceIT {
+
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+  private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private static ch.qos.logback.classic.Logger herald;
+
+  @BeforeAll
+  static void start() {
+    herald = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.herald");
+    herald.setLevel(Level.DEBUG);
+    logs.start();
+    herald.addAppender(logs);
+    int hzA = TestNodes.freePort();
+    int hzB = TestNodes.freePort();
+    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), new JsonObject()));
+    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), new JsonObject()));
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() {
+    herald.detachAppender(logs);
+    herald.setLevel(null);
+    client.close().await();
+    b.stop().await();
+    a.stop().await();
+  }
+
+  private static List<String> linesWithTrace(String traceId) {
+    List<String> out = new ArrayList<>();
+    for (ILoggingEvent e : List.copyOf(logs.list)) {
+      if (e.getKeyValuePairs() != null && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("traceId") && traceId.equals(kv.value))
+          && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("spanId"))) {
+        out.add(e.getLoggerName() + ": " + e.getFormattedMessage());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @DisplayName("X-Trace-Id on POST /api/v1/channels/x/messages reaches the delivered message and the log lines of both nodes")
+  void traceAcrossNodes() throws Exception {
+    try (WsClient sub = WsClient.connect(client, b.config().http().port(), hs256(claims("tracer").put("channels", new JsonArray().add("*"))))) {
+      sub.subscribe(Addresses.channel("traced"));
+      String service = hs256(claims("svc").put("roles", new JsonArray().add("service")));
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + a.config().http().port() + "/api/v1/channels/traced/messages"))
+          .header("Authorization", "Bearer " + service).header("X-Trace-Id", "trace-across-1")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"t\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, r.statusCode(), r.body());
+      assertEquals("trace-across-1", sub.awaitOn(Addresses.channel("traced")).getJsonObject("body").getString("traceId"));
+      List<String> lines = linesWithTrace("trace-across-1");
+      // node a: the API call and the publish (its own broadcast service); node b: the delivery (its only subscriber)
+      assertTrue(lines.stream().anyMatch(l -> l.contains("HttpApi") && l.contains("/api/v1/channels/traced/messages")), lines::toString);
+      assertTrue(lines.stream().anyMatch(l -> l.contains("BroadcastVerticle") && l.contains("published traced seq 1")), lines::toString);
+      assertTrue(lines.stream().anyMatch(l -> l.contains("LocalFanout") && l.contains("delivered rt.channel.traced seq 1 to 1")), lines::toString);
+    }
+  }
+}
