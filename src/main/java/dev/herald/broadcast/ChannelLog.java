@@ -99,4 +99,9 @@ public final class ChannelLog implements Serializable {
   public String channel() {
     return channel;
   }
+
+  /** Messages kept. */
+  public int size() {
+    return messages.size();
+  }
 }

@@ -279,7 +279,7 @@ final class Bridge implements Handler<SockJSSocket> {
         .setSendTimeout(config.replyTimeoutMs())
         .addHeader(Headers.USER_ID, c.principal.userId())
         .addHeader(Headers.CONNECTION_ID, c.id)
-        .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers()));
+        .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers(), c.id));
     if (frame.replyAddress() == null) {
       vertx.eventBus().send(frame.address(), frame.body(), opts);
       return Future.succeededFuture();

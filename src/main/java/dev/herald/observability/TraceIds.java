@@ -21,9 +21,14 @@ public final class TraceIds {
 
   /** The client's {@code traceId} header when it is well-formed, else a new id. */
   public static String fromClient(JsonObject headers) {
+    return fromClient(headers, null);
+  }
+
+  /** The client's {@code traceId} header when it is well-formed, else {@code fallback} (or a new id). */
+  public static String fromClient(JsonObject headers, String fallback) {
     if (headers != null && headers.getValue(Headers.TRACE_ID) instanceof String t && CLIENT_TRACE_ID.matcher(t).matches()) {
       return t;
     }
-    return newId();
+    return fallback != null ? fallback : newId();
   }
 }

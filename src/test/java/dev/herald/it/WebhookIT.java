@@ -237,7 +237,8 @@ class WebhookIT {
     java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + a.config().http().port() + "/metrics");
     String before = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     for (String series : List.of("herald_connections_open", "herald_connects_total", "herald_frames_in_total", "herald_fanout_deliveries_total",
-        "herald_cluster_members", "herald_channels", "herald_presence_records", "herald_webhook_queue", "herald_webhook_dropped",
+        "herald_cluster_members", "herald_channels", "herald_history_messages", "herald_presence_records", "herald_presence_online",
+        "herald_webhook_queue", "herald_webhook_dropped",
         "herald_webhook_circuit_open", "jvm_memory_used_bytes")) {
       assertTrue(before.contains(series), series + " in\n" + before);
     }
