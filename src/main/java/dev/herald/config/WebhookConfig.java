@@ -1,13 +1,15 @@
 package dev.herald.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 
 /**
  * {@code webhook}: where this node POSTs presence and channel events, and how it protects itself
  * when that endpoint fails. Required when the node runs the {@code webhook} role.
  *
- * @param url            the receiver, {@code http(s)://...}
+ * @param urls           the receivers, {@code http(s)://...}: every event goes to each, each with its own
+ *                       circuit breaker and queue
  * @param secret         HMAC-SHA256 key for the {@code X-Herald-Signature} header, at least 32 bytes
  * @param timeoutMs      one call's timeout; default {@value #DEFAULT_TIMEOUT_MS}
  * @param maxRetries     retries of one call (exponential delay with jitter) before it counts as one
@@ -17,7 +19,7 @@ import java.util.Set;
  * @param queueSize      events kept while the receiver is failing; beyond it the oldest is dropped
  *                       and counted; default {@value #DEFAULT_QUEUE_SIZE}
  */
-public record WebhookConfig(String url, String secret, int timeoutMs, int maxRetries, int maxFailures, int resetTimeoutMs, int queueSize) {
+public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int maxRetries, int maxFailures, int resetTimeoutMs, int queueSize) {
 
   public static final int DEFAULT_TIMEOUT_MS = 2000;
   public static final int DEFAULT_MAX_RETRIES = 2;
@@ -26,8 +28,11 @@ public record WebhookConfig(String url, String secret, int timeoutMs, int maxRet
   public static final int DEFAULT_QUEUE_SIZE = 10_000;
 
   public WebhookConfig {
-    if (url != null && !url.matches("https?://.+")) {
-      throw new ConfigException("webhook.url must be an http:// or https:// URL (was '" + url + "')");
+    urls = List.copyOf(urls);
+    for (String url : urls) {
+      if (!url.matches("https?://.+")) {
+        throw new ConfigException("webhook.urls entries must be http:// or https:// URLs (was '" + url + "')");
+      }
     }
     if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("webhook.secret must be at least 32 bytes");
@@ -36,15 +41,15 @@ public record WebhookConfig(String url, String secret, int timeoutMs, int maxRet
 
   /** Checked when the node runs the webhook role. */
   public void requireComplete() {
-    if (url == null || secret == null) {
-      throw new ConfigException("webhook.url and webhook.secret are required when roles.webhook is set");
+    if (urls.isEmpty() || secret == null) {
+      throw new ConfigException("webhook.urls and webhook.secret are required when roles.webhook is set");
     }
   }
 
   static WebhookConfig from(Section s) {
-    s.allowOnly(Set.of("url", "secret", "timeoutMs", "maxRetries", "maxFailures", "resetTimeoutMs", "queueSize"));
+    s.allowOnly(Set.of("urls", "secret", "timeoutMs", "maxRetries", "maxFailures", "resetTimeoutMs", "queueSize"));
     return new WebhookConfig(
-        s.string("url", null),
+        s.strings("urls", List.of()),
         s.string("secret", null),
         s.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 100, 60_000),
         s.integer("maxRetries", DEFAULT_MAX_RETRIES, 0, 10),

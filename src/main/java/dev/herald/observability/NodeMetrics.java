@@ -53,7 +53,7 @@ public final class NodeMetrics {
     gauge(r, "herald_webhook_delivered", "webhook events delivered since start", vertx, v -> webhook(v, "delivered"));
     gauge(r, "herald_webhook_dropped", "webhook events dropped from a full queue since start", vertx, v -> webhook(v, "dropped"));
     gauge(r, "herald_webhook_circuit_open", "1 while the webhook circuit is open or half-open", vertx,
-        v -> Readiness.degraded(v).containsKey("webhook") ? 1 : 0);
+        v -> Readiness.degraded(v).keySet().stream().anyMatch(k -> k.startsWith("webhook")) ? 1 : 0);
   }
 
   private static double webhook(Vertx vertx, String field) {

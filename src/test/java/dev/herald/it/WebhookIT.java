@@ -49,7 +49,8 @@ class WebhookIT {
     int hzA = TestNodes.freePort();
     int hzB = TestNodes.freePort();
     JsonObject webhooks = new JsonObject()
-        .put("webhook", new JsonObject().put("url", "http://127.0.0.1:" + receiver.actualPort() + "/hook").put("secret", SECRET)
+        .put("webhook", new JsonObject().put("urls", new io.vertx.core.json.JsonArray()
+                .add("http://127.0.0.1:" + receiver.actualPort() + "/hook").add("http://127.0.0.1:" + receiver.actualPort() + "/second")).put("secret", SECRET)
             .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5))
         .put("roles", new JsonObject().put("webhook", 1));
     a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), webhooks));
@@ -81,17 +82,22 @@ class WebhookIT {
         return;
       }
       String expected = WebhookEvents.sign(SECRET, body.getBytes());
-      received.add(new JsonObject().put("event", new JsonObject(body))
+      received.add(new JsonObject().put("path", req.path()).put("event", new JsonObject(body))
           .put("signatureValid", expected.equals(req.getHeader(WebhookEvents.SIGNATURE_HEADER)))
           .put("node", req.getHeader("X-Herald-Node")).put("trace", req.getHeader("X-Trace-Id")));
       req.response().setStatusCode(204).end();
     });
   }
 
+  /** What the first receiver (/hook) got; the second (/second) gets the same, checked in {@link #everyReceiver}. */
   private static List<JsonObject> eventsFor(Predicate<JsonObject> which) {
+    return eventsFor("/hook", which);
+  }
+
+  private static List<JsonObject> eventsFor(String path, Predicate<JsonObject> which) {
     List<JsonObject> out = new ArrayList<>();
     for (JsonObject r : received) {
-      if (which.test(r.getJsonObject("event"))) {
+      if (r.getString("path").equals(path) && which.test(r.getJsonObject("event"))) {
         out.add(r);
       }
     }
@@ -130,6 +136,23 @@ class WebhookIT {
     Set<String> ids = new HashSet<>();
     eventsFor(user("once-")).forEach(r -> ids.add(r.getJsonObject("event").getString("id")));
     assertEquals(4, ids.size(), "four distinct events, none twice");
+  }
+
+  @Test
+  @DisplayName("every configured URL gets every event")
+  void everyReceiver() throws Exception {
+    WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("both-1")));
+    c.close();
+    await(2, user("both-"));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (eventsFor("/second", user("both-")).size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Set<String> first = new HashSet<>();
+    Set<String> second = new HashSet<>();
+    eventsFor(user("both-")).forEach(r -> first.add(r.getJsonObject("event").getString("id")));
+    eventsFor("/second", user("both-")).forEach(r -> second.add(r.getJsonObject("event").getString("id")));
+    assertEquals(first, second);
   }
 
   @Test
@@ -198,10 +221,10 @@ class WebhookIT {
     }
     // 10 user.online events raised on node a while nothing gets through: queue 5, the rest dropped
     long deadline = System.nanoTime() + 20_000_000_000L;
-    while (droppedOn(a) - droppedBefore < 5 && System.nanoTime() < deadline) {
+    while (droppedOn(a) - droppedBefore < 10 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertEquals(5, droppedOn(a) - droppedBefore);
+    assertEquals(5 * 2, droppedOn(a) - droppedBefore, "five dropped for each of the two receivers");
     hang = false;
     // once the receiver answers: the event that was being sent, then the newest four
 
