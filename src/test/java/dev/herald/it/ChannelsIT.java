@@ -22,26 +22,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Channel messages across two real nodes in one JVM. */
 class ChannelsIT {
 
+  private static TestNodes.Pair pair;
   private static Node a;
   private static Node b;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
     JsonObject smallHistory = new JsonObject().put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
         .put("bridge", new JsonObject().put("publishPerSecond", 100_000)); // these tests are about order, not limits
-    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), smallHistory));
-    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), smallHistory));
+    pair = TestNodes.pair(smallHistory);
+    a = pair.a();
+    b = pair.b();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
     client.close().await();
-    b.stop().await();
-    a.stop().await();
+    pair.stop();
   }
 
   private static WsClient member(Node n, String user) {

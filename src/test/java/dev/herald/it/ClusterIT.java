@@ -19,26 +19,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Two real nodes in one JVM, joined through Hazelcast on loopback. */
 class ClusterIT {
 
+  private static TestNodes.Pair pair;
   private static Node a;
   private static Node b;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
-    List<Integer> members = List.of(hzA, hzB);
-    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, members, new JsonObject()));
-    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, members, new JsonObject()
-        .put("roles", new JsonObject().put("gateway", 1).put("auth", 0))));
+    pair = TestNodes.pair(new JsonObject(), new JsonObject()
+        .put("roles", new JsonObject().put("gateway", 1).put("auth", 0)));
+    a = pair.a();
+    b = pair.b();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
     client.close().await();
-    b.stop().await();
-    a.stop().await();
+    pair.stop();
   }
 
   /**

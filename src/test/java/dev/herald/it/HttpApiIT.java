@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 
 import static dev.herald.auth.TestTokens.claims;
 import static dev.herald.auth.TestTokens.hs256;
@@ -24,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP API of PROTOCOL.md section 4 against two real nodes. */
 class HttpApiIT {
 
+  private static TestNodes.Pair pair;
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -32,21 +32,19 @@ class HttpApiIT {
 
   @BeforeAll
   static void start() {
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
     JsonObject limits = new JsonObject()
         .put("http", new JsonObject().put("maxBodyBytes", 2048).put("apiRatePerSecond", 20))
         .put("bridge", new JsonObject().put("publishPerSecond", 5));
-    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), limits));
-    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), limits));
+    pair = TestNodes.pair(limits);
+    a = pair.a();
+    b = pair.b();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
     client.close().await();
-    b.stop().await();
-    a.stop().await();
+    pair.stop();
   }
 
   private static HttpResponse<String> call(String method, String path, String body, String token, String... headers) throws Exception {

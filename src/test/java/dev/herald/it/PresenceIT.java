@@ -24,27 +24,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Presence across two real nodes in one JVM. */
 class PresenceIT {
 
+  private static TestNodes.Pair pair;
   private static Node a;
   private static Node b;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
     // short enough for the silent-client test, long enough that 200 churning clients in this same
     // JVM on two cores still get their pings through
     JsonObject fastHeartbeat = new JsonObject().put("heartbeat", new JsonObject().put("timeoutSeconds", 6));
-    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), fastHeartbeat));
-    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), fastHeartbeat));
+    pair = TestNodes.pair(fastHeartbeat);
+    a = pair.a();
+    b = pair.b();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
     client.close().await();
-    b.stop().await();
-    a.stop().await();
+    pair.stop();
   }
 
   private static int port(Node n) {

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 
 import static dev.herald.auth.TestTokens.claims;
 import static dev.herald.auth.TestTokens.hs256;
@@ -24,16 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A node that stops gracefully: clients are sent elsewhere, and presence does not flap. */
 class ShutdownIT {
 
+  private static TestNodes.Pair pair;
   private static Node stays;
   private static Node leaves;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
-    stays = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), new JsonObject()));
-    leaves = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), new JsonObject()));
+    pair = TestNodes.pair(new JsonObject());
+    stays = pair.a();
+    leaves = pair.b();
     client = Vertx.vertx();
   }
 

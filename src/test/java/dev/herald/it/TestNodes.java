@@ -43,6 +43,28 @@ public final class TestNodes {
     return HeraldConfig.fromJson(json.mergeIn(overrides, true));
   }
 
+  /** Two nodes forming one cluster, started one after the other. */
+  public record Pair(Node a, Node b) {
+    public void stop() {
+      b.stop().await();
+      a.stop().await();
+    }
+  }
+
+  /** Starts a two-node cluster, each node with {@code overrides}. */
+  public static Pair pair(JsonObject overrides) {
+    return pair(overrides, overrides);
+  }
+
+  public static Pair pair(JsonObject overridesA, JsonObject overridesB) {
+    int hzA = freePort();
+    int hzB = freePort();
+    List<Integer> members = List.of(hzA, hzB);
+    Node a = start(config(freePort(), hzA, members, overridesA));
+    Node b = start(config(freePort(), hzB, members, overridesB));
+    return new Pair(a, b);
+  }
+
   /** Starts a node and waits until it is ready. */
   public static Node start(HeraldConfig config) {
     return Node.start(config).await();

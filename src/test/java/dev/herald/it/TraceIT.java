@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A trace id given to the HTTP API follows the work across two nodes: into the message and into the log lines of both. */
 class TraceIT {
 
+  private static TestNodes.Pair pair;
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -42,10 +43,9 @@ class TraceIT {
     herald.setLevel(Level.DEBUG);
     logs.start();
     herald.addAppender(logs);
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
-    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), new JsonObject()));
-    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), new JsonObject()));
+    pair = TestNodes.pair(new JsonObject());
+    a = pair.a();
+    b = pair.b();
     client = Vertx.vertx();
   }
 
@@ -54,8 +54,7 @@ class TraceIT {
     herald.detachAppender(logs);
     herald.setLevel(null);
     client.close().await();
-    b.stop().await();
-    a.stop().await();
+    pair.stop();
   }
 
   private static List<String> linesWithTrace(String traceId) {

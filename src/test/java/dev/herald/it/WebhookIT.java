@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookIT {
 
   private static final String SECRET = "webhook-secret-webhook-secret-0123456789";
+  private static TestNodes.Pair pair;
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -46,22 +47,20 @@ class WebhookIT {
   static void start() {
     client = Vertx.vertx();
     receiver = client.createHttpServer().requestHandler(WebhookIT::receive).listen(0, "127.0.0.1").await();
-    int hzA = TestNodes.freePort();
-    int hzB = TestNodes.freePort();
     JsonObject webhooks = new JsonObject()
         .put("webhook", new JsonObject().put("urls", new io.vertx.core.json.JsonArray()
                 .add("http://127.0.0.1:" + receiver.actualPort() + "/hook").add("http://127.0.0.1:" + receiver.actualPort() + "/second")).put("secret", SECRET)
             .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5))
         .put("roles", new JsonObject().put("webhook", 1));
-    a = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzA, List.of(hzA, hzB), webhooks));
-    b = TestNodes.start(TestNodes.config(TestNodes.freePort(), hzB, List.of(hzA, hzB), webhooks));
+    pair = TestNodes.pair(webhooks);
+    a = pair.a();
+    b = pair.b();
     a.vertx().eventBus().<JsonObject>consumer(Addresses.WEBHOOK_BREAKER, m -> breakerStates.add(m.body())).completion().await();
   }
 
   @AfterAll
   static void stop() {
-    b.stop().await();
-    a.stop().await();
+    pair.stop();
     client.close().await();
   }
 
