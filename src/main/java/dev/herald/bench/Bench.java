@@ -25,7 +25,8 @@ public final class Bench {
   public static int main(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println("usage: bench presence [--watchers 100] [--changes 500] [--rate 50] [--victims 100] [--report docs/benchmarks.md]\n"
-          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--crossSubscribers 10] [--crossRate 1000] [--crossSeconds 10]");
+          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--crossSubscribers 10] [--crossRate 1000] [--crossSeconds 10]\n"
+          + "       bench polling-vs-push [--clients 100] [--seconds 30]");
       return 2;
     }
     Map<String, String> opts = new HashMap<>();
@@ -41,8 +42,9 @@ public final class Bench {
     switch (args[0]) {
       case "presence" -> result = PresenceScenario.run(new Options(opts));
       case "fanout" -> result = FanoutScenario.run(new Options(opts));
+      case "polling-vs-push" -> result = PollingVsPushScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence, fanout)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence, fanout, polling-vs-push)");
         return 2;
       }
     }

@@ -14,16 +14,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A tiny run of each benchmark scenario, so the benchmark cannot rot. Asserts figures exist and nothing was lost; never timings. */
 class BenchSmokeIT {
 
+  /** Runs {@code bench SCENARIO ARGS} as the jar's subcommand; returns the figures it wrote. */
+  private static JsonObject bench(String scenario, String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java", "-jar", JarProcessIT.JAR.toAbsolutePath().toString(), "bench", scenario));
+    cmd.addAll(java.util.List.of(args));
+    cmd.addAll(java.util.List.of("--report", "none"));
+    Process p = new ProcessBuilder(cmd).directory(JarProcessIT.ROOT.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return new JsonObject(Files.readString(JarProcessIT.ROOT.resolve(Path.of("target/bench/" + scenario + ".json")))).getJsonObject("figures");
+  }
+
+  @Test
+  @DisplayName("the fanout scenario runs end to end, produces its figures and loses no message")
+  void fanout() throws Exception {
+    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--crossSubscribers", "2", "--crossRate", "20", "--crossSeconds", "1");
+    assertEquals(60, figures.getLong("deliveries"));
+    assertEquals(0, figures.getLong("lost seqs"));
+    assertEquals(0, figures.getLong("duplicated seqs"));
+    assertEquals(40, figures.getLong("cross-node deliveries"));
+    assertTrue(figures.containsKey("node CPU per delivery (µs)"));
+  }
+
+  @Test
+  @DisplayName("the polling-vs-push scenario runs end to end and every published update reaches every client")
+  void pollingVsPush() throws Exception {
+    JsonObject figures = bench("polling-vs-push", "--clients", "3", "--seconds", "3");
+    assertEquals(3 * figures.getLong("push: updates published"), figures.getLong("push: updates delivered"));
+    assertEquals(3 * figures.getLong("polling every 1 s: updates published"), figures.getLong("polling every 1 s: updates delivered"));
+    assertTrue(figures.containsKey("polling every 5 s: empty polls (%)"));
+  }
+
   @Test
   @DisplayName("the presence scenario runs end to end, produces its figures and loses no event")
   void presence() throws Exception {
-    Process p = new ProcessBuilder("java", "-jar", JarProcessIT.JAR.toAbsolutePath().toString(), "bench", "presence",
-        "--watchers", "5", "--changes", "20", "--victims", "5", "--report", "none")
-        .directory(JarProcessIT.ROOT.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    JsonObject figures = new JsonObject(Files.readString(JarProcessIT.ROOT.resolve(Path.of("target/bench/presence.json")))).getJsonObject("figures");
+    JsonObject figures = bench("presence", "--watchers", "5", "--changes", "20", "--victims", "5");
     assertEquals(5 * 20, figures.getLong("presence events measured"));
     assertTrue(figures.containsKey("propagation p99 (ms)"));
     assertEquals(0, figures.getLong("offline events missing"));
