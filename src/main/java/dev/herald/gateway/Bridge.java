@@ -1,13 +1,11 @@
 package dev.herald.gateway;
 
 import dev.herald.auth.Principal;
-import dev.herald.auth.TokenLifetime;
 import dev.herald.bus.Addresses;
 import dev.herald.bus.Addresses.Target;
 import dev.herald.bus.ErrorCode;
 import dev.herald.bus.Headers;
 import dev.herald.bus.Requests;
-import dev.herald.config.AuthConfig;
 import dev.herald.config.BridgeConfig;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
@@ -54,8 +52,7 @@ final class Bridge implements Handler<SockJSSocket> {
 
   private final Vertx vertx;
   private final BridgeConfig config;
-  private final AuthConfig auth;
-  private final long idleTimeoutMs;
+  private final Sweep sweep;
   private final BridgeMetrics metrics;
   private final LocalFanout fanout;
   private final MembershipLink membership;
@@ -64,8 +61,7 @@ final class Bridge implements Handler<SockJSSocket> {
   Bridge(Vertx vertx, HeraldConfig config, String nodeId) {
     this.vertx = vertx;
     this.config = config.bridge();
-    this.auth = config.auth();
-    this.idleTimeoutMs = config.heartbeat().timeoutSeconds() * 1000L;
+    this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
     this.metrics = new BridgeMetrics(vertx);
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
@@ -324,34 +320,12 @@ final class Bridge implements Handler<SockJSSocket> {
 
   /** Run every second: closes silent connections and those whose token ran out, warns those about to. */
   void sweep() {
-    long now = System.currentTimeMillis();
-    long idleBefore = now - idleTimeoutMs;
-    List<Connection> toClose = new ArrayList<>();
-    for (Connection c : connections.values()) {
-      if (c.lastSeen < idleBefore && !c.waiting) { // a connection the server holds paused cannot be heard
-        toClose.add(c);
-        continue;
+    for (Sweep.Closing x : sweep.run(connections.values(), System.currentTimeMillis())) {
+      if (x.lastFrame() != null) {
+        x.connection().write(x.lastFrame());
       }
-      switch (TokenLifetime.due(c.principal.exp(), now, auth.expiryNoticeSeconds(), c.expiryNoticeSent)) {
-        case NOTICE -> {
-          c.expiryNoticeSent = true;
-          String inbox = Addresses.inbox(c.principal.userId());
-          if (c.registrations.contains(inbox)) {
-            c.write(Frame.rec(inbox, new JsonObject().put("type", "token_expiring").put("exp", c.principal.exp())));
-          }
-        }
-        case CLOSE -> toClose.add(c);
-        case NONE -> { }
-      }
-    }
-    for (Connection c : toClose) {
-      if (c.lastSeen < idleBefore && !c.waiting) {
-        c.socket.close(CLOSE_IDLE, "idle timeout");
-      } else {
-        c.write(Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"));
-        c.socket.close(CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.text);
-      }
-      onClose(c);
+      x.connection().socket.close(x.code(), x.reason());
+      onClose(x.connection());
     }
   }
 }
