@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
-# Builds the jar if needed; the scenario starts the nodes it needs from conf/cluster-node-N.json
-# (so nothing may be listening on 8081-8083 / 5701-5703), stops them at the end, writes
-# target/bench/SCENARIO.json and appends a table to docs/benchmarks.md (--report none to skip).
+# Scenarios: presence, fanout, polling-vs-push, capacity (java -jar target/herald.jar bench prints
+# their options). Builds the jar if needed; the scenario starts the nodes it needs from
+# conf/cluster-node-N.json (so nothing may be listening on 8081-8083 / 5701-5703), stops them at
+# the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks.md
+# (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the
+# load generator on core 1 (taskset); they still share the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/herald.jar ] || mvn -q -B -DskipTests package
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ -z "${HERALD_NO_PIN:-}" ]; then
+  export HERALD_NODE_CPUS=0
+  exec taskset -c 1 java -jar target/herald.jar bench "$@"
+fi
 exec java -jar target/herald.jar bench "$@"

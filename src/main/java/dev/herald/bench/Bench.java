@@ -26,7 +26,8 @@ public final class Bench {
     if (args.length == 0) {
       System.err.println("usage: bench presence [--watchers 100] [--changes 500] [--rate 50] [--victims 100] [--report docs/benchmarks.md]\n"
           + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--crossSubscribers 10] [--crossRate 1000] [--crossSeconds 10]\n"
-          + "       bench polling-vs-push [--clients 100] [--seconds 30]");
+          + "       bench polling-vs-push [--clients 100] [--seconds 30]\n"
+          + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]");
       return 2;
     }
     Map<String, String> opts = new HashMap<>();
@@ -43,8 +44,9 @@ public final class Bench {
       case "presence" -> result = PresenceScenario.run(new Options(opts));
       case "fanout" -> result = FanoutScenario.run(new Options(opts));
       case "polling-vs-push" -> result = PollingVsPushScenario.run(new Options(opts));
+      case "capacity" -> result = CapacityScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence, fanout, polling-vs-push)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence, fanout, polling-vs-push, capacity)");
         return 2;
       }
     }
@@ -62,10 +64,23 @@ public final class Bench {
 
   static JsonObject machine() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+    return new JsonObject().put("cores", machineCores())
+        .put("pinning", System.getenv("HERALD_NODE_CPUS") == null ? "none"
+            : "nodes on cpu " + System.getenv("HERALD_NODE_CPUS") + ", load generator on the others")
         .put("memoryMiB", os.getTotalMemorySize() / (1024 * 1024))
         .put("java", System.getProperty("java.version"))
         .put("note", "load generator and nodes share this machine");
+  }
+
+  /** The machine's cores, whatever this process is pinned to. */
+  private static int machineCores() {
+    try {
+      String present = Files.readString(Path.of("/sys/devices/system/cpu/present")).trim(); // e.g. "0-1"
+      int dash = present.lastIndexOf('-');
+      return dash < 0 ? 1 : Integer.parseInt(present.substring(dash + 1)) + 1;
+    } catch (Exception e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
   }
 
   private static String markdown(String scenario, String command, JsonObject r) {
@@ -73,7 +88,8 @@ public final class Bench {
     sb.append("\n## ").append(scenario).append(", ")
         .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now())).append("\n\n");
     sb.append("`").append(command).append("` on ").append(r.getJsonObject("machine").getInteger("cores")).append(" cores, ")
-        .append(r.getJsonObject("machine").getLong("memoryMiB")).append(" MiB; the load generator and the nodes share the machine.\n\n");
+        .append(r.getJsonObject("machine").getLong("memoryMiB")).append(" MiB; pinning: ").append(r.getJsonObject("machine").getString("pinning"))
+        .append("; the load generator and the nodes share the machine.\n\n");
     sb.append("| figure | value |\n|---|---|\n");
     JsonObject figures = r.getJsonObject("figures");
     for (String k : figures.fieldNames()) {

@@ -44,7 +44,12 @@ final class LocalCluster implements AutoCloseable {
     List<Long> readyMs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       long t0 = System.nanoTime();
-      List<String> cmd = new ArrayList<>(List.of("java"));
+      List<String> cmd = new ArrayList<>();
+      String cpu = System.getenv("HERALD_NODE_CPUS"); // scripts/bench.sh: nodes on one core, the load generator on the other
+      if (cpu != null && !cpu.isBlank()) {
+        cmd.addAll(List.of("taskset", "-c", cpu));
+      }
+      cmd.add("java");
       String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
       if (opts != null && !opts.isBlank()) {
         cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));

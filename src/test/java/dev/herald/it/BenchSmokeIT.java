@@ -47,6 +47,15 @@ class BenchSmokeIT {
   }
 
   @Test
+  @DisplayName("the capacity scenario opens its connections without errors and reports memory per connection")
+  void capacity() throws Exception {
+    JsonObject figures = bench("capacity", "--target", "50", "--rate", "100");
+    assertEquals(50, figures.getLong("connections open"));
+    assertEquals(0, figures.getLong("connect errors"));
+    assertTrue(figures.containsKey("heap after GC per connection (KB)"));
+  }
+
+  @Test
   @DisplayName("the presence scenario runs end to end, produces its figures and loses no event")
   void presence() throws Exception {
     JsonObject figures = bench("presence", "--watchers", "5", "--changes", "20", "--victims", "5");
