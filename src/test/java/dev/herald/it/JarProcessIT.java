@@ -231,9 +231,9 @@ class JarProcessIT {
     assertEquals(2, r4.exit());
     assertTrue(r4.output().contains("HERALD_HTTP_PORT must be a port number"), r4.output());
 
-    Path future = dir.resolve("future.json");
-    Files.writeString(future, "{\"auth\":{\"devTokens\":true},\"roles\":{\"gateway\":1,\"webhook\":1}}");
-    Result r5 = runJar(future, Map.of());
+    Path webhookWithoutUrl = dir.resolve("webhook.json");
+    Files.writeString(webhookWithoutUrl, "{\"auth\":{\"devTokens\":true},\"roles\":{\"gateway\":1,\"webhook\":1}}");
+    Result r5 = runJar(webhookWithoutUrl, Map.of());
     assertEquals(2, r5.exit());
     assertTrue(r5.output().contains("roles.webhook"), r5.output());
   }
