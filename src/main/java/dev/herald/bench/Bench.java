@@ -51,12 +51,24 @@ public final class Bench {
       }
     }
     result.put("command", command).put("machine", machine()).put("at", Instant.now().toString());
+    String svg = (String) result.remove("chart");
     Path out = Path.of("target/bench", args[0] + ".json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, result.encodePrettily());
+    if (svg != null) {
+      Files.writeString(Path.of("target/bench", args[0] + ".svg"), svg);
+    }
     String report = opts.getOrDefault("report", "docs/benchmarks.md");
     if (!report.equals("none")) {
-      Files.writeString(Path.of(report), markdown(args[0], command, result), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      String md = markdown(args[0], command, result);
+      if (svg != null) {
+        // the chart goes beside the report, named by scenario: the latest run's
+        Path chart = Path.of(report).toAbsolutePath().getParent().resolve("bench").resolve(args[0] + ".svg");
+        Files.createDirectories(chart.getParent());
+        Files.writeString(chart, svg);
+        md += "\n![" + args[0] + " latency](bench/" + args[0] + ".svg)\n";
+      }
+      Files.writeString(Path.of(report), md, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     System.out.println(result.encodePrettily());
     return 0;

@@ -53,15 +53,16 @@ final class FanoutScenario {
       PresenceScenario.progress("starting 2 nodes");
       cluster.start(2);
       JsonObject figures = new JsonObject();
-      oneNode(vertx, ws, cluster, subscribers, broadcasts, figures);
-      crossNode(vertx, ws, crossSubscribers, crossRate, crossSeconds, figures);
-      return new JsonObject().put("scenario", "fanout").put("parameters", params).put("figures", figures);
+      Chart chart = new Chart("publish-to-receive latency", "µs");
+      oneNode(vertx, ws, cluster, subscribers, broadcasts, figures, chart);
+      crossNode(vertx, ws, crossSubscribers, crossRate, crossSeconds, figures, chart);
+      return new JsonObject().put("scenario", "fanout").put("parameters", params).put("figures", figures).put("chart", chart.svg());
     } finally {
       vertx.close().await();
     }
   }
 
-  private static void oneNode(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int n, int broadcasts, JsonObject figures)
+  private static void oneNode(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int n, int broadcasts, JsonObject figures, Chart chart)
       throws Exception {
     String channel = "fanout.one";
     PresenceScenario.progress("getting " + n + " dev tokens (one user per connection)");
@@ -114,6 +115,7 @@ final class FanoutScenario {
     double wall = (System.nanoTime() - w0) / 1e9;
     long cpu = cpuMillis(cluster.pid(1)) - cpu0;
     var h = latency.getIntervalHistogram();
+    chart.add("fan-out to " + n + " on one node", h);
     figures.put("subscribers on one node", n)
         .put("subscribe all (s)", round2(subscribeSeconds))
         .put("bus registrations in the cluster with all subscribed", ready.getInteger("busRegistrations"))
@@ -127,7 +129,7 @@ final class FanoutScenario {
         .put("node CPU per delivery (µs)", delivered.sum() == 0 ? 0 : round2(cpu * 1000.0 / delivered.sum()));
   }
 
-  private static void crossNode(Vertx vertx, WebSocketClient ws, int n, int rate, int seconds, JsonObject figures) throws Exception {
+  private static void crossNode(Vertx vertx, WebSocketClient ws, int n, int rate, int seconds, JsonObject figures, Chart chart) throws Exception {
     String channel = "fanout.cross";
     List<String> subTokens = PresenceScenario.tokens("cross-", n, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
     Recorder latency = new Recorder(3);
@@ -163,6 +165,7 @@ final class FanoutScenario {
       Thread.sleep(50);
     }
     var h = latency.getIntervalHistogram();
+    chart.add("cross-node at " + rate + " msg/s", h);
     figures.put("cross-node messages", total).put("cross-node deliveries", delivered.sum())
         .put("cross-node latency p50 (ms)", ms(h.getValueAtPercentile(50)))
         .put("cross-node latency p99 (ms)", ms(h.getValueAtPercentile(99)));

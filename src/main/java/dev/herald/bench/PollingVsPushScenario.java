@@ -51,12 +51,14 @@ final class PollingVsPushScenario {
       Thread.sleep(5000);
       idleMsPerSecond = (FanoutScenario.cpuMillis(cluster.pid(1)) - idle0) / 5.0;
       JsonObject figures = new JsonObject().put("idle node CPU (ms per s)", new JsonObject().put("value", idleMsPerSecond));
-      figures.put("push", push(vertx, ws, cluster, clients, seconds, service));
-      figures.put("polling every 1 s", poll(cluster, clients, seconds, 1, service));
-      figures.put("polling every 5 s", poll(cluster, clients, seconds, 5, service));
+      Chart chart = new Chart("update latency: push against polling (" + clients + " clients each)", "ms");
+      figures.put("push", push(vertx, ws, cluster, clients, seconds, service, chart));
+      figures.put("polling every 1 s", poll(cluster, clients, seconds, 1, service, chart));
+      figures.put("polling every 5 s", poll(cluster, clients, seconds, 5, service, chart));
       figures.put("article (polling 1 s vs WebSocket)", new JsonObject().put("polling mean latency (ms)", 480).put("push mean latency (ms)", 23)
           .put("empty polls at 1 s (%)", 85).put("empty polls at 5 s (%)", 95));
-      return new JsonObject().put("scenario", "polling-vs-push").put("parameters", params).put("figures", flatten(figures));
+      return new JsonObject().put("scenario", "polling-vs-push").put("parameters", params).put("figures", flatten(figures))
+          .put("chart", chart.svg());
     } finally {
       vertx.close().await();
     }
@@ -84,7 +86,8 @@ final class PollingVsPushScenario {
     return t;
   }
 
-  private static JsonObject push(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int clients, int seconds, String service) throws Exception {
+  private static JsonObject push(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int clients, int seconds, String service, Chart chart)
+      throws Exception {
     String channel = "pvp.push";
     List<String> tokens = PresenceScenario.tokens("pusher-", clients, new JsonObject().put("channels", new JsonArray().add("pvp.*")));
     Recorder latency = new Recorder(3);
@@ -103,11 +106,13 @@ final class PollingVsPushScenario {
     stream(channel, seconds, service, published).join();
     Thread.sleep(500); // the last update's deliveries
     long cpu = FanoutScenario.cpuMillis(cluster.pid(1)) - cpu0;
-    return figures(latency.getIntervalHistogram(), published.get(), frames.get(), bytes.get() + 0.0, cpu, seconds, frames.get())
+    Histogram h = latency.getIntervalHistogram();
+    chart.add("push", h);
+    return figures(h, published.get(), frames.get(), bytes.get() + 0.0, cpu, seconds, frames.get())
         .put("frames per second", Math.round(frames.get() / (double) seconds));
   }
 
-  private static JsonObject poll(LocalCluster cluster, int clients, int seconds, int every, String streamToken) throws Exception {
+  private static JsonObject poll(LocalCluster cluster, int clients, int seconds, int every, String streamToken, Chart chart) throws Exception {
     String channel = "pvp.poll" + every;
     List<String> tokens = PresenceScenario.tokens("poller" + every + "-", clients, new JsonObject().put("roles", new JsonArray().add("service")));
     Recorder latency = new Recorder(3);
@@ -151,7 +156,9 @@ final class PollingVsPushScenario {
     Thread.sleep(every * 1000L + 300); // every poller polls once more after the last update
     pool.shutdownNow();
     long cpu = FanoutScenario.cpuMillis(cluster.pid(1)) - cpu0;
-    return figures(latency.getIntervalHistogram(), published.get(), updates.get(), bytes.get() + 0.0, cpu, seconds, requests.get())
+    Histogram h = latency.getIntervalHistogram();
+    chart.add("polling every " + every + " s", h);
+    return figures(h, published.get(), updates.get(), bytes.get() + 0.0, cpu, seconds, requests.get())
         .put("requests per second", Math.round(requests.get() / (double) seconds))
         .put("empty polls (%)", requests.get() == 0 ? 0 : Math.round(100.0 * empty.get() / requests.get()));
   }

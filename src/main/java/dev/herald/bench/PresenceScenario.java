@@ -52,15 +52,16 @@ final class PresenceScenario {
       JsonObject figures = new JsonObject()
           .put("first node ready (ms)", readyMs.get(0))
           .put("joining nodes ready (ms)", readyMs.subList(1, readyMs.size()).toString());
-      propagation(vertx, ws, watchers, changes, rate, figures);
+      Chart chart = new Chart("presence propagation, node 1 to watchers on node 2", "µs");
+      propagation(vertx, ws, watchers, changes, rate, figures, chart);
       nodeDeath(vertx, ws, cluster, victims, figures);
-      return new JsonObject().put("scenario", "presence").put("parameters", params).put("figures", figures);
+      return new JsonObject().put("scenario", "presence").put("parameters", params).put("figures", figures).put("chart", chart.svg());
     } finally {
       vertx.close().await();
     }
   }
 
-  private static void propagation(Vertx vertx, WebSocketClient ws, int watchers, int changes, int rate, JsonObject figures)
+  private static void propagation(Vertx vertx, WebSocketClient ws, int watchers, int changes, int rate, JsonObject figures, Chart chart)
       throws Exception {
     String subjectId = "bench-subject";
     BenchClient subject = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token(subjectId)).await();
@@ -103,6 +104,7 @@ final class PresenceScenario {
       }
     }
     Histogram h = recorder.getIntervalHistogram();
+    chart.add(watchers + " watchers", h);
     figures.put("presence events measured", h.getTotalCount())
         .put("propagation p50 (ms)", ms(h.getValueAtPercentile(50)))
         .put("propagation p99 (ms)", ms(h.getValueAtPercentile(99)))
