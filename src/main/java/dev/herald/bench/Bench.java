@@ -74,6 +74,11 @@ public final class Bench {
     return 0;
   }
 
+  /** The progress line on standard error. */
+  static void progress(String what) {
+    System.err.println("[bench] " + what);
+  }
+
   static JsonObject machine() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     return new JsonObject().put("cores", machineCores())

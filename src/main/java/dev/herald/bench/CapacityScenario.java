@@ -5,17 +5,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Idle authenticated connections on one node: opened at {@code rate} a second up to {@code target}
@@ -40,17 +36,17 @@ final class CapacityScenario {
       clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000).setLocalAddress("127.0.0." + (2 + s))));
     }
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/capacity-logs"))) {
-      PresenceScenario.progress("starting 1 node");
+      Bench.progress("starting 1 node");
       cluster.start(1);
       long pid = cluster.pid(1);
       // this one process holds every client socket: stay under its own open-files limit, with room
       // for its jars, logs and /proc reads (beyond that the plan is more client processes and nodes)
-      int ownLimit = Integer.parseInt(openFilesLimit(ProcessHandle.current().pid()));
+      int ownLimit = Integer.parseInt(Proc.openFilesLimit(ProcessHandle.current().pid()));
       int reachable = Math.min(target, ownLimit - 300);
       int users = Math.max(1, target / 100);
-      List<String> tokens = PresenceScenario.tokens("idle-", users, new JsonObject());
-      long rssBefore = rssKb(pid);
-      long heapBefore = heapAfterGcKb(pid);
+      List<String> tokens = LocalCluster.tokens("idle-", users, new JsonObject());
+      long rssBefore = Proc.rssKb(pid);
+      long heapBefore = Proc.heapAfterGcKb(pid);
       AtomicLong errors = new AtomicLong();
       AtomicLong open = new AtomicLong();
       String firstError = null;
@@ -75,19 +71,19 @@ final class CapacityScenario {
             TimeUnit.NANOSECONDS.sleep(wait);
           }
           if ((i + 1) % 2000 < rate / 10) {
-            PresenceScenario.progress((i + 1) + " connections attempted, " + open.get() + " open, " + errors.get() + " errors");
+            Bench.progress((i + 1) + " connections attempted, " + open.get() + " open, " + errors.get() + " errors");
           }
         }
       }
       Future.join(batch).otherwiseEmpty().await();
       double openSeconds = (System.nanoTime() - t0) / 1e9;
       Thread.sleep(6000); // a ping round on every connection, then measure at rest
-      long rssAfter = rssKb(pid);
-      long heapAfter = heapAfterGcKb(pid);
+      long rssAfter = Proc.rssKb(pid);
+      long heapAfter = Proc.heapAfterGcKb(pid);
       long n = open.get();
       String bound = errors.get() > 0
-          ? "connect errors after " + n + " open: the node's open-files limit is " + openFilesLimit(pid)
-          : reachable < target ? "the load generator's open-files limit (" + ownLimit + ") in one process; the node's is " + openFilesLimit(pid)
+          ? "connect errors after " + n + " open: the node's open-files limit is " + Proc.openFilesLimit(pid)
+          : reachable < target ? "the load generator's open-files limit (" + ownLimit + ") in one process; the node's is " + Proc.openFilesLimit(pid)
           : "the target (" + target + ")";
       JsonObject figures = new JsonObject()
           .put("connections open", n)
@@ -102,38 +98,5 @@ final class CapacityScenario {
     } finally {
       vertx.close().await();
     }
-  }
-
-  static long rssKb(long pid) throws Exception {
-    Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  private static String openFilesLimit(long pid) throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
-      if (line.startsWith("Max open files")) {
-        return line.replaceAll("\\s+", " ").split(" ")[3];
-      }
-    }
-    return "?";
-  }
-
-  /** Live heap after a full GC, from the node's own JVM (jcmd GC.run, then GC.heap_info). */
-  static long heapAfterGcKb(long pid) throws Exception {
-    run("jcmd", String.valueOf(pid), "GC.run");
-    String info = run("jcmd", String.valueOf(pid), "GC.heap_info");
-    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
-    long used = 0;
-    while (m.find()) {
-      used += Long.parseLong(m.group(1));
-    }
-    return used;
-  }
-
-  private static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(30, TimeUnit.SECONDS);
-    return out;
   }
 }

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ final class FanoutScenario {
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
         .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/fanout-logs"))) {
-      PresenceScenario.progress("starting 2 nodes");
+      Bench.progress("starting 2 nodes");
       cluster.start(2);
       JsonObject figures = new JsonObject();
       Chart chart = new Chart("publish-to-receive latency", "µs");
@@ -65,14 +64,14 @@ final class FanoutScenario {
   private static void oneNode(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int n, int broadcasts, JsonObject figures, Chart chart)
       throws Exception {
     String channel = "fanout.one";
-    PresenceScenario.progress("getting " + n + " dev tokens (one user per connection)");
-    List<String> tokens = PresenceScenario.tokens("fan-", n, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
+    Bench.progress("getting " + n + " dev tokens (one user per connection)");
+    List<String> tokens = LocalCluster.tokens("fan-", n, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
     Recorder latency = new Recorder(3);
     LongAdder delivered = new LongAdder();
     LongAdder duplicates = new LongAdder();
     AtomicLong lost = new AtomicLong();
     CountDownLatch[] round = {new CountDownLatch(0)};
-    PresenceScenario.progress("connecting and subscribing " + n + " connections on node 1");
+    Bench.progress("connecting and subscribing " + n + " connections on node 1");
     long t0 = System.nanoTime();
     List<Future<?>> subscribing = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -101,19 +100,19 @@ final class FanoutScenario {
     double subscribeSeconds = (System.nanoTime() - t0) / 1e9;
     JsonObject ready = readyOf(1);
     BenchClient publisher = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1),
-        PresenceScenario.token(new JsonObject().put("sub", "fan-publisher").put("publish", new JsonArray().add("fanout.*")))).await();
-    long cpu0 = cpuMillis(cluster.pid(1));
+        LocalCluster.token(new JsonObject().put("sub", "fan-publisher").put("publish", new JsonArray().add("fanout.*")))).await();
+    long cpu0 = Proc.cpuMillis(cluster.pid(1));
     long w0 = System.nanoTime();
     for (int b = 0; b < broadcasts; b++) {
       round[0] = new CountDownLatch(n);
       publisher.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel)
           .put("data", new JsonObject().put("t", System.nanoTime()).put("b", b)));
       if (!round[0].await(30, TimeUnit.SECONDS)) {
-        PresenceScenario.progress("broadcast " + b + " reached " + (n - round[0].getCount()) + " of " + n);
+        Bench.progress("broadcast " + b + " reached " + (n - round[0].getCount()) + " of " + n);
       }
     }
     double wall = (System.nanoTime() - w0) / 1e9;
-    long cpu = cpuMillis(cluster.pid(1)) - cpu0;
+    long cpu = Proc.cpuMillis(cluster.pid(1)) - cpu0;
     var h = latency.getIntervalHistogram();
     chart.add("fan-out to " + n + " on one node", h);
     figures.put("subscribers on one node", n)
@@ -131,10 +130,10 @@ final class FanoutScenario {
 
   private static void crossNode(Vertx vertx, WebSocketClient ws, int n, int rate, int seconds, JsonObject figures, Chart chart) throws Exception {
     String channel = "fanout.cross";
-    List<String> subTokens = PresenceScenario.tokens("cross-", n, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
+    List<String> subTokens = LocalCluster.tokens("cross-", n, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
     Recorder latency = new Recorder(3);
     LongAdder delivered = new LongAdder();
-    PresenceScenario.progress("cross-node: " + n + " subscribers on node 2, " + rate + " msg/s from node 1 for " + seconds + " s");
+    Bench.progress("cross-node: " + n + " subscribers on node 2, " + rate + " msg/s from node 1 for " + seconds + " s");
     for (int i = 0; i < n; i++) {
       BenchClient.connect(vertx, ws, LocalCluster.httpPort(2), subTokens.get(i)).await().register(Addresses.channel(channel), f -> {
         latency.recordValue(Math.max(0, (System.nanoTime() - f.getJsonObject("body").getJsonObject("data").getLong("t")) / 1000));
@@ -142,7 +141,7 @@ final class FanoutScenario {
       }).await();
     }
     // the per-connection publish limit is 100/s: spread the rate over enough publishers
-    String pubToken = PresenceScenario.token(new JsonObject().put("sub", "cross-publisher").put("publish", new JsonArray().add("fanout.*")));
+    String pubToken = LocalCluster.token(new JsonObject().put("sub", "cross-publisher").put("publish", new JsonArray().add("fanout.*")));
     int publishers = Math.max(1, (rate + 79) / 80);
     List<BenchClient> pubs = new ArrayList<>();
     for (int i = 0; i < publishers; i++) {
@@ -169,13 +168,6 @@ final class FanoutScenario {
     figures.put("cross-node messages", total).put("cross-node deliveries", delivered.sum())
         .put("cross-node latency p50 (ms)", ms(h.getValueAtPercentile(50)))
         .put("cross-node latency p99 (ms)", ms(h.getValueAtPercentile(99)));
-  }
-
-  /** CPU time (user + system) of a process, from /proc, in ms. */
-  static long cpuMillis(long pid) throws Exception {
-    String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return ticks * 10; // USER_HZ is 100 on Linux
   }
 
   private static JsonObject readyOf(int node) throws Exception {

@@ -1,5 +1,7 @@
 package dev.herald.bench;
 
+import io.vertx.core.json.JsonObject;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -104,5 +106,35 @@ final class LocalCluster implements AutoCloseable {
         p.destroyForcibly();
       }
     }
+  }
+
+  static String token(String user) throws Exception {
+    return token(new JsonObject().put("sub", user));
+  }
+
+  /** A dev token for these claims from node 1. */
+  static String token(JsonObject claims) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/dev/token"))
+        .POST(HttpRequest.BodyPublishers.ofString(claims.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(r.body()).getString("token");
+  }
+
+  /** Dev tokens for users {@code prefix0..prefix(n-1)} with these other claims, fetched 64 at a time. */
+  static List<String> tokens(String prefix, int n, JsonObject claims) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/dev/token");
+    List<String> out = new ArrayList<>(n);
+    for (int from = 0; from < n; from += 64) {
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + 64); i++) {
+        String body = claims.copy().put("sub", prefix + i).encode();
+        batch.add(http.sendAsync(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var f : batch) {
+        out.add(new JsonObject(f.get().body()).getString("token"));
+      }
+    }
+    return out;
   }
 }

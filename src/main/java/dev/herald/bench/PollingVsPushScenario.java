@@ -42,14 +42,14 @@ final class PollingVsPushScenario {
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/polling-vs-push-logs"))) {
-      PresenceScenario.progress("starting 1 node");
+      Bench.progress("starting 1 node");
       cluster.start(1);
-      String service = PresenceScenario.token(new JsonObject().put("sub", "updates").put("roles", new JsonArray().add("service")));
+      String service = LocalCluster.token(new JsonObject().put("sub", "updates").put("roles", new JsonArray().add("service")));
       // the node's CPU while nothing happens (timers, Hazelcast), subtracted below to get the cost of the work
-      PresenceScenario.progress("measuring the idle node's CPU for 5 s");
-      long idle0 = FanoutScenario.cpuMillis(cluster.pid(1));
+      Bench.progress("measuring the idle node's CPU for 5 s");
+      long idle0 = Proc.cpuMillis(cluster.pid(1));
       Thread.sleep(5000);
-      idleMsPerSecond = (FanoutScenario.cpuMillis(cluster.pid(1)) - idle0) / 5.0;
+      idleMsPerSecond = (Proc.cpuMillis(cluster.pid(1)) - idle0) / 5.0;
       JsonObject figures = new JsonObject().put("idle node CPU (ms per s)", new JsonObject().put("value", idleMsPerSecond));
       Chart chart = new Chart("update latency: push against polling (" + clients + " clients each)", "ms");
       figures.put("push", push(vertx, ws, cluster, clients, seconds, service, chart));
@@ -89,11 +89,11 @@ final class PollingVsPushScenario {
   private static JsonObject push(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int clients, int seconds, String service, Chart chart)
       throws Exception {
     String channel = "pvp.push";
-    List<String> tokens = PresenceScenario.tokens("pusher-", clients, new JsonObject().put("channels", new JsonArray().add("pvp.*")));
+    List<String> tokens = LocalCluster.tokens("pusher-", clients, new JsonObject().put("channels", new JsonArray().add("pvp.*")));
     Recorder latency = new Recorder(3);
     AtomicLong frames = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
-    PresenceScenario.progress("push: " + clients + " WebSocket clients for " + seconds + " s");
+    Bench.progress("push: " + clients + " WebSocket clients for " + seconds + " s");
     for (String token : tokens) {
       BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token).await().register(Addresses.channel(channel), f -> {
         latency.recordValue(Math.max(0, System.currentTimeMillis() - f.getJsonObject("body").getJsonObject("data").getLong("t")));
@@ -102,10 +102,10 @@ final class PollingVsPushScenario {
       }).await();
     }
     AtomicLong published = new AtomicLong();
-    long cpu0 = FanoutScenario.cpuMillis(cluster.pid(1));
+    long cpu0 = Proc.cpuMillis(cluster.pid(1));
     stream(channel, seconds, service, published).join();
     Thread.sleep(500); // the last update's deliveries
-    long cpu = FanoutScenario.cpuMillis(cluster.pid(1)) - cpu0;
+    long cpu = Proc.cpuMillis(cluster.pid(1)) - cpu0;
     Histogram h = latency.getIntervalHistogram();
     chart.add("push", h);
     return figures(h, published.get(), frames.get(), bytes.get() + 0.0, cpu, seconds, frames.get())
@@ -114,17 +114,17 @@ final class PollingVsPushScenario {
 
   private static JsonObject poll(LocalCluster cluster, int clients, int seconds, int every, String streamToken, Chart chart) throws Exception {
     String channel = "pvp.poll" + every;
-    List<String> tokens = PresenceScenario.tokens("poller" + every + "-", clients, new JsonObject().put("roles", new JsonArray().add("service")));
+    List<String> tokens = LocalCluster.tokens("poller" + every + "-", clients, new JsonObject().put("roles", new JsonArray().add("service")));
     Recorder latency = new Recorder(3);
     AtomicLong requests = new AtomicLong();
     AtomicLong empty = new AtomicLong();
     AtomicLong updates = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
-    PresenceScenario.progress("polling every " + every + " s: " + clients + " HTTP clients for " + seconds + " s");
+    Bench.progress("polling every " + every + " s: " + clients + " HTTP clients for " + seconds + " s");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + LocalCluster.httpPort(1) + "/api/v1/channels/" + channel + "/messages?limit=1000&since=";
     AtomicLong published = new AtomicLong();
-    long cpu0 = FanoutScenario.cpuMillis(cluster.pid(1));
+    long cpu0 = Proc.cpuMillis(cluster.pid(1));
     Thread stream = stream(channel, seconds, streamToken, published);
     var pool = java.util.concurrent.Executors.newScheduledThreadPool(4);
     for (String token : tokens) {
@@ -148,14 +148,14 @@ final class PollingVsPushScenario {
           }
           since[0] = h.getLong("nextSeq") - 1;
         } catch (Exception e) {
-          PresenceScenario.progress("poll failed: " + e);
+          Bench.progress("poll failed: " + e);
         }
       }, ThreadLocalRandom.current().nextLong(every * 1000L), every * 1000L, TimeUnit.MILLISECONDS);
     }
     stream.join();
     Thread.sleep(every * 1000L + 300); // every poller polls once more after the last update
     pool.shutdownNow();
-    long cpu = FanoutScenario.cpuMillis(cluster.pid(1)) - cpu0;
+    long cpu = Proc.cpuMillis(cluster.pid(1)) - cpu0;
     Histogram h = latency.getIntervalHistogram();
     chart.add("polling every " + every + " s", h);
     return figures(h, published.get(), updates.get(), bytes.get() + 0.0, cpu, seconds, requests.get())

@@ -9,10 +9,6 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +43,7 @@ final class PresenceScenario {
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/presence-logs"))) {
-      progress("starting 3 nodes");
+      Bench.progress("starting 3 nodes");
       List<Long> readyMs = cluster.start(3);
       JsonObject figures = new JsonObject()
           .put("first node ready (ms)", readyMs.get(0))
@@ -64,8 +60,8 @@ final class PresenceScenario {
   private static void propagation(Vertx vertx, WebSocketClient ws, int watchers, int changes, int rate, JsonObject figures, Chart chart)
       throws Exception {
     String subjectId = "bench-subject";
-    BenchClient subject = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token(subjectId)).await();
-    String watcherToken = token("bench-watcher");
+    BenchClient subject = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), LocalCluster.token(subjectId)).await();
+    String watcherToken = LocalCluster.token("bench-watcher");
     Recorder recorder = new Recorder(3);
     AtomicReference<CountDownLatch> pending = new AtomicReference<>(new CountDownLatch(0));
     long[] sentAt = new long[1];
@@ -74,7 +70,7 @@ final class PresenceScenario {
     for (int i = 0; i < watchers; i++) {
       connecting.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(2), watcherToken));
     }
-    progress("connecting " + watchers + " watchers on node 2");
+    Bench.progress("connecting " + watchers + " watchers on node 2");
     for (Future<BenchClient> f : connecting) {
       f.await().register(Addresses.presenceUser(subjectId), frame -> {
         if (measuring[0]) {
@@ -87,7 +83,7 @@ final class PresenceScenario {
     long next = System.nanoTime();
     for (int i = 0; i < WARMUP + changes; i++) {
       if (i % 100 == 0) {
-        progress("status change " + i + "/" + (WARMUP + changes));
+        Bench.progress("status change " + i + "/" + (WARMUP + changes));
       }
       CountDownLatch all = new CountDownLatch(watchers);
       pending.set(all);
@@ -112,12 +108,12 @@ final class PresenceScenario {
   }
 
   private static void nodeDeath(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int victims, JsonObject figures) throws Exception {
-    BenchClient watcher = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token("bench-death-watcher")).await();
+    BenchClient watcher = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), LocalCluster.token("bench-death-watcher")).await();
     CountDownLatch online = new CountDownLatch(victims);
     CountDownLatch offline = new CountDownLatch(victims);
     AtomicInteger extraOffline = new AtomicInteger();
     long[] lastOfflineAt = new long[1];
-    progress("connecting " + victims + " users on node 3");
+    Bench.progress("connecting " + victims + " users on node 3");
     for (int i = 0; i < victims; i++) {
       boolean[] seenOffline = new boolean[1];
       watcher.register(Addresses.presenceUser("victim-" + i), frame -> {
@@ -136,12 +132,12 @@ final class PresenceScenario {
     }
     List<BenchClient> onNode3 = new ArrayList<>();
     for (int i = 0; i < victims; i++) {
-      onNode3.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(3), token("victim-" + i)).await());
+      onNode3.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(3), LocalCluster.token("victim-" + i)).await());
     }
     if (!online.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("victims not all online");
     }
-    progress("kill -9 node 3 (pid " + cluster.pid(3) + ")");
+    Bench.progress("kill -9 node 3 (pid " + cluster.pid(3) + ")");
     long killedAt = System.nanoTime();
     cluster.kill(3);
     boolean all = offline.await(60, TimeUnit.SECONDS);
@@ -152,41 +148,7 @@ final class PresenceScenario {
         .put("offline events duplicated", extraOffline.get());
   }
 
-  private static String token(String user) throws Exception {
-    return token(new JsonObject().put("sub", user));
-  }
-
-  /** A dev token for these claims from node 1. */
-  static String token(JsonObject claims) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/dev/token"))
-        .POST(HttpRequest.BodyPublishers.ofString(claims.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(r.body()).getString("token");
-  }
-
-  /** Dev tokens for users {@code prefix0..prefix(n-1)} with these other claims, fetched 64 at a time. */
-  static List<String> tokens(String prefix, int n, JsonObject claims) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    URI uri = URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/dev/token");
-    List<String> out = new ArrayList<>(n);
-    for (int from = 0; from < n; from += 64) {
-      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
-      for (int i = from; i < Math.min(n, from + 64); i++) {
-        String body = claims.copy().put("sub", prefix + i).encode();
-        batch.add(http.sendAsync(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString()));
-      }
-      for (var f : batch) {
-        out.add(new JsonObject(f.get().body()).getString("token"));
-      }
-    }
-    return out;
-  }
-
   private static double ms(long micros) {
     return Math.round(micros / 10.0) / 100.0;
-  }
-
-  static void progress(String what) {
-    System.err.println("[bench] " + what);
   }
 }

@@ -13,7 +13,6 @@ import dev.herald.observability.TraceIds;
 import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -59,7 +58,7 @@ public final class GatewayVerticle extends VerticleBase {
     });
 
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
+    router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));
     if (config.auth().devTokens()) {
@@ -73,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/vendor/sockjs.min.js").handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.get("/*").handler(StaticHandler.create("webroot"));
-    router.route().last().handler(ctx -> error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
+    router.route().last().handler(ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
 
     int wsLimit = config.bridge().maxFrameBytes() * 2 + 1024; // SockJS escapes frames inside a JSON array
@@ -108,13 +107,15 @@ public final class GatewayVerticle extends VerticleBase {
     if (why == null) {
       JsonArray nodes = new JsonArray();
       NodeLoad.cluster(vertx).forEach(nodes::add);
-      json(ctx, 200, new JsonObject().put("status", "ready").put("node", config.node().name())
-          .put("load", NodeLoad.local(vertx)).put("clusterSafe", cluster.isSafe())
-          .put("busRegistrations", cluster.busRegistrations()).put("cluster", nodes)
+      JsonObject body = new JsonObject().put("status", "ready").put("node", config.node().name())
+          .put("load", NodeLoad.local(vertx)).put("cluster", nodes)
           .put("degraded", new JsonObject(new java.util.HashMap<>(Readiness.degraded(vertx))))
-          .put("webhook", WebhookVerticle.stats(vertx)));
+          .put("webhook", WebhookVerticle.stats(vertx));
+      // these ask other members: a worker thread, not the event loop, waits for them
+      vertx.executeBlocking(() -> body.put("clusterSafe", cluster.isSafe()).put("busRegistrations", cluster.busRegistrations()), false)
+          .onComplete(ar -> Responses.json(ctx, 200, ar.succeeded() ? ar.result() : body.put("clusterSafe", false)));
     } else {
-      json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
+      Responses.json(ctx, 503, new JsonObject().put("status", "not_ready").put("node", config.node().name()).put("reason", why));
     }
   }
 
@@ -123,7 +124,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.http().originAllowed(origin)) {
       ctx.next();
     } else {
-      error(ctx, ErrorCode.FORBIDDEN.exception("origin " + origin + " is not allowed"));
+      Responses.error(ctx, ErrorCode.FORBIDDEN.exception("origin " + origin + " is not allowed"));
     }
   }
 
@@ -133,7 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.put(Bridge.PRINCIPAL_KEY, ar.result());
         ctx.next();
       } else {
-        error(ctx, ErrorCode.asReply(ar.cause()));
+        Responses.error(ctx, ErrorCode.asReply(ar.cause()));
       }
     });
   }
@@ -147,7 +148,7 @@ public final class GatewayVerticle extends VerticleBase {
       body = null;
     }
     if (body == null) {
-      error(ctx, ErrorCode.BAD_REQUEST.exception("body must be a JSON object like {\"sub\": \"alice\", \"channels\": [\"room.*\"]}"));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be a JSON object like {\"sub\": \"alice\", \"channels\": [\"room.*\"]}"));
       return;
     }
     int ttl = config.auth().devTokenTtlSeconds();
@@ -161,11 +162,11 @@ public final class GatewayVerticle extends VerticleBase {
       // validate exactly as a connecting client's token would be
       Principal.fromClaims(claims.copy().put("exp", System.currentTimeMillis() / 1000 + ttl));
     } catch (IllegalArgumentException e) {
-      error(ctx, ErrorCode.BAD_REQUEST.exception(e.getMessage()));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception(e.getMessage()));
       return;
     }
     String token = verifier.sign(claims, ttl);
-    json(ctx, 200, new JsonObject().put("token", token).put("sub", claims.getString("sub")).put("expiresIn", ttl));
+    Responses.json(ctx, 200, new JsonObject().put("token", token).put("sub", claims.getString("sub")).put("expiresIn", ttl));
   }
 
   private void failure(RoutingContext ctx) {
@@ -182,14 +183,6 @@ public final class GatewayVerticle extends VerticleBase {
       ctx.request().connection().close();
       return;
     }
-    error(ctx, code.exception(detail));
-  }
-
-  private static void error(RoutingContext ctx, ReplyException e) {
-    HttpApi.fail(ctx, e);
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    HttpApi.json(ctx, status, body);
+    Responses.error(ctx, code.exception(detail));
   }
 }

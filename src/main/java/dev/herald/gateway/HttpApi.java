@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,22 +64,22 @@ final class HttpApi {
   private void authenticate(RoutingContext ctx) {
     String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      fail(ctx, ErrorCode.UNAUTHORIZED.exception("send Authorization: Bearer <jwt>"));
+      Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("send Authorization: Bearer <jwt>"));
       return;
     }
     verifier.verify(auth.substring(7).trim()).onComplete(ar -> {
       if (ar.failed()) {
-        fail(ctx, ErrorCode.asReply(ar.cause()));
+        Responses.error(ctx, ErrorCode.asReply(ar.cause()));
         return;
       }
       Principal p = ar.result();
       if (!p.isService()) {
-        fail(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\""));
+        Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\""));
         return;
       }
       int rate = config.http().apiRatePerSecond();
       if (!buckets.computeIfAbsent(p.userId(), k -> new TokenBucket(rate, 2 * rate, System.nanoTime())).tryTake(System.nanoTime())) {
-        fail(ctx, ErrorCode.RATE_LIMITED.exception("at most " + rate + " requests a second per token"));
+        Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("at most " + rate + " requests a second per token"));
         return;
       }
       ctx.put(PRINCIPAL, p);
@@ -99,7 +98,7 @@ final class HttpApi {
       return;
     }
     if (!body.containsKey("data")) {
-      fail(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
       return;
     }
     ask(ctx, Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", body.getValue("data")), 201);
@@ -113,7 +112,7 @@ final class HttpApi {
     Long since = number(ctx, "since", 0);
     Long limit = number(ctx, "limit", dev.herald.config.BroadcastConfig.DEFAULT_HISTORY_LIMIT);
     if (since == null || limit == null) {
-      fail(ctx, ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers"));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers"));
       return;
     }
     ask(ctx, Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", since).put("limit", limit), 200);
@@ -134,9 +133,9 @@ final class HttpApi {
     Requests.localFirst(vertx.eventBus(), Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add(user)), options(ctx))
         .onComplete(ar -> {
           if (ar.failed()) {
-            fail(ctx, ErrorCode.asReply(ar.cause()));
+            Responses.error(ctx, ErrorCode.asReply(ar.cause()));
           } else {
-            json(ctx, 200, ((JsonObject) ar.result().body()).getJsonObject("users").getJsonObject(user));
+            Responses.json(ctx, 200, ((JsonObject) ar.result().body()).getJsonObject("users").getJsonObject(user));
           }
         });
   }
@@ -156,30 +155,30 @@ final class HttpApi {
       return;
     }
     if (!body.containsKey("data")) {
-      fail(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
       return;
     }
     Principal caller = ctx.get(PRINCIPAL);
     JsonObject message = new JsonObject().put("type", "message").put("from", caller.userId()).put("data", body.getValue("data"))
         .put("ts", System.currentTimeMillis()).put("traceId", ctx.<String>get(TRACE));
     vertx.eventBus().publish(Addresses.inbox(user), message, options(ctx));
-    json(ctx, 202, new JsonObject().put("userId", user));
+    Responses.json(ctx, 202, new JsonObject().put("userId", user));
   }
 
   private void disconnect(RoutingContext ctx) {
     String user = user(ctx);
     if (user != null) {
       vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
-      json(ctx, 202, new JsonObject().put("userId", user));
+      Responses.json(ctx, 202, new JsonObject().put("userId", user));
     }
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject body, int status) {
     Requests.localFirst(vertx.eventBus(), address, body, options(ctx)).onComplete(ar -> {
       if (ar.failed()) {
-        fail(ctx, ErrorCode.asReply(ar.cause()));
+        Responses.error(ctx, ErrorCode.asReply(ar.cause()));
       } else {
-        json(ctx, status, (JsonObject) ar.result().body());
+        Responses.json(ctx, status, (JsonObject) ar.result().body());
       }
     });
   }
@@ -193,7 +192,7 @@ final class HttpApi {
   private static String channel(RoutingContext ctx) {
     String c = ctx.pathParam("name");
     if (!Names.isChannel(c)) {
-      fail(ctx, ErrorCode.BAD_REQUEST.exception("channel names are 1-100 characters of [A-Za-z0-9_.:-]"));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("channel names are 1-100 characters of [A-Za-z0-9_.:-]"));
       return null;
     }
     return c;
@@ -202,7 +201,7 @@ final class HttpApi {
   private static String user(RoutingContext ctx) {
     String u = ctx.pathParam("user");
     if (!Names.isUserId(u)) {
-      fail(ctx, ErrorCode.BAD_REQUEST.exception("user ids are 1-128 characters of [A-Za-z0-9_.@:-]"));
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("user ids are 1-128 characters of [A-Za-z0-9_.@:-]"));
       return null;
     }
     return u;
@@ -229,15 +228,7 @@ final class HttpApi {
     } catch (RuntimeException e) {
       // reported below
     }
-    fail(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
+    Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
     return null;
-  }
-
-  static void fail(RoutingContext ctx, ReplyException e) {
-    json(ctx, e.failureCode(), ErrorCode.toJson(e));
-  }
-
-  static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 }

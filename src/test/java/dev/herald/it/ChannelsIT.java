@@ -34,12 +34,11 @@ class ChannelsIT {
     pair = TestNodes.pair(smallHistory);
     a = pair.a();
     b = pair.b();
-    client = Vertx.vertx();
+    client = pair.client();
   }
 
   @AfterAll
   static void stop() {
-    client.close().await();
     pair.stop();
   }
 

@@ -30,12 +30,11 @@ class ClusterIT {
         .put("roles", new JsonObject().put("gateway", 1).put("auth", 0)));
     a = pair.a();
     b = pair.b();
-    client = Vertx.vertx();
+    client = pair.client();
   }
 
   @AfterAll
   static void stop() {
-    client.close().await();
     pair.stop();
   }
 

@@ -38,12 +38,11 @@ class HttpApiIT {
     pair = TestNodes.pair(limits);
     a = pair.a();
     b = pair.b();
-    client = Vertx.vertx();
+    client = pair.client();
   }
 
   @AfterAll
   static void stop() {
-    client.close().await();
     pair.stop();
   }
 

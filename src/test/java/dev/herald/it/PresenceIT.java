@@ -37,12 +37,11 @@ class PresenceIT {
     pair = TestNodes.pair(fastHeartbeat);
     a = pair.a();
     b = pair.b();
-    client = Vertx.vertx();
+    client = pair.client();
   }
 
   @AfterAll
   static void stop() {
-    client.close().await();
     pair.stop();
   }
 

@@ -3,6 +3,7 @@ package dev.herald.it;
 import dev.herald.Node;
 import dev.herald.auth.TestTokens;
 import dev.herald.config.HeraldConfig;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -43,9 +44,10 @@ public final class TestNodes {
     return HeraldConfig.fromJson(json.mergeIn(overrides, true));
   }
 
-  /** Two nodes forming one cluster, started one after the other. */
-  public record Pair(Node a, Node b) {
+  /** Two nodes forming one cluster, started one after the other, and a Vert.x for the test's clients. */
+  public record Pair(Node a, Node b, Vertx client) {
     public void stop() {
+      client.close().await();
       b.stop().await();
       a.stop().await();
     }
@@ -62,7 +64,7 @@ public final class TestNodes {
     List<Integer> members = List.of(hzA, hzB);
     Node a = start(config(freePort(), hzA, members, overridesA));
     Node b = start(config(freePort(), hzB, members, overridesB));
-    return new Pair(a, b);
+    return new Pair(a, b, Vertx.vertx());
   }
 
   /** Starts a node and waits until it is ready. */

@@ -46,14 +46,13 @@ class TraceIT {
     pair = TestNodes.pair(new JsonObject());
     a = pair.a();
     b = pair.b();
-    client = Vertx.vertx();
+    client = pair.client();
   }
 
   @AfterAll
   static void stop() {
     herald.detachAppender(logs);
     herald.setLevel(null);
-    client.close().await();
     pair.stop();
   }
 

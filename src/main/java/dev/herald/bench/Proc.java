@@ -1,0 +1,55 @@
+package dev.herald.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the benchmark reads of a node process: CPU time, memory, open-files limit (Linux /proc, jcmd). */
+final class Proc {
+
+  private Proc() {
+  }
+
+  /** CPU time (user + system) of a process, from /proc, in ms. */
+  static long cpuMillis(long pid) throws Exception {
+    String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return ticks * 10; // USER_HZ is 100 on Linux
+  }
+
+  /** Resident memory of a process, from /proc, in KB. */
+  static long rssKb(long pid) throws Exception {
+    Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  static String openFilesLimit(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+      if (line.startsWith("Max open files")) {
+        return line.replaceAll("\\s+", " ").split(" ")[3];
+      }
+    }
+    return "?";
+  }
+
+  /** Live heap after a full GC, from the node's own JVM (jcmd GC.run, then GC.heap_info). */
+  static long heapAfterGcKb(long pid) throws Exception {
+    run("jcmd", String.valueOf(pid), "GC.run");
+    String info = run("jcmd", String.valueOf(pid), "GC.heap_info");
+    Matcher m = Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+    long used = 0;
+    while (m.find()) {
+      used += Long.parseLong(m.group(1));
+    }
+    return used;
+  }
+
+  private static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+}

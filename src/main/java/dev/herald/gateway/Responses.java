@@ -1,0 +1,22 @@
+package dev.herald.gateway;
+
+import dev.herald.bus.ErrorCode;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** JSON answers of the HTTP endpoints, and errors as {@code {"error", "message"}} with the code's status. */
+final class Responses {
+
+  private Responses() {
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+
+  static void error(RoutingContext ctx, ReplyException e) {
+    json(ctx, e.failureCode(), ErrorCode.toJson(e));
+  }
+}
