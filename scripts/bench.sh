@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
-# Scenarios: presence, fanout, polling-vs-push, capacity (java -jar target/herald.jar bench prints
-# their options). Builds the jar if needed; the scenario starts the nodes it needs from
+# Scenarios: cluster, fanout, polling-vs-push, capacity (java -jar target/herald.jar bench prints
+# their options). Builds the jar if needed, and installs the comparison servers fanout measures
+# beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if Node.js is here and
+# they are missing. The scenario starts the nodes it needs from
 # conf/cluster-node-N.json (so nothing may be listening on 8081-8083 / 5701-5703), stops them at
 # the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks.md
 # (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the
@@ -9,6 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/herald.jar ] || mvn -q -B -DskipTests package
+if [ "${1:-}" = fanout ] && [ ! -d scripts/compare/node_modules ] && command -v npm >/dev/null; then
+  (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
+fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ -z "${HERALD_NO_PIN:-}" ]; then
   export HERALD_NODE_CPUS=0

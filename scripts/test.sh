@@ -21,5 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# the Node.js client tests, and the benchmark's comparison servers (its smoke run measures them too)
 (cd src/test/js && npm ci --no-audit --no-fund --loglevel=error)
+(cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
 mvn -B verify "$@"

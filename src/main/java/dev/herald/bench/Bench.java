@@ -24,10 +24,12 @@ public final class Bench {
 
   public static int main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bench presence [--watchers 100] [--changes 500] [--rate 50] [--victims 100] [--report docs/benchmarks.md]\n"
-          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--crossSubscribers 10] [--crossRate 1000] [--crossSeconds 10]\n"
+      System.err.println("usage: bench cluster [--subscribers 10] [--msgRate 1000] [--seconds 10] [--warmup 3]"
+          + " [--watchers 100] [--changes 500] [--rate 50] [--victims 100]\n"
+          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--idle 5] [--compare socket.io,ws|none]\n"
           + "       bench polling-vs-push [--clients 100] [--seconds 30]\n"
-          + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]");
+          + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
+          + "every scenario: [--report docs/benchmarks.md|none]");
       return 2;
     }
     Map<String, String> opts = new HashMap<>();
@@ -41,12 +43,12 @@ public final class Bench {
     String command = "scripts/bench.sh " + String.join(" ", args);
     JsonObject result;
     switch (args[0]) {
-      case "presence" -> result = PresenceScenario.run(new Options(opts));
+      case "cluster" -> result = ClusterScenario.run(new Options(opts));
       case "fanout" -> result = FanoutScenario.run(new Options(opts));
       case "polling-vs-push" -> result = PollingVsPushScenario.run(new Options(opts));
       case "capacity" -> result = CapacityScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: presence, fanout, polling-vs-push, capacity)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity)");
         return 2;
       }
     }
@@ -72,6 +74,15 @@ public final class Bench {
     }
     System.out.println(result.encodePrettily());
     return 0;
+  }
+
+  /** Microseconds as milliseconds with two decimals. */
+  static double ms(long micros) {
+    return Math.round(micros / 10.0) / 100.0;
+  }
+
+  static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 
   /** The progress line on standard error. */
@@ -118,6 +129,10 @@ public final class Bench {
 
   /** The scenario's options, with defaults. */
   record Options(Map<String, String> values) {
+    String string(String key, String def) {
+      return values.getOrDefault(key, def);
+    }
+
     int integer(String key, int def) {
       String v = values.get(key);
       return v == null ? def : Integer.parseInt(v);

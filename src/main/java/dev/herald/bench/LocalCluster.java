@@ -39,6 +39,12 @@ final class LocalCluster implements AutoCloseable {
     return 8080 + node;
   }
 
+  /** The command prefix that pins a server to the nodes' cores (scripts/bench.sh: nodes on one core, the load generator on the other). */
+  static List<String> pinning() {
+    String cpu = System.getenv("HERALD_NODE_CPUS");
+    return cpu == null || cpu.isBlank() ? List.of() : List.of("taskset", "-c", cpu);
+  }
+
   /** Starts nodes 1..n one after another, each ready before the next; returns the ms each took. */
   List<Long> start(int n) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
@@ -46,11 +52,7 @@ final class LocalCluster implements AutoCloseable {
     List<Long> readyMs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       long t0 = System.nanoTime();
-      List<String> cmd = new ArrayList<>();
-      String cpu = System.getenv("HERALD_NODE_CPUS"); // scripts/bench.sh: nodes on one core, the load generator on the other
-      if (cpu != null && !cpu.isBlank()) {
-        cmd.addAll(List.of("taskset", "-c", cpu));
-      }
+      List<String> cmd = new ArrayList<>(pinning());
       cmd.add("java");
       String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
       if (opts != null && !opts.isBlank()) {

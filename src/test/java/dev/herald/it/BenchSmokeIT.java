@@ -27,14 +27,15 @@ class BenchSmokeIT {
   }
 
   @Test
-  @DisplayName("the fanout scenario runs end to end, produces its figures and loses no message")
+  @DisplayName("the fanout scenario runs Herald, Socket.IO and bare ws end to end, and none loses or repeats a message")
   void fanout() throws Exception {
-    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--crossSubscribers", "2", "--crossRate", "20", "--crossSeconds", "1");
-    assertEquals(60, figures.getLong("deliveries"));
-    assertEquals(0, figures.getLong("lost seqs"));
-    assertEquals(0, figures.getLong("duplicated seqs"));
-    assertEquals(40, figures.getLong("cross-node deliveries"));
-    assertTrue(figures.containsKey("node CPU per delivery (µs)"));
+    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--idle", "1");
+    for (String server : new String[] {"herald", "socket.io", "ws"}) {
+      assertEquals(60, figures.getLong(server + ": deliveries"), server);
+      assertEquals(0, figures.getLong(server + ": lost seqs"), server);
+      assertEquals(0, figures.getLong(server + ": duplicated seqs"), server);
+      assertTrue(figures.containsKey(server + ": server CPU per delivery above idle (µs)"), server);
+    }
   }
 
   @Test
@@ -56,9 +57,14 @@ class BenchSmokeIT {
   }
 
   @Test
-  @DisplayName("the presence scenario runs end to end, produces its figures and loses no event")
-  void presence() throws Exception {
-    JsonObject figures = bench("presence", "--watchers", "5", "--changes", "20", "--victims", "5");
+  @DisplayName("the cluster scenario runs end to end, produces its figures and loses no message or event")
+  void cluster() throws Exception {
+    JsonObject figures = bench("cluster", "--subscribers", "2", "--msgRate", "20", "--seconds", "1", "--warmup", "1",
+        "--watchers", "5", "--changes", "20", "--victims", "5");
+    assertEquals(40 * 2 * 3, figures.getLong("cross-node deliveries"));
+    assertEquals(0, figures.getLong("cross-node lost seqs"));
+    assertEquals(0, figures.getLong("cross-node duplicated seqs"));
+    assertTrue(figures.containsKey("cross-node latency p99 (ms)"));
     assertEquals(5 * 20, figures.getLong("presence events measured"));
     assertTrue(figures.containsKey("propagation p99 (ms)"));
     assertEquals(0, figures.getLong("offline events missing"));

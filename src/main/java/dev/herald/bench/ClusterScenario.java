@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -15,23 +16,29 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Presence across a 3-node cluster of separate processes.
+ * A 3-node cluster of separate processes.
  * <ol>
- *   <li>Propagation: a user on node 1 changes status {@code changes} times, paced at {@code rate}/s;
+ *   <li>Cross-node delivery: {@code subscribers} connections on each node subscribe to one
+ *   channel; publishers on node 1 publish {@code rate} messages a second for {@code seconds}
+ *   (after {@code warmup} seconds that are not measured); latency per delivery, on node 1 and on
+ *   the other nodes, and lost or duplicated seqs.</li>
+ *   <li>Presence propagation: a user on node 1 changes status {@code changes} times, paced at {@code rate}/s;
  *   {@code watchers} connections on node 2 watch them; latency is from sending the change to each
  *   watcher receiving the event (one clock: the load generator's).</li>
  *   <li>Node death: {@code victims} users on node 3, watched from node 1; node 3 gets SIGKILL;
  *   the time until the last offline event, and whether any came twice.</li>
  * </ol>
  */
-final class PresenceScenario {
+final class ClusterScenario {
 
   private static final int WARMUP = 50;
 
-  private PresenceScenario() {
+  private ClusterScenario() {
   }
 
   static JsonObject run(Bench.Options o) throws Exception {
@@ -39,22 +46,98 @@ final class PresenceScenario {
     int changes = o.integer("changes", 500);
     int rate = o.integer("rate", 50);
     int victims = o.integer("victims", 100);
-    JsonObject params = new JsonObject().put("watchers", watchers).put("changes", changes).put("rate", rate).put("victims", victims);
+    int subscribers = o.integer("subscribers", 10);
+    int msgRate = o.integer("msgRate", 1000);
+    int seconds = o.integer("seconds", 10);
+    int warmup = o.integer("warmup", 3);
+    JsonObject params = new JsonObject().put("subscribers", subscribers).put("msgRate", msgRate).put("seconds", seconds).put("warmup", warmup)
+        .put("watchers", watchers).put("changes", changes).put("rate", rate).put("victims", victims);
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
-    try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/presence-logs"))) {
+    try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/cluster-logs"))) {
       Bench.progress("starting 3 nodes");
       List<Long> readyMs = cluster.start(3);
       JsonObject figures = new JsonObject()
           .put("first node ready (ms)", readyMs.get(0))
           .put("joining nodes ready (ms)", readyMs.subList(1, readyMs.size()).toString());
-      Chart chart = new Chart("presence propagation, node 1 to watchers on node 2", "µs");
+      Chart chart = new Chart("cross-node delivery and presence propagation", "µs");
+      crossNode(vertx, ws, subscribers, msgRate, seconds, warmup, figures, chart);
       propagation(vertx, ws, watchers, changes, rate, figures, chart);
       nodeDeath(vertx, ws, cluster, victims, figures);
-      return new JsonObject().put("scenario", "presence").put("parameters", params).put("figures", figures).put("chart", chart.svg());
+      return new JsonObject().put("scenario", "cluster").put("parameters", params).put("figures", figures).put("chart", chart.svg());
     } finally {
       vertx.close().await();
     }
+  }
+
+  private static void crossNode(Vertx vertx, WebSocketClient ws, int perNode, int rate, int seconds, int warmup, JsonObject figures, Chart chart)
+      throws Exception {
+    String channel = "cluster.cross";
+    JsonObject claims = new JsonObject().put("channels", new JsonArray().add("cluster.*"));
+    Recorder local = new Recorder(3);
+    Recorder remote = new Recorder(3);
+    LongAdder delivered = new LongAdder();
+    SeqCheck seqs = new SeqCheck();
+    Bench.progress("cross-node: " + perNode + " subscribers on each node, " + rate + " msg/s from node 1 for "
+        + warmup + " s warm-up + " + seconds + " s");
+    List<Future<?>> subscribing = new ArrayList<>();
+    for (int node = 1; node <= 3; node++) {
+      Recorder into = node == 1 ? local : remote;
+      List<String> tokens = LocalCluster.tokens("cross-" + node + "-", perNode, claims);
+      for (String token : tokens) {
+        LongConsumer seq = seqs.subscriber();
+        subscribing.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(node), token).compose(c -> c.register(Addresses.channel(channel), f -> {
+          JsonObject m = f.getJsonObject("body");
+          JsonObject data = m.getJsonObject("data");
+          if (!data.getBoolean("w")) {
+            into.recordValue(Math.max(0, (System.nanoTime() - data.getLong("t")) / 1000));
+          }
+          seq.accept(m.getLong("seq"));
+          delivered.increment();
+        })));
+      }
+    }
+    Future.all(subscribing).await();
+    // the per-connection publish limit is 100/s: spread the rate over enough publishers
+    String pubToken = LocalCluster.token(new JsonObject().put("sub", "cross-publisher").put("publish", new JsonArray().add("cluster.*")));
+    List<BenchClient> pubs = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, (rate + 79) / 80); i++) {
+      pubs.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), pubToken).await());
+    }
+    long warm = (long) rate * warmup;
+    long total = warm + (long) rate * seconds;
+    long interval = 1_000_000_000L / rate;
+    long next = System.nanoTime();
+    for (long i = 0; i < total; i++) {
+      if (i % rate == 0) {
+        Bench.progress("cross-node: second " + i / rate + (i < warm ? " (warm-up)" : ""));
+      }
+      pubs.get((int) (i % pubs.size())).request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel)
+          .put("data", new JsonObject().put("t", System.nanoTime()).put("w", i < warm)));
+      next += interval;
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+    }
+    long expected = total * perNode * 3;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (delivered.sum() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50); // the load generator's own count; nothing to await but the last deliveries
+    }
+    Histogram l = local.getIntervalHistogram();
+    Histogram r = remote.getIntervalHistogram();
+    chart.add("channel, publisher's node (1)", l).add("channel, other nodes (2, 3)", r);
+    figures.put("cross-node messages published", total)
+        .put("cross-node deliveries expected", expected)
+        .put("cross-node deliveries", delivered.sum())
+        .put("cross-node lost seqs", seqs.lost())
+        .put("cross-node duplicated seqs", seqs.duplicated())
+        .put("same-node latency p50 (ms)", Bench.ms(l.getValueAtPercentile(50)))
+        .put("same-node latency p99 (ms)", Bench.ms(l.getValueAtPercentile(99)))
+        .put("cross-node latency p50 (ms)", Bench.ms(r.getValueAtPercentile(50)))
+        .put("cross-node latency p99 (ms)", Bench.ms(r.getValueAtPercentile(99)))
+        .put("cross-node latency max (ms)", Bench.ms(r.getMaxValue()));
   }
 
   private static void propagation(Vertx vertx, WebSocketClient ws, int watchers, int changes, int rate, JsonObject figures, Chart chart)
@@ -100,11 +183,11 @@ final class PresenceScenario {
       }
     }
     Histogram h = recorder.getIntervalHistogram();
-    chart.add(watchers + " watchers", h);
+    chart.add("presence, node 1 to " + watchers + " watchers on node 2", h);
     figures.put("presence events measured", h.getTotalCount())
-        .put("propagation p50 (ms)", ms(h.getValueAtPercentile(50)))
-        .put("propagation p99 (ms)", ms(h.getValueAtPercentile(99)))
-        .put("propagation max (ms)", ms(h.getMaxValue()));
+        .put("propagation p50 (ms)", Bench.ms(h.getValueAtPercentile(50)))
+        .put("propagation p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
+        .put("propagation max (ms)", Bench.ms(h.getMaxValue()));
   }
 
   private static void nodeDeath(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int victims, JsonObject figures) throws Exception {
@@ -148,7 +231,4 @@ final class PresenceScenario {
         .put("offline events duplicated", extraOffline.get());
   }
 
-  private static double ms(long micros) {
-    return Math.round(micros / 10.0) / 100.0;
-  }
 }

@@ -1,0 +1,34 @@
+package dev.herald.bench;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+
+/** Counts lost and duplicated seqs over many subscribers, each seeing one channel's increasing seqs. */
+final class SeqCheck {
+
+  private final LongAdder lost = new LongAdder();
+  private final LongAdder duplicated = new LongAdder();
+
+  /** A checker for one subscriber's stream (seqs start at 1). */
+  LongConsumer subscriber() {
+    long[] last = {0};
+    return seq -> {
+      synchronized (last) {
+        if (seq <= last[0]) {
+          duplicated.increment();
+        } else {
+          lost.add(seq - last[0] - 1);
+          last[0] = seq;
+        }
+      }
+    };
+  }
+
+  long lost() {
+    return lost.sum();
+  }
+
+  long duplicated() {
+    return duplicated.sum();
+  }
+}
