@@ -1,6 +1,12 @@
 package dev.herald;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a verticle may know of the cluster it runs in: this node's id and the Hazelcast instance,
@@ -12,6 +18,25 @@ public record ClusterHandle(String nodeId, HazelcastInstance hazelcast) {
 
   public static ClusterHandle of(HazelcastInstance hz) {
     return new ClusterHandle(hz.getCluster().getLocalMember().getUuid().toString(), hz);
+  }
+
+  /**
+   * A Hazelcast operation's result as a Vert.x future whose callbacks run on {@code context}.
+   * Not {@code Future.fromCompletionStage}: its {@code whenComplete} makes Hazelcast hand the
+   * callback to its default async executor, which on a machine of two cores or fewer (common-pool
+   * parallelism 1) starts a new thread for every callback. Here the completing Hazelcast thread
+   * only completes the promise, and Vert.x moves the rest onto the context.
+   */
+  public static <T> Future<T> future(CompletionStage<T> stage, Context context) {
+    Promise<T> promise = ((ContextInternal) context).promise();
+    stage.whenCompleteAsync((value, failure) -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.complete(value);
+      }
+    }, Runnable::run);
+    return promise.future();
   }
 
   /** True when no partition is migrating and every backup is in place: losing one member now loses nothing. */

@@ -64,7 +64,7 @@ public final class BroadcastVerticle extends VerticleBase {
     String from = msg.headers().get(Headers.USER_ID);
     PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID),
         config.historySize(), config.historyTtlSeconds() * 1000L);
-    Future.fromCompletionStage(logs.submitToKey(channel, op), context).onComplete(ar -> {
+    ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
       } else {
@@ -88,7 +88,7 @@ public final class BroadcastVerticle extends VerticleBase {
       return;
     }
     HistoryOp op = new HistoryOp(s.longValue(), l.intValue(), System.currentTimeMillis(), config.historyTtlSeconds() * 1000L);
-    Future.fromCompletionStage(logs.submitToKey(channel, op), context).onComplete(ar -> {
+    ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
       } else if (ar.result() == null) {

@@ -65,7 +65,7 @@ public final class ChannelMembersVerticle extends VerticleBase {
 
   private Future<Membership.Change> apply(String key, MembershipOp op, Message<?> cause) {
     String trace = cause.headers().get(dev.herald.bus.Headers.TRACE_ID);
-    return Future.fromCompletionStage(map.submitToKey(key, op), context)
+    return ClusterHandle.future(map.submitToKey(key, op), context)
         .onSuccess(c -> PresenceEvents.membership(vertx, cluster, key, c, node, trace));
   }
 

@@ -46,7 +46,7 @@ final class PresenceEvents {
     vertx.eventBus().publish(Addresses.members(channel), event);
     IMap<String, Integer> occupancy = cluster.hazelcast().getMap(OCCUPANCY_MAP);
     int delta = c.event() == Membership.Event.JOIN ? 1 : -1;
-    Future.fromCompletionStage(occupancy.submitToKey(channel, new Count(delta))).onSuccess(after -> {
+    ClusterHandle.future(occupancy.submitToKey(channel, new Count(delta)), vertx.getOrCreateContext()).onSuccess(after -> {
       if (delta > 0 && after == 1) {
         WebhookEvents.raise(vertx, WebhookEvents.CHANNEL_OCCUPIED, new JsonObject().put("channel", channel).put("userId", event.getString("userId")), node, traceId);
       } else if (delta < 0 && after == 0) {

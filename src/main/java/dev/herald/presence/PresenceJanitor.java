@@ -91,7 +91,13 @@ public final class PresenceJanitor extends VerticleBase {
 
   private <V extends HeldConnections, R> void run(String what, IMap<String, V> map, EntryProcessor<String, V, R> op,
                                                   OnNodes<V> which, BiConsumer<String, R> publish) {
-    vertx.executeBlocking(() -> map.executeOnEntries(op, which)).onComplete(ar -> {
+    // a query first: it reads the stored records as they are (OBJECT format), where an entry
+    // processor over the whole map would copy every record before testing the predicate; the
+    // processor then runs on the few that matched, and re-checks each against its current state
+    vertx.executeBlocking(() -> {
+      Set<String> stale = map.keySet(which);
+      return stale.isEmpty() ? Map.<String, R>of() : map.executeOnKeys(stale, op);
+    }).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("{} cleanup failed: {}", what, ar.cause().toString());
         return;

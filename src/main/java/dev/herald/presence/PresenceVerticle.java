@@ -119,7 +119,7 @@ public final class PresenceVerticle extends VerticleBase {
   /** Applies one change atomically, then publishes what it changed (client event, webhook). */
   private Future<PresenceRecord.Change> apply(String user, PresenceOp op, Message<?> cause) {
     String trace = cause.headers().get(Headers.TRACE_ID);
-    return Future.fromCompletionStage(map.submitToKey(user, op), context)
+    return ClusterHandle.future(map.submitToKey(user, op), context)
         .onSuccess(change -> PresenceEvents.presence(vertx, change, node, trace));
   }
 }
