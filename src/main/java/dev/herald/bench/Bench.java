@@ -26,7 +26,7 @@ public final class Bench {
     if (args.length == 0) {
       System.err.println("usage: bench cluster [--subscribers 10] [--msgRate 1000] [--seconds 10] [--warmup 3]"
           + " [--watchers 100] [--changes 500] [--rate 50] [--victims 100]\n"
-          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--idle 5] [--compare socket.io,ws|none]\n"
+          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--warmup 10] [--idle 5] [--rounds 3] [--compare socket.io,ws|none]\n"
           + "       bench polling-vs-push [--clients 100] [--seconds 30]\n"
           + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
           + "every scenario: [--report docs/benchmarks.md|none]");
@@ -122,6 +122,9 @@ public final class Bench {
     JsonObject figures = r.getJsonObject("figures");
     for (String k : figures.fieldNames()) {
       sb.append("| ").append(k).append(" | ").append(figures.getValue(k)).append(" |\n");
+    }
+    if (r.containsKey("note")) {
+      sb.append("\n").append(r.getString("note")).append("\n");
     }
     sb.append("\nParameters: `").append(r.getJsonObject("parameters").encode()).append("`\n");
     return sb.toString();

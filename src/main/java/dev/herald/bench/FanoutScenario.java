@@ -9,7 +9,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,54 +21,103 @@ import java.util.function.LongConsumer;
 /**
  * Channel fan-out on one server, Herald and (in the same run, on the same core) the comparison
  * servers of {@code scripts/compare}: Socket.IO 4 and a bare {@code ws} broadcaster.
- * For each: {@code subscribers} connections subscribe to one room (timed); the server's idle CPU
- * is measured for {@code idle} seconds; then {@code broadcasts} messages are published one at a
- * time, each awaited by every subscriber: publish-to-receive latency per delivery, deliveries per
+ * For each: {@code subscribers} connections subscribe to one room (timed); {@code warmup}
+ * broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
+ * optimiser); the server's idle CPU is measured for {@code idle} seconds; then {@code broadcasts}
+ * messages are published one at a time, each awaited by every subscriber: publish-to-receive latency per delivery, deliveries per
  * second, the server's CPU per delivery from its own /proc CPU time (in all, and above idle),
- * its RSS, lost and duplicated seqs.
+ * its RSS, lost and duplicated seqs. All of it {@code rounds} times over, the servers taking turns
+ * (this machine's speed drifts between minutes): medians of the rounds, counts added up.
  */
 final class FanoutScenario {
 
   private FanoutScenario() {
   }
 
+  /** Figures added up over rounds; every other figure is the median of the rounds. */
+  private static final Set<String> SUMMED = Set.of("deliveries", "warm-up deliveries", "lost seqs", "duplicated seqs");
+
   static JsonObject run(Bench.Options o) throws Exception {
     int subscribers = o.integer("subscribers", 10_000);
     int broadcasts = o.integer("broadcasts", 20);
+    int warmup = o.integer("warmup", 10);
     int idle = o.integer("idle", 5);
+    int rounds = o.integer("rounds", 3);
     String compare = o.string("compare", "socket.io,ws");
-    JsonObject params = new JsonObject().put("subscribers", subscribers).put("broadcasts", broadcasts).put("idle", idle).put("compare", compare);
+    JsonObject params = new JsonObject().put("subscribers", subscribers).put("broadcasts", broadcasts).put("warmup", warmup)
+        .put("idle", idle).put("rounds", rounds).put("compare", compare);
+    List<String> names = new ArrayList<>(List.of("herald"));
+    if (!compare.equals("none")) {
+      names.addAll(List.of(compare.split(",")));
+    }
     Vertx vertx = Vertx.vertx();
     try {
-      JsonObject figures = new JsonObject();
-      Chart chart = new Chart("fan-out to " + subscribers + " subscribers, publish to receive", "µs");
-      List<String> names = new ArrayList<>(List.of("herald"));
-      if (!compare.equals("none")) {
-        names.addAll(List.of(compare.split(",")));
-      }
-      for (int k = 0; k < names.size(); k++) {
-        // each server gets its own client source address: the last one's closed sockets linger in TIME_WAIT
-        WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
-            .setLocalAddress("127.0.0." + (2 + k)).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
-        Bench.progress("starting " + names.get(k));
-        try (FanoutTarget target = switch (names.get(k).trim()) {
-          case "herald" -> new HeraldTarget(vertx, ws);
-          case "socket.io" -> new NodeTarget.SocketIo(vertx, ws, 8091);
-          case "ws" -> new NodeTarget.BareWs(vertx, ws, 8092);
-          default -> throw new IllegalArgumentException("--compare knows socket.io and ws, not '" + names.get(k) + "'");
-        }) {
-          measure(target, subscribers, broadcasts, idle, figures, chart);
-        } finally {
-          ws.close().await();
+      // per server: each round's figures, and the latencies of all rounds
+      Map<String, List<JsonObject>> perRound = new LinkedHashMap<>();
+      Map<String, Histogram> latencies = new LinkedHashMap<>();
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < names.size(); k++) {
+          String name = names.get(k).trim();
+          // a client source address per server and round: closed sockets linger in TIME_WAIT
+          WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
+              .setLocalAddress("127.0.0." + (2 + r * names.size() + k)).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
+          Bench.progress("round " + (r + 1) + "/" + rounds + ": starting " + name);
+          try (FanoutTarget target = switch (name) {
+            case "herald" -> new HeraldTarget(vertx, ws);
+            case "socket.io" -> new NodeTarget.SocketIo(vertx, ws, 8091);
+            case "ws" -> new NodeTarget.BareWs(vertx, ws, 8092);
+            default -> throw new IllegalArgumentException("--compare knows socket.io and ws, not '" + name + "'");
+          }) {
+            Histogram h = new Histogram(3);
+            perRound.computeIfAbsent(name, x -> new ArrayList<>()).add(measure(target, subscribers, warmup, broadcasts, idle, h));
+            latencies.computeIfAbsent(name, x -> new Histogram(3)).add(h);
+          } finally {
+            ws.close().await();
+          }
         }
       }
-      return new JsonObject().put("scenario", "fanout").put("parameters", params).put("figures", figures).put("chart", chart.svg());
+      JsonObject figures = new JsonObject();
+      Chart chart = new Chart("fan-out to " + subscribers + " subscribers, publish to receive, " + rounds + " rounds", "µs");
+      perRound.forEach((name, list) -> {
+        for (String key : list.get(0).fieldNames()) {
+          figures.put(name + ": " + key, SUMMED.contains(key) ? sum(list, key) : median(list, key));
+        }
+        chart.add(name, latencies.get(name));
+      });
+      ratio(figures, "server CPU per delivery (µs)");
+      ratio(figures, "server CPU per delivery above idle (µs)");
+      ratio(figures, "latency p99 (ms)");
+      return new JsonObject().put("scenario", "fanout").put("parameters", params).put("figures", figures)
+          .put("rounds", new JsonObject(new LinkedHashMap<>(perRound)))
+          .put("note", "Servers measured one after another, " + rounds + " rounds, each on the same core with a fresh process;"
+              + " counts are added up over the rounds, every other figure is the median of the rounds (each round's figures are in"
+              + " target/bench/fanout.json).")
+          .put("chart", chart.svg());
     } finally {
       vertx.close().await();
     }
   }
 
-  private static void measure(FanoutTarget target, int n, int broadcasts, int idle, JsonObject figures, Chart chart) throws Exception {
+  /** Herald's figure over Socket.IO's, when both ran: below 1 is Herald ahead. */
+  private static void ratio(JsonObject figures, String key) {
+    Object herald = figures.getValue("herald: " + key);
+    Object socketIo = figures.getValue("socket.io: " + key);
+    if (herald instanceof Number h && socketIo instanceof Number s && s.doubleValue() > 0) {
+      figures.put("herald / socket.io, " + key, Bench.round2(h.doubleValue() / s.doubleValue()));
+    }
+  }
+
+  private static long sum(List<JsonObject> rounds, String key) {
+    return rounds.stream().mapToLong(r -> r.getLong(key)).sum();
+  }
+
+  private static double median(List<JsonObject> rounds, String key) {
+    double[] v = rounds.stream().mapToDouble(r -> r.getDouble(key)).sorted().toArray();
+    return Bench.round2(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+  }
+
+  /** One round on one server: its figures; the latencies go into {@code into}. */
+  private static JsonObject measure(FanoutTarget target, int n, int warmup, int broadcasts, int idle, Histogram into) throws Exception {
     String name = target.name();
     target.prepare(n);
     Recorder latency = new Recorder(3);
@@ -92,6 +144,10 @@ final class FanoutScenario {
     double subscribeSeconds = (System.nanoTime() - t0) / 1e9;
     long pid = target.pid();
     long rss = Proc.rssKb(pid);
+    Bench.progress(name + ": " + warmup + " warm-up broadcasts");
+    broadcast(target, warmup, n, round);
+    latency.reset();
+    long warmDeliveries = delivered.sumThenReset();
     Bench.progress(name + ": idle CPU over " + idle + " s");
     long idleCpu0 = Proc.cpuMillis(pid);
     long idle0 = System.nanoTime();
@@ -100,33 +156,37 @@ final class FanoutScenario {
     Bench.progress(name + ": " + broadcasts + " broadcasts");
     long cpu0 = Proc.cpuMillis(pid);
     long w0 = System.nanoTime();
-    for (int b = 0; b < broadcasts; b++) {
-      round[0] = new CountDownLatch(n);
-      target.publish(new JsonObject().put("t", micros()).put("b", b));
-      if (!round[0].await(30, TimeUnit.SECONDS)) {
-        Bench.progress(name + ": broadcast " + b + " reached " + (n - round[0].getCount()) + " of " + n);
-      }
-    }
+    broadcast(target, broadcasts, n, round);
     double wall = (System.nanoTime() - w0) / 1e9;
     long cpu = Proc.cpuMillis(pid) - cpu0;
     long d = delivered.sum();
     Histogram h = latency.getIntervalHistogram();
-    chart.add(name, h);
-    String p = name + ": ";
-    figures.put(p + "subscribe all (s)", Bench.round2(subscribeSeconds))
-        .put(p + "deliveries", d)
-        .put(p + "lost seqs", seqs.lost())
-        .put(p + "duplicated seqs", seqs.duplicated())
-        .put(p + "latency p50 (ms)", Bench.ms(h.getValueAtPercentile(50)))
-        .put(p + "latency p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
-        .put(p + "latency max (ms)", Bench.ms(h.getMaxValue()))
-        .put(p + "deliveries per second", Math.round(d / wall))
-        .put(p + "server CPU per delivery (µs)", d == 0 ? 0 : Bench.round2(cpu * 1000.0 / d))
-        .put(p + "server CPU per delivery above idle (µs)", d == 0 ? 0 : Bench.round2((cpu - idleCpuPerSecond * wall) * 1000.0 / d))
-        .put(p + "server idle CPU (ms/s)", Bench.round2(idleCpuPerSecond))
-        .put(p + "server RSS with all subscribed (MiB)", rss / 1024);
-    JsonObject extra = target.extraFigures();
-    extra.fieldNames().forEach(k -> figures.put(p + k, extra.getValue(k)));
+    into.add(h);
+    JsonObject figures = new JsonObject().put("subscribe all (s)", Bench.round2(subscribeSeconds))
+        .put("deliveries", d)
+        .put("warm-up deliveries", warmDeliveries)
+        .put("lost seqs", seqs.lost())
+        .put("duplicated seqs", seqs.duplicated())
+        .put("latency p50 (ms)", Bench.ms(h.getValueAtPercentile(50)))
+        .put("latency p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
+        .put("latency max (ms)", Bench.ms(h.getMaxValue()))
+        .put("deliveries per second", Math.round(d / wall))
+        .put("server CPU per delivery (µs)", d == 0 ? 0 : Bench.round2(cpu * 1000.0 / d))
+        .put("server CPU per delivery above idle (µs)", d == 0 ? 0 : Bench.round2((cpu - idleCpuPerSecond * wall) * 1000.0 / d))
+        .put("server idle CPU (ms/s)", Bench.round2(idleCpuPerSecond))
+        .put("server RSS with all subscribed (MiB)", rss / 1024);
+    return figures.mergeIn(target.extraFigures());
+  }
+
+  /** Publishes {@code count} messages one at a time, each awaited by all {@code n} subscribers. */
+  private static void broadcast(FanoutTarget target, int count, int n, CountDownLatch[] round) throws Exception {
+    for (int b = 0; b < count; b++) {
+      round[0] = new CountDownLatch(n);
+      target.publish(new JsonObject().put("t", micros()).put("b", b));
+      if (!round[0].await(30, TimeUnit.SECONDS)) {
+        Bench.progress(target.name() + ": broadcast " + b + " reached " + (n - round[0].getCount()) + " of " + n);
+      }
+    }
   }
 
   /** The load generator's monotonic clock in µs (exact as a JSON number in JavaScript too). */

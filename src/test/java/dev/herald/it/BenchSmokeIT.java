@@ -27,11 +27,12 @@ class BenchSmokeIT {
   }
 
   @Test
-  @DisplayName("the fanout scenario runs Herald, Socket.IO and bare ws end to end, and none loses or repeats a message")
+  @DisplayName("the fanout scenario runs Herald, Socket.IO and bare ws end to end, two rounds, and none loses or repeats a message")
   void fanout() throws Exception {
-    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--idle", "1");
+    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--warmup", "1", "--idle", "1", "--rounds", "2");
     for (String server : new String[] {"herald", "socket.io", "ws"}) {
-      assertEquals(60, figures.getLong(server + ": deliveries"), server);
+      assertEquals(2 * 60, figures.getLong(server + ": deliveries"), server);
+      assertEquals(2 * 20, figures.getLong(server + ": warm-up deliveries"), server);
       assertEquals(0, figures.getLong(server + ": lost seqs"), server);
       assertEquals(0, figures.getLong(server + ": duplicated seqs"), server);
       assertTrue(figures.containsKey(server + ": server CPU per delivery above idle (µs)"), server);
