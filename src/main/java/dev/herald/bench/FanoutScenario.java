@@ -80,7 +80,11 @@ final class FanoutScenario {
       Chart chart = new Chart("fan-out to " + subscribers + " subscribers, publish to receive, " + rounds + " rounds", "µs");
       perRound.forEach((name, list) -> {
         for (String key : list.get(0).fieldNames()) {
-          figures.put(name + ": " + key, SUMMED.contains(key) ? sum(list, key) : median(list, key));
+          if (SUMMED.contains(key)) {
+            figures.put(name + ": " + key, sum(list, key));
+          } else {
+            figures.put(name + ": " + key, median(list, key));
+          }
         }
         chart.add(name, latencies.get(name));
       });
