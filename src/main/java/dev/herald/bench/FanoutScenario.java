@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -92,8 +93,9 @@ final class FanoutScenario {
       ratio(figures, "server CPU per delivery above idle (µs)");
       ratio(figures, "latency p99 (ms)");
       return new JsonObject().put("scenario", "fanout").put("parameters", params).put("figures", figures)
+          .put("servers", new JsonArray(new ArrayList<>(perRound.keySet())))
           .put("rounds", new JsonObject(new LinkedHashMap<>(perRound)))
-          .put("note", "Servers measured one after another, " + rounds + " rounds, each on the same core with a fresh process;"
+          .put("note", "Servers measured one after another in " + rounds + " round(s), each on the same core with a fresh process;"
               + " counts are added up over the rounds, every other figure is the median of the rounds (each round's figures are in"
               + " target/bench/fanout.json).")
           .put("chart", chart.svg());
