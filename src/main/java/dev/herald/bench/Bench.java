@@ -26,7 +26,7 @@ public final class Bench {
 
   public static int main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bench cluster [--subscribers 10] [--msgRate 1000] [--seconds 10] [--warmup 3]"
+      System.err.println("usage: bench cluster [--subscribers 10] [--msgRate 1000] [--seconds 10] [--warmup 20]"
           + " [--watchers 100] [--changes 500] [--rate 50] [--victims 100]\n"
           + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--warmup 10] [--idle 5] [--rounds 3] [--compare socket.io,ws|none]\n"
           + "       bench polling-vs-push [--clients 100] [--seconds 30]\n"
