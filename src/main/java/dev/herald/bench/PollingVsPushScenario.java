@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import dev.herald.bus.Addresses;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Per mode: update latency (mean, p50, p99), requests or frames a second, the node's CPU seconds
  * per delivered update (from its own /proc CPU time), bytes on the wire per update (payloads and
  * HTTP headers as sent and received; TCP/IP overhead not counted), and the share of empty polls.
+ * Both modes run once for {@code warmup} seconds first, unmeasured, and the idle CPU subtracted
+ * is measured after that; the figure above idle leaves out the JIT compiler threads too (measured
+ * with async-profiler: a 30-s mode still spends half the node's CPU compiling after a 10-s warm-up,
+ * which would swamp push's few ms a second).
  */
 final class PollingVsPushScenario {
 
@@ -38,23 +44,38 @@ final class PollingVsPushScenario {
   static JsonObject run(Bench.Options o) throws Exception {
     int clients = o.integer("clients", 100);
     int seconds = o.integer("seconds", 30);
-    JsonObject params = new JsonObject().put("clients", clients).put("seconds", seconds).put("updateEverySecondsMean", 1);
+    int warmup = o.integer("warmup", 10);
+    JsonObject params = new JsonObject().put("clients", clients).put("seconds", seconds).put("warmup", warmup).put("updateEverySecondsMean", 1);
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/polling-vs-push-logs"))) {
       Bench.progress("starting 1 node");
       cluster.start(1);
       String service = LocalCluster.token(new JsonObject().put("sub", "updates").put("roles", new JsonArray().add("service")));
+      if (warmup > 0) {
+        // both paths once, unmeasured: the JIT's compiling would otherwise be charged to whichever mode runs first
+        Bench.progress("warm-up: " + warmup + " s of each mode, not measured");
+        Chart unused = new Chart("warm-up", "ms");
+        push(vertx, ws, cluster, clients, warmup, service, unused, "warm");
+        poll(cluster, clients, warmup, 1, service, unused, "warm");
+      }
       // the node's CPU while nothing happens (timers, Hazelcast), subtracted below to get the cost of the work
       Bench.progress("measuring the idle node's CPU for 5 s");
-      long idle0 = Proc.cpuMillis(cluster.pid(1));
+      long idle0 = workMillis(cluster.pid(1));
       Thread.sleep(5000);
-      idleMsPerSecond = (Proc.cpuMillis(cluster.pid(1)) - idle0) / 5.0;
-      JsonObject figures = new JsonObject().put("idle node CPU (ms per s)", new JsonObject().put("value", idleMsPerSecond));
+      idleMsPerSecond = (workMillis(cluster.pid(1)) - idle0) / 5.0;
+      JsonObject figures = new JsonObject().put("idle node", new JsonObject().put("CPU without JIT (ms per s)", idleMsPerSecond));
       Chart chart = new Chart("update latency: push against polling (" + clients + " clients each)", "ms");
-      figures.put("push", push(vertx, ws, cluster, clients, seconds, service, chart));
-      figures.put("polling every 1 s", poll(cluster, clients, seconds, 1, service, chart));
-      figures.put("polling every 5 s", poll(cluster, clients, seconds, 5, service, chart));
+      figures.put("push", push(vertx, ws, cluster, clients, seconds, service, chart, ""));
+      figures.put("polling every 1 s", poll(cluster, clients, seconds, 1, service, chart, ""));
+      figures.put("polling every 5 s", poll(cluster, clients, seconds, 5, service, chart, ""));
+      String perUpdate = "node CPU above idle, JIT excluded, per delivered update (µs)";
+      long pushCost = figures.getJsonObject("push").getLong(perUpdate);
+      figures.put("polling / push", new JsonObject()
+          .put("CPU per delivered update, polling every 1 s", pushCost == 0 ? "push below resolution"
+              : Math.round(figures.getJsonObject("polling every 1 s").getLong(perUpdate) * 10.0 / pushCost) / 10.0)
+          .put("CPU per delivered update, polling every 5 s", pushCost == 0 ? "push below resolution"
+              : Math.round(figures.getJsonObject("polling every 5 s").getLong(perUpdate) * 10.0 / pushCost) / 10.0));
       figures.put("article (polling 1 s vs WebSocket)", new JsonObject().put("polling mean latency (ms)", 480).put("push mean latency (ms)", 23)
           .put("empty polls at 1 s (%)", 85).put("empty polls at 5 s (%)", 95));
       return new JsonObject().put("scenario", "polling-vs-push").put("parameters", params).put("figures", flatten(figures))
@@ -86,35 +107,49 @@ final class PollingVsPushScenario {
     return t;
   }
 
-  private static JsonObject push(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int clients, int seconds, String service, Chart chart)
-      throws Exception {
-    String channel = "pvp.push";
-    List<String> tokens = LocalCluster.tokens("pusher-", clients, new JsonObject().put("channels", new JsonArray().add("pvp.*")));
+  /** {@code tag} keeps a warm-up's channel and users apart from the measured run's. */
+  private static JsonObject push(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int clients, int seconds, String service, Chart chart,
+                                 String tag) throws Exception {
+    String channel = "pvp.push" + tag;
+    List<String> tokens = LocalCluster.tokens("pusher" + tag + "-", clients, new JsonObject().put("channels", new JsonArray().add("pvp.*")));
     Recorder latency = new Recorder(3);
     AtomicLong frames = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     Bench.progress("push: " + clients + " WebSocket clients for " + seconds + " s");
+    List<BenchClient> connected = new ArrayList<>();
     for (String token : tokens) {
-      BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token).await().register(Addresses.channel(channel), f -> {
+      BenchClient c = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token).await();
+      connected.add(c);
+      c.register(Addresses.channel(channel), f -> {
         latency.recordValue(Math.max(0, System.currentTimeMillis() - f.getJsonObject("body").getJsonObject("data").getLong("t")));
         frames.incrementAndGet();
         bytes.addAndGet(f.encode().length() + 2); // payload and the 2-byte frame header of a small server frame
       }).await();
     }
+    // what holding these connections costs with nothing to say (their pings, the sweep): the
+    // baseline push's cost per update is counted above, and a figure of its own
+    long connectedIdle0 = workMillis(cluster.pid(1));
+    Thread.sleep(5000);
+    double connectedIdle = (workMillis(cluster.pid(1)) - connectedIdle0) / 5.0;
     AtomicLong published = new AtomicLong();
     long cpu0 = Proc.cpuMillis(cluster.pid(1));
+    long work0 = workMillis(cluster.pid(1));
     stream(channel, seconds, service, published).join();
     Thread.sleep(500); // the last update's deliveries
     long cpu = Proc.cpuMillis(cluster.pid(1)) - cpu0;
+    long work = workMillis(cluster.pid(1)) - work0;
+    Future.join(connected.stream().map(BenchClient::close).toList()).otherwiseEmpty().await();
     Histogram h = latency.getIntervalHistogram();
     chart.add("push", h);
-    return figures(h, published.get(), frames.get(), bytes.get() + 0.0, cpu, seconds, frames.get())
+    return figures(h, published.get(), frames.get(), bytes.get() + 0.0, cpu, work, connectedIdle, seconds)
+        .put("idle CPU holding the connections, JIT excluded (ms per s)", connectedIdle)
         .put("frames per second", Math.round(frames.get() / (double) seconds));
   }
 
-  private static JsonObject poll(LocalCluster cluster, int clients, int seconds, int every, String streamToken, Chart chart) throws Exception {
-    String channel = "pvp.poll" + every;
-    List<String> tokens = LocalCluster.tokens("poller" + every + "-", clients, new JsonObject().put("roles", new JsonArray().add("service")));
+  private static JsonObject poll(LocalCluster cluster, int clients, int seconds, int every, String streamToken, Chart chart, String tag)
+      throws Exception {
+    String channel = "pvp.poll" + every + tag;
+    List<String> tokens = LocalCluster.tokens("poller" + every + tag + "-", clients, new JsonObject().put("roles", new JsonArray().add("service")));
     Recorder latency = new Recorder(3);
     AtomicLong requests = new AtomicLong();
     AtomicLong empty = new AtomicLong();
@@ -125,6 +160,7 @@ final class PollingVsPushScenario {
     String base = "http://127.0.0.1:" + LocalCluster.httpPort(1) + "/api/v1/channels/" + channel + "/messages?limit=1000&since=";
     AtomicLong published = new AtomicLong();
     long cpu0 = Proc.cpuMillis(cluster.pid(1));
+    long work0 = workMillis(cluster.pid(1));
     Thread stream = stream(channel, seconds, streamToken, published);
     var pool = java.util.concurrent.Executors.newScheduledThreadPool(4);
     for (String token : tokens) {
@@ -154,11 +190,13 @@ final class PollingVsPushScenario {
     }
     stream.join();
     Thread.sleep(every * 1000L + 300); // every poller polls once more after the last update
-    pool.shutdownNow();
+    pool.shutdown(); // no new polls; one under way finishes
+    pool.awaitTermination(10, TimeUnit.SECONDS);
     long cpu = Proc.cpuMillis(cluster.pid(1)) - cpu0;
+    long work = workMillis(cluster.pid(1)) - work0;
     Histogram h = latency.getIntervalHistogram();
     chart.add("polling every " + every + " s", h);
-    return figures(h, published.get(), updates.get(), bytes.get() + 0.0, cpu, seconds, requests.get())
+    return figures(h, published.get(), updates.get(), bytes.get() + 0.0, cpu, work, idleMsPerSecond, seconds)
         .put("requests per second", Math.round(requests.get() / (double) seconds))
         .put("empty polls (%)", requests.get() == 0 ? 0 : Math.round(100.0 * empty.get() / requests.get()));
   }
@@ -180,7 +218,13 @@ final class PollingVsPushScenario {
     return n;
   }
 
-  private static JsonObject figures(Histogram h, long published, long delivered, double bytes, long cpuMs, int seconds, long exchanges) {
+  /** The node's CPU time without its JIT compiler threads, in ms. */
+  private static long workMillis(long pid) throws Exception {
+    return Proc.cpuMillis(pid) - Proc.jitMillis(pid);
+  }
+
+  /** {@code idle}: the node's CPU a second without JIT before the mode's stream started. */
+  private static JsonObject figures(Histogram h, long published, long delivered, double bytes, long cpuMs, long workMs, double idle, int seconds) {
     return new JsonObject()
         .put("updates published", published)
         .put("updates delivered", delivered)
@@ -188,8 +232,8 @@ final class PollingVsPushScenario {
         .put("p50 latency (ms)", h.getValueAtPercentile(50))
         .put("p99 latency (ms)", h.getValueAtPercentile(99))
         .put("node CPU per delivered update (µs)", delivered == 0 ? 0 : Math.round(cpuMs * 1000.0 / delivered))
-        .put("node CPU above idle per delivered update (µs)", delivered == 0 ? 0
-            : Math.max(0, Math.round((cpuMs - idleMsPerSecond * seconds) * 1000.0 / delivered)))
+        .put("node CPU above idle, JIT excluded, per delivered update (µs)", delivered == 0 ? 0
+            : Math.max(0, Math.round((workMs - idle * seconds) * 1000.0 / delivered)))
         .put("bytes per delivered update", delivered == 0 ? 0 : Math.round(bytes / delivered));
   }
 

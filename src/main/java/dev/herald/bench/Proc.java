@@ -19,6 +19,28 @@ final class Proc {
     return ticks * 10; // USER_HZ is 100 on Linux
   }
 
+  /**
+   * CPU time of a JVM's JIT compiler threads ({@code C1/C2 CompilerThread}), from /proc, in ms:
+   * a warm-up cost, taken out of the figures that compare steady-state work within one process.
+   */
+  static long jitMillis(long pid) throws Exception {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (Files.readString(task.resolve("comm")).startsWith("C")
+              && Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            String[] f = Files.readString(task.resolve("stat")).replaceAll(".*\\) ", "").split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (java.io.IOException exited) {
+          // the thread ended while we looked
+        }
+      }
+    }
+    return ticks * 10;
+  }
+
   /** Resident memory of a process, from /proc, in KB. */
   static long rssKb(long pid) throws Exception {
     Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
