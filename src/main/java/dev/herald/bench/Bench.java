@@ -99,6 +99,7 @@ public final class Bench {
             : "nodes on cpu " + System.getenv("HERALD_NODE_CPUS") + ", load generator on the others")
         .put("memoryMiB", os.getTotalMemorySize() / (1024 * 1024))
         .put("java", System.getProperty("java.version"))
+        .put("nodeJavaOpts", System.getenv().getOrDefault("HERALD_NODE_JAVA_OPTS", ""))
         .put("note", "load generator and nodes share this machine");
   }
 
@@ -119,7 +120,10 @@ public final class Bench {
         .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now())).append("\n\n");
     sb.append("`").append(command).append("` on ").append(r.getJsonObject("machine").getInteger("cores")).append(" cores, ")
         .append(r.getJsonObject("machine").getLong("memoryMiB")).append(" MiB; pinning: ").append(r.getJsonObject("machine").getString("pinning"))
-        .append("; the load generator and the nodes share the machine.\n\n");
+        .append("; the load generator and the nodes share the machine.")
+        .append(r.getJsonObject("machine").getString("nodeJavaOpts").isBlank() ? ""
+            : " Nodes' JVM options (HERALD_NODE_JAVA_OPTS): `" + r.getJsonObject("machine").getString("nodeJavaOpts") + "`.")
+        .append("\n\n");
     JsonObject figures = r.getJsonObject("figures");
     JsonArray servers = r.getJsonArray("servers");
     if (servers != null) { // figures named "server: figure", one column per server
