@@ -42,6 +42,9 @@ public final class Bench {
       }
       opts.put(args[i].substring(2), args[++i]);
     }
+    if (args[0].equals("capacity-client")) { // one of the capacity scenario's client processes
+      return CapacityScenario.client(new Options(opts));
+    }
     String command = "scripts/bench.sh " + String.join(" ", args);
     JsonObject result;
     switch (args[0]) {

@@ -47,6 +47,13 @@ final class Proc {
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
+  /** Files a process has open now. */
+  static long openFiles(long pid) throws Exception {
+    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return fds.count();
+    }
+  }
+
   static String openFilesLimit(long pid) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
       if (line.startsWith("Max open files")) {
