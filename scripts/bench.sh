@@ -8,6 +8,9 @@
 # the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks.md
 # (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the
 # load generator on core 1 (taskset); they still share the machine.
+# HERALD_NODE_JAVA_OPTS passes JVM options to the nodes ({node} becomes the node's number).
+# HERALD_PROFILE=cpu (or alloc, wall) profiles every node with async-profiler, fetched from Maven
+# Central: a flame graph per node in target/bench/profile-node-N.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/herald.jar ] || mvn -q -B -DskipTests package
@@ -15,6 +18,15 @@ if [ "${1:-}" = fanout ] && [ ! -d scripts/compare/node_modules ] && command -v 
   (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ -n "${HERALD_PROFILE:-}" ]; then
+  ap=target/async-profiler/linux-x64/libasyncProfiler.so
+  if [ ! -f "$ap" ]; then
+    mvn -q -B dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory=target/async-profiler
+    (cd target/async-profiler && unzip -q -o async-profiler-4.2.jar 'linux-x64/*')
+  fi
+  mkdir -p target/bench
+  export HERALD_NODE_JAVA_OPTS="${HERALD_NODE_JAVA_OPTS:-} -agentpath:$PWD/$ap=start,event=$HERALD_PROFILE,file=$PWD/target/bench/profile-node-{node}.html"
+fi
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ -z "${HERALD_NO_PIN:-}" ]; then
   export HERALD_NODE_CPUS=0
   exec taskset -c 1 java -jar target/herald.jar bench "$@"
