@@ -289,7 +289,7 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     c.pendingReplies++;
-    Requests.localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
+    Future<Void> answered = Requests.<Object>localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
       c.pendingReplies--;
       if (ar.failed()) {
         c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));
@@ -301,8 +301,12 @@ final class Bridge implements Handler<SockJSSocket> {
       } else {
         c.write(Frame.rec(frame.replyAddress(), ar.result().body()));
       }
-    });
-    return Future.succeededFuture();
+    }).transform(ar -> Future.<Void>succeededFuture());
+    // a connection's status changes and publishes take effect in the order it sent them: its next
+    // frame waits for this answer (Hazelcast retries an operation that meets a partition migration,
+    // and a later one sent meanwhile would overtake it)
+    return target.kind() == Addresses.Kind.PRESENCE_SET || target.kind() == Addresses.Kind.CHANNEL_PUBLISH
+        ? answered : Future.succeededFuture();
   }
 
   /** The auth service checked the new token is valid and for this user; the connection now runs on it. */

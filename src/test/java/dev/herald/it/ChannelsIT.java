@@ -52,7 +52,7 @@ class ChannelsIT {
   }
 
   @Test
-  @DisplayName("two publishers on two nodes, 1000 messages into one channel: every subscriber sees seq 1..1000 once, in order")
+  @DisplayName("two publishers on two nodes, 1000 messages into one channel: every subscriber sees seq 1..1000 once, in order, each publisher's in the order it sent them")
   void totalOrder() {
     String channel = "order.test";
     List<WsClient> subscribers = List.of(member(a, "sub1"), member(b, "sub2"), member(b, "sub3"));
@@ -61,6 +61,7 @@ class ChannelsIT {
     WsClient pubB = member(b, "pubB");
     // both publish at once, 50 requests in flight each (under the 100 pending-replies limit)
     List<Long> acked = new ArrayList<>();
+    java.util.Map<WsClient, Long> lastAck = new java.util.HashMap<>();
     for (int batch = 0; batch < 10; batch++) {
       for (int i = batch * 50; i < (batch + 1) * 50; i++) {
         for (WsClient p : List.of(pubA, pubB)) {
@@ -73,15 +74,22 @@ class ChannelsIT {
           String reply = "p" + i;
           JsonObject r = p.await(f -> reply.equals(f.getString("address")));
           assertEquals("rec", r.getString("type"), r::encode);
-          acked.add(r.getJsonObject("body").getLong("seq"));
+          long seq = r.getJsonObject("body").getLong("seq");
+          assertTrue(seq > lastAck.getOrDefault(p, 0L), "a connection's publishes take effect in the order it sent them");
+          lastAck.put(p, seq);
+          acked.add(seq);
         }
       }
     }
     assertEquals(1000, acked.stream().distinct().count(), "every publish got its own seq");
     for (WsClient s : subscribers) {
+      java.util.Map<String, Integer> lastI = new java.util.HashMap<>();
       for (long seq = 1; seq <= 1000; seq++) {
         JsonObject m = s.awaitOn(Addresses.channel(channel)).getJsonObject("body");
         assertEquals(seq, m.getLong("seq"), "in order, no gap, no duplicate");
+        int i = m.getJsonObject("data").getInteger("i");
+        assertTrue(i > lastI.getOrDefault(m.getString("from"), -1), "each publisher's messages in the order it sent them");
+        lastI.put(m.getString("from"), i);
         assertEquals(channel, m.getString("channel"));
         assertTrue(m.getString("from").startsWith("pub"));
       }

@@ -149,6 +149,33 @@ class PresenceIT {
   }
 
   @Test
+  @DisplayName("status sets sent back to back, without waiting for answers, take effect in the order sent")
+  void backToBack() {
+    try (WsClient watcher = connect(b, "watcher3"); WsClient user = connect(a, "hasty")) {
+      watcher.subscribe(Addresses.presenceUser("hasty"));
+      user.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "online")); // the connect's event is out of the way
+      String[] cycle = {"busy", "away", "online"};
+      for (int i = 0; i < 30; i++) {
+        user.send(new JsonObject().put("type", "send").put("address", Addresses.PRESENCE_SET).put("replyAddress", "set" + i)
+            .put("body", new JsonObject().put("status", cycle[i % 3])));
+      }
+      for (int i = 0; i < 30; i++) {
+        String reply = "set" + i;
+        assertEquals(cycle[i % 3], user.await(f -> reply.equals(f.getString("address"))).getJsonObject("body").getString("status"));
+      }
+      String previous = "online";
+      for (int i = 0; i < 30; i++) {
+        String status = cycle[i % 3];
+        String from = previous;
+        JsonObject e = watcher.await(f -> Addresses.presenceUser("hasty").equals(f.getString("address"))
+            && status.equals(f.getJsonObject("body").getString("status")) && from.equals(f.getJsonObject("body").getString("previous")));
+        assertEquals(status, e.getJsonObject("body").getString("status"));
+        previous = status;
+      }
+    }
+  }
+
+  @Test
   @DisplayName("invalid status, 1001 users in one get, and malformed bodies are 400s that change nothing")
   void badInput() {
     try (WsClient u = connect(a, "careful")) {
