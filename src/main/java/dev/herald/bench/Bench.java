@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.management.ManagementFactory;
@@ -8,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,7 +63,7 @@ public final class Bench {
     }
     String report = opts.getOrDefault("report", "docs/benchmarks.md");
     if (!report.equals("none")) {
-      String md = markdown(args[0], command, result);
+      String md = Report.markdown(args[0], command, result);
       if (svg != null) {
         // the chart goes beside the report, named by scenario: the latest run's
         Path chart = Path.of(report).toAbsolutePath().getParent().resolve("bench").resolve(args[0] + ".svg");
@@ -114,59 +110,6 @@ public final class Bench {
       return dash < 0 ? 1 : Integer.parseInt(present.substring(dash + 1)) + 1;
     } catch (Exception e) {
       return Runtime.getRuntime().availableProcessors();
-    }
-  }
-
-  private static String markdown(String scenario, String command, JsonObject r) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("\n## ").append(scenario).append(", ")
-        .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now())).append("\n\n");
-    sb.append("`").append(command).append("` on ").append(r.getJsonObject("machine").getInteger("cores")).append(" cores, ")
-        .append(r.getJsonObject("machine").getLong("memoryMiB")).append(" MiB; pinning: ").append(r.getJsonObject("machine").getString("pinning"))
-        .append("; the load generator and the nodes share the machine.")
-        .append(r.getJsonObject("machine").getString("nodeJavaOpts").isBlank() ? ""
-            : " Nodes' JVM options (HERALD_NODE_JAVA_OPTS): `" + r.getJsonObject("machine").getString("nodeJavaOpts") + "`.")
-        .append("\n\n");
-    JsonObject figures = r.getJsonObject("figures");
-    JsonArray servers = r.getJsonArray("servers");
-    if (servers != null) { // figures named "server: figure", one column per server
-      Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
-      JsonObject rest = new JsonObject();
-      for (String k : figures.fieldNames()) {
-        int colon = k.indexOf(": ");
-        if (colon > 0 && servers.contains(k.substring(0, colon))) {
-          rows.computeIfAbsent(k.substring(colon + 2), x -> new LinkedHashMap<>()).put(k.substring(0, colon), figures.getValue(k));
-        } else {
-          rest.put(k, figures.getValue(k));
-        }
-      }
-      sb.append("| figure |");
-      servers.forEach(name -> sb.append(" ").append(name).append(" |"));
-      sb.append("\n|---|").append("---|".repeat(servers.size())).append("\n");
-      rows.forEach((figure, values) -> {
-        sb.append("| ").append(figure).append(" |");
-        servers.forEach(name -> sb.append(" ").append(values.getOrDefault((String) name, "")).append(" |"));
-        sb.append("\n");
-      });
-      sb.append("\n");
-      table(sb, rest);
-    } else {
-      table(sb, figures);
-    }
-    if (r.containsKey("note")) {
-      sb.append("\n").append(r.getString("note")).append("\n");
-    }
-    sb.append("\nParameters: `").append(r.getJsonObject("parameters").encode()).append("`\n");
-    return sb.toString();
-  }
-
-  private static void table(StringBuilder sb, JsonObject figures) {
-    if (figures.isEmpty()) {
-      return;
-    }
-    sb.append("| figure | value |\n|---|---|\n");
-    for (String k : figures.fieldNames()) {
-      sb.append("| ").append(k).append(" | ").append(figures.getValue(k)).append(" |\n");
     }
   }
 

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A 3-node cluster of separate processes.
@@ -102,11 +102,12 @@ final class ClusterScenario {
       }
     }
     Future.all(subscribing).await();
-    // the per-connection publish limit is 100/s: spread the rate over enough publishers, at half of it each
-    // (a late load generator catches up in bursts); every answer is counted, so a refused publish shows
+    // a connection's publishes are applied one after another (each answered before the next is read) and
+    // limited to 100/s: spread the rate over publishers at 20/s each, so neither bounds it; every
+    // answer is counted, so a refused publish shows
     String pubToken = LocalCluster.token(new JsonObject().put("sub", "cross-publisher").put("publish", new JsonArray().add("cluster.*")));
     List<BenchClient> pubs = new ArrayList<>();
-    for (int i = 0; i < Math.max(1, (rate + 49) / 50); i++) {
+    for (int i = 0; i < Math.max(1, (rate + 19) / 20); i++) {
       pubs.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), pubToken).await());
     }
     long warm = (long) rate * warmup;

@@ -35,18 +35,20 @@ abstract class NodeTarget implements FanoutTarget {
   final Vertx vertx;
   final WebSocketClient ws;
   final int port;
+  private final String name;
   private final Process process;
   private final AtomicLong nextId = new AtomicLong();
   private final Map<Long, Promise<Void>> acks = new ConcurrentHashMap<>();
   private WebSocket publisher;
 
-  NodeTarget(Vertx vertx, WebSocketClient ws, String script, int port) throws Exception {
+  NodeTarget(Vertx vertx, WebSocketClient ws, String name, String script, int port) throws Exception {
     if (!Files.isDirectory(DIR.resolve("node_modules"))) {
       throw new IllegalStateException("comparison servers not installed: npm ci --prefix " + DIR + " (scripts/bench.sh does it)");
     }
     this.vertx = vertx;
     this.ws = ws;
     this.port = port;
+    this.name = name;
     List<String> cmd = new ArrayList<>(LocalCluster.pinning());
     cmd.addAll(List.of("node", DIR.resolve(script).toString(), String.valueOf(port)));
     Files.createDirectories(Path.of("target/bench/fanout-logs"));
@@ -69,6 +71,11 @@ abstract class NodeTarget implements FanoutTarget {
       }
     }
     throw new IllegalStateException(name() + " server not listening on " + port + " in 30 s");
+  }
+
+  @Override
+  public String name() {
+    return name;
   }
 
   @Override
@@ -128,12 +135,7 @@ abstract class NodeTarget implements FanoutTarget {
   static final class SocketIo extends NodeTarget {
 
     SocketIo(Vertx vertx, WebSocketClient ws, int port) throws Exception {
-      super(vertx, ws, "socketio-server.js", port);
-    }
-
-    @Override
-    public String name() {
-      return "socket.io";
+      super(vertx, ws, "socket.io", "socketio-server.js", port);
     }
 
     @Override
@@ -168,12 +170,7 @@ abstract class NodeTarget implements FanoutTarget {
   static final class BareWs extends NodeTarget {
 
     BareWs(Vertx vertx, WebSocketClient ws, int port) throws Exception {
-      super(vertx, ws, "ws-server.js", port);
-    }
-
-    @Override
-    public String name() {
-      return "ws";
+      super(vertx, ws, "ws", "ws-server.js", port);
     }
 
     @Override
