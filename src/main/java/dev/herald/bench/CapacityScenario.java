@@ -6,12 +6,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * cannot hold more than 20 000 open files, so the connections come from as many client processes
  * as the target needs ({@code bench capacity-client}, this jar again), each on its own source
  * addresses past the ephemeral-port limit. Reports the node's RSS and heap after a full GC per
- * connection, connect errors, the time to open them, and which bound stopped the run.
+ * connection, connect errors, the time to open them and each one's connect-to-registered time
+ * (charted), and which bound stopped the run.
  */
 final class CapacityScenario {
 
@@ -68,8 +74,10 @@ final class CapacityScenario {
         long open = 0;
         long errors = 0;
         String firstError = null;
+        Histogram connectTime = new Histogram(3);
         for (CompletableFuture<JsonObject> r : results) {
           JsonObject done = r.get();
+          connectTime.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(done.getString("connectMicros"))), 0));
           open += done.getLong("open");
           errors += done.getLong("errors");
           firstError = firstError != null ? firstError : done.getString("firstError");
@@ -89,11 +97,15 @@ final class CapacityScenario {
             .put("node open files at rest / its limit", nodeFiles + " / " + Proc.openFilesLimit(pid))
             .put("client processes", processes)
             .put("time to open (s)", Math.round(openSeconds * 10) / 10.0)
+            .put("connect and register p50 (ms)", Bench.ms(connectTime.getValueAtPercentile(50)))
+            .put("connect and register p99 (ms)", Bench.ms(connectTime.getValueAtPercentile(99)))
             .put("node RSS before (MiB)", rssBefore / 1024)
             .put("node RSS after (MiB)", rssAfter / 1024)
             .put("RSS per connection (KB)", open == 0 ? 0 : Math.round((rssAfter - rssBefore) * 10.0 / open) / 10.0)
             .put("heap after GC per connection (KB)", open == 0 ? 0 : Math.round((heapAfter - heapBefore) * 10.0 / open) / 10.0);
-        return new JsonObject().put("scenario", "capacity").put("parameters", params).put("figures", figures);
+        Chart chart = new Chart("connect, authenticate and register, " + open + " connections at " + rate + "/s", "µs")
+            .add("connect and register", connectTime);
+        return new JsonObject().put("scenario", "capacity").put("parameters", params).put("figures", figures).put("chart", chart.svg());
       } finally {
         clients.forEach(Process::destroy); // closing their connections
         for (Process p : clients) {
@@ -138,6 +150,7 @@ final class CapacityScenario {
     List<String> tokens = LocalCluster.tokens("idle-", users, new JsonObject());
     AtomicLong errors = new AtomicLong();
     AtomicLong open = new AtomicLong();
+    Recorder connectTime = new Recorder(3);
     String[] firstError = {null};
     long t0 = System.nanoTime();
     long interval = 1_000_000_000L / rate;
@@ -145,11 +158,15 @@ final class CapacityScenario {
     List<Future<?>> batch = new ArrayList<>();
     for (int i = 0; i < count && errors.get() == 0; i++) {
       int user = i % users;
+      long started = System.nanoTime();
       // a node out of open files never answers the handshake: give up on a connection after 10 s
       batch.add(BenchClient.connect(vertx, clients.get(i % sources), LocalCluster.httpPort(1), tokens.get(user))
           .compose(c -> c.register(Addresses.inbox("idle-" + user), f -> { }))
           .timeout(10, TimeUnit.SECONDS)
-          .onSuccess(x -> open.incrementAndGet())
+          .onSuccess(x -> {
+            connectTime.recordValue((System.nanoTime() - started) / 1000);
+            open.incrementAndGet();
+          })
           .onFailure(e -> {
             synchronized (firstError) {
               firstError[0] = firstError[0] == null ? e.toString() : firstError[0];
@@ -169,7 +186,11 @@ final class CapacityScenario {
       }
     }
     Future.join(batch).otherwiseEmpty().await();
-    System.out.println(RESULT + new JsonObject().put("open", open.get()).put("errors", errors.get()).put("firstError", firstError[0]).encode());
+    Histogram h = connectTime.getIntervalHistogram();
+    ByteBuffer encoded = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    h.encodeIntoCompressedByteBuffer(encoded);
+    System.out.println(RESULT + new JsonObject().put("open", open.get()).put("errors", errors.get()).put("firstError", firstError[0])
+        .put("connectMicros", Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position()))).encode());
     System.out.flush();
     Thread.currentThread().join(); // hold the connections until the scenario ends this process
     return 0;

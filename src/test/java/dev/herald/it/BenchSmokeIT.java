@@ -55,6 +55,7 @@ class BenchSmokeIT {
     assertEquals(50, figures.getLong("connections open"));
     assertEquals(0, figures.getLong("connect errors"));
     assertTrue(figures.containsKey("heap after GC per connection (KB)"));
+    assertTrue(figures.containsKey("connect and register p99 (ms)"));
   }
 
   @Test
