@@ -30,13 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * per delivered update (from its own /proc CPU time), bytes on the wire per update (payloads and
  * HTTP headers as sent and received; TCP/IP overhead not counted), and the share of empty polls.
  * Both modes run once for {@code warmup} seconds first, unmeasured, and the idle CPU subtracted
- * is measured after that; the figure above idle leaves out the JIT compiler threads too (measured
+ * is measured after that, over {@code baseline} seconds; the figure above idle leaves out the JIT compiler threads too (measured
  * with async-profiler: a 30-s mode still spends half the node's CPU compiling after a 10-s warm-up,
  * which would swamp push's few ms a second).
  */
 final class PollingVsPushScenario {
 
   private static double idleMsPerSecond;
+  /** Seconds each idle baseline is measured over. */
+  private static int baseline;
 
   private PollingVsPushScenario() {
   }
@@ -45,7 +47,9 @@ final class PollingVsPushScenario {
     int clients = o.integer("clients", 100);
     int seconds = o.integer("seconds", 30);
     int warmup = o.integer("warmup", 10);
-    JsonObject params = new JsonObject().put("clients", clients).put("seconds", seconds).put("warmup", warmup).put("updateEverySecondsMean", 1);
+    // the node's own periodic work (metrics every 10 s, the presence reconcile every 15 s) evens out over 30 s
+    baseline = o.integer("baseline", 30);
+    JsonObject params = new JsonObject().put("clients", clients).put("seconds", seconds).put("warmup", warmup).put("baseline", baseline).put("updateEverySecondsMean", 1);
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/polling-vs-push-logs"))) {
@@ -60,10 +64,10 @@ final class PollingVsPushScenario {
         poll(cluster, clients, warmup, 1, service, unused, "warm");
       }
       // the node's CPU while nothing happens (timers, Hazelcast), subtracted below to get the cost of the work
-      Bench.progress("measuring the idle node's CPU for 5 s");
+      Bench.progress("measuring the idle node's CPU for " + baseline + " s");
       long idle0 = workMillis(cluster.pid(1));
-      Thread.sleep(5000);
-      idleMsPerSecond = (workMillis(cluster.pid(1)) - idle0) / 5.0;
+      Thread.sleep(baseline * 1000L);
+      idleMsPerSecond = (workMillis(cluster.pid(1)) - idle0) / (double) baseline;
       JsonObject figures = new JsonObject().put("idle node", new JsonObject().put("CPU without JIT (ms per s)", idleMsPerSecond));
       Chart chart = new Chart("update latency: push against polling (" + clients + " clients each)", "ms");
       figures.put("push", push(vertx, ws, cluster, clients, seconds, service, chart, ""));
@@ -129,8 +133,8 @@ final class PollingVsPushScenario {
     // what holding these connections costs with nothing to say (their pings, the sweep): the
     // baseline push's cost per update is counted above, and a figure of its own
     long connectedIdle0 = workMillis(cluster.pid(1));
-    Thread.sleep(5000);
-    double connectedIdle = (workMillis(cluster.pid(1)) - connectedIdle0) / 5.0;
+    Thread.sleep(baseline * 1000L);
+    double connectedIdle = (workMillis(cluster.pid(1)) - connectedIdle0) / (double) baseline;
     AtomicLong published = new AtomicLong();
     long cpu0 = Proc.cpuMillis(cluster.pid(1));
     long work0 = workMillis(cluster.pid(1));

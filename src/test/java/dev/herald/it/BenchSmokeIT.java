@@ -42,7 +42,7 @@ class BenchSmokeIT {
   @Test
   @DisplayName("the polling-vs-push scenario runs end to end and every published update reaches every client")
   void pollingVsPush() throws Exception {
-    JsonObject figures = bench("polling-vs-push", "--clients", "3", "--seconds", "3", "--warmup", "1");
+    JsonObject figures = bench("polling-vs-push", "--clients", "3", "--seconds", "3", "--warmup", "1", "--baseline", "1");
     assertEquals(3 * figures.getLong("push: updates published"), figures.getLong("push: updates delivered"));
     assertEquals(3 * figures.getLong("polling every 1 s: updates published"), figures.getLong("polling every 1 s: updates delivered"));
     assertTrue(figures.containsKey("polling every 5 s: empty polls (%)"));
