@@ -25,18 +25,19 @@ import java.util.function.LongConsumer;
  * For each: {@code subscribers} connections subscribe to one room (timed); {@code warmup}
  * broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
  * optimiser); the server's idle CPU is measured for {@code idle} seconds; then {@code broadcasts}
- * messages are published one at a time, each awaited by every subscriber: publish-to-receive latency per delivery, deliveries per
- * second, the server's CPU per delivery from its own /proc CPU time (in all, and above idle),
+ * messages are published one at a time, each awaited by every subscriber: publish-to-receive
+ * latency per delivery, deliveries per second, the server's CPU per delivery from its own /proc
+ * CPU time (in all, and above idle),
  * its RSS, lost and duplicated seqs. All of it {@code rounds} times over, the servers taking turns
  * (this machine's speed drifts between minutes): medians of the rounds, counts added up.
  */
 final class FanoutScenario {
 
-  private FanoutScenario() {
-  }
-
   /** Figures added up over rounds; every other figure is the median of the rounds. */
   private static final Set<String> SUMMED = Set.of("deliveries", "warm-up deliveries", "lost seqs", "duplicated seqs");
+
+  private FanoutScenario() {
+  }
 
   static JsonObject run(Bench.Options o) throws Exception {
     int subscribers = o.integer("subscribers", 10_000);

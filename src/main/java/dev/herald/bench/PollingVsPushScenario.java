@@ -68,7 +68,7 @@ final class PollingVsPushScenario {
       long idle0 = workMillis(cluster.pid(1));
       Thread.sleep(baseline * 1000L);
       idleMsPerSecond = (workMillis(cluster.pid(1)) - idle0) / (double) baseline;
-      JsonObject figures = new JsonObject().put("idle node", new JsonObject().put("CPU without JIT (ms per s)", idleMsPerSecond));
+      JsonObject figures = new JsonObject().put("idle node", new JsonObject().put("CPU without JIT (ms per s)", Bench.round2(idleMsPerSecond)));
       Chart chart = new Chart("update latency: push against polling (" + clients + " clients each)", "ms");
       figures.put("push", push(vertx, ws, cluster, clients, seconds, service, chart, ""));
       figures.put("polling every 1 s", poll(cluster, clients, seconds, 1, service, chart, ""));
@@ -146,7 +146,7 @@ final class PollingVsPushScenario {
     Histogram h = latency.getIntervalHistogram();
     chart.add("push", h);
     return figures(h, published.get(), frames.get(), bytes.get() + 0.0, cpu, work, connectedIdle, seconds)
-        .put("idle CPU holding the connections, JIT excluded (ms per s)", connectedIdle)
+        .put("idle CPU holding the connections, JIT excluded (ms per s)", Bench.round2(connectedIdle))
         .put("frames per second", Math.round(frames.get() / (double) seconds));
   }
 
