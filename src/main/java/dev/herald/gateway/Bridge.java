@@ -4,8 +4,6 @@ import dev.herald.auth.Principal;
 import dev.herald.bus.Addresses;
 import dev.herald.bus.Addresses.Target;
 import dev.herald.bus.ErrorCode;
-import dev.herald.bus.Headers;
-import dev.herald.bus.Requests;
 import dev.herald.config.BridgeConfig;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
@@ -13,10 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +28,10 @@ import java.util.Map;
  * <p>It replaces vertx-web's {@code SockJSHandler.bridge(...)}, which registers one cluster-wide
  * consumer per socket subscription (always {@code consumer()}, never {@code localConsumer()}),
  * runs a ping timer per socket, and answers a refusal with a bare {@code access_denied} that never
- * reaches the client's callback. Here subscriptions go through {@link LocalFanout}, one sweep timer
- * per instance checks liveness and token expiry, and every refusal is an {@code err} frame with a
- * {@code failureCode} addressed to the handler or reply callback it concerns.
+ * reaches the client's callback. Here subscriptions go through {@link LocalFanout}, requests
+ * through {@link Sends}, one sweep timer per instance checks liveness and token expiry, and every
+ * refusal is an {@code err} frame with a {@code failureCode} addressed to the handler or reply
+ * callback it concerns.
  */
 final class Bridge implements Handler<SockJSSocket> {
 
@@ -56,6 +52,7 @@ final class Bridge implements Handler<SockJSSocket> {
   private final BridgeMetrics metrics;
   private final LocalFanout fanout;
   private final MembershipLink membership;
+  private final Sends sends;
   private final Map<String, Connection> connections = new HashMap<>();
 
   Bridge(Vertx vertx, HeraldConfig config, String nodeId) {
@@ -65,6 +62,7 @@ final class Bridge implements Handler<SockJSSocket> {
     this.metrics = new BridgeMetrics(vertx);
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
+    this.sends = new Sends(vertx, this.config, metrics);
   }
 
   int connectionCount() {
@@ -232,7 +230,7 @@ final class Bridge implements Handler<SockJSSocket> {
     return switch (frame.type()) {
       case UNREGISTER -> unregister(c, frame);
       case REGISTER -> register(c, frame, target);
-      default -> send(c, frame, target);
+      default -> sends.send(c, frame, target);
     };
   }
 
@@ -270,56 +268,9 @@ final class Bridge implements Handler<SockJSSocket> {
     return Future.succeededFuture();
   }
 
-  private Future<Void> send(Connection c, Frame frame, Target target) {
-    DeliveryOptions opts = new DeliveryOptions()
-        .setSendTimeout(config.replyTimeoutMs())
-        .addHeader(Headers.USER_ID, c.principal.userId())
-        .addHeader(Headers.CONNECTION_ID, c.id)
-        .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers(), c.id));
-    if (frame.replyAddress() == null) {
-      vertx.eventBus().send(frame.address(), frame.body(), opts);
-      return Future.succeededFuture();
-    }
-    if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
-      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"));
-      return Future.succeededFuture();
-    }
-    if (c.pendingReplies >= config.maxPendingReplies()) {
-      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
-      return Future.succeededFuture();
-    }
-    c.pendingReplies++;
-    Future<Void> answered = Requests.<Object>localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
-      c.pendingReplies--;
-      if (ar.failed()) {
-        c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));
-        return;
-      }
-      metrics.replies.increment();
-      if (target.kind() == Addresses.Kind.AUTH_REFRESH) {
-        c.write(Frame.rec(frame.replyAddress(), adoptRefreshedToken(c, ar.result())));
-      } else {
-        c.write(Frame.rec(frame.replyAddress(), ar.result().body()));
-      }
-    }).transform(ar -> Future.<Void>succeededFuture());
-    // a connection's status changes and publishes take effect in the order it sent them: its next
-    // frame waits for this answer (Hazelcast retries an operation that meets a partition migration,
-    // and a later one sent meanwhile would overtake it)
-    return target.kind() == Addresses.Kind.PRESENCE_SET || target.kind() == Addresses.Kind.CHANNEL_PUBLISH
-        ? answered : Future.succeededFuture();
-  }
-
-  /** The auth service checked the new token is valid and for this user; the connection now runs on it. */
-  private static JsonObject adoptRefreshedToken(Connection c, Message<Object> reply) {
-    JsonObject body = (JsonObject) reply.body();
-    c.principal = Principal.fromClaims(body.getJsonObject("principal"));
-    c.expiryNoticeSent = false;
-    return new JsonObject().put("exp", c.principal.exp());
-  }
-
   private void refuse(Connection c, Frame frame, ReplyException why) {
     metrics.refused.increment();
-    c.write(Frame.err(frame.replyAddress() != null ? frame.replyAddress() : frame.address(), why));
+    c.write(Frame.refusal(frame, why));
   }
 
   /** Run every second: closes silent connections and those whose token ran out, warns those about to. */

@@ -80,6 +80,11 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
         .put("message", e.getMessage()).toBuffer();
   }
 
+  /** {@code frame} refused: the err goes to its reply address if it has one, else to its address. */
+  static Buffer refusal(Frame frame, ReplyException e) {
+    return err(frame.replyAddress() != null ? frame.replyAddress() : frame.address(), e);
+  }
+
   /** A failure of the frame itself, with no address to answer ({@code {"type":"err","body":"invalid_json"}}). */
   public static Buffer err(ErrorCode code, String detail) {
     JsonObject j = new JsonObject().put("type", "err").put("body", code.text).put("failureCode", code.code);

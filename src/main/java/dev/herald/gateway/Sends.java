@@ -1,0 +1,88 @@
+package dev.herald.gateway;
+
+import dev.herald.auth.Principal;
+import dev.herald.bus.Addresses;
+import dev.herald.bus.Addresses.Target;
+import dev.herald.bus.ErrorCode;
+import dev.herald.bus.Headers;
+import dev.herald.bus.Requests;
+import dev.herald.config.BridgeConfig;
+import dev.herald.observability.TraceIds;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A client's permitted sends and requests to Herald's services: who asks and the trace id go
+ * along as headers, the per-connection publish rate and pending-replies limits apply, the answer
+ * (or the failure, coded) goes back to the request's reply address, and a status change or
+ * publish is answered before the connection's next frame is handled.
+ */
+final class Sends {
+
+  private final Vertx vertx;
+  private final BridgeConfig config;
+  private final BridgeMetrics metrics;
+
+  Sends(Vertx vertx, BridgeConfig config, BridgeMetrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** Handles a {@code send} or {@code publish} frame; the future completes when the connection's next frame may be handled. */
+  Future<Void> send(Connection c, Frame frame, Target target) {
+    DeliveryOptions opts = new DeliveryOptions()
+        .setSendTimeout(config.replyTimeoutMs())
+        .addHeader(Headers.USER_ID, c.principal.userId())
+        .addHeader(Headers.CONNECTION_ID, c.id)
+        .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers(), c.id));
+    if (frame.replyAddress() == null) {
+      vertx.eventBus().send(frame.address(), frame.body(), opts);
+      return Future.succeededFuture();
+    }
+    if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"));
+      return Future.succeededFuture();
+    }
+    if (c.pendingReplies >= config.maxPendingReplies()) {
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
+      return Future.succeededFuture();
+    }
+    c.pendingReplies++;
+    Future<Void> answered = Requests.<Object>localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
+      c.pendingReplies--;
+      if (ar.failed()) {
+        c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));
+        return;
+      }
+      metrics.replies.increment();
+      if (target.kind() == Addresses.Kind.AUTH_REFRESH) {
+        c.write(Frame.rec(frame.replyAddress(), adoptRefreshedToken(c, ar.result())));
+      } else {
+        c.write(Frame.rec(frame.replyAddress(), ar.result().body()));
+      }
+    }).transform(ar -> Future.<Void>succeededFuture());
+    // a connection's status changes and publishes take effect in the order it sent them: its next
+    // frame waits for this answer (Hazelcast retries an operation that meets a partition migration,
+    // and a later one sent meanwhile would overtake it)
+    return target.kind() == Addresses.Kind.PRESENCE_SET || target.kind() == Addresses.Kind.CHANNEL_PUBLISH
+        ? answered : Future.succeededFuture();
+  }
+
+  /** The auth service checked the new token is valid and for this user; the connection now runs on it. */
+  private static JsonObject adoptRefreshedToken(Connection c, Message<Object> reply) {
+    JsonObject body = (JsonObject) reply.body();
+    c.principal = Principal.fromClaims(body.getJsonObject("principal"));
+    c.expiryNoticeSent = false;
+    return new JsonObject().put("exp", c.principal.exp());
+  }
+
+  private void refuse(Connection c, Frame frame, ReplyException why) {
+    metrics.refused.increment();
+    c.write(Frame.refusal(frame, why));
+  }
+}
