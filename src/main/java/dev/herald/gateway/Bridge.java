@@ -89,17 +89,7 @@ final class Bridge implements Handler<SockJSSocket> {
     sock.exceptionHandler(err -> onError(c, err));
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
-    c.waiting = true;
-    sock.pause();
-    membership.joinPresence(c).onComplete(ar -> {
-      if (c.closed) {
-        return;
-      }
-      c.waiting = false;
-      c.lastSeen = System.currentTimeMillis(); // its pings could not be read while the server held it
-      sock.resume();
-      process(c, c.queued().poll());
-    });
+    holdUntil(c, membership.joinPresence(c));
   }
 
   /**
@@ -176,20 +166,25 @@ final class Bridge implements Handler<SockJSSocket> {
     while (next != null) {
       Future<Void> f = dispatch(c, next);
       if (!f.isComplete()) {
-        c.waiting = true;
-        c.socket.pause();
-        f.onComplete(v -> {
-          c.waiting = false;
-          c.lastSeen = System.currentTimeMillis();
-          if (!c.closed) {
-            c.socket.resume();
-            process(c, c.queued().poll());
-          }
-        });
+        holdUntil(c, f);
         return;
       }
       next = c.queue == null ? null : c.queue.poll();
     }
+  }
+
+  /** Reads no frame of {@code c} until {@code f} completes (the socket paused, frames already read queued), then goes on. */
+  private void holdUntil(Connection c, Future<?> f) {
+    c.waiting = true;
+    c.socket.pause();
+    f.onComplete(ar -> {
+      c.waiting = false;
+      c.lastSeen = System.currentTimeMillis(); // its pings could not be read while the server held it
+      if (!c.closed) {
+        c.socket.resume();
+        process(c, c.queued().poll());
+      }
+    });
   }
 
   /** Handles one frame; the future completes when the next frame may be handled. */

@@ -83,8 +83,7 @@ final class HttpApi {
         return;
       }
       ctx.put(PRINCIPAL, p);
-      String trace = ctx.request().getHeader(TRACE_HEADER);
-      String traceId = TraceIds.fromClient(trace == null ? null : new JsonObject().put(Headers.TRACE_ID, trace));
+      String traceId = TraceIds.fromClient(ctx.request().getHeader(TRACE_HEADER), null);
       ctx.put(TRACE, traceId);
       Trace.with(LOG.atDebug(), traceId).log("{} {} by {}", ctx.request().method(), ctx.request().path(), p.userId());
       ctx.next();

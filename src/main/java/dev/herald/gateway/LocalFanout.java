@@ -26,11 +26,17 @@ import java.util.Set;
 final class LocalFanout {
 
   private static final class Route {
+    /** What the address carries, found once: presence events and channel messages are kept in order. */
+    final Addresses.Kind kind;
     final Set<Connection> subscribers = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
     /** For presence events the newest version delivered, for channel messages the newest seq (of {@link #epoch}). */
     long order = -1;
     String epoch;
+
+    Route(String address) {
+      this.kind = Addresses.parse(address).kind();
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalFanout.class);
@@ -47,7 +53,7 @@ final class LocalFanout {
   Future<Void> subscribe(String address, Connection c) {
     Route route = routes.get(address);
     if (route == null) {
-      Route r = new Route();
+      Route r = new Route(address);
       r.consumer = eventBus.consumer(address, msg -> deliver(address, r, msg));
       routes.put(address, r);
       route = r;
@@ -69,11 +75,11 @@ final class LocalFanout {
    * after a member changed) or an event overtaken by a newer one is dropped. A new channel epoch
    * starts the count again.
    */
-  private static boolean inOrder(String address, Route route, JsonObject body) {
+  private static boolean inOrder(Route route, JsonObject body) {
     long n;
-    if (address.startsWith(Addresses.PRESENCE_USER_PREFIX)) {
+    if (route.kind == Addresses.Kind.PRESENCE_USER) {
       n = body.getLong("version", 0L);
-    } else if (address.startsWith(Addresses.CHANNEL_PREFIX) && body.getValue("seq") instanceof Number seq) {
+    } else if (route.kind == Addresses.Kind.CHANNEL && body.getValue("seq") instanceof Number seq) {
       String epoch = body.getString("epoch");
       if (epoch != null && !epoch.equals(route.epoch)) {
         route.epoch = epoch;
@@ -95,7 +101,7 @@ final class LocalFanout {
   }
 
   private void deliver(String address, Route route, Message<Object> msg) {
-    if (msg.body() instanceof JsonObject body && !inOrder(address, route, body)) {
+    if (msg.body() instanceof JsonObject body && !inOrder(route, body)) {
       return;
     }
     Buffer frame = Frame.rec(address, msg.body());

@@ -74,8 +74,7 @@ final class MembershipLink {
 
   /** Subscribing to a channel makes the user a member of it. */
   void joinChannel(Connection c, String channel) {
-    JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
-    Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, who.put("nodeId", nodeId), options).mapEmpty();
+    Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, member(c, channel).put("nodeId", nodeId), options).mapEmpty();
     c.channels().put(channel, joined);
   }
 
@@ -85,10 +84,13 @@ final class MembershipLink {
     if (joined == null) {
       return Future.succeededFuture();
     }
-    JsonObject who = new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
     return joined.transform(ar -> ar.succeeded()
-        ? Requests.localFirst(eventBus, Addresses.MEMBERS_LEAVE, who, options).mapEmpty()
+        ? Requests.localFirst(eventBus, Addresses.MEMBERS_LEAVE, member(c, channel), options).mapEmpty()
         : Future.succeededFuture());
+  }
+
+  private static JsonObject member(Connection c, String channel) {
+    return new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
   }
 
   /** Takes a closed connection out of every channel and out of presence. */

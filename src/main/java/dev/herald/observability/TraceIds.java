@@ -19,15 +19,15 @@ public final class TraceIds {
     return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
   }
 
-  /** The client's {@code traceId} header when it is well-formed, else a new id. */
-  public static String fromClient(JsonObject headers) {
-    return fromClient(headers, null);
+  /** The client's {@code traceId} header (of a bridge frame's headers) when it is well-formed, else {@code fallback} (or a new id). */
+  public static String fromClient(JsonObject headers, String fallback) {
+    return fromClient(headers != null && headers.getValue(Headers.TRACE_ID) instanceof String t ? t : null, fallback);
   }
 
-  /** The client's {@code traceId} header when it is well-formed, else {@code fallback} (or a new id). */
-  public static String fromClient(JsonObject headers, String fallback) {
-    if (headers != null && headers.getValue(Headers.TRACE_ID) instanceof String t && CLIENT_TRACE_ID.matcher(t).matches()) {
-      return t;
+  /** A trace id a client sent (null if none) when it is well-formed, else {@code fallback} (or a new id). */
+  public static String fromClient(String candidate, String fallback) {
+    if (candidate != null && CLIENT_TRACE_ID.matcher(candidate).matches()) {
+      return candidate;
     }
     return fallback != null ? fallback : newId();
   }
