@@ -7,6 +7,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.herald.auth.AuthVerticle;
 import dev.herald.broadcast.BroadcastVerticle;
+import dev.herald.broadcast.HistoryBudgetVerticle;
 import dev.herald.broadcast.PublishOp;
 import dev.herald.config.ClusterConfig;
 import dev.herald.config.ConfigException;
@@ -63,10 +64,11 @@ public final class Node {
   private static final Map<Role, List<Part>> FACTORIES = Map.of(
       Role.GATEWAY, List.of(Part.scaled(GatewayVerticle::new)),
       Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth()))),
-      Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster))),
+      Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster)),
+          new Part((c, cluster) -> new HistoryBudgetVerticle(c.broadcast(), cluster), true)),
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(
-          Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name())),
+          Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name(), c.presence())),
           Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name())),
           new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster, c.node().name()), true)),
       Role.WEBHOOK, List.of(new Part((c, cluster) -> new WebhookVerticle(c), true)));
@@ -95,7 +97,7 @@ public final class Node {
   public static Future<Node> start(HeraldConfig config) {
     checkRoles(config);
     System.setProperty("hazelcast.logging.type", "slf4j");
-    Config hz = hazelcastConfig(config.cluster());
+    Config hz = hazelcastConfig(config);
     HazelcastClusterManager cm = new HazelcastClusterManager(hz);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
         .setHost(config.cluster().host())
@@ -170,8 +172,12 @@ public final class Node {
     return Future.join(gateways).transform(ar -> vertx.close()).onComplete(ar -> Metrics.remove(vertx));
   }
 
-  /** The cluster XML, with this node's interface, port and member list laid over it. */
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * The cluster XML, with this node's interface, port and member list laid over it, the cluster
+   * name derived from {@code cluster.secret}, and the expiry of idle channels.
+   */
+  static Config hazelcastConfig(HeraldConfig config) {
+    ClusterConfig cluster = config.cluster();
     Config hz;
     try (InputStream in = openClusterXml(cluster.configFile())) {
       hz = new XmlConfigBuilder(in).build();
@@ -193,6 +199,14 @@ public final class Node {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.secret() != null) {
+      hz.setClusterName(hz.getClusterName() + "-" + ClusterSecret.tag(cluster.secret()));
+    } else {
+      LOG.warn("cluster.secret is not set: any process that reaches port {} can join this cluster, read its state and "
+          + "send on its event bus. Set HERALD_CLUSTER_SECRET (the same on every node) and keep the cluster ports private.", cluster.port());
+    }
+    // a channel nobody published to or read for this long is forgotten (its next publish starts a new epoch)
+    hz.getMapConfig(BroadcastVerticle.MAP).setMaxIdleSeconds(config.broadcast().channelIdleSeconds());
     return hz;
   }
 

@@ -17,31 +17,50 @@ public record Patterns(List<String> patterns) {
 
   public boolean matches(String name) {
     for (String p : patterns) {
-      if (glob(p, 0, name, 0)) {
+      if (glob(p, name)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean glob(String p, int pi, String s, int si) {
-    while (pi < p.length()) {
-      char c = p.charAt(pi);
-      if (c == '*') {
-        // one or more characters: try every split, shortest first
-        for (int k = si + 1; k <= s.length(); k++) {
-          if (glob(p, pi + 1, s, k)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      if (si >= s.length() || s.charAt(si) != c) {
-        return false;
-      }
-      pi++;
-      si++;
+  /**
+   * Matches in one left-to-right pass, never backtracking: the pattern is literal pieces split at
+   * the stars; the first piece must start the name, the last must end it, and each middle piece
+   * is taken at its leftmost place after the one before (leftmost is always safe, since a star
+   * can stretch). Each star needs at least one character. Work is bounded by the name's length
+   * times the pattern's, whatever the pattern: no pattern can stall the event loop.
+   */
+  static boolean glob(String p, String s) {
+    int star = p.indexOf('*');
+    if (star < 0) {
+      return p.equals(s);
     }
-    return si == s.length();
+    if (!s.startsWith(p.substring(0, star))) {
+      return false;
+    }
+    int si = star; // next unmatched character of s
+    int pi = star; // at a run of stars
+    while (true) {
+      int stars = 0;
+      while (pi < p.length() && p.charAt(pi) == '*') {
+        stars++;
+        pi++;
+      }
+      si += stars; // each star takes at least one character
+      int next = p.indexOf('*', pi);
+      if (next < 0) {
+        // the last piece must end the name, after at least what the stars took
+        String last = p.substring(pi);
+        return s.length() - last.length() >= si && s.endsWith(last);
+      }
+      String piece = p.substring(pi, next);
+      int at = s.indexOf(piece, si);
+      if (at < 0) {
+        return false;
+      }
+      si = at + piece.length();
+      pi = next;
+    }
   }
 }

@@ -32,6 +32,7 @@ public final class BroadcastVerticle extends VerticleBase {
   private final BroadcastConfig config;
   private final ClusterHandle cluster;
   private IMap<String, ChannelLog> logs;
+  private ChannelLog.Retention retention;
 
   public BroadcastVerticle(BroadcastConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -41,6 +42,7 @@ public final class BroadcastVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     logs = cluster.hazelcast().getMap(MAP);
+    retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L);
     return Future.join(
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion());
@@ -57,13 +59,12 @@ public final class BroadcastVerticle extends VerticleBase {
       return;
     }
     String data = Json.encode(body.getValue("data"));
-    if (data.length() > config.maxDataBytes()) {
-      ErrorCode.TOO_LARGE.fail(msg, "data is limited to " + config.maxDataBytes() + " bytes");
+    if (Utf8.length(data) > config.maxDataBytes()) {
+      ErrorCode.TOO_LARGE.fail(msg, "data is limited to " + config.maxDataBytes() + " bytes (UTF-8, as encoded)");
       return;
     }
     String from = msg.headers().get(Headers.USER_ID);
-    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID),
-        config.historySize(), config.historyTtlSeconds() * 1000L);
+    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), retention);
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
@@ -82,8 +83,9 @@ public final class BroadcastVerticle extends VerticleBase {
     JsonObject body = (JsonObject) msg.body();
     Object since = body.getValue("since");
     Object limit = body.getValue("limit", BroadcastConfig.DEFAULT_HISTORY_LIMIT);
-    if (!(since instanceof Number s) || s.longValue() < 0 || s.doubleValue() != Math.rint(s.doubleValue())
-        || !(limit instanceof Number l) || l.intValue() < 1 || l.intValue() > BroadcastConfig.MAX_HISTORY_LIMIT) {
+    if (!(since instanceof Number s) || s.doubleValue() < 0 || s.doubleValue() != Math.rint(s.doubleValue())
+        || !(limit instanceof Number l) || l.doubleValue() < 1 || l.doubleValue() > BroadcastConfig.MAX_HISTORY_LIMIT
+        || l.doubleValue() != Math.rint(l.doubleValue())) {
       ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\", \"since\": seq >= 0, \"limit\"?: 1-" + BroadcastConfig.MAX_HISTORY_LIMIT + "}");
       return;
     }

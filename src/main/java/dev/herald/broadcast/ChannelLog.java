@@ -15,7 +15,7 @@ import java.util.Iterator;
  *
  * <p>{@code seq} starts at 1 and grows by one per message. {@code epoch} is made when the log is
  * created; a log that was lost and made again has a new epoch, so a client can tell its
- * positions are void. At most {@code capacity} messages are kept, none older than the TTL.
+ * positions are void. What is kept is bounded by {@link Retention}: a count, bytes, an age.
  */
 public final class ChannelLog implements Serializable {
 
@@ -23,12 +23,22 @@ public final class ChannelLog implements Serializable {
 
   /** A stored message. {@code data} is kept encoded, as it came. */
   public record Stored(long seq, long ts, String from, String data, String traceId) implements Serializable {
+    /** What this message costs in memory, roughly: its strings as UTF-8 plus a fixed overhead. */
+    long bytes() {
+      return Utf8.length(data) + (from == null ? 0 : from.length()) + (traceId == null ? 0 : traceId.length()) + 96;
+    }
+  }
+
+  /** How much history a channel keeps: at most {@code count} messages and {@code bytes}, none older than {@code ttlMs}. */
+  public record Retention(int count, long bytes, long ttlMs) implements Serializable {
   }
 
   private final String channel;
   private final String epoch;
   private long nextSeq = 1;
   private final ArrayDeque<Stored> messages = new ArrayDeque<>();
+  private long bytes;
+  private long lastPublished;
 
   public ChannelLog(String channel, String epoch) {
     this.channel = channel;
@@ -43,27 +53,46 @@ public final class ChannelLog implements Serializable {
     return nextSeq;
   }
 
-  /** Appends with the next seq, then drops what is over capacity or older than {@code ttlMs}. */
-  public Stored append(long ts, String from, String data, String traceId, int capacity, long ttlMs) {
+  /** Appends with the next seq, then drops the oldest messages over the retention. */
+  public Stored append(long ts, String from, String data, String traceId, Retention r) {
     Stored s = new Stored(nextSeq++, ts, from, data, traceId);
-    messages.addLast(s);
-    trim(ts, capacity, ttlMs);
+    add(s, r);
     return s;
   }
 
   /** Appends a message whose seq was already assigned (on a backup copy, in the primary's order). */
-  public void replay(Stored s, int capacity, long ttlMs) {
+  public void replay(Stored s, Retention r) {
     if (s.seq() >= nextSeq) {
-      messages.addLast(s);
       nextSeq = s.seq() + 1;
-      trim(s.ts(), capacity, ttlMs);
+      add(s, r);
     }
   }
 
-  private void trim(long now, int capacity, long ttlMs) {
-    while (messages.size() > capacity || (!messages.isEmpty() && messages.peekFirst().ts() < now - ttlMs)) {
-      messages.removeFirst();
+  private void add(Stored s, Retention r) {
+    messages.addLast(s);
+    bytes += s.bytes();
+    lastPublished = Math.max(lastPublished, s.ts());
+    while (!messages.isEmpty() && (messages.size() > r.count() || bytes > r.bytes() || messages.peekFirst().ts() < s.ts() - r.ttlMs())) {
+      bytes -= messages.removeFirst().bytes();
     }
+  }
+
+  /** Drops every kept message; the seq and epoch stay (the node's history budget ran out). Returns the bytes freed. */
+  public long clearHistory() {
+    long freed = bytes;
+    messages.clear();
+    bytes = 0;
+    return freed;
+  }
+
+  /** Bytes of the messages kept, as {@link Stored#bytes()} counts them. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** When the newest message was published (ms), 0 if none was. */
+  public long lastPublished() {
+    return lastPublished;
   }
 
   /**
@@ -90,7 +119,7 @@ public final class ChannelLog implements Serializable {
         .put("nextSeq", nextSeq).put("recovered", recovered);
   }
 
-  /** The channel message of PROTOCOL.md. */
+  /** The channel message of docs/protocol.md. */
   public static JsonObject toJson(String channel, String epoch, Stored s) {
     return new JsonObject().put("channel", channel).put("seq", s.seq()).put("epoch", epoch).put("ts", s.ts())
         .put("from", s.from()).put("data", Json.decodeValue(s.data())).put("traceId", s.traceId());

@@ -32,19 +32,17 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   private final String from;
   private final String data;
   private final String traceId;
-  private final int capacity;
-  private final long ttlMs;
+  private final ChannelLog.Retention retention;
   private transient HazelcastInstance hazelcast;
   private transient ChannelLog.Stored stored;
   private transient String epoch;
 
-  public PublishOp(long ts, String from, String data, String traceId, int capacity, long ttlMs) {
+  public PublishOp(long ts, String from, String data, String traceId, ChannelLog.Retention retention) {
     this.ts = ts;
     this.from = from;
     this.data = data;
     this.traceId = traceId;
-    this.capacity = capacity;
-    this.ttlMs = ttlMs;
+    this.retention = retention;
   }
 
   @Override
@@ -55,7 +53,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   @Override
   public Published process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
-    stored = log.append(ts, from, data, traceId, capacity, ttlMs);
+    stored = log.append(ts, from, data, traceId, retention);
     epoch = log.epoch();
     entry.setValue(log);
     JsonObject message = ChannelLog.toJson(log.channel(), epoch, stored);
@@ -68,17 +66,17 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
 
   @Override
   public EntryProcessor<String, ChannelLog, Published> getBackupProcessor() {
-    return new Backup(epoch, stored, capacity, ttlMs);
+    return new Backup(epoch, stored, retention);
   }
 
   /** Applies the primary's message, with its seq and epoch, to the backup copy. */
-  private record Backup(String epoch, ChannelLog.Stored stored, int capacity, long ttlMs)
+  private record Backup(String epoch, ChannelLog.Stored stored, ChannelLog.Retention retention)
       implements EntryProcessor<String, ChannelLog, Published> {
 
     @Override
     public Published process(Map.Entry<String, ChannelLog> entry) {
       ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), epoch);
-      log.replay(stored, capacity, ttlMs);
+      log.replay(stored, retention);
       entry.setValue(log);
       return null;
     }

@@ -3,7 +3,8 @@ package dev.herald.config;
 import java.util.Set;
 
 /**
- * {@code bridge}: limits on what one client connection may do.
+ * {@code bridge}: limits on what one client connection may do. Each limit, when it bites, is
+ * answered (an {@code err} frame, or a close with its own code) and counted in {@code /metrics}.
  *
  * @param maxFrameBytes        largest inbound frame; bigger ones get an error or close the socket;
  *                             default {@value #DEFAULT_MAX_FRAME_BYTES}
@@ -13,10 +14,22 @@ import java.util.Set;
  * @param replyTimeoutMs       how long a client request waits for the service that answers it;
  *                             default {@value #DEFAULT_REPLY_TIMEOUT_MS}
  * @param publishPerSecond     channel publishes per second per connection, with bursts of twice
- *                             that; default {@value #DEFAULT_PUBLISH_PER_SECOND}
+ *                             that, with or without a reply address; default {@value #DEFAULT_PUBLISH_PER_SECOND}
+ * @param commandsPerSecond    frames of any type per second per connection (pings included);
+ *                             default {@value #DEFAULT_COMMANDS_PER_SECOND}
+ * @param commandBurst         frames a connection may send at once before the rate applies (a
+ *                             client re-registering its subscriptions after a reconnect);
+ *                             default {@value #DEFAULT_COMMAND_BURST}
+ * @param maxQueuedBytes       bytes queued for a connection that does not read them; past it the
+ *                             connection is closed as a slow consumer (it recovers from history
+ *                             when it reconnects); default {@value #DEFAULT_MAX_QUEUED_BYTES}
+ * @param maxPendingInboundBytes bytes of frames read from a connection and waiting behind one the
+ *                             server is still handling; past it the connection is closed as
+ *                             flooding; default {@value #DEFAULT_MAX_PENDING_INBOUND_BYTES}
  */
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
-                           int maxPendingReplies, int replyTimeoutMs, int publishPerSecond) {
+                           int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
+                           int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 200;
@@ -24,15 +37,30 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_MAX_PENDING_REPLIES = 100;
   public static final int DEFAULT_REPLY_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_PUBLISH_PER_SECOND = 100;
+  public static final int DEFAULT_COMMANDS_PER_SECOND = 100;
+  public static final int DEFAULT_COMMAND_BURST = 1200;
+  public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_PENDING_INBOUND_BYTES = 1024 * 1024;
+
+  public BridgeConfig {
+    if (maxPendingInboundBytes < maxFrameBytes) {
+      throw new ConfigException("bridge.maxPendingInboundBytes must be at least bridge.maxFrameBytes (" + maxFrameBytes + ")");
+    }
+  }
 
   static BridgeConfig from(Section s) {
-    s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs", "publishPerSecond"));
+    s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
+        "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes"));
     return new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 16 * 1024 * 1024),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH, 16, 1024),
         s.integer("maxHandlersPerSocket", DEFAULT_MAX_HANDLERS_PER_SOCKET, 1, 100_000),
         s.integer("maxPendingReplies", DEFAULT_MAX_PENDING_REPLIES, 1, 10_000),
         s.integer("replyTimeoutMs", DEFAULT_REPLY_TIMEOUT_MS, 100, 300_000),
-        s.integer("publishPerSecond", DEFAULT_PUBLISH_PER_SECOND, 1, 1_000_000));
+        s.integer("publishPerSecond", DEFAULT_PUBLISH_PER_SECOND, 1, 1_000_000),
+        s.integer("commandsPerSecond", DEFAULT_COMMANDS_PER_SECOND, 1, 1_000_000),
+        s.integer("commandBurst", DEFAULT_COMMAND_BURST, 1, 1_000_000),
+        s.integer("maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES, 64 * 1024, 1024 * 1024 * 1024),
+        s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES, 1024, 1024 * 1024 * 1024));
   }
 }

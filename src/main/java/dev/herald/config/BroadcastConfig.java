@@ -7,22 +7,44 @@ import java.util.Set;
  *
  * @param historySize       messages kept per channel for recovery; default {@value #DEFAULT_HISTORY_SIZE}
  * @param historyTtlSeconds how long a message is kept; default {@value #DEFAULT_HISTORY_TTL_SECONDS}
- * @param maxDataBytes      largest {@code data} of one message, encoded; default {@value #DEFAULT_MAX_DATA_BYTES}
+ * @param maxDataBytes      largest {@code data} of one message, in UTF-8 bytes as encoded; default {@value #DEFAULT_MAX_DATA_BYTES}
+ * @param historyMaxBytes   bytes of history kept per channel, oldest dropped first; default {@value #DEFAULT_HISTORY_MAX_BYTES}
+ * @param historyMaxBytesPerNode bytes of history kept in the channels a node owns; past it the
+ *                          history of the channels published to longest ago is dropped first
+ *                          (their seq and epoch stay); default {@value #DEFAULT_HISTORY_MAX_BYTES_PER_NODE}
+ * @param channelIdleSeconds a channel nobody published to or read for this long is forgotten; the
+ *                          next publish starts a new epoch; default {@value #DEFAULT_CHANNEL_IDLE_SECONDS}
  */
-public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDataBytes) {
+public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDataBytes, int historyMaxBytes,
+                              int historyMaxBytesPerNode, int channelIdleSeconds) {
 
   public static final int DEFAULT_HISTORY_SIZE = 1000;
   public static final int DEFAULT_HISTORY_TTL_SECONDS = 3600;
   public static final int DEFAULT_MAX_DATA_BYTES = 32 * 1024;
+  public static final int DEFAULT_HISTORY_MAX_BYTES = 1024 * 1024;
+  public static final int DEFAULT_HISTORY_MAX_BYTES_PER_NODE = 256 * 1024 * 1024;
+  public static final int DEFAULT_CHANNEL_IDLE_SECONDS = 24 * 3600;
   /** Most messages in one history answer, and the default. */
   public static final int MAX_HISTORY_LIMIT = 1000;
   public static final int DEFAULT_HISTORY_LIMIT = 100;
 
+  public BroadcastConfig {
+    if (historyMaxBytes < maxDataBytes) {
+      throw new ConfigException("broadcast.historyMaxBytes must be at least broadcast.maxDataBytes (" + maxDataBytes + ")");
+    }
+    if (historyMaxBytesPerNode < historyMaxBytes) {
+      throw new ConfigException("broadcast.historyMaxBytesPerNode must be at least broadcast.historyMaxBytes (" + historyMaxBytes + ")");
+    }
+  }
+
   static BroadcastConfig from(Section s) {
-    s.allowOnly(Set.of("historySize", "historyTtlSeconds", "maxDataBytes"));
+    s.allowOnly(Set.of("historySize", "historyTtlSeconds", "maxDataBytes", "historyMaxBytes", "historyMaxBytesPerNode", "channelIdleSeconds"));
     return new BroadcastConfig(
         s.integer("historySize", DEFAULT_HISTORY_SIZE, 1, 1_000_000),
         s.integer("historyTtlSeconds", DEFAULT_HISTORY_TTL_SECONDS, 1, 30 * 24 * 3600),
-        s.integer("maxDataBytes", DEFAULT_MAX_DATA_BYTES, 16, 1024 * 1024));
+        s.integer("maxDataBytes", DEFAULT_MAX_DATA_BYTES, 16, 1024 * 1024),
+        s.integer("historyMaxBytes", DEFAULT_HISTORY_MAX_BYTES, 1024, 1024 * 1024 * 1024),
+        s.integer("historyMaxBytesPerNode", DEFAULT_HISTORY_MAX_BYTES_PER_NODE, 1024, Integer.MAX_VALUE),
+        s.integer("channelIdleSeconds", DEFAULT_CHANNEL_IDLE_SECONDS, 1, 365 * 24 * 3600));
   }
 }

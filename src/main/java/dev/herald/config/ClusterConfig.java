@@ -14,8 +14,15 @@ import java.util.regex.Pattern;
  *                     env {@code HERALD_CLUSTER_MEMBERS}, comma-separated
  * @param configFile   Hazelcast XML to start from; default the {@code cluster.xml} inside the jar
  * @param eventBusPort port of the clustered event bus; 0 picks a free one
+ * @param secret       shared by every member; the Hazelcast cluster name is derived from it, so a
+ *                     process without it cannot join (Hazelcast refuses a member whose cluster
+ *                     name differs). Env {@code HERALD_CLUSTER_SECRET}. Unset: anyone who reaches
+ *                     the cluster port can join (logged as a warning). It does not encrypt: the
+ *                     cluster and event-bus ports belong on a private network.
  */
-public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort) {
+public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort, String secret) {
+
+  public static final int MIN_SECRET_BYTES = 16;
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 5701;
@@ -24,6 +31,9 @@ public record ClusterConfig(String host, int port, List<String> members, String 
 
   public ClusterConfig {
     members = List.copyOf(members);
+    if (secret != null && secret.length() < MIN_SECRET_BYTES) {
+      throw new ConfigException("cluster.secret must be at least " + MIN_SECRET_BYTES + " characters");
+    }
     if (members.isEmpty()) {
       throw new ConfigException("cluster.members must list at least one host:port");
     }
@@ -35,12 +45,13 @@ public record ClusterConfig(String host, int port, List<String> members, String 
   }
 
   static ClusterConfig from(Section s) {
-    s.allowOnly(Set.of("host", "port", "members", "configFile", "eventBusPort"));
+    s.allowOnly(Set.of("host", "port", "members", "configFile", "eventBusPort", "secret"));
     String host = s.string("host", DEFAULT_HOST);
     int port = s.integer("port", DEFAULT_PORT, 1, 65535);
     return new ClusterConfig(host, port,
         s.strings("members", List.of(host + ":" + port)),
         s.string("configFile", null),
-        s.integer("eventBusPort", 0, 0, 65535));
+        s.integer("eventBusPort", 0, 0, 65535),
+        s.string("secret", null));
   }
 }

@@ -33,6 +33,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   public static final String ENV_JWT_SECRET = "HERALD_JWT_SECRET";
   public static final String ENV_CLUSTER_PORT = "HERALD_CLUSTER_PORT";
   public static final String ENV_CLUSTER_MEMBERS = "HERALD_CLUSTER_MEMBERS";
+  public static final String ENV_CLUSTER_SECRET = "HERALD_CLUSTER_SECRET";
 
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
@@ -57,9 +58,19 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
         RolesConfig.from(top.section("roles")));
   }
 
-  /** Reads the conf file ({@code null}: the embedded default), applies the environment and validates. */
+  /**
+   * Reads the conf file ({@code null}: the embedded default), applies the environment and validates.
+   * Dev tokens never sign with a secret from the environment: a real secret given to a node whose
+   * file asks for dev tokens (the embedded dev default, say) would let anyone mint real tokens.
+   */
   public static HeraldConfig load(String confPath, Map<String, String> env) {
-    return fromJson(applyEnv(read(confPath), env));
+    HeraldConfig c = fromJson(applyEnv(read(confPath), env));
+    if (c.auth().devTokens() && env.get(ENV_JWT_SECRET) != null) {
+      throw new ConfigException(ENV_JWT_SECRET + " is set but auth.devTokens is on"
+          + (confPath == null ? " (the embedded dev config)" : " in " + confPath)
+          + ": /dev/token would sign real tokens. Use a conf file with \"devTokens\": false (see conf/production.example.json)");
+    }
+    return c;
   }
 
   static JsonObject read(String confPath) {
@@ -104,6 +115,10 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
     String clusterPort = env.get(ENV_CLUSTER_PORT);
     if (clusterPort != null) {
       sectionOf(out, "cluster").put("port", parsePort(ENV_CLUSTER_PORT, clusterPort));
+    }
+    String clusterSecret = env.get(ENV_CLUSTER_SECRET);
+    if (clusterSecret != null) {
+      sectionOf(out, "cluster").put("secret", clusterSecret);
     }
     String members = env.get(ENV_CLUSTER_MEMBERS);
     if (members != null) {

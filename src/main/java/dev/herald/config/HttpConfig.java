@@ -15,17 +15,37 @@ import java.util.Set;
  * @param maxBodyBytes   largest HTTP API request body; default {@value #DEFAULT_MAX_BODY_BYTES}
  * @param apiRatePerSecond HTTP API requests per second allowed per token (user id), with bursts of
  *                       twice that; default {@value #DEFAULT_API_RATE}
+ * @param requestTimeoutSeconds a connection that has not sent a whole request (headers and body)
+ *                       this long after it opened, or after its last answer, is closed; so is a
+ *                       request whose body stops coming; default {@value #DEFAULT_REQUEST_TIMEOUT_SECONDS}
+ * @param maxHeaderBytes longest request line and largest header block (a token rides in either);
+ *                       default {@value #DEFAULT_MAX_HEADER_BYTES}
+ * @param maxJsonDepth   deepest nesting of objects and arrays in any JSON a client or caller sends
+ *                       (bridge frames, API bodies); default {@value #DEFAULT_MAX_JSON_DEPTH}
+ * @param metricsToken   when set, {@code /metrics} answers only {@code Authorization: Bearer <it>};
+ *                       default unset (open: keep the port private)
+ * @param authFailuresPerSecondPerIp bad tokens an address may present per second (bursts of ten
+ *                       times that) before its requests are refused with 429 unchecked;
+ *                       default {@value #DEFAULT_AUTH_FAILURES_PER_IP}
  */
 public record HttpConfig(String host, int port, List<String> allowedOrigins, boolean compression, int maxBodyBytes,
-                         int apiRatePerSecond) {
+                         int apiRatePerSecond, int requestTimeoutSeconds, int maxHeaderBytes, int maxJsonDepth,
+                         String metricsToken, int authFailuresPerSecondPerIp) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   public static final int DEFAULT_API_RATE = 200;
+  public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+  public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+  public static final int DEFAULT_AUTH_FAILURES_PER_IP = 10;
 
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
+    if (metricsToken != null && metricsToken.length() < 16) {
+      throw new ConfigException("http.metricsToken must be at least 16 characters");
+    }
   }
 
   /** True when a browser page served from {@code origin} may open the bridge. */
@@ -34,13 +54,19 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
   }
 
   static HttpConfig from(Section s) {
-    s.allowOnly(Set.of("host", "port", "allowedOrigins", "compression", "maxBodyBytes", "apiRatePerSecond"));
+    s.allowOnly(Set.of("host", "port", "allowedOrigins", "compression", "maxBodyBytes", "apiRatePerSecond",
+        "requestTimeoutSeconds", "maxHeaderBytes", "maxJsonDepth", "metricsToken", "authFailuresPerSecondPerIp"));
     return new HttpConfig(
         s.string("host", DEFAULT_HOST),
         s.integer("port", DEFAULT_PORT, 0, 65535),
         s.strings("allowedOrigins", List.of("*")),
         s.bool("compression", false),
         s.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024),
-        s.integer("apiRatePerSecond", DEFAULT_API_RATE, 1, 1_000_000));
+        s.integer("apiRatePerSecond", DEFAULT_API_RATE, 1, 1_000_000),
+        s.integer("requestTimeoutSeconds", DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600),
+        s.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 4096, 1024 * 1024),
+        s.integer("maxJsonDepth", DEFAULT_MAX_JSON_DEPTH, 2, 500),
+        s.string("metricsToken", null),
+        s.integer("authFailuresPerSecondPerIp", DEFAULT_AUTH_FAILURES_PER_IP, 1, 1_000_000));
   }
 }

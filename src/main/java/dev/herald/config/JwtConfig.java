@@ -12,10 +12,14 @@ import java.util.Set;
  * @param issuer        required {@code iss}, or null to skip the check
  * @param audience      required {@code aud}, or null to skip the check
  * @param leewaySeconds clock skew tolerated on {@code exp}/{@code nbf}; default {@value #DEFAULT_LEEWAY_SECONDS}
+ * @param maxTokenBytes longest token accepted (longer ones are refused before any signature
+ *                      check); default {@value #DEFAULT_MAX_TOKEN_BYTES}
  */
-public record JwtConfig(String algorithm, String secret, String publicKey, String issuer, String audience, int leewaySeconds) {
+public record JwtConfig(String algorithm, String secret, String publicKey, String issuer, String audience, int leewaySeconds,
+                        int maxTokenBytes) {
 
   public static final int DEFAULT_LEEWAY_SECONDS = 5;
+  public static final int DEFAULT_MAX_TOKEN_BYTES = 8192;
   public static final int MIN_SECRET_BYTES = 32;
 
   public JwtConfig {
@@ -46,17 +50,18 @@ public record JwtConfig(String algorithm, String secret, String publicKey, Strin
   }
 
   public JwtConfig withSecret(String newSecret) {
-    return new JwtConfig(algorithm, newSecret, publicKey, issuer, audience, leewaySeconds);
+    return new JwtConfig(algorithm, newSecret, publicKey, issuer, audience, leewaySeconds, maxTokenBytes);
   }
 
   static JwtConfig from(Section s) {
-    s.allowOnly(Set.of("algorithm", "secret", "publicKey", "issuer", "audience", "leewaySeconds"));
+    s.allowOnly(Set.of("algorithm", "secret", "publicKey", "issuer", "audience", "leewaySeconds", "maxTokenBytes"));
     return new JwtConfig(
         s.string("algorithm", "HS256"),
         s.string("secret", null),
         s.string("publicKey", null),
         s.string("issuer", null),
         s.string("audience", null),
-        s.integer("leewaySeconds", DEFAULT_LEEWAY_SECONDS, 0, 300));
+        s.integer("leewaySeconds", DEFAULT_LEEWAY_SECONDS, 0, 300),
+        s.integer("maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES, 512, 65_536));
   }
 }

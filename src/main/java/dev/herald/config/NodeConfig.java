@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * {@code node}: who this node is.
  *
- * @param name the node's name in logs, metrics and webhooks; default {@code herald-<http.port>}
+ * @param name the node's name in logs, metrics and webhooks; default {@code <host name>-<http.port>}
+ *             (the host name from {@code HOSTNAME}, else the machine's), unique per host and port
  */
 public record NodeConfig(String name) {
 
@@ -20,6 +21,20 @@ public record NodeConfig(String name) {
 
   static NodeConfig from(Section s, int httpPort) {
     s.allowOnly(Set.of("name"));
-    return new NodeConfig(s.string("name", "herald-" + httpPort));
+    return new NodeConfig(s.string("name", defaultName(System.getenv("HOSTNAME"), httpPort)));
+  }
+
+  static String defaultName(String hostEnv, int httpPort) {
+    String host = hostEnv;
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "herald";
+      }
+    }
+    String clean = host.replaceAll("[^A-Za-z0-9_.:-]", "-");
+    String suffix = "-" + httpPort;
+    return clean.substring(0, Math.min(clean.length(), 64 - suffix.length())) + suffix;
   }
 }

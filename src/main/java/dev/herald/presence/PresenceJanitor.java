@@ -83,7 +83,7 @@ public final class PresenceJanitor extends VerticleBase {
     long now = System.currentTimeMillis();
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     IMap<String, Membership> members = cluster.hazelcast().getMap(ChannelMembersVerticle.MAP);
-    run("presence", presence, alive ? PresenceOp.keepNodes(nodes, now) : PresenceOp.dropNodes(nodes, now), new OnNodes<>(nodes, alive),
+    run("presence", presence, (alive ? PresenceOp.keepNodes(nodes, now) : PresenceOp.dropNodes(nodes, now)).offlineFor(config.offlineRecordSeconds()), new OnNodes<>(nodes, alive),
         (user, c) -> PresenceEvents.presence(vertx, c, node, null));
     run("channel members", members, MembershipOp.nodes(nodes, alive), new OnNodes<>(nodes, alive),
         (key, c) -> PresenceEvents.membership(vertx, cluster, key, c, node, null));

@@ -1,13 +1,16 @@
 package dev.herald.presence;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A change to one user's {@link PresenceRecord}, run by Hazelcast on the partition that owns the
  * user, so concurrent changes from any node apply one after another and nothing is lost.
+ * A record left offline expires after {@link #offlineFor}; one that comes back online lives on.
  */
 public final class PresenceOp implements EntryProcessor<String, PresenceRecord, PresenceRecord.Change> {
 
@@ -21,6 +24,7 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
   private final Status status;
   private final Set<String> nodes;
   private final long now;
+  private int offlineTtlSeconds;
 
   private PresenceOp(Kind kind, String connId, String nodeId, Status status, Set<String> nodes, long now) {
     this.kind = kind;
@@ -53,9 +57,15 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
     return new PresenceOp(Kind.KEEP_NODES, null, null, null, Set.copyOf(alive), now);
   }
 
+  /** A record this op leaves offline is forgotten after {@code seconds} (presence.offlineRecordSeconds). */
+  public PresenceOp offlineFor(int seconds) {
+    this.offlineTtlSeconds = seconds;
+    return this;
+  }
+
   @Override
   public PresenceRecord.Change process(Map.Entry<String, PresenceRecord> entry) {
-    PresenceRecord current = entry.getValue() != null ? entry.getValue() : PresenceRecord.absent(entry.getKey());
+    PresenceRecord current = entry.getValue() != null ? entry.getValue() : PresenceRecord.created(entry.getKey(), now);
     PresenceRecord.Change change = switch (kind) {
       case CONNECT -> current.connect(connId, nodeId, now);
       case DISCONNECT -> current.disconnect(connId, now);
@@ -64,7 +74,11 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
       case KEEP_NODES -> current.dropNodes(n -> !nodes.contains(n), now);
     };
     if (!change.next().equals(current)) {
-      entry.setValue(change.next());
+      if (change.next().status() == Status.OFFLINE && offlineTtlSeconds > 0 && entry instanceof ExtendedMapEntry<String, PresenceRecord> e) {
+        e.setValue(change.next(), offlineTtlSeconds, TimeUnit.SECONDS);
+      } else {
+        entry.setValue(change.next()); // online: the map's default, no expiry
+      }
     }
     return change;
   }

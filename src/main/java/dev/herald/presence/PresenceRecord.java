@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One user's presence as stored in the cluster, and the pure rules that change it. No Vert.x or
- * Hazelcast types here: {@link PresenceOp} applies these rules atomically inside the map.
+ * One user's presence as stored in the cluster, and the pure rules that change it. No Hazelcast
+ * types here (the wire form is a Vert.x {@code JsonObject}): {@link PresenceOp} applies these rules
+ * atomically inside the map.
  *
  * <p>A user is online while any connection lives; the status they chose ({@code busy}, {@code away})
  * holds across tabs and is reset to {@code online} when the last connection goes. {@code version}
@@ -28,6 +29,15 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
 
   public static PresenceRecord absent(String userId) {
     return new PresenceRecord(userId, Status.ONLINE, Map.of(), 0, 0, 0);
+  }
+
+  /**
+   * The record a user's first change starts from. Its version starts at the time (ms), not 0: an
+   * offline record expires (presence.offlineRecordSeconds), and the user's next record must not go
+   * back to versions watchers have already seen, or they would drop its events as old.
+   */
+  public static PresenceRecord created(String userId, long now) {
+    return new PresenceRecord(userId, Status.ONLINE, Map.of(), 0, 0, now);
   }
 
   /** What clients see: the chosen status while connected, else offline. */

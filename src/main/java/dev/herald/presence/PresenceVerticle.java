@@ -29,11 +29,13 @@ public final class PresenceVerticle extends VerticleBase {
 
   private final ClusterHandle cluster;
   private final String node;
+  private final PresenceConfig config;
   private IMap<String, PresenceRecord> map;
 
-  public PresenceVerticle(ClusterHandle cluster, String node) {
+  public PresenceVerticle(ClusterHandle cluster, String node, PresenceConfig config) {
     this.cluster = cluster;
     this.node = node;
+    this.config = config;
   }
 
   @Override
@@ -119,7 +121,7 @@ public final class PresenceVerticle extends VerticleBase {
   /** Applies one change atomically, then publishes what it changed (client event, webhook). */
   private Future<PresenceRecord.Change> apply(String user, PresenceOp op, Message<?> cause) {
     String trace = cause.headers().get(Headers.TRACE_ID);
-    return ClusterHandle.future(map.submitToKey(user, op), context)
+    return ClusterHandle.future(map.submitToKey(user, op.offlineFor(config.offlineRecordSeconds())), context)
         .onSuccess(change -> PresenceEvents.presence(vertx, change, node, trace));
   }
 }

@@ -78,8 +78,18 @@ public final class TestTokens {
     byte[] sign(byte[] input) throws GeneralSecurityException;
   }
 
+  /** HS256 with extra header fields (e.g. {@code crit}). */
+  public static String hs256WithHeader(JsonObject extraHeader, JsonObject claims) {
+    return sign(new JsonObject().put("alg", "HS256").put("typ", "JWT").mergeIn(extraHeader), claims,
+        input -> hmac(SECRET.getBytes(StandardCharsets.UTF_8), input));
+  }
+
   private static String sign(String alg, JsonObject claims, Signer signer) {
-    String input = b64(new JsonObject().put("alg", alg).put("typ", "JWT").encode()) + "." + b64(claims.encode());
+    return sign(new JsonObject().put("alg", alg).put("typ", "JWT"), claims, signer);
+  }
+
+  private static String sign(JsonObject header, JsonObject claims, Signer signer) {
+    String input = b64(header.encode()) + "." + b64(claims.encode());
     try {
       return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign(input.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {

@@ -32,9 +32,9 @@ class TokenVerifierTest {
   static void setUp() {
     vertx = Vertx.vertx();
     rsa = TestTokens.rsaKeyPair();
-    hs = new TokenVerifier(vertx, new JwtConfig("HS256", SECRET, null, null, null, 5));
-    rs = new TokenVerifier(vertx, new JwtConfig("RS256", null, TestTokens.publicPem(rsa), null, null, 5));
-    strict = new TokenVerifier(vertx, new JwtConfig("HS256", SECRET, null, "https://issuer.example", "herald", 5));
+    hs = new TokenVerifier(vertx, new JwtConfig("HS256", SECRET, null, null, null, 5, JwtConfig.DEFAULT_MAX_TOKEN_BYTES));
+    rs = new TokenVerifier(vertx, new JwtConfig("RS256", null, TestTokens.publicPem(rsa), null, null, 5, JwtConfig.DEFAULT_MAX_TOKEN_BYTES));
+    strict = new TokenVerifier(vertx, new JwtConfig("HS256", SECRET, null, "https://issuer.example", "herald", 5, JwtConfig.DEFAULT_MAX_TOKEN_BYTES));
   }
 
   @AfterAll
@@ -100,5 +100,41 @@ class TokenVerifierTest {
     assertEquals("alice", accepted(rs, TestTokens.rs256(rsa.getPrivate(), claims("alice"))).userId());
     assertTrue(refused(rs, TestTokens.confused(TestTokens.publicPem(rsa), claims("alice"))).startsWith("unauthorized"));
     assertTrue(refused(rs, TestTokens.rs256(TestTokens.rsaKeyPair().getPrivate(), claims("alice"))).startsWith("unauthorized"));
+  }
+
+  @Test
+  @DisplayName("attack: exp, nbf or iat that are not whole numbers in range are refused as 401, not a 503 with an exception's text")
+  void malformedTimes() {
+    for (String claim : new String[] {"exp", "nbf", "iat"}) {
+      for (Object bad : new Object[] {"soon", new JsonObject(), 1e16, -5, 1.5}) {
+        String m = refused(hs, hs256(claims("alice").put(claim, bad)));
+        assertTrue(m.startsWith("unauthorized") && !m.contains("Exception"), claim + "=" + bad + ": " + m);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("attack: a token with a crit header Herald does not understand is refused (RFC 7515 4.1.11)")
+  void critHeader() {
+    String t = TestTokens.hs256WithHeader(new JsonObject().put("crit", new JsonArray().add("exp")), claims("alice"));
+    assertEquals("unauthorized: invalid token (crit header not supported)", refused(hs, t));
+  }
+
+  @Test
+  @DisplayName("attack: a token over the size limit is refused before its signature is checked")
+  void tooLong() {
+    String t = hs256(claims("alice").put("pad", "x".repeat(JwtConfig.DEFAULT_MAX_TOKEN_BYTES)));
+    assertTrue(refused(hs, t).contains("token longer than"));
+    // a 4-6 KB token (many claims) is fine
+    assertEquals("alice", accepted(hs, hs256(claims("alice").put("pad", "x".repeat(4000)))).userId());
+  }
+
+  @Test
+  @DisplayName("an expired token still names its user where the caller allows it (a SockJS session's fallback requests)")
+  void expiredButNamed() {
+    String t = hs256(claims("alice").put("exp", now() - 600));
+    assertEquals("alice", hs.verify(t, true).await().userId());
+    String forged = hs256("another-secret-another-secret-0123456", claims("alice").put("exp", now() - 600));
+    assertTrue(hs.verify(forged, true).failed() || hs.verify(forged, true).transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed())).await());
   }
 }
