@@ -128,23 +128,31 @@
     ol.scrollTop = ol.scrollHeight;
   }
 
-  // polling: the HTTP API every second, as a backend would poll it (a dev service token)
+  // polling: the HTTP API every second, with a token that may read this one channel's messages
+  // (a fresh one whenever it is refused: a restarted dev node signs with a new secret)
   function startPolling() {
     var since = null;
-    devToken({ sub: me + '.poller', roles: ['service'] }).then(function (service) {
-      setInterval(function () {
-        var url = '/api/v1/channels/demo.ticks.' + encodeURIComponent(me) + '/messages?limit=100&since=' + (since === null ? 0 : since);
-        fetch(url, { headers: { Authorization: 'Bearer ' + service } }).then(function (r) { return r.json(); }).then(function (h) {
-          var fresh = since === null ? [] : h.messages; // the first poll only finds where the stream is
-          since = h.nextSeq - 1;
-          polls.total++;
-          if (!fresh.length) polls.empty++;
-          var now = Date.now();
-          fresh.forEach(function (m) { sample('poll', now - m.data.t); });
-          $('poll-empty').textContent = Math.round(100 * polls.empty / polls.total);
-        }).catch(function () {});
-      }, 1000);
-    });
+    var channel = 'demo.ticks.' + me;
+    var token = null;
+    setInterval(function () {
+      var ready = token ? Promise.resolve(token) : devToken({ sub: me + '.poller', channels: [channel] });
+      ready.then(function (t) {
+        token = t;
+        var url = '/api/v1/channels/' + encodeURIComponent(channel) + '/messages?limit=100&since=' + (since === null ? 0 : since);
+        return fetch(url, { headers: { Authorization: 'Bearer ' + t } });
+      }).then(function (r) {
+        if (r.status === 401) { token = null; throw new Error('token refused'); }
+        return r.json();
+      }).then(function (h) {
+        var fresh = since === null ? [] : h.messages; // the first poll only finds where the stream is
+        since = h.nextSeq - 1;
+        polls.total++;
+        if (!fresh.length) polls.empty++;
+        var now = Date.now();
+        fresh.forEach(function (m) { sample('poll', now - m.data.t); });
+        $('poll-empty').textContent = Math.round(100 * polls.empty / polls.total);
+      }).catch(function () {});
+    }, 1000);
   }
 
   function median(a) {

@@ -80,6 +80,7 @@
       var eb = new self.EventBus(self.url + sep + 'token=' + encodeURIComponent(token), self.options.sockjs || {});
       self.eb = eb;
       var opened = false;
+      var closing = null; // the server's last frame names its close code (SockJS transports cannot)
       eb.onopen = function () {
         opened = true;
         self.attempt = 0;
@@ -93,9 +94,12 @@
         self.eb = null;
         clearTimeout(self.refreshTimer);
         if (self.closed) { self._state('closed'); return; }
-        self._reconnect(opened ? 'connection lost' : 'connect failed', e && e.code);
+        self._reconnect(closing ? closing.message : opened ? 'connection lost' : 'connect failed', closing ? closing.failureCode : e && e.code);
       };
-      eb.onerror = function (err) { self._state('error', err); };
+      eb.onerror = function (err) {
+        if (err && err.body === 'closed') closing = err;
+        self._state('error', err);
+      };
     }, function (err) {
       self._reconnect('no token: ' + err);
     });

@@ -55,7 +55,7 @@ final class PollingVsPushScenario {
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/polling-vs-push-logs"))) {
       Bench.progress("starting 1 node");
       cluster.start(1);
-      String service = LocalCluster.token(new JsonObject().put("sub", "updates").put("roles", new JsonArray().add("service")));
+      String service = LocalCluster.serviceToken("updates");
       if (warmup > 0) {
         // both paths once, unmeasured: the JIT's compiling would otherwise be charged to whichever mode runs first
         Bench.progress("warm-up: " + warmup + " s of each mode, not measured");
@@ -153,7 +153,8 @@ final class PollingVsPushScenario {
   private static JsonObject poll(LocalCluster cluster, int clients, int seconds, int every, String streamToken, Chart chart, String tag)
       throws Exception {
     String channel = "pvp.poll" + every + tag;
-    List<String> tokens = LocalCluster.tokens("poller" + every + tag + "-", clients, new JsonObject().put("roles", new JsonArray().add("service")));
+    // each poller reads with a user's token that may read this channel, as a browser would
+    List<String> tokens = LocalCluster.tokens("poller" + every + tag + "-", clients, new JsonObject().put("channels", new JsonArray().add(channel)));
     Recorder latency = new Recorder(3);
     AtomicLong requests = new AtomicLong();
     AtomicLong empty = new AtomicLong();

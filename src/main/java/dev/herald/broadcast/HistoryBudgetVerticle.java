@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps the history held by the channels this node owns under
@@ -52,12 +51,11 @@ public final class HistoryBudgetVerticle extends VerticleBase {
     if (running) {
       return;
     }
-    Set<String> owned = logs.localKeySet();
-    if (owned.isEmpty()) {
-      return;
-    }
     running = true;
-    ClusterHandle.future(logs.submitToKeys(owned, new UsageOp()), context)
+    // localKeySet queries this member's partitions and can wait while they migrate: not on the event loop
+    vertx.executeBlocking(() -> logs.localKeySet(), false)
+        .compose(owned -> owned.isEmpty() ? Future.succeededFuture(Map.<String, HistoryBudget.Usage>of())
+            : ClusterHandle.future(logs.submitToKeys(owned, new UsageOp()), context))
         .compose(usage -> {
           List<String> clear = HistoryBudget.toClear(usage, config.historyMaxBytesPerNode());
           if (clear.isEmpty()) {

@@ -22,6 +22,7 @@ public enum ErrorCode {
   FORBIDDEN(403, "forbidden"),
   ACCESS_DENIED(403, "access_denied"),
   NOT_FOUND(404, "not_found"),
+  TIMEOUT(408, "timeout"),
   TOO_LARGE(413, "too_large"),
   RATE_LIMITED(429, "rate_limited"),
   UNAVAILABLE(503, "unavailable");

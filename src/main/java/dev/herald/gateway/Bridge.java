@@ -12,6 +12,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,27 +44,36 @@ final class Bridge implements Handler<SockJSSocket> {
   static final int CLOSE_RESTART = 1012;
   static final int CLOSE_DISCONNECTED = 4403;
   static final int CLOSE_SERVER_ERROR = 1011;
+  /** The client did not read what was sent to it (bridge.maxQueuedBytes). */
+  static final int CLOSE_SLOW_CONSUMER = 4409;
+  /** The client sent more than the server could take in while it was busy (bridge.maxPendingInboundBytes). */
+  static final int CLOSE_FLOODING = 4429;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+  static final long CUT_AFTER_MS = 5000;
   private static final Buffer PING = Buffer.buffer("{\"type\":\"ping\"}");
 
   private final Vertx vertx;
   private final BridgeConfig config;
+  private final int maxJsonDepth;
   private final Sweep sweep;
   private final BridgeMetrics metrics;
   private final LocalFanout fanout;
   private final MembershipLink membership;
   private final Sends sends;
+  private final SessionOwners owners;
   private final Map<String, Connection> connections = new HashMap<>();
 
-  Bridge(Vertx vertx, HeraldConfig config, String nodeId) {
+  Bridge(Vertx vertx, HeraldConfig config, String nodeId, SessionOwners owners) {
     this.vertx = vertx;
     this.config = config.bridge();
+    this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
     this.metrics = new BridgeMetrics(vertx);
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
-    this.sends = new Sends(vertx, this.config, metrics);
+    this.sends = new Sends(vertx, this.config, metrics, this::narrowRights);
+    this.owners = owners;
   }
 
   int connectionCount() {
@@ -75,13 +86,22 @@ final class Bridge implements Handler<SockJSSocket> {
 
   @Override
   public void handle(SockJSSocket sock) {
-    Principal principal = sock.routingContext() == null ? null : sock.routingContext().get(PRINCIPAL_KEY);
+    RoutingContext ctx = sock.routingContext();
+    Principal principal = ctx == null ? null : ctx.get(PRINCIPAL_KEY);
     if (principal == null) {
       // the authentication handler runs before every transport; this is a wiring error
       sock.close(CLOSE_TOKEN_EXPIRED, ErrorCode.UNAUTHORIZED.text);
       return;
     }
-    Connection c = new Connection(TraceIds.newId(), sock, principal, System.currentTimeMillis());
+    String path = ctx.request().path();
+    String session = SessionOwners.sessionOf(path);
+    boolean webSocket = path.endsWith("/websocket");
+    HttpConnection tcp = webSocket ? ctx.request().connection() : null;
+    Connection c = new Connection(TraceIds.newId(), sock, tcp, webSocket ? null : session, principal, System.currentTimeMillis(),
+        config.maxQueuedBytes(), this::onSlowConsumer);
+    if (c.sessionId != null) {
+      owners.claim(c.sessionId, principal.userId());
+    }
     connections.put(c.id, c);
     metrics.connects.increment();
     sock.handler(data -> onData(c, data));
@@ -94,18 +114,19 @@ final class Bridge implements Handler<SockJSSocket> {
 
   /**
    * A transport error ends the connection with a reason, never a silent drop. The one a client
-   * causes is a WebSocket message over the size limit (Vert.x discards it and reports it here).
+   * causes is a WebSocket message over the size limit (Vert.x discards it and reports an
+   * IllegalStateException; Netty a corrupted or too-long frame).
    */
   private void onError(Connection c, Throwable err) {
-    String m = String.valueOf(err.getMessage());
-    if (m.contains("max message size")) {
+    if (err instanceof IllegalStateException || err instanceof io.netty.handler.codec.CorruptedFrameException
+        || err instanceof io.netty.handler.codec.TooLongFrameException) {
+      metrics.limited("frame_size");
       c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
-      c.socket.close(CLOSE_TOO_BIG, ErrorCode.TOO_LARGE.text);
+      close(c, CLOSE_TOO_BIG, ErrorCode.TOO_LARGE.text, false);
     } else {
-      LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), m);
-      c.socket.close(CLOSE_SERVER_ERROR, "transport error");
+      LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), err.toString());
+      close(c, CLOSE_SERVER_ERROR, "transport error", false);
     }
-    onClose(c);
   }
 
   private void onClose(Connection c) {
@@ -114,20 +135,62 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     c.closed = true;
     connections.remove(c.id);
+    if (c.sessionId != null) {
+      owners.release(c.sessionId);
+    }
     metrics.disconnects.increment();
     for (String address : c.registrations) {
       fanout.unsubscribe(address, c);
     }
     c.registrations.clear();
+    c.queue = null;
     membership.leaveAll(c);
+  }
+
+  /**
+   * Closes {@code c} with a code the client can tell apart. SockJS's own close frame always says
+   * 3000 "Go away!", so every transport first gets a final {@code err} frame carrying the code
+   * ({@code {"type":"err","body":"closed","failureCode":code,"message":reason}}), and a SockJS
+   * session is closed only once that frame went out (or its own timeout ends it). A WebSocket's
+   * TCP connection is cut {@value #CUT_AFTER_MS} ms after its close frame if the client has not
+   * closed by then (a client that does not read never sees the close frame, and Vert.x starts
+   * its closing timeout only once the frame is written); {@code cut} drops it at once, for a
+   * client known not to read.
+   */
+  private void close(Connection c, int code, String reason, boolean cut) {
+    if (c.closed) {
+      return;
+    }
+    if (cut && c.tcp != null) {
+      onClose(c);
+      c.tcp.close();
+      return;
+    }
+    Buffer last = Frame.closing(code, reason);
+    if (c.tcp == null) {
+      onClose(c);
+      c.socket.write(last).onComplete(ar -> c.socket.close(code, reason));
+    } else {
+      c.write(last);
+      c.socket.close(code, reason);
+      onClose(c);
+      vertx.setTimer(CUT_AFTER_MS, id -> c.tcp.close());
+    }
+  }
+
+  private void onSlowConsumer(Connection c) {
+    metrics.limited("slow_consumer");
+    LOG.info("closing connection {} of {}: a slow consumer ({} bytes unread, bridge.maxQueuedBytes {})",
+        c.id, c.principal.userId(), c.backlog, config.maxQueuedBytes());
+    // not now: a fan-out may be walking the subscribers this close removes it from
+    vertx.runOnContext(v -> close(c, CLOSE_SLOW_CONSUMER, "slow consumer: more than " + config.maxQueuedBytes() + " bytes unread", true));
   }
 
   /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect). */
   void disconnect(String userId) {
     for (Connection c : List.copyOf(connections.values())) {
       if (c.principal.userId().equals(userId)) {
-        c.socket.close(CLOSE_DISCONNECTED, "disconnected by the server");
-        onClose(c);
+        close(c, CLOSE_DISCONNECTED, "disconnected by the server", false);
       }
     }
   }
@@ -140,25 +203,49 @@ final class Bridge implements Handler<SockJSSocket> {
   Future<Void> closeAll() {
     List<Future<Void>> left = new ArrayList<>();
     for (Connection c : List.copyOf(connections.values())) {
+      c.write(Frame.closing(CLOSE_RESTART, "node shutting down, reconnect"));
       c.socket.close(CLOSE_RESTART, "node shutting down, reconnect");
       c.closed = true;
       connections.remove(c.id);
+      if (c.sessionId != null) {
+        owners.release(c.sessionId);
+      }
       left.add(membership.leaveAll(c));
     }
     return Future.join(left).mapEmpty();
   }
 
   /**
-   * Frames are handled in order. While one waits (a registration completing cluster-wide), the
-   * socket is paused and frames that were already read wait in the connection's queue.
+   * Frames are handled in order. While one waits (a registration completing cluster-wide), later
+   * frames wait in the connection's queue, at most {@code bridge.maxPendingInboundBytes} of them;
+   * a WebSocket is also paused, so TCP pushes back. (A SockJS session is not paused: it would
+   * queue what arrives without bound, where this queue has one.)
    */
   private void onData(Connection c, Buffer data) {
     c.lastSeen = System.currentTimeMillis();
-    if (c.waiting) {
-      c.queued().add(data);
-    } else {
-      process(c, data);
+    if (c.closed) {
+      return;
     }
+    if (!c.waiting) {
+      process(c, data);
+      return;
+    }
+    if (c.queuedBytes + data.length() > config.maxPendingInboundBytes()) {
+      metrics.limited("pending_inbound");
+      c.write(Frame.err(ErrorCode.RATE_LIMITED, "more than " + config.maxPendingInboundBytes() + " bytes of frames waiting"));
+      close(c, CLOSE_FLOODING, "flooding: more than " + config.maxPendingInboundBytes() + " bytes of frames waiting", false);
+      return;
+    }
+    c.queued().add(data);
+    c.queuedBytes += data.length();
+  }
+
+  private Buffer nextQueued(Connection c) {
+    Buffer b = c.queue == null ? null : c.queue.poll();
+    if (b != null) {
+      c.queuedBytes -= b.length();
+    }
+    return b;
   }
 
   private void process(Connection c, Buffer data) {
@@ -169,20 +256,24 @@ final class Bridge implements Handler<SockJSSocket> {
         holdUntil(c, f);
         return;
       }
-      next = c.queue == null ? null : c.queue.poll();
+      next = nextQueued(c);
     }
   }
 
-  /** Reads no frame of {@code c} until {@code f} completes (the socket paused, frames already read queued), then goes on. */
+  /** Reads no frame of {@code c} until {@code f} completes (frames already read are queued), then goes on. */
   private void holdUntil(Connection c, Future<?> f) {
     c.waiting = true;
-    c.socket.pause();
+    if (c.tcp != null) {
+      c.socket.pause();
+    }
     f.onComplete(ar -> {
       c.waiting = false;
       c.lastSeen = System.currentTimeMillis(); // its pings could not be read while the server held it
       if (!c.closed) {
-        c.socket.resume();
-        process(c, c.queued().poll());
+        if (c.tcp != null) {
+          c.socket.resume();
+        }
+        process(c, nextQueued(c));
       }
     });
   }
@@ -192,20 +283,29 @@ final class Bridge implements Handler<SockJSSocket> {
     if (c.closed) {
       return Future.succeededFuture();
     }
-    if (data.length() == PING.length() && data.equals(PING)) {
+    boolean ping = data.length() == PING.length() && data.equals(PING);
+    if (!c.commandBucket(config.commandsPerSecond(), config.commandBurst()).tryTake(System.nanoTime())) {
+      // every frame counts, answered or not, pings too
+      metrics.limited("commands");
+      metrics.refused.increment();
+      c.write(Frame.err(ErrorCode.RATE_LIMITED, "at most " + config.commandsPerSecond() + " frames a second per connection"));
+      return Future.succeededFuture();
+    }
+    if (ping) {
       metrics.frameIn(Frame.Type.PING);
       return Future.succeededFuture(); // what the official client sends every 5 s: no need to parse it
     }
     if (data.length() > config.maxFrameBytes()) {
+      metrics.limited("frame_size");
       c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
       return Future.succeededFuture();
     }
     Frame frame;
     try {
-      frame = Frame.parse(data);
+      frame = Frame.parse(data, maxJsonDepth);
     } catch (Frame.Invalid e) {
       metrics.refused.increment();
-      c.write(Frame.err(e.code, e.getMessage()));
+      c.write(e.answer());
       return Future.succeededFuture();
     }
     metrics.frameIn(frame.type());
@@ -223,7 +323,7 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     return switch (frame.type()) {
-      case UNREGISTER -> unregister(c, frame);
+      case UNREGISTER -> unregister(c, frame.address());
       case REGISTER -> register(c, frame, target);
       default -> sends.send(c, frame, target);
     };
@@ -252,15 +352,30 @@ final class Bridge implements Handler<SockJSSocket> {
     });
   }
 
-  private Future<Void> unregister(Connection c, Frame frame) {
-    if (c.registrations.remove(frame.address())) {
-      fanout.unsubscribe(frame.address(), c);
-      Target t = Addresses.parse(frame.address());
+  private Future<Void> unregister(Connection c, String address) {
+    if (c.registrations.remove(address)) {
+      fanout.unsubscribe(address, c);
+      Target t = Addresses.parse(address);
       if (t.kind() == Addresses.Kind.CHANNEL) {
         membership.leaveChannel(c, t.arg());
       }
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * The connection now runs on a refreshed token: registrations the new rights no longer allow
+   * are dropped, each with an {@code err} on its address.
+   */
+  private void narrowRights(Connection c) {
+    for (String address : List.copyOf(c.registrations)) {
+      ReplyException refused = Permissions.check(c.principal, Frame.Type.REGISTER, Addresses.parse(address), null);
+      if (refused != null) {
+        unregister(c, address);
+        metrics.refused.increment();
+        c.write(Frame.err(address, ErrorCode.FORBIDDEN.exception("your refreshed token no longer allows " + address + ": unregistered")));
+      }
+    }
   }
 
   private void refuse(Connection c, Frame frame, ReplyException why) {
@@ -274,8 +389,7 @@ final class Bridge implements Handler<SockJSSocket> {
       if (x.lastFrame() != null) {
         x.connection().write(x.lastFrame());
       }
-      x.connection().socket.close(x.code(), x.reason());
-      onClose(x.connection());
+      close(x.connection(), x.code(), x.reason(), false);
     }
   }
 }

@@ -1,22 +1,33 @@
 package dev.herald.gateway;
 
 import dev.herald.auth.Principal;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
-/** One client connection on this gateway instance. Touched only on the instance's event loop. */
+/**
+ * One client connection on this gateway instance. Touched only on the instance's event loop.
+ * Its bounds live here: what waits to be read (inbound) and what waits to be written (outbound).
+ */
 final class Connection {
 
   final String id;
   final SockJSSocket socket;
+  /**
+   * The TCP connection of a WebSocket (raw or SockJS's websocket transport), which can be cut when
+   * a close frame cannot get through a full buffer; null for the HTTP fallback transports.
+   */
+  final HttpConnection tcp;
+  /** The SockJS session id for the fallback transports (they are owned by {@link #principal}'s user); else null. */
+  final String sessionId;
   Principal principal;
   final Set<String> registrations = new HashSet<>(4);
   int pendingReplies;
@@ -34,12 +45,30 @@ final class Connection {
   /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
   boolean waiting;
   ArrayDeque<Buffer> queue;
+  /** Bytes of the frames in {@link #queue}. */
+  long queuedBytes;
 
-  Connection(String id, SockJSSocket socket, Principal principal, long now) {
+  /** Bytes written since the socket's write queue was last found full; reset when it drains. */
+  long backlog;
+  /** Found not reading: nothing more is written; the slow consumer handler closes it. */
+  boolean slow;
+  private final long maxBacklog;
+  private final Handler<Connection> onSlow;
+  private final Handler<Void> drained = v -> backlog = 0;
+
+  private TokenBucket publishes;
+  private TokenBucket commands;
+
+  Connection(String id, SockJSSocket socket, HttpConnection tcp, String sessionId, Principal principal, long now,
+             long maxBacklog, Handler<Connection> onSlow) {
     this.id = id;
     this.socket = socket;
+    this.tcp = tcp;
+    this.sessionId = sessionId;
     this.principal = principal;
     this.lastSeen = now;
+    this.maxBacklog = maxBacklog;
+    this.onSlow = onSlow;
   }
 
   Map<String, Future<Void>> channels() {
@@ -49,13 +78,18 @@ final class Connection {
     return channels;
   }
 
-  private TokenBucket publishes;
-
   TokenBucket publishBucket(int perSecond) {
     if (publishes == null) {
       publishes = new TokenBucket(perSecond, 2 * perSecond, System.nanoTime());
     }
     return publishes;
+  }
+
+  TokenBucket commandBucket(int perSecond, int burst) {
+    if (commands == null) {
+      commands = new TokenBucket(perSecond, burst, System.nanoTime());
+    }
+    return commands;
   }
 
   ArrayDeque<Buffer> queued() {
@@ -65,9 +99,27 @@ final class Connection {
     return queue;
   }
 
+  /**
+   * Writes a frame. While the socket's write queue is full (the client does not read), what is
+   * written is counted; past {@code bridge.maxQueuedBytes} the connection is handed to the slow
+   * consumer handler (which closes it, on a later turn of the event loop: this may be called
+   * while a fan-out walks the subscribers) and nothing more is written.
+   */
   void write(Buffer frame) {
-    if (!closed) {
-      socket.write(frame);
+    if (closed || slow) {
+      return;
     }
+    if (socket.writeQueueFull()) {
+      if (backlog == 0) {
+        socket.drainHandler(drained); // one-shot on SockJS sessions: set again each time it fills
+      }
+      backlog += frame.length();
+      if (backlog > maxBacklog) {
+        slow = true;
+        onSlow.handle(this);
+        return;
+      }
+    }
+    socket.write(frame);
   }
 }

@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import dev.herald.bus.ErrorCode;
+import dev.herald.bus.JsonDepth;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
@@ -18,20 +19,33 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
   /** The longest reply address a client may give (the official client uses 36-character UUIDs). */
   public static final int MAX_REPLY_ADDRESS = 64;
 
-  /** A frame that could not be read; {@link #code} says why. */
+  /** A frame that could not be read; {@link #code} says why, to {@link #replyAddress} when the frame named one. */
   public static final class Invalid extends RuntimeException {
     public final ErrorCode code;
+    public final String replyAddress;
 
     Invalid(ErrorCode code, String detail) {
+      this(code, detail, null);
+    }
+
+    Invalid(ErrorCode code, String detail, String replyAddress) {
       super(detail, null, false, false);
       this.code = code;
+      this.replyAddress = replyAddress;
+    }
+
+    /** The err frame that answers it: to the reply address's callback, or to the connection. */
+    public Buffer answer() {
+      return replyAddress == null ? err(code, getMessage()) : err(replyAddress, code.exception(getMessage()));
     }
   }
 
   /**
-   * @throws Invalid for bad JSON, a missing or unknown type, a missing address, or wrong-typed fields
+   * @param maxDepth deepest nesting allowed in the body (http.maxJsonDepth)
+   * @throws Invalid for bad JSON, JSON nested too deep, a missing or unknown type, a missing
+   *                 address, or wrong-typed fields
    */
-  public static Frame parse(Buffer data) {
+  public static Frame parse(Buffer data, int maxDepth) {
     JsonObject json;
     try {
       json = new JsonObject(data);
@@ -65,6 +79,9 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
     if (reply != null && (!(reply instanceof String r) || r.isEmpty() || r.length() > MAX_REPLY_ADDRESS)) {
       throw new Invalid(ErrorCode.BAD_REQUEST, "replyAddress must be a string of 1-" + MAX_REPLY_ADDRESS + " characters");
     }
+    if (JsonDepth.exceeds(json.getValue("body"), maxDepth) || JsonDepth.exceeds(headers, 1)) {
+      throw new Invalid(ErrorCode.BAD_REQUEST, "JSON nested deeper than " + maxDepth + " levels", (String) reply);
+    }
     return new Frame(type, a, json.getValue("body"), (JsonObject) headers, (String) reply);
   }
 
@@ -83,6 +100,15 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
   /** {@code frame} refused: the err goes to its reply address if it has one, else to its address. */
   static Buffer refusal(Frame frame, ReplyException e) {
     return err(frame.replyAddress() != null ? frame.replyAddress() : frame.address(), e);
+  }
+
+  /**
+   * The last frame of a connection the server closes: {@code {"type":"err","body":"closed",
+   * "failureCode":code,"message":reason}}. SockJS transports cannot carry a close code of their
+   * own (the client always sees 3000), so every transport gets this first.
+   */
+  public static Buffer closing(int code, String reason) {
+    return new JsonObject().put("type", "err").put("body", "closed").put("failureCode", code).put("message", reason).toBuffer();
   }
 
   /** A failure of the frame itself, with no address to answer ({@code {"type":"err","body":"invalid_json"}}). */

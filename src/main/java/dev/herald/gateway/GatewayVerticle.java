@@ -20,11 +20,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 /**
  * The client-facing HTTP server: the bridge at {@code /eventbus} (SockJS, and a raw WebSocket at
@@ -34,6 +39,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 public final class GatewayVerticle extends VerticleBase {
 
   public static final String BRIDGE_PATH = "/eventbus";
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final HeraldConfig config;
   private final ClusterHandle cluster;
@@ -41,6 +47,9 @@ public final class GatewayVerticle extends VerticleBase {
   private TokenVerifier verifier;
   private Bridge bridge;
   private HttpServer server;
+  private SessionOwners owners;
+  private AuthThrottle throttle;
+  private Counter hijacks;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -50,23 +59,30 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.auth().jwt());
-    bridge = new Bridge(vertx, config, cluster.nodeId());
+    owners = new SessionOwners(vertx);
+    throttle = new AuthThrottle(config.http().authFailuresPerSecondPerIp());
+    hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
+    bridge = new Bridge(vertx, config, cluster.nodeId(), owners);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId")));
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
       NodeLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
     });
+    RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutSeconds() * 1000L,
+        Metrics.counter(vertx, "herald_http_request_timeouts", "connections closed for not sending a whole request in http.requestTimeoutSeconds"));
 
     Router router = Router.router(vertx);
+    router.route().handler(deadline::started);
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
     router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));
+    router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));
     if (config.auth().devTokens()) {
-      router.post("/dev/token").handler(BodyHandler.create().setBodyLimit(config.http().maxBodyBytes())).handler(this::devToken);
+      Bodies.on(router.post("/dev/token"), config.http().maxBodyBytes(), config.http()).handler(this::devToken);
     }
-    new HttpApi(vertx, config, verifier).mount(router);
+    new HttpApi(vertx, config, verifier, throttle).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
-    router.post(BRIDGE_PATH + "/*").handler(BodyHandler.create().setBodyLimit(config.bridge().maxFrameBytes() * 2L));
+    // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and empty
+    Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
     SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
     router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
     router.get("/vendor/sockjs.min.js").handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
@@ -84,12 +100,16 @@ public final class GatewayVerticle extends VerticleBase {
         // every write happens on the connection's event loop: skip Vert.x's cross-thread queue
         // (measured: ~10% less CPU per fan-out delivery, one queue less per connection)
         .setStrictThreadMode(true)
-        // frames stay at the 64 KB default, so large answers (history) reach clients with default
-        // limits as several frames; a message may be larger, up to the bridge's frame limit
+        // a message may come as one frame (browsers send it so) or several, up to the same limit;
+        // over maxFrameBytes it gets an err, over this the socket is closed with 1009
         .setMaxWebSocketMessageSize(wsLimit)
+        .setMaxWebSocketFrameSize(wsLimit)
+        // a token rides in the request line (?token=) or a header: room for a large one, and no more
+        .setMaxInitialLineLength(config.http().maxHeaderBytes())
+        .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setPerMessageWebSocketCompressionSupported(config.http().compression())
         .setPerFrameWebSocketCompressionSupported(config.http().compression());
-    return vertx.createHttpServer(opts).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(opts).connectionHandler(deadline::opened).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
   /**
@@ -128,18 +148,52 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The token in {@code ?token=} decides who the connection is. A request on a SockJS session
+   * that already exists must carry a token of the session's owner (refused 403 and logged
+   * otherwise); its expiry does not matter there, since the session's own token, refreshed on the
+   * connection, decides how long it lives, while the fallback transports keep the URL they
+   * were opened with.
+   */
   private void authenticate(RoutingContext ctx) {
-    verifier.verify(ctx.request().getParam("token")).onComplete(ar -> {
-      if (ar.succeeded()) {
+    String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    if (!throttle.allowed(ip, System.nanoTime())) {
+      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("too many bad tokens from " + ip));
+      return;
+    }
+    String owner = owners.owner(SessionOwners.sessionOf(ctx.request().path()));
+    verifier.verify(ctx.request().getParam("token"), owner != null).onComplete(ar -> {
+      if (ar.failed()) {
+        throttle.failed(ip, System.nanoTime());
+        Responses.error(ctx, ErrorCode.asReply(ar.cause()));
+      } else if (owner != null && !owner.equals(ar.result().userId())) {
+        hijacks.increment();
+        LOG.warn("refused {} {} from {}: a SockJS session of another user, token of {}", ctx.request().method(),
+            ctx.request().path(), ip, ar.result().userId());
+        Responses.error(ctx, ErrorCode.FORBIDDEN.exception("this session belongs to another user"));
+      } else {
         ctx.put(Bridge.PRINCIPAL_KEY, ar.result());
         ctx.next();
-      } else {
-        Responses.error(ctx, ErrorCode.asReply(ar.cause()));
       }
     });
   }
 
-  /** {@code POST /dev/token {"sub", "channels"?, "publish"?, "watch"?, "roles"?}}: a signed token, dev mode only. */
+  /** {@code /metrics} with {@code http.metricsToken} set: only with that bearer token. */
+  private void metricsAccess(RoutingContext ctx) {
+    String token = config.http().metricsToken();
+    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (token == null || (auth != null && MessageDigest.isEqual(("Bearer " + token).getBytes(StandardCharsets.UTF_8),
+        auth.getBytes(StandardCharsets.UTF_8)))) {
+      ctx.next();
+    } else {
+      Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("/metrics needs Authorization: Bearer <http.metricsToken>"));
+    }
+  }
+
+  /**
+   * {@code POST /dev/token {"sub", "channels"?, "publish"?, "watch"?}}: a signed token, dev mode
+   * only. It never carries roles: a service token is signed with the deployment's own key.
+   */
   private void devToken(RoutingContext ctx) {
     JsonObject body;
     try {
@@ -151,9 +205,13 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be a JSON object like {\"sub\": \"alice\", \"channels\": [\"room.*\"]}"));
       return;
     }
+    if (body.containsKey("roles")) {
+      Responses.error(ctx, ErrorCode.FORBIDDEN.exception("dev tokens carry no roles: sign service tokens with your own key"));
+      return;
+    }
     int ttl = config.auth().devTokenTtlSeconds();
     JsonObject claims = new JsonObject();
-    for (String k : new String[] {"sub", "channels", "publish", "watch", "roles"}) {
+    for (String k : new String[] {"sub", "channels", "publish", "watch"}) {
       if (body.containsKey(k)) {
         claims.put(k, body.getValue(k));
       }
@@ -175,6 +233,7 @@ public final class GatewayVerticle extends VerticleBase {
       case 401 -> ErrorCode.UNAUTHORIZED;
       case 403 -> ErrorCode.FORBIDDEN;
       case 404 -> ErrorCode.NOT_FOUND;
+      case 408 -> ErrorCode.TIMEOUT;
       case 413 -> ErrorCode.TOO_LARGE;
       default -> ErrorCode.UNAVAILABLE;
     };

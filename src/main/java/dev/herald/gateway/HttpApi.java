@@ -5,8 +5,10 @@ import dev.herald.auth.TokenVerifier;
 import dev.herald.bus.Addresses;
 import dev.herald.bus.ErrorCode;
 import dev.herald.bus.Headers;
+import dev.herald.bus.JsonDepth;
 import dev.herald.bus.Names;
 import dev.herald.bus.Requests;
+import dev.herald.config.BroadcastConfig;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Trace;
 import dev.herald.observability.TraceIds;
@@ -15,17 +17,17 @@ import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The HTTP API for backend services (PROTOCOL.md section 4): a Bearer JWT with role
+ * The HTTP API for backend services (docs/protocol.md section 4): a Bearer JWT with role
  * {@code service}; JSON in and out; every request becomes a request on the bus, with the caller's
  * {@code sub} as the sender and {@code X-Trace-Id} (or a new id) as the trace id.
  */
@@ -41,17 +43,19 @@ final class HttpApi {
   private final Vertx vertx;
   private final HeraldConfig config;
   private final TokenVerifier verifier;
+  private final AuthThrottle throttle;
   /** Per caller, on this gateway instance. */
   private final Map<String, TokenBucket> buckets = new HashMap<>();
 
-  HttpApi(Vertx vertx, HeraldConfig config, TokenVerifier verifier) {
+  HttpApi(Vertx vertx, HeraldConfig config, TokenVerifier verifier, AuthThrottle throttle) {
     this.vertx = vertx;
     this.config = config;
     this.verifier = verifier;
+    this.throttle = throttle;
   }
 
   void mount(Router router) {
-    router.route(PREFIX + "/*").handler(BodyHandler.create().setBodyLimit(config.http().maxBodyBytes())).handler(this::authenticate);
+    Bodies.on(router.route(PREFIX + "/*"), config.http().maxBodyBytes(), config.http()).handler(this::authenticate);
     router.post(PREFIX + "/channels/:name/messages").handler(this::publish);
     router.get(PREFIX + "/channels/:name/messages").handler(this::history);
     router.get(PREFIX + "/channels/:name/members").handler(this::members);
@@ -61,7 +65,16 @@ final class HttpApi {
     router.post(PREFIX + "/users/:user/disconnect").handler(this::disconnect);
   }
 
+  /**
+   * A service token (role {@code service}) may call everything; a user's token may only read the
+   * history of a channel its {@code channels} claim allows (plain polling clients).
+   */
   private void authenticate(RoutingContext ctx) {
+    String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    if (!throttle.allowed(ip, System.nanoTime())) {
+      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("too many bad tokens from " + ip));
+      return;
+    }
     String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("send Authorization: Bearer <jwt>"));
@@ -69,12 +82,14 @@ final class HttpApi {
     }
     verifier.verify(auth.substring(7).trim()).onComplete(ar -> {
       if (ar.failed()) {
+        throttle.failed(ip, System.nanoTime());
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
         return;
       }
       Principal p = ar.result();
-      if (!p.isService()) {
-        Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\""));
+      if (!p.isService() && !readsAllowedHistory(ctx, p)) {
+        Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\" "
+            + "(a user's token may only GET the messages of a channel its channels claim allows)"));
         return;
       }
       int rate = config.http().apiRatePerSecond();
@@ -88,6 +103,16 @@ final class HttpApi {
       Trace.with(LOG.atDebug(), traceId).log("{} {} by {}", ctx.request().method(), ctx.request().path(), p.userId());
       ctx.next();
     });
+  }
+
+  private static boolean readsAllowedHistory(RoutingContext ctx, Principal p) {
+    String path = ctx.request().path();
+    String prefix = PREFIX + "/channels/";
+    if (ctx.request().method() != HttpMethod.GET || !path.startsWith(prefix) || !path.endsWith("/messages")) {
+      return false;
+    }
+    String channel = path.substring(prefix.length(), path.length() - "/messages".length());
+    return Names.isChannel(channel) && p.channels().matches(channel);
   }
 
   private void publish(RoutingContext ctx) {
@@ -109,9 +134,9 @@ final class HttpApi {
       return;
     }
     Long since = number(ctx, "since", 0);
-    Long limit = number(ctx, "limit", dev.herald.config.BroadcastConfig.DEFAULT_HISTORY_LIMIT);
-    if (since == null || limit == null) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers"));
+    Long limit = number(ctx, "limit", BroadcastConfig.DEFAULT_HISTORY_LIMIT);
+    if (since == null || limit == null || since < 0 || limit < 1 || limit > BroadcastConfig.MAX_HISTORY_LIMIT) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("since must be a whole number >= 0 and limit 1-" + BroadcastConfig.MAX_HISTORY_LIMIT));
       return;
     }
     ask(ctx, Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", since).put("limit", limit), 200);
@@ -218,16 +243,19 @@ final class HttpApi {
     }
   }
 
-  private static JsonObject jsonBody(RoutingContext ctx) {
+  private JsonObject jsonBody(RoutingContext ctx) {
+    JsonObject b = null;
     try {
-      JsonObject b = ctx.body().asJsonObject();
-      if (b != null) {
-        return b;
-      }
+      b = ctx.body().asJsonObject();
     } catch (RuntimeException e) {
       // reported below
     }
-    Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
-    return null;
+    if (b == null) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
+    } else if (JsonDepth.exceeds(b, config.http().maxJsonDepth() + 1)) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("JSON nested deeper than " + config.http().maxJsonDepth() + " levels"));
+      return null;
+    }
+    return b;
   }
 }

@@ -9,6 +9,7 @@ import dev.herald.bus.Requests;
 import dev.herald.config.BridgeConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -17,8 +18,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A client's permitted sends and requests to Herald's services: who asks and the trace id go
- * along as headers, the per-connection publish rate and pending-replies limits apply, the answer
- * (or the failure, coded) goes back to the request's reply address, and a status change or
+ * along as headers, the per-connection publish rate and pending-replies limits apply to every
+ * send, with or without a reply address (a send without one is still a request the server
+ * works on; its failure comes back as an {@code err} on the address), and a status change or
  * publish is answered before the connection's next frame is handled.
  */
 final class Sends {
@@ -26,44 +28,43 @@ final class Sends {
   private final Vertx vertx;
   private final BridgeConfig config;
   private final BridgeMetrics metrics;
+  private final Handler<Connection> onRefreshed;
 
-  Sends(Vertx vertx, BridgeConfig config, BridgeMetrics metrics) {
+  Sends(Vertx vertx, BridgeConfig config, BridgeMetrics metrics, Handler<Connection> onRefreshed) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    this.onRefreshed = onRefreshed;
   }
 
   /** Handles a {@code send} or {@code publish} frame; the future completes when the connection's next frame may be handled. */
   Future<Void> send(Connection c, Frame frame, Target target) {
+    if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
+      metrics.limited("publishes");
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"));
+      return Future.succeededFuture();
+    }
+    if (c.pendingReplies >= config.maxPendingReplies()) {
+      metrics.limited("pending_replies");
+      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
+      return Future.succeededFuture();
+    }
     DeliveryOptions opts = new DeliveryOptions()
         .setSendTimeout(config.replyTimeoutMs())
         .addHeader(Headers.USER_ID, c.principal.userId())
         .addHeader(Headers.CONNECTION_ID, c.id)
         .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers(), c.id));
-    if (frame.replyAddress() == null) {
-      vertx.eventBus().send(frame.address(), frame.body(), opts);
-      return Future.succeededFuture();
-    }
-    if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
-      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"));
-      return Future.succeededFuture();
-    }
-    if (c.pendingReplies >= config.maxPendingReplies()) {
-      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
-      return Future.succeededFuture();
-    }
     c.pendingReplies++;
     Future<Void> answered = Requests.<Object>localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
       c.pendingReplies--;
       if (ar.failed()) {
-        c.write(Frame.err(frame.replyAddress(), ErrorCode.asReply(ar.cause())));
+        c.write(Frame.refusal(frame, ErrorCode.asReply(ar.cause())));
         return;
       }
       metrics.replies.increment();
-      if (target.kind() == Addresses.Kind.AUTH_REFRESH) {
-        c.write(Frame.rec(frame.replyAddress(), adoptRefreshedToken(c, ar.result())));
-      } else {
-        c.write(Frame.rec(frame.replyAddress(), ar.result().body()));
+      Object answer = target.kind() == Addresses.Kind.AUTH_REFRESH ? adoptRefreshedToken(c, ar.result()) : ar.result().body();
+      if (frame.replyAddress() != null) {
+        c.write(Frame.rec(frame.replyAddress(), answer));
       }
     }).transform(ar -> Future.<Void>succeededFuture());
     // a connection's status changes and publishes take effect in the order it sent them: its next
@@ -73,11 +74,15 @@ final class Sends {
         ? answered : Future.succeededFuture();
   }
 
-  /** The auth service checked the new token is valid and for this user; the connection now runs on it. */
-  private static JsonObject adoptRefreshedToken(Connection c, Message<Object> reply) {
+  /**
+   * The auth service checked the new token is valid and for this user; the connection now runs on
+   * it, and registrations its rights no longer allow are dropped.
+   */
+  private JsonObject adoptRefreshedToken(Connection c, Message<Object> reply) {
     JsonObject body = (JsonObject) reply.body();
     c.principal = Principal.fromClaims(body.getJsonObject("principal"));
     c.expiryNoticeSent = false;
+    onRefreshed.handle(c);
     return new JsonObject().put("exp", c.principal.exp());
   }
 

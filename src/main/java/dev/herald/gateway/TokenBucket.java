@@ -18,11 +18,16 @@ final class TokenBucket {
     this.last = nowNanos;
   }
 
-  /** Takes one token if there is one. */
-  boolean tryTake(long nowNanos) {
+  /** Tokens there are now, without taking one. */
+  double available(long nowNanos) {
     tokens = Math.min(burst, tokens + (nowNanos - last) * ratePerNano);
     last = nowNanos;
-    if (tokens >= 1) {
+    return tokens;
+  }
+
+  /** Takes one token if there is one. */
+  boolean tryTake(long nowNanos) {
+    if (available(nowNanos) >= 1) {
       tokens -= 1;
       return true;
     }

@@ -33,6 +33,8 @@ final class WebhookSender {
   private final Vertx vertx;
   private final WebhookConfig config;
   private final String url;
+  /** The URL as logs and /ready show it: no credentials, no query (where keys often ride). */
+  final String name;
   private final String node;
   private final HttpClient client;
   private final WebhookQueue<Pending> queue;
@@ -47,10 +49,11 @@ final class WebhookSender {
     this.client = client;
     this.config = config;
     this.url = url;
+    this.name = redact(url);
     this.node = node;
     this.onState = onState;
     this.queue = new WebhookQueue<>(config.queueSize());
-    this.breaker = CircuitBreaker.create("herald-webhook " + url, vertx, new CircuitBreakerOptions()
+    this.breaker = CircuitBreaker.create("herald-webhook " + name, vertx, new CircuitBreakerOptions()
             .setMaxFailures(config.maxFailures())
             .setMaxRetries(config.maxRetries())
             .setTimeout(config.timeoutMs())
@@ -64,7 +67,7 @@ final class WebhookSender {
   void offer(Pending p) {
     Pending dropped = queue.add(p, sending);
     if (dropped != null) {
-      LOG.warn("webhook queue for {} full ({}): dropped {} {} ({} dropped so far)", url, config.queueSize(),
+      LOG.warn("webhook queue for {} full ({}): dropped {} {} ({} dropped so far)", name, config.queueSize(),
           dropped.event().getString("type"), dropped.event().getString("id"), queue.dropped());
     }
     pump();
@@ -79,13 +82,13 @@ final class WebhookSender {
     breaker.<Void>execute(() -> post(next)).onComplete(ar -> {
       sending = false;
       if (ar.succeeded()) {
-        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} delivered to {}", next.event().getString("type"), next.event().getString("id"), url);
+        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} delivered to {}", next.event().getString("type"), next.event().getString("id"), name);
         queue.sent(next);
         delivered++;
         pump();
       } else {
         Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} not delivered to {}: {}", next.event().getString("type"),
-            next.event().getString("id"), url, ar.cause().getMessage());
+            next.event().getString("id"), name, ar.cause().getMessage());
         if (retryTimer < 0) {
           retryTimer = vertx.setTimer(RETRY_MS, id -> {
             retryTimer = -1;
@@ -116,9 +119,19 @@ final class WebhookSender {
   }
 
   private void state(String state) {
-    LOG.warn("webhook circuit for {} {} ({} queued, {} delivered, {} dropped)", url, state, queue.size(), delivered, queue.dropped());
-    Readiness.dependency(vertx, "webhook " + url, state.equals("closed") ? null : state);
+    LOG.warn("webhook circuit for {} {} ({} queued, {} delivered, {} dropped)", name, state, queue.size(), delivered, queue.dropped());
+    Readiness.dependency(vertx, "webhook " + name, state.equals("closed") ? null : state);
     onState.accept(state);
+  }
+
+  /** {@code scheme://host[:port]/path} of {@code url}: user info and query left out. */
+  static String redact(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url);
+      return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + (u.getRawPath() == null ? "" : u.getRawPath());
+    } catch (java.net.URISyntaxException e) {
+      return "(unparsable webhook url)";
+    }
   }
 
   long queued() {

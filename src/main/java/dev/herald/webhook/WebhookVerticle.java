@@ -39,7 +39,7 @@ public final class WebhookVerticle extends VerticleBase {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.timeoutMs()));
     for (String url : config.urls()) {
       senders.add(new WebhookSender(vertx, client, config, url, node, state -> {
-        vertx.eventBus().publish(Addresses.WEBHOOK_BREAKER, new JsonObject().put("node", node).put("url", url).put("state", state));
+        vertx.eventBus().publish(Addresses.WEBHOOK_BREAKER, new JsonObject().put("node", node).put("url", WebhookSender.redact(url)).put("state", state));
         report();
       }));
     }

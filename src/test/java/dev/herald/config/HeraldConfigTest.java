@@ -113,4 +113,24 @@ class HeraldConfigTest {
     assertNull(prod.auth().jwt().secret());
     assertEquals("herald", prod.auth().jwt().audience());
   }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("attack: a real secret from the environment with the embedded dev config is refused, so /dev/token cannot sign real tokens")
+  void devTokensNeverWithEnvironmentSecret() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> HeraldConfig.load(null, Map.of("HERALD_JWT_SECRET", "a-real-production-secret-0123456789abcdef")));
+    assertTrue(e.getMessage().startsWith("HERALD_JWT_SECRET is set but auth.devTokens is on"), e.getMessage());
+    // the same secret with dev tokens off is a production node
+    assertFalse(HeraldConfig.fromJson(HeraldConfig.applyEnv(new JsonObject().put("auth", new JsonObject().put("devTokens", false)),
+        Map.of("HERALD_JWT_SECRET", "a-real-production-secret-0123456789abcdef"))).auth().devTokens());
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("the cluster secret comes from HERALD_CLUSTER_SECRET and must be long enough")
+  void clusterSecret() {
+    JsonObject base = new JsonObject().put("auth", new JsonObject().put("devTokens", true));
+    assertEquals("0123456789abcdefXYZ", HeraldConfig.fromJson(HeraldConfig.applyEnv(base, Map.of("HERALD_CLUSTER_SECRET", "0123456789abcdefXYZ")))
+        .cluster().secret());
+    assertThrows(ConfigException.class, () -> HeraldConfig.fromJson(HeraldConfig.applyEnv(base, Map.of("HERALD_CLUSTER_SECRET", "short"))));
+  }
 }

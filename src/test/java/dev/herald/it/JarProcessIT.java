@@ -112,8 +112,10 @@ class JarProcessIT {
   @Test
   @DisplayName("herald-client.js backs off while the node is down, reconnects, recovers what it missed in order, and refreshes its token")
   void heraldClientRecovers() throws Exception {
-    Process js = new ProcessBuilder("node", ROOT.resolve("src/test/js/herald-client-e2e.js").toString(), "http://127.0.0.1:" + httpPort)
-        .redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder("node", ROOT.resolve("src/test/js/herald-client-e2e.js").toString(), "http://127.0.0.1:" + httpPort)
+        .redirectErrorStream(true);
+    pb.environment().put("HERALD_TEST_SECRET", TestTokens.SECRET);
+    Process js = pb.start();
     StringBuilder out = new StringBuilder();
     try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(js.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -187,7 +189,9 @@ class JarProcessIT {
     JsonObject json = new JsonObject(line);
     assertEquals("INFO", json.getString("level"));
     assertEquals("dev.herald.Node", json.getString("loggerName"));
-    assertTrue(json.getString("message").contains("ready"), line);
+    // the arguments are in the message, not dropped ("node {} ready: {} on http {}:{}" before)
+    assertTrue(json.getString("formattedMessage").startsWith("node jar-node ready: "), line);
+    assertTrue(json.getString("formattedMessage").endsWith("on http 127.0.0.1:" + httpPort), line);
     assertEquals("jar-node", json.getJsonObject("context").getJsonObject("properties").getString("node"), line);
   }
 

@@ -52,8 +52,11 @@ class NginxIT {
   @Test
   @DisplayName("a client connected through nginx reconnects through it to a surviving node after its node is killed")
   void failover() throws Exception {
-    Process js = new ProcessBuilder("node", JarProcessIT.ROOT.resolve("src/test/js/nginx-failover.js").toString(), "http://127.0.0.1:" + port)
-        .redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder("node", JarProcessIT.ROOT.resolve("src/test/js/nginx-failover.js").toString(), "http://127.0.0.1:" + port)
+        .redirectErrorStream(true);
+    // the local cluster's conf files (conf/cluster-node-*.json) share this dev secret
+    pb.environment().put("HERALD_TEST_SECRET", "local-cluster-dev-secret-not-for-production-use");
+    Process js = pb.start();
     StringBuilder out = new StringBuilder();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(js.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
