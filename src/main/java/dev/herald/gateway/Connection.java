@@ -109,7 +109,13 @@ final class Connection {
     if (closed || slow) {
       return;
     }
-    if (socket.writeQueueFull()) {
+    boolean full;
+    try {
+      full = socket.writeQueueFull();
+    } catch (IllegalStateException closedUnderUs) {
+      return; // the WebSocket closed before its close handler ran
+    }
+    if (full) {
       if (backlog == 0) {
         socket.drainHandler(drained); // one-shot on SockJS sessions: set again each time it fills
       }

@@ -81,8 +81,9 @@ public final class GatewayVerticle extends VerticleBase {
     }
     new HttpApi(vertx, config, verifier, throttle).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
-    // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and empty
-    Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
+    // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
+    // empty (no capturing group: SockJS reads the session id from the request's param0)
+    Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
     SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
     router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
     router.get("/vendor/sockjs.min.js").handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
@@ -100,10 +101,12 @@ public final class GatewayVerticle extends VerticleBase {
         // every write happens on the connection's event loop: skip Vert.x's cross-thread queue
         // (measured: ~10% less CPU per fan-out delivery, one queue less per connection)
         .setStrictThreadMode(true)
-        // a message may come as one frame (browsers send it so) or several, up to the same limit;
-        // over maxFrameBytes it gets an err, over this the socket is closed with 1009
+        // WebSocket frames stay at the 64 KB default: Vert.x splits what it sends at the same size it
+        // accepts, and clients with default limits (Vert.x's own) refuse larger frames, so a large
+        // answer (history) must go out as several. A message may be larger, in several frames, up
+        // to the bridge's frame limit (err too_large past it) and twice that (close 1009 past it);
+        // one frame over 64 KB is closed with 1009 after an err too_large
         .setMaxWebSocketMessageSize(wsLimit)
-        .setMaxWebSocketFrameSize(wsLimit)
         // a token rides in the request line (?token=) or a header: room for a large one, and no more
         .setMaxInitialLineLength(config.http().maxHeaderBytes())
         .setMaxHeaderSize(config.http().maxHeaderBytes())

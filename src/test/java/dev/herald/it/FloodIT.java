@@ -30,7 +30,7 @@ class FloodIT {
 
   private static Node node;
   private static int port;
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() {
