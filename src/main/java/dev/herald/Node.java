@@ -173,8 +173,8 @@ public final class Node {
   }
 
   /**
-   * The cluster XML, with this node's interface, port and member list laid over it, the cluster
-   * name derived from {@code cluster.secret}, and the expiry of idle channels.
+   * The cluster XML, with this node's interface, port and member list laid over it, and the
+   * cluster name derived from {@code cluster.secret}.
    */
   static Config hazelcastConfig(HeraldConfig config) {
     ClusterConfig cluster = config.cluster();
@@ -205,8 +205,6 @@ public final class Node {
       LOG.warn("cluster.secret is not set: any process that reaches port {} can join this cluster, read its state and "
           + "send on its event bus. Set HERALD_CLUSTER_SECRET (the same on every node) and keep the cluster ports private.", cluster.port());
     }
-    // a channel nobody published to or read for this long is forgotten (its next publish starts a new epoch)
-    hz.getMapConfig(BroadcastVerticle.MAP).setMaxIdleSeconds(config.broadcast().channelIdleSeconds());
     return hz;
   }
 

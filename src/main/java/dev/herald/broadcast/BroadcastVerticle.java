@@ -64,7 +64,8 @@ public final class BroadcastVerticle extends VerticleBase {
       return;
     }
     String from = msg.headers().get(Headers.USER_ID);
-    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), retention);
+    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), retention,
+        config.channelIdleSeconds());
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());

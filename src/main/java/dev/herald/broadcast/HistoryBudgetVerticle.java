@@ -103,7 +103,11 @@ public final class HistoryBudgetVerticle extends VerticleBase {
         return 0L;
       }
       long freed = log.clearHistory();
-      entry.setValue(log);
+      if (entry instanceof com.hazelcast.map.ExtendedMapEntry<String, ChannelLog> e) {
+        e.setValueWithoutChangingExpiryTime(log); // clearing is not a message: the channel's idle clock runs on
+      } else {
+        entry.setValue(log);
+      }
       return freed;
     }
 

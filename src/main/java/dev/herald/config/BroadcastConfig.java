@@ -12,7 +12,7 @@ import java.util.Set;
  * @param historyMaxBytesPerNode bytes of history kept in the channels a node owns; past it the
  *                          history of the channels published to longest ago is dropped first
  *                          (their seq and epoch stay); default {@value #DEFAULT_HISTORY_MAX_BYTES_PER_NODE}
- * @param channelIdleSeconds a channel nobody published to or read for this long is forgotten; the
+ * @param channelIdleSeconds a channel nobody published to for this long is forgotten; the
  *                          next publish starts a new epoch; default {@value #DEFAULT_CHANNEL_IDLE_SECONDS}
  */
 public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDataBytes, int historyMaxBytes,

@@ -133,4 +133,13 @@ class HeraldConfigTest {
         .cluster().secret());
     assertThrows(ConfigException.class, () -> HeraldConfig.fromJson(HeraldConfig.applyEnv(base, Map.of("HERALD_CLUSTER_SECRET", "short"))));
   }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("nodes started from the same config get different names: the host name and the HTTP port")
+  void defaultNodeNames() {
+    assertEquals("web-7f9c-8080", NodeConfig.defaultName("web-7f9c", 8080));
+    assertEquals("a-b-8081", NodeConfig.defaultName("a b", 8081));
+    assertTrue(NodeConfig.defaultName("x".repeat(100), 8080).length() <= 64);
+    new NodeConfig(NodeConfig.defaultName(null, 8080)); // the machine's own name is made valid
+  }
 }

@@ -57,7 +57,7 @@ class AbuseIT {
         .put("auth", new JsonObject().put("devTokens", true))
         .put("bridge", new JsonObject().put("commandsPerSecond", 20).put("commandBurst", 40).put("publishPerSecond", 5)
             .put("maxQueuedBytes", 65536))
-        .put("broadcast", new JsonObject().put("historyMaxBytes", 65536).put("historyMaxBytesPerNode", 200_000))
+        .put("broadcast", new JsonObject().put("historyMaxBytes", 65536).put("historyMaxBytesPerNode", 200_000).put("channelIdleSeconds", 4))
         .put("presence", new JsonObject().put("offlineRecordSeconds", 1))
         .put("webhook", new JsonObject().put("urls", new JsonArray().add("http://hook-user:hook-pass@127.0.0.1:1/hook?key=SECRETKEY"))
             .put("secret", "webhook-secret-webhook-secret-0123456789").put("maxFailures", 1).put("maxRetries", 0).put("resetTimeoutMs", 600_000))
@@ -442,5 +442,19 @@ class AbuseIT {
       long again = new JsonObject(service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
       assertTrue(again > onlineVersion, "version went back from " + onlineVersion + " to " + again);
     }
+  }
+
+  @Test
+  @DisplayName("attack: channels used once do not stay: an idle channel's log expires, and its next message starts a new epoch at seq 1")
+  void idleChannelsExpire() throws Exception {
+    String channel = "abuse.once-" + UUID.randomUUID().toString().substring(0, 8);
+    JsonObject first = new JsonObject(service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":1}").body());
+    String epoch = new JsonObject(service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
+    assertEquals(1, first.getLong("seq"));
+    var logs = node.clusterManager().getHazelcastInstance().getMap("herald.channels");
+    eventually("the idle channel's log expires", () -> !logs.containsKey(channel));
+    assertEquals(1, new JsonObject(service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":2}").body()).getLong("seq"));
+    String again = new JsonObject(service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
+    assertFalse(epoch.equals(again), "the epoch did not change");
   }
 }
