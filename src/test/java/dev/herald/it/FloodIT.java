@@ -40,6 +40,25 @@ class FloodIT {
         .put("bridge", new JsonObject().put("maxPendingInboundBytes", 131_072).put("replyTimeoutMs", 60_000))
         .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0))));
     WsClient.get(node.vertx().eventBus().consumer(Addresses.CHANNEL_PUBLISH, m -> { /* never answers */ }).completion());
+    // In full runs the first request of this class has been answered with a closed connection
+    // ("header parser received no bytes") in 3 of 6 runs, never in 30 runs of this class alone:
+    // not understood yet. The node must answer /health before the attack starts.
+    awaitHealth();
+  }
+
+  private static void awaitHealth() {
+    Exception last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode());
+        return;
+      } catch (java.io.IOException | InterruptedException e) {
+        System.err.println("FloodIT: /health failed: " + e);
+        last = e;
+      }
+    }
+    throw new AssertionError("the node never answered /health", last);
   }
 
   @AfterAll
