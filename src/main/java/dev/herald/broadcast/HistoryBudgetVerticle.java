@@ -18,9 +18,9 @@ import java.util.Map;
 
 /**
  * Keeps the history held by the channels this node owns under
- * {@code broadcast.historyMaxBytesPerNode}: every second it asks each owned channel what it keeps
- * (where the log lives, nothing copied) and clears the history of those {@link HistoryBudget}
- * picks. One per node. Between two checks a node can overshoot by what a second of publishes adds,
+ * {@code broadcast.historyMaxBytesPerNode}: every second, when it owns enough channels to reach
+ * the budget at all, it asks each owned channel what it keeps (where the log lives, nothing
+ * copied) and clears the history of those {@link HistoryBudget} picks. One per node. Between two checks a node can overshoot by what a second of publishes adds,
  * which the per-connection and per-token publish rates bound.
  */
 public final class HistoryBudgetVerticle extends VerticleBase {
@@ -49,6 +49,11 @@ public final class HistoryBudgetVerticle extends VerticleBase {
 
   private void check() {
     if (running) {
+      return;
+    }
+    // while this node owns too few channels to reach the budget even when each is full, nothing to do
+    long channels = logs.getLocalMapStats().getOwnedEntryCount();
+    if (channels * config.historyMaxBytes() <= config.historyMaxBytesPerNode()) {
       return;
     }
     running = true;
