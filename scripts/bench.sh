@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
-# Scenarios: cluster, fanout, polling-vs-push, capacity (java -jar target/herald.jar bench prints
-# their options). Builds the jar if needed, and installs the comparison servers fanout measures
+# Scenarios: cluster, fanout, polling-vs-push, capacity (scripts/bench.sh alone prints their
+# options). The load generator is its own project (bench/, never in the product jar); this
+# builds it and the product jar when missing, and installs the comparison servers fanout measures
 # beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if Node.js is here and
 # they are missing. The scenario starts the nodes it needs from
 # conf/cluster-node-N.json (so nothing may be listening on 8081-8083 / 5701-5703), stops them at
@@ -14,6 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/herald.jar ] || mvn -q -B -DskipTests package
+if [ ! -f bench/target/herald-bench.jar ] || [ -n "$(find bench/src bench/pom.xml -newer bench/target/herald-bench.jar 2>/dev/null | head -1)" ]; then
+  mvn -q -B -f bench/pom.xml -DskipTests package
+fi
 if [ "${1:-}" = fanout ] && [ ! -d scripts/compare/node_modules ] && command -v npm >/dev/null; then
   (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -29,6 +33,6 @@ if [ -n "${HERALD_PROFILE:-}" ]; then
 fi
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] && [ -z "${HERALD_NO_PIN:-}" ]; then
   export HERALD_NODE_CPUS=0
-  exec taskset -c 1 java -jar target/herald.jar bench "$@"
+  exec taskset -c 1 java -jar bench/target/herald-bench.jar "$@"
 fi
-exec java -jar target/herald.jar bench "$@"
+exec java -jar bench/target/herald-bench.jar "$@"

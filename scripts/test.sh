@@ -24,4 +24,6 @@ fi
 # the Node.js client tests, and the benchmark's comparison servers (its smoke run measures them too)
 (cd src/test/js && npm ci --no-audit --no-fund --loglevel=error)
 (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
+# the load generator is its own project (bench/): its unit tests, and the jar the bench smoke test runs
+mvn -B -q -f bench/pom.xml verify
 mvn -B verify "$@"

@@ -1,6 +1,5 @@
 package dev.herald;
 
-import dev.herald.bench.Bench;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -24,9 +23,6 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("bench")) {
-      System.exit(Bench.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
-    }
     HeraldConfig config;
     try {
       config = devDefaults(HeraldConfig.load(confPath(args), System.getenv()));

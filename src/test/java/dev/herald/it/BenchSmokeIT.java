@@ -14,9 +14,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A tiny run of each benchmark scenario, so the benchmark cannot rot. Asserts figures exist and nothing was lost; never timings. */
 class BenchSmokeIT {
 
-  /** Runs {@code bench SCENARIO ARGS} as the jar's subcommand; returns the figures it wrote. */
+  private static final Path BENCH_JAR = JarProcessIT.ROOT.resolve("bench/target/herald-bench.jar");
+
+  /** The load generator is its own project (bench/): built here when missing, as scripts/bench.sh does. */
+  @org.junit.jupiter.api.BeforeAll
+  static void buildBench() throws Exception {
+    if (!Files.isRegularFile(BENCH_JAR)) {
+      Process p = new ProcessBuilder("mvn", "-q", "-B", "-f", "bench/pom.xml", "-DskipTests", "package")
+          .directory(JarProcessIT.ROOT.toFile()).inheritIO().start();
+      assertEquals(0, p.waitFor(), "building bench/ failed");
+    }
+  }
+
+  /** Runs the load generator's {@code SCENARIO ARGS} against the product jar; returns the figures it wrote. */
   private static JsonObject bench(String scenario, String... args) throws Exception {
-    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java", "-jar", JarProcessIT.JAR.toAbsolutePath().toString(), "bench", scenario));
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java",
+        "-Dherald.jar=" + JarProcessIT.JAR.toAbsolutePath(), "-jar", BENCH_JAR.toString(), scenario));
     cmd.addAll(java.util.List.of(args));
     cmd.addAll(java.util.List.of("--report", "none"));
     Process p = new ProcessBuilder(cmd).directory(JarProcessIT.ROOT.toFile()).redirectErrorStream(true).start();

@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -52,7 +51,7 @@ final class HeraldTarget implements FanoutTarget {
 
   @Override
   public Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage) {
-    return BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> c.register(Addresses.channel(CHANNEL), f -> {
+    return BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> c.register(Wire.channel(CHANNEL), f -> {
       JsonObject m = f.getJsonObject("body");
       onMessage.accept(m.getLong("seq"), m.getJsonObject("data"));
     }));
@@ -60,7 +59,7 @@ final class HeraldTarget implements FanoutTarget {
 
   @Override
   public Future<?> publish(JsonObject data) {
-    return publisher.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", CHANNEL).put("data", data));
+    return publisher.request(Wire.CHANNEL_PUBLISH, new JsonObject().put("channel", CHANNEL).put("data", data));
   }
 
   @Override

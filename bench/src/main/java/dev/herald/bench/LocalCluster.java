@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Herald nodes the benchmark starts as separate processes from {@code conf/cluster-node-N.json}
- * (HTTP 8080+N), with this same jar; it stops exactly the processes it started.
+ * Herald nodes the benchmark starts as separate processes of the product jar ({@link #HERALD_JAR})
+ * from {@code conf/cluster-node-N.json} (HTTP 8080+N); it stops exactly the processes it started.
  */
 final class LocalCluster implements AutoCloseable {
 
@@ -39,6 +39,9 @@ final class LocalCluster implements AutoCloseable {
     return 8080 + node;
   }
 
+  /** The product jar the nodes run: {@code -Dherald.jar}, else {@code target/herald.jar} under the working directory. */
+  static final String HERALD_JAR = System.getProperty("herald.jar", "target/herald.jar");
+
   /** The command prefix that pins a server to the nodes' cores (scripts/bench.sh: nodes on one core, the load generator on the other). */
   static List<String> pinning() {
     String cpu = System.getenv("HERALD_NODE_CPUS");
@@ -48,7 +51,10 @@ final class LocalCluster implements AutoCloseable {
   /** Starts nodes 1..n one after another, each ready before the next; returns the ms each took. */
   List<Long> start(int n) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
-    String jar = new File(LocalCluster.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
+    String jar = HERALD_JAR;
+    if (!new File(jar).isFile()) {
+      throw new IOException("no product jar at " + jar + ": build it (mvn -DskipTests package) or pass -Dherald.jar=PATH");
+    }
     List<Long> readyMs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       long t0 = System.nanoTime();

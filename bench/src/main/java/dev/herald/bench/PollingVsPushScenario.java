@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -124,7 +123,7 @@ final class PollingVsPushScenario {
     for (String token : tokens) {
       BenchClient c = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token).await();
       connected.add(c);
-      c.register(Addresses.channel(channel), f -> {
+      c.register(Wire.channel(channel), f -> {
         latency.recordValue(Math.max(0, System.currentTimeMillis() - f.getJsonObject("body").getJsonObject("data").getLong("t")));
         frames.incrementAndGet();
         bytes.addAndGet(f.encode().length() + 2); // payload and the 2-byte frame header of a small server frame

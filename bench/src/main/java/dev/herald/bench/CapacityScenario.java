@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Idle authenticated connections on one node: opened at {@code rate} a second up to {@code target}
  * or until connects fail, each subscribed to its user's inbox and pinging every 5 s. A process here
  * cannot hold more than 20 000 open files, so the connections come from as many client processes
- * as the target needs ({@code bench capacity-client}, this jar again), each on its own source
+ * as the target needs ({@code capacity-client}, this bench jar again), each on its own source
  * addresses past the ephemeral-port limit. Reports the node's RSS and heap after a full GC per
  * connection, connect errors, the time to open them and each one's connect-to-registered time
  * (charted), and which bound stopped the run.
@@ -63,7 +62,7 @@ final class CapacityScenario {
       String jar = new File(CapacityScenario.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getPath();
       for (int k = 0; k < processes; k++) {
         int count = Math.min(perProcess, target - k * perProcess);
-        Process p = new ProcessBuilder("java", "-jar", jar, "bench", "capacity-client", "--count", String.valueOf(count),
+        Process p = new ProcessBuilder("java", "-jar", jar, "capacity-client", "--count", String.valueOf(count),
             "--rate", String.valueOf(Math.max(1, rate / processes)), "--sources", String.valueOf(sources),
             "--firstSource", String.valueOf(2 + k * sources), "--users", String.valueOf(users))
             .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -161,7 +160,7 @@ final class CapacityScenario {
       long started = System.nanoTime();
       // a node out of open files never answers the handshake: give up on a connection after 10 s
       batch.add(BenchClient.connect(vertx, clients.get(i % sources), LocalCluster.httpPort(1), tokens.get(user))
-          .compose(c -> c.register(Addresses.inbox("idle-" + user), f -> { }))
+          .compose(c -> c.register(Wire.inbox("idle-" + user), f -> { }))
           .timeout(10, TimeUnit.SECONDS)
           .onSuccess(x -> {
             connectTime.recordValue((System.nanoTime() - started) / 1000);

@@ -11,8 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code java -jar herald.jar bench SCENARIO [--key value ...]} (run through {@code scripts/bench.sh}):
- * starts the nodes a scenario needs, drives them, stops what it started, writes
+ * {@code java -jar bench/target/herald-bench.jar SCENARIO [--key value ...]} (run through
+ * {@code scripts/bench.sh}, from the repository's root): starts the nodes a scenario needs from
+ * the product jar ({@link LocalCluster#HERALD_JAR}), drives them, stops what it started, writes
  * {@code target/bench/SCENARIO.json} and appends a table to {@code docs/benchmarks.md}.
  */
 public final class Bench {
@@ -20,7 +21,11 @@ public final class Bench {
   private Bench() {
   }
 
-  public static int main(String[] args) throws Exception {
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println("usage: bench cluster [--subscribers 10] [--msgRate 1000] [--seconds 10] [--warmup 20]"
           + " [--watchers 100] [--changes 500] [--rate 50] [--victims 100]\n"

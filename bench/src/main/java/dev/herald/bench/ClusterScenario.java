@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -90,7 +89,7 @@ final class ClusterScenario {
       List<String> tokens = LocalCluster.tokens("cross-" + node + "-", perNode, claims);
       for (String token : tokens) {
         LongConsumer seq = seqs.subscriber();
-        subscribing.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(node), token).compose(c -> c.register(Addresses.channel(channel), f -> {
+        subscribing.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(node), token).compose(c -> c.register(Wire.channel(channel), f -> {
           JsonObject m = f.getJsonObject("body");
           JsonObject data = m.getJsonObject("data");
           if (!data.getBoolean("w")) {
@@ -124,7 +123,7 @@ final class ClusterScenario {
           cpuAtStart[n] = Proc.cpuMillis(cluster.pid(n + 1));
         }
       }
-      pubs.get((int) (i % pubs.size())).request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel)
+      pubs.get((int) (i % pubs.size())).request(Wire.CHANNEL_PUBLISH, new JsonObject().put("channel", channel)
           .put("data", new JsonObject().put("t", System.nanoTime()).put("w", i < warm)))
           .onSuccess(answer -> (answer.containsKey("failureCode") ? refused : accepted).increment());
       next += interval;
@@ -179,7 +178,7 @@ final class ClusterScenario {
     }
     Bench.progress("connecting " + watchers + " watchers on node 2");
     for (Future<BenchClient> f : connecting) {
-      f.await().register(Addresses.presenceUser(subjectId), frame -> {
+      f.await().register(Wire.presenceUser(subjectId), frame -> {
         if (measuring[0]) {
           recorder.recordValue((System.nanoTime() - sentAt[0]) / 1000);
         }
@@ -196,7 +195,7 @@ final class ClusterScenario {
       pending.set(all);
       measuring[0] = i >= WARMUP;
       sentAt[0] = System.nanoTime();
-      subject.request(Addresses.PRESENCE_SET, new JsonObject().put("status", i % 2 == 0 ? "busy" : "away"));
+      subject.request(Wire.PRESENCE_SET, new JsonObject().put("status", i % 2 == 0 ? "busy" : "away"));
       if (!all.await(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("change " + i + " reached only " + (watchers - all.getCount()) + " of " + watchers + " watchers");
       }
@@ -223,7 +222,7 @@ final class ClusterScenario {
     Bench.progress("connecting " + victims + " users on node 3");
     for (int i = 0; i < victims; i++) {
       boolean[] seenOffline = new boolean[1];
-      watcher.register(Addresses.presenceUser("victim-" + i), frame -> {
+      watcher.register(Wire.presenceUser("victim-" + i), frame -> {
         String status = frame.getJsonObject("body").getString("status");
         if (status.equals("offline")) {
           if (seenOffline[0]) {
