@@ -1,5 +1,6 @@
 package dev.herald;
 
+import dev.herald.node.Node;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;

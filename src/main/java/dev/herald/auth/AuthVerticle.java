@@ -1,8 +1,11 @@
 package dev.herald.auth;
 
-import dev.herald.bus.Addresses;
-import dev.herald.bus.ErrorCode;
-import dev.herald.bus.Headers;
+import dev.herald.token.Principal;
+import dev.herald.token.TokenLifetime;
+import dev.herald.token.TokenVerifier;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
 import dev.herald.config.AuthConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

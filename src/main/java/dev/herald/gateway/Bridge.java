@@ -1,9 +1,11 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.Principal;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.Addresses.Target;
-import dev.herald.bus.ErrorCode;
+import dev.herald.protocol.Frame;
+import dev.herald.token.Principal;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Addresses.Target;
+import dev.herald.protocol.CloseCode;
+import dev.herald.protocol.ErrorCode;
 import dev.herald.config.BridgeConfig;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
@@ -38,16 +40,6 @@ import java.util.Map;
 final class Bridge implements Handler<SockJSSocket> {
 
   static final String PRINCIPAL_KEY = "herald.principal";
-  static final int CLOSE_IDLE = 4408;
-  static final int CLOSE_TOKEN_EXPIRED = 4401;
-  static final int CLOSE_TOO_BIG = 1009;
-  static final int CLOSE_RESTART = 1012;
-  static final int CLOSE_DISCONNECTED = 4403;
-  static final int CLOSE_SERVER_ERROR = 1011;
-  /** The client did not read what was sent to it (bridge.maxQueuedBytes). */
-  static final int CLOSE_SLOW_CONSUMER = 4409;
-  /** The client sent more than the server could take in while it was busy (bridge.maxPendingInboundBytes). */
-  static final int CLOSE_FLOODING = 4429;
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
   static final long CUT_AFTER_MS = 5000;
@@ -90,7 +82,7 @@ final class Bridge implements Handler<SockJSSocket> {
     Principal principal = ctx == null ? null : ctx.get(PRINCIPAL_KEY);
     if (principal == null) {
       // the authentication handler runs before every transport; this is a wiring error
-      sock.close(CLOSE_TOKEN_EXPIRED, ErrorCode.UNAUTHORIZED.text);
+      sock.close(CloseCode.TOKEN_EXPIRED.code, ErrorCode.UNAUTHORIZED.text);
       return;
     }
     String path = ctx.request().path();
@@ -122,10 +114,10 @@ final class Bridge implements Handler<SockJSSocket> {
         || err instanceof io.netty.handler.codec.TooLongFrameException) {
       metrics.limited("frame_size");
       c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
-      close(c, CLOSE_TOO_BIG, ErrorCode.TOO_LARGE.text, false);
+      close(c, CloseCode.TOO_BIG.code, ErrorCode.TOO_LARGE.text, false);
     } else {
       LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), err.toString());
-      close(c, CLOSE_SERVER_ERROR, "transport error", false);
+      close(c, CloseCode.SERVER_ERROR.code, "transport error", false);
     }
   }
 
@@ -183,14 +175,14 @@ final class Bridge implements Handler<SockJSSocket> {
     LOG.info("closing connection {} of {}: a slow consumer ({} bytes unread, bridge.maxQueuedBytes {})",
         c.id, c.principal.userId(), c.backlog, config.maxQueuedBytes());
     // not now: a fan-out may be walking the subscribers this close removes it from
-    vertx.runOnContext(v -> close(c, CLOSE_SLOW_CONSUMER, "slow consumer: more than " + config.maxQueuedBytes() + " bytes unread", true));
+    vertx.runOnContext(v -> close(c, CloseCode.SLOW_CONSUMER.code, "slow consumer: more than " + config.maxQueuedBytes() + " bytes unread", true));
   }
 
   /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect). */
   void disconnect(String userId) {
     for (Connection c : List.copyOf(connections.values())) {
       if (c.principal.userId().equals(userId)) {
-        close(c, CLOSE_DISCONNECTED, "disconnected by the server", false);
+        close(c, CloseCode.DISCONNECTED.code, "disconnected by the server", false);
       }
     }
   }
@@ -203,8 +195,8 @@ final class Bridge implements Handler<SockJSSocket> {
   Future<Void> closeAll() {
     List<Future<Void>> left = new ArrayList<>();
     for (Connection c : List.copyOf(connections.values())) {
-      c.write(Frame.closing(CLOSE_RESTART, "node shutting down, reconnect"));
-      c.socket.close(CLOSE_RESTART, "node shutting down, reconnect");
+      c.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
+      c.socket.close(CloseCode.RESTART.code, "node shutting down, reconnect");
       c.closed = true;
       connections.remove(c.id);
       if (c.sessionId != null) {
@@ -230,22 +222,15 @@ final class Bridge implements Handler<SockJSSocket> {
       process(c, data);
       return;
     }
-    if (c.queuedBytes + data.length() > config.maxPendingInboundBytes()) {
+    if (!c.queued(config.maxPendingInboundBytes()).offer(data)) {
       metrics.limited("pending_inbound");
       c.write(Frame.err(ErrorCode.RATE_LIMITED, "more than " + config.maxPendingInboundBytes() + " bytes of frames waiting"));
-      close(c, CLOSE_FLOODING, "flooding: more than " + config.maxPendingInboundBytes() + " bytes of frames waiting", false);
-      return;
+      close(c, CloseCode.FLOODING.code, "flooding: more than " + config.maxPendingInboundBytes() + " bytes of frames waiting", false);
     }
-    c.queued().add(data);
-    c.queuedBytes += data.length();
   }
 
-  private Buffer nextQueued(Connection c) {
-    Buffer b = c.queue == null ? null : c.queue.poll();
-    if (b != null) {
-      c.queuedBytes -= b.length();
-    }
-    return b;
+  private static Buffer nextQueued(Connection c) {
+    return c.queue == null ? null : c.queue.poll();
   }
 
   private void process(Connection c, Buffer data) {
@@ -339,11 +324,10 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     c.registrations.add(address);
-    return fanout.subscribe(address, c).onSuccess(v -> {
-      if (target.kind() == Addresses.Kind.CHANNEL) {
-        membership.joinChannel(c, target.arg());
-      }
-    }).recover(err -> {
+    // the membership join is counted before the connection's next frame, so a member list or an
+    // occupancy event that follows a register sees it
+    return fanout.subscribe(address, c).compose(v -> target.kind() == Addresses.Kind.CHANNEL
+        ? membership.joinChannel(c, target.arg()) : Future.<Void>succeededFuture()).recover(err -> {
       LOG.warn("registration of {} failed: {}", address, err.getMessage());
       c.registrations.remove(address);
       fanout.unsubscribe(address, c);

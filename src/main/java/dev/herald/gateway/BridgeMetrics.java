@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.Frame;
 import dev.herald.observability.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;

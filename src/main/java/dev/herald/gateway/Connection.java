@@ -1,13 +1,12 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.Principal;
+import dev.herald.token.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -44,9 +43,7 @@ final class Connection {
 
   /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
   boolean waiting;
-  ArrayDeque<Buffer> queue;
-  /** Bytes of the frames in {@link #queue}. */
-  long queuedBytes;
+  FrameQueue<Buffer> queue;
 
   /** Bytes written since the socket's write queue was last found full; reset when it drains. */
   long backlog;
@@ -92,9 +89,9 @@ final class Connection {
     return commands;
   }
 
-  ArrayDeque<Buffer> queued() {
+  FrameQueue<Buffer> queued(long maxBytes) {
     if (queue == null) {
-      queue = new ArrayDeque<>(4);
+      queue = new FrameQueue<>(maxBytes, Buffer::length);
     }
     return queue;
   }

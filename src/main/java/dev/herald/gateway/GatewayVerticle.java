@@ -1,16 +1,15 @@
 package dev.herald.gateway;
 
-import dev.herald.ClusterHandle;
-import dev.herald.auth.Principal;
-import dev.herald.auth.TokenVerifier;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.ErrorCode;
+import dev.herald.cluster.ClusterHandle;
+import dev.herald.token.Principal;
+import dev.herald.token.TokenVerifier;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.NodeLoad;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
-import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -133,7 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
       JsonObject body = new JsonObject().put("status", "ready").put("node", config.node().name())
           .put("load", NodeLoad.local(vertx)).put("cluster", nodes)
           .put("degraded", new JsonObject(new java.util.HashMap<>(Readiness.degraded(vertx))))
-          .put("webhook", WebhookVerticle.stats(vertx));
+          .put("webhook", Readiness.figures(vertx, "webhook"));
       // these ask other members: a worker thread, not the event loop, waits for them
       vertx.executeBlocking(() -> body.put("clusterSafe", cluster.isSafe()).put("busRegistrations", cluster.busRegistrations()), false)
           .onComplete(ar -> Responses.json(ctx, 200, ar.succeeded() ? ar.result() : body.put("clusterSafe", false)));

@@ -1,13 +1,13 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.Principal;
-import dev.herald.auth.TokenVerifier;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.ErrorCode;
-import dev.herald.bus.Headers;
-import dev.herald.bus.JsonDepth;
-import dev.herald.bus.Names;
-import dev.herald.bus.Requests;
+import dev.herald.token.Principal;
+import dev.herald.token.TokenVerifier;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.JsonDepth;
+import dev.herald.protocol.Names;
+import dev.herald.protocol.Requests;
 import dev.herald.config.BroadcastConfig;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Trace;

@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
-import dev.herald.bus.Addresses;
+import dev.herald.protocol.Frame;
+import dev.herald.protocol.Addresses;
 import dev.herald.observability.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import java.util.Set;
  * Client subscriptions kept node-local: one event-bus consumer per address per gateway instance,
  * added with the first local subscriber and removed with the last, re-delivering to every local
  * connection. The bare bridge registers one cluster-wide consumer per socket instead, which costs
- * a Hazelcast entry per socket and CPU on every node at each connect or disconnect (VERTX5-NOTES.md).
+ * a Hazelcast entry per socket and CPU on every node at each connect or disconnect (measured: docs/benchmarks.md; README, "Design notes").
  * Each message is encoded once and the same frame written to every subscriber.
  */
 final class LocalFanout {
@@ -30,9 +31,7 @@ final class LocalFanout {
     final Addresses.Kind kind;
     final Set<Connection> subscribers = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
-    /** For presence events the newest version delivered, for channel messages the newest seq (of {@link #epoch}). */
-    long order = -1;
-    String epoch;
+    final DeliveryOrder order = new DeliveryOrder();
 
     Route(String address) {
       this.kind = Addresses.parse(address).kind();
@@ -70,29 +69,14 @@ final class LocalFanout {
     }
   }
 
-  /**
-   * Clients see presence versions and channel seqs only grow: a late duplicate (a publish retried
-   * after a member changed) or an event overtaken by a newer one is dropped. A new channel epoch
-   * starts the count again.
-   */
+  /** Presence events and channel messages go out in order ({@link DeliveryOrder}); anything else as it comes. */
   private static boolean inOrder(Route route, JsonObject body) {
-    long n;
     if (route.kind == Addresses.Kind.PRESENCE_USER) {
-      n = body.getLong("version", 0L);
-    } else if (route.kind == Addresses.Kind.CHANNEL && body.getValue("seq") instanceof Number seq) {
-      String epoch = body.getString("epoch");
-      if (epoch != null && !epoch.equals(route.epoch)) {
-        route.epoch = epoch;
-        route.order = -1;
-      }
-      n = seq.longValue();
-    } else {
-      return true;
+      return route.order.acceptVersion(body.getLong("version", 0L));
     }
-    if (n <= route.order) {
-      return false;
+    if (route.kind == Addresses.Kind.CHANNEL && body.getValue("seq") instanceof Number seq) {
+      return route.order.acceptSeq(seq.longValue(), body.getString("epoch"));
     }
-    route.order = n;
     return true;
   }
 

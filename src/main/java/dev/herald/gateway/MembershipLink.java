@@ -1,8 +1,8 @@
 package dev.herald.gateway;
 
-import dev.herald.bus.Addresses;
-import dev.herald.bus.Headers;
-import dev.herald.bus.Requests;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -73,9 +73,11 @@ final class MembershipLink {
   }
 
   /** Subscribing to a channel makes the user a member of it. */
-  void joinChannel(Connection c, String channel) {
+  /** Counts the connection as a member of {@code channel}; completes (never fails) once the membership service answered. */
+  Future<Void> joinChannel(Connection c, String channel) {
     Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, member(c, channel).put("nodeId", nodeId), options).mapEmpty();
     c.channels().put(channel, joined);
+    return joined.otherwiseEmpty();
   }
 
   /** Ends the membership once its join has been counted (a leave must not overtake its join). */

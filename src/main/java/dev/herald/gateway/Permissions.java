@@ -1,16 +1,17 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.Principal;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.Addresses.Target;
-import dev.herald.bus.ErrorCode;
-import dev.herald.bus.Names;
+import dev.herald.protocol.Frame;
+import dev.herald.token.Principal;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Addresses.Target;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Names;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What a client may do on the bridge (PROTOCOL.md section 2): a pure function of the
+ * What a client may do on the bridge (docs/protocol.md section 2): a pure function of the
  * connection's {@link Principal}, the frame's type and address, and for requests the body.
  * Everything not listed there is {@code access_denied}; a listed address the claims do not
  * allow is {@code forbidden}; a malformed body is {@code bad_request}.

@@ -1,6 +1,6 @@
 package dev.herald.gateway;
 
-import dev.herald.bus.ErrorCode;
+import dev.herald.protocol.ErrorCode;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,12 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.Principal;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.Addresses.Target;
-import dev.herald.bus.ErrorCode;
-import dev.herald.bus.Headers;
-import dev.herald.bus.Requests;
+import dev.herald.protocol.Frame;
+import dev.herald.token.Principal;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Addresses.Target;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.Requests;
 import dev.herald.config.BridgeConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;

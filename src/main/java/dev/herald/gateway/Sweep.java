@@ -1,8 +1,10 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.TokenLifetime;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.ErrorCode;
+import dev.herald.protocol.Frame;
+import dev.herald.token.TokenLifetime;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.CloseCode;
+import dev.herald.protocol.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -34,7 +36,7 @@ final class Sweep {
     List<Closing> closing = new ArrayList<>();
     for (Connection c : connections) {
       if (c.lastSeen < idleBefore && !c.waiting) {
-        closing.add(new Closing(c, null, Bridge.CLOSE_IDLE, "idle timeout"));
+        closing.add(new Closing(c, null, CloseCode.IDLE.code, "idle timeout"));
         continue;
       }
       switch (TokenLifetime.due(c.principal.exp(), now, noticeSeconds, c.expiryNoticeSent)) {
@@ -46,7 +48,7 @@ final class Sweep {
           }
         }
         case CLOSE -> closing.add(new Closing(c, Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"),
-            Bridge.CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.text));
+            CloseCode.TOKEN_EXPIRED.code, ErrorCode.TOKEN_EXPIRED.text));
         case NONE -> { }
       }
     }

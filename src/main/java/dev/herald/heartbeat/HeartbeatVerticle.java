@@ -1,7 +1,7 @@
 package dev.herald.heartbeat;
 
-import dev.herald.ClusterHandle;
-import dev.herald.bus.Addresses;
+import dev.herald.cluster.ClusterHandle;
+import dev.herald.protocol.Addresses;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.NodeLoad;
 import io.vertx.core.Future;

@@ -48,6 +48,26 @@ public final class Metrics {
     REGISTRIES.remove(vertx);
   }
 
+  /**
+   * A gauge of a figure that costs a round of the cluster: computed every 10 s on a worker
+   * thread, not per scrape and never on the event loop.
+   */
+  public static void clusterGauge(Vertx vertx, String name, String help, java.util.concurrent.Callable<Long> compute) {
+    java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
+    io.micrometer.core.instrument.Gauge.builder(name, value, java.util.concurrent.atomic.AtomicLong::get).description(help).register(of(vertx));
+    Runnable refresh = () -> vertx.executeBlocking(() -> {
+      value.set(compute.call());
+      return null;
+    }, false);
+    refresh.run();
+    vertx.setPeriodic(10_000, id -> refresh.run());
+  }
+
+  /** A gauge read at each scrape. */
+  public static <T> void gauge(Vertx vertx, String name, String help, T obj, java.util.function.ToDoubleFunction<T> f) {
+    io.micrometer.core.instrument.Gauge.builder(name, obj, f).description(help).register(of(vertx));
+  }
+
   public static Counter counter(Vertx vertx, String name, String help, String... tags) {
     return Counter.builder(name).description(help).tags(tags).register(of(vertx));
   }

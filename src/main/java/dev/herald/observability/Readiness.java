@@ -1,6 +1,7 @@
 package dev.herald.observability;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 
 /**
@@ -12,6 +13,7 @@ public final class Readiness {
   private static final String MAP = "herald.node";
   private static final String KEY = "notReadyBecause";
   private static final String DEPENDENCIES = "herald.node.dependencies";
+  private static final String FIGURES = "herald.node.figures";
 
   private Readiness() {
   }
@@ -42,6 +44,16 @@ public final class Readiness {
   /** Dependencies currently degraded, by name. */
   public static java.util.Map<String, String> degraded(Vertx vertx) {
     return java.util.Map.copyOf(vertx.sharedData().<String, String>getLocalMap(DEPENDENCIES));
+  }
+
+  /** Publishes a feature's figures for {@code /ready} under {@code name} (the webhook queue, say). */
+  public static void figures(Vertx vertx, String name, JsonObject figures) {
+    vertx.sharedData().<String, JsonObject>getLocalMap(FIGURES).put(name, figures);
+  }
+
+  /** A feature's figures, or null when it does not run on this node. */
+  public static JsonObject figures(Vertx vertx, String name) {
+    return vertx.sharedData().<String, JsonObject>getLocalMap(FIGURES).get(name);
   }
 
   private static LocalMap<String, String> map(Vertx vertx) {

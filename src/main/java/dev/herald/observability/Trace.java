@@ -1,6 +1,6 @@
 package dev.herald.observability;
 
-import dev.herald.bus.Headers;
+import dev.herald.protocol.Headers;
 import io.vertx.core.MultiMap;
 import org.slf4j.spi.LoggingEventBuilder;
 

@@ -1,6 +1,6 @@
 package dev.herald.observability;
 
-import dev.herald.bus.Headers;
+import dev.herald.protocol.Headers;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,5 +1,6 @@
 package dev.herald.presence;
 
+import dev.herald.cluster.HeldConnections;
 import io.vertx.core.json.JsonObject;
 
 import java.io.Serializable;
@@ -64,7 +65,7 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
       return previous != null;
     }
 
-    /** The presence event of PROTOCOL.md: the Presence plus {@code previous}. */
+    /** The presence event of docs/protocol.md: the Presence plus {@code previous}. */
     public JsonObject event() {
       return next.toJson().put("previous", previous.wire());
     }
@@ -109,7 +110,7 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
     return new Change(new PresenceRecord(userId, chosenNext, conns, now, seen, version + 1), before);
   }
 
-  /** The Presence payload of PROTOCOL.md. */
+  /** The Presence payload of docs/protocol.md. */
   public JsonObject toJson() {
     return new JsonObject().put("userId", userId).put("status", status().wire()).put("since", since)
         .put("lastSeen", lastSeen).put("connections", connections.size()).put("version", version);

@@ -1,12 +1,12 @@
 package dev.herald.presence;
 
 import com.hazelcast.map.IMap;
-import dev.herald.ClusterHandle;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.ErrorCode;
-import dev.herald.bus.Headers;
-import dev.herald.bus.Names;
-import dev.herald.bus.Replies;
+import dev.herald.cluster.ClusterHandle;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.Names;
+import dev.herald.protocol.Replies;
 import dev.herald.config.PresenceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -76,7 +76,7 @@ public final class PresenceVerticle extends VerticleBase {
       ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"users\": [user ids]} with 1 to " + PresenceConfig.MAX_GET_USERS + " valid ids");
       return;
     }
-    vertx.executeBlocking(() -> map.getAll(users)).onComplete(ar -> {
+    vertx.executeBlocking(() -> map.getAll(users), false).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
         return;

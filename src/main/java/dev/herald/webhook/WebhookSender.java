@@ -1,5 +1,6 @@
 package dev.herald.webhook;
 
+import dev.herald.protocol.WebhookEvents;
 import dev.herald.config.WebhookConfig;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.Trace;

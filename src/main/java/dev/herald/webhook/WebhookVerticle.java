@@ -1,9 +1,10 @@
 package dev.herald.webhook;
 
-import dev.herald.bus.Addresses;
-import dev.herald.bus.Headers;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Headers;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.WebhookConfig;
+import dev.herald.observability.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -23,7 +24,8 @@ import java.util.List;
  */
 public final class WebhookVerticle extends VerticleBase {
 
-  private static final String STATS = "herald.webhook.stats";
+  /** Where /ready and /metrics find this node's webhook figures ({@code queued, delivered, dropped}). */
+  public static final String FIGURES = "webhook";
 
   private final WebhookConfig config;
   private final String node;
@@ -64,11 +66,6 @@ public final class WebhookVerticle extends VerticleBase {
       delivered += s.delivered();
       dropped += s.dropped();
     }
-    vertx.sharedData().getLocalMap(STATS).put("webhook", new JsonObject().put("queued", queued).put("delivered", delivered).put("dropped", dropped));
-  }
-
-  /** This node's webhook figures ({@code queued, delivered, dropped}), or null without a webhook verticle. */
-  public static JsonObject stats(Vertx vertx) {
-    return vertx.sharedData().<String, JsonObject>getLocalMap(STATS).get("webhook");
+    Readiness.figures(vertx, FIGURES, new JsonObject().put("queued", queued).put("delivered", delivered).put("dropped", dropped));
   }
 }

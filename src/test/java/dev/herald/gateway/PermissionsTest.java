@@ -1,8 +1,9 @@
 package dev.herald.gateway;
 
-import dev.herald.auth.Principal;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.ErrorCode;
+import dev.herald.protocol.Frame;
+import dev.herald.token.Principal;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** Every row of PROTOCOL.md section 2, for a user it allows and one it does not. */
+/** Every row of docs/protocol.md section 2, for a user it allows and one it does not. */
 class PermissionsTest {
 
   /** alice may subscribe to room.* and news, publish to room.*, and watch team.*. */

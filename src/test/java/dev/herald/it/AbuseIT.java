@@ -1,8 +1,8 @@
 package dev.herald.it;
 
-import dev.herald.Node;
-import dev.herald.auth.TestTokens;
-import dev.herald.bus.Addresses;
+import dev.herald.node.Node;
+import dev.herald.token.TestTokens;
+import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,12 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-import static dev.herald.auth.TestTokens.claims;
-import static dev.herald.auth.TestTokens.hs256;
-import static dev.herald.auth.TestTokens.now;
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
+import static dev.herald.token.TestTokens.now;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,14 +83,8 @@ class AbuseIT {
     return call(method, path, body, "Authorization", "Bearer " + SERVICE, "Content-Type", "application/json");
   }
 
-  private static void eventually(String what, BooleanSupplier check) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!check.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void eventually(String what, java.util.concurrent.Callable<Boolean> check) {
+    Eventually.eventually(Duration.ofSeconds(20), what, check);
   }
 
   private static double metric(String name, String label) throws Exception {
@@ -114,7 +107,7 @@ class AbuseIT {
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
     HttpResponse<String> open = call("POST", session + "xhr?token=" + alice, "");
     assertEquals("o\n", open.body());
-    eventually("alice online", () -> is(() -> status("hj-alice"), "online"));
+    eventually("alice online", () -> "online".equals(status("hj-alice")));
 
     String busy = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.presence.set\\\",\\\"body\\\":{\\\"status\\\":\\\"busy\\\"},\\\"replyAddress\\\":\\\"x\\\"}\"]";
     HttpResponse<String> hijack = call("POST", session + "xhr_send?token=" + mallory, busy);
@@ -127,21 +120,9 @@ class AbuseIT {
     // (her refreshed token lives on the connection; the fallback transports keep their URL)
     String expired = hs256(claims("hj-alice").put("exp", now() - 600));
     assertEquals(204, call("POST", session + "xhr_send?token=" + expired, busy).statusCode());
-    eventually("alice busy", () -> is(() -> status("hj-alice"), "busy"));
+    eventually("alice busy", () -> "busy".equals(status("hj-alice")));
     // an expired token opens nothing new
     assertEquals(401, call("POST", "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/xhr?token=" + expired, "").statusCode());
-  }
-
-  private interface Check {
-    String get() throws Exception;
-  }
-
-  private static boolean is(Check c, String expected) {
-    try {
-      return expected.equals(c.get());
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   // ---- 2. uploads ----
@@ -232,14 +213,8 @@ class AbuseIT {
     assertEquals(4, last.getJsonArray("messages").size());
     assertFalse(last.getBoolean("recovered"), "asking from 0 past what was dropped is not a recovery");
     // per node: 8 x 48 KB is over 200 KB, so the channels published to first lose their history
-    eventually("history dropped to the node budget", () -> {
-      try {
-        return metric("herald_history_dropped_bytes_total", "") > 0
-            && new JsonObject(service("GET", "/api/v1/channels/abuse.fill0/messages", null).body()).getJsonArray("messages").isEmpty();
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    eventually("history dropped to the node budget", () -> metric("herald_history_dropped_bytes_total", "") > 0
+        && new JsonObject(service("GET", "/api/v1/channels/abuse.fill0/messages", null).body()).getJsonArray("messages").isEmpty());
     assertFalse(new JsonObject(service("GET", "/api/v1/channels/abuse.fill7/messages", null).body()).getJsonArray("messages").isEmpty(),
         "the newest channel keeps its history");
   }
@@ -319,13 +294,7 @@ class AbuseIT {
     // a connect raises user.online; the receiver at port 1 refuses, the breaker opens, /ready says so
     try (WsClient c = WsClient.connect(client, port, hs256(claims("hook-trigger")))) {
       c.sync();
-      eventually("the webhook breaker opens", () -> {
-        try {
-          return call("GET", "/ready", null).body().contains("webhook http://127.0.0.1:1/hook");
-        } catch (Exception e) {
-          return false;
-        }
-      });
+      eventually("the webhook breaker opens", () -> call("GET", "/ready", null).body().contains("webhook http://127.0.0.1:1/hook"));
       String ready = call("GET", "/ready", null).body();
       assertFalse(ready.contains("hook-pass") || ready.contains("SECRETKEY") || ready.contains("hook-user"), ready);
     }
@@ -372,7 +341,7 @@ class AbuseIT {
     String token = hs256(claims("sj-closed"));
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
     assertEquals("o\n", call("POST", session + "xhr?token=" + token, "").body());
-    eventually("online", () -> is(() -> status("sj-closed"), "online"));
+    eventually("online", () -> "online".equals(status("sj-closed")));
     assertEquals(202, service("POST", "/api/v1/users/sj-closed/disconnect", "{}").statusCode());
     String poll = call("POST", session + "xhr?token=" + token, "").body();
     assertTrue(poll.startsWith("a["), poll);

@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import dev.herald.Node;
+import dev.herald.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.herald.auth.TestTokens.claims;
-import static dev.herald.auth.TestTokens.hs256;
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import dev.herald.Node;
+import dev.herald.node.Node;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.herald.it;
 
-import dev.herald.Node;
-import dev.herald.auth.TestTokens;
-import dev.herald.bus.Addresses;
-import dev.herald.bus.Headers;
+import dev.herald.node.Node;
+import dev.herald.token.TestTokens;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Headers;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -20,9 +20,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import static dev.herald.auth.TestTokens.claims;
-import static dev.herald.auth.TestTokens.hs256;
-import static dev.herald.auth.TestTokens.now;
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
+import static dev.herald.token.TestTokens.now;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package dev.herald.it;
 
-import dev.herald.Node;
-import dev.herald.auth.TestTokens;
+import dev.herald.node.Node;
+import dev.herald.token.TestTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -126,9 +126,9 @@ class JarProcessIT {
           // while the node is down, another member takes the publishes
           for (int i = 0; i < 150; i++) {
             for (String ch : i < 50 ? List.of("rec.chan", "gap.chan") : List.of("gap.chan")) {
-              dev.herald.bus.Requests.localFirst(peer.vertx().eventBus(), dev.herald.bus.Addresses.CHANNEL_PUBLISH,
+              dev.herald.protocol.Requests.localFirst(peer.vertx().eventBus(), dev.herald.protocol.Addresses.CHANNEL_PUBLISH,
                   new JsonObject().put("channel", ch).put("data", i),
-                  new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.herald.bus.Headers.USER_ID, "java")).await();
+                  new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.herald.protocol.Headers.USER_ID, "java")).await();
             }
           }
           startHerald();
@@ -188,7 +188,7 @@ class JarProcessIT {
         .orElseThrow(() -> new AssertionError("no readiness line in the log"));
     JsonObject json = new JsonObject(line);
     assertEquals("INFO", json.getString("level"));
-    assertEquals("dev.herald.Node", json.getString("loggerName"));
+    assertEquals("dev.herald.node.Node", json.getString("loggerName"));
     // the arguments are in the message, not dropped ("node {} ready: {} on http {}:{}" before)
     assertTrue(json.getString("formattedMessage").startsWith("node jar-node ready: "), line);
     assertTrue(json.getString("formattedMessage").endsWith("on http 127.0.0.1:" + httpPort), line);

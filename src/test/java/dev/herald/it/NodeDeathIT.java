@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import dev.herald.bus.Addresses;
+import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.herald.auth.TestTokens.claims;
+import static dev.herald.token.TestTokens.claims;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +47,7 @@ class NodeDeathIT {
   }
 
   private static String token(String user) {
-    return dev.herald.auth.TestTokens.hs256(CLUSTER_SECRET, claims(user));
+    return dev.herald.token.TestTokens.hs256(CLUSTER_SECRET, claims(user));
   }
 
   @Test
@@ -55,7 +55,7 @@ class NodeDeathIT {
   void acknowledgedMessagesSurvive() throws Exception {
     cluster.full();
     String channel = "durable.test";
-    String token = dev.herald.auth.TestTokens.hs256(CLUSTER_SECRET, claims("durable-publisher")
+    String token = dev.herald.token.TestTokens.hs256(CLUSTER_SECRET, claims("durable-publisher")
         .put("channels", new JsonArray().add("*")).put("publish", new JsonArray().add("*")));
     java.util.Set<Long> acked = new java.util.TreeSet<>();
     // five connections of 100 each: within the per-connection publish rate (100/s, bursts of 200)

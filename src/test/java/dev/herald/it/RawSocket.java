@@ -76,6 +76,38 @@ public final class RawSocket implements AutoCloseable {
     return Integer.parseInt(status.split(" ")[1]);
   }
 
+  /** A whole answer: status and body (the request asked the server to close after it). */
+  public record Answer(int status, String body) {
+  }
+
+  /** Sends a whole request with {@code Connection: close} and reads the answer to its end. */
+  public Answer exchange(String method, String path, String body) {
+    int status = request(method, path, "", body.getBytes(StandardCharsets.UTF_8));
+    try {
+      String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      int start = rest.indexOf("\r\n\r\n");
+      String payload = start < 0 ? "" : rest.substring(start + 4);
+      return new Answer(status, rest.toLowerCase().contains("transfer-encoding: chunked") ? unchunk(payload) : payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String unchunk(String chunked) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < chunked.length()) {
+      int eol = chunked.indexOf("\r\n", i);
+      int n = Integer.parseInt(chunked.substring(i, eol).trim(), 16);
+      if (n == 0) {
+        break;
+      }
+      out.append(chunked, eol + 2, eol + 2 + n);
+      i = eol + 2 + n + 2;
+    }
+    return out.toString();
+  }
+
   /** Opens the raw bridge WebSocket with {@code token}; fails unless the server answers 101. */
   public RawSocket upgrade(String token) {
     writeAscii("GET /eventbus/websocket?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"

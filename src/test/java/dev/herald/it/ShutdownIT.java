@@ -1,7 +1,7 @@
 package dev.herald.it;
 
-import dev.herald.Node;
-import dev.herald.bus.Addresses;
+import dev.herald.node.Node;
+import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,8 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import static dev.herald.auth.TestTokens.claims;
-import static dev.herald.auth.TestTokens.hs256;
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

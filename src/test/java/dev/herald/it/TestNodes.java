@@ -1,7 +1,7 @@
 package dev.herald.it;
 
-import dev.herald.Node;
-import dev.herald.auth.TestTokens;
+import dev.herald.node.Node;
+import dev.herald.token.TestTokens;
 import dev.herald.config.HeraldConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,8 +1,8 @@
 package dev.herald.it;
 
-import dev.herald.Node;
-import dev.herald.bus.Addresses;
-import dev.herald.webhook.WebhookEvents;
+import dev.herald.node.Node;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.WebhookEvents;
 import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,8 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import static dev.herald.auth.TestTokens.claims;
-import static dev.herald.auth.TestTokens.hs256;
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -282,7 +282,10 @@ class WebhookIT {
       String after = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
       assertEquals(connects + 1, value(after, "herald_connects_total"));
       assertTrue(value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
-      assertTrue(value(after, "herald_connections_open") >= 0);
+      // the gateways report their connections every second: wait for this one to be counted
+      Eventually.eventually(java.time.Duration.ofSeconds(10), "herald_connections_open counts the client", () -> value(
+          http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
+          "herald_connections_open") >= 1);
     }
   }
 
@@ -297,7 +300,7 @@ class WebhookIT {
   }
 
   private static long droppedOn(Node n) {
-    JsonObject s = WebhookVerticle.stats(n.vertx());
+    JsonObject s = dev.herald.observability.Readiness.figures(n.vertx(), WebhookVerticle.FIGURES);
     return s == null ? 0 : s.getLong("dropped");
   }
 }

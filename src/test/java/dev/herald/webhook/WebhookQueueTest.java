@@ -1,5 +1,6 @@
 package dev.herald.webhook;
 
+import dev.herald.protocol.WebhookEvents;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

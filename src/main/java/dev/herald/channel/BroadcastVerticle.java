@@ -1,0 +1,114 @@
+package dev.herald.channel;
+
+import com.hazelcast.map.IMap;
+import dev.herald.cluster.ClusterHandle;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.Names;
+import dev.herald.config.BroadcastConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import dev.herald.observability.Trace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Channel messages: {@code rt.channel.publish {"channel", "data"}} assigns the next seq, stores the
+ * message and delivers it on {@code rt.channel.<name>} ({@link PublishOp}), replying
+ * {@code {"channel", "seq"}} once the message is stored on its owner and its backup;
+ * {@code rt.channel.history {"channel", "since", "limit"?}} answers what came after {@code since}.
+ * Logs live in the Hazelcast map {@value #MAP}, one entry per channel, with one synchronous backup.
+ */
+public final class BroadcastVerticle extends VerticleBase {
+
+  public static final String MAP = "herald.channels";
+  private static final Logger LOG = LoggerFactory.getLogger(BroadcastVerticle.class);
+
+  private final BroadcastConfig config;
+  private final ClusterHandle cluster;
+  private IMap<String, ChannelLog> logs;
+  private ChannelLog.Retention retention;
+
+  public BroadcastVerticle(BroadcastConfig config, ClusterHandle cluster) {
+    this.config = config;
+    this.cluster = cluster;
+  }
+
+  @Override
+  public Future<?> start() {
+    logs = cluster.hazelcast().getMap(MAP);
+    retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L);
+    return Future.join(
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion());
+  }
+
+  private void onPublish(Message<Object> msg) {
+    String channel = channelOf(msg);
+    if (channel == null) {
+      return;
+    }
+    JsonObject body = (JsonObject) msg.body();
+    if (!body.containsKey("data")) {
+      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\", \"data\"}");
+      return;
+    }
+    String data = Json.encode(body.getValue("data"));
+    if (Utf8.length(data) > config.maxDataBytes()) {
+      ErrorCode.TOO_LARGE.fail(msg, "data is limited to " + config.maxDataBytes() + " bytes (UTF-8, as encoded)");
+      return;
+    }
+    String from = msg.headers().get(Headers.USER_ID);
+    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), retention,
+        config.channelIdleSeconds());
+    ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
+      if (ar.failed()) {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      } else {
+        Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, ar.result().seq(), from);
+        msg.reply(new JsonObject().put("channel", channel).put("seq", ar.result().seq()));
+      }
+    });
+  }
+
+  private void onHistory(Message<Object> msg) {
+    String channel = channelOf(msg);
+    if (channel == null) {
+      return;
+    }
+    JsonObject body = (JsonObject) msg.body();
+    Object since = body.getValue("since");
+    Object limit = body.getValue("limit", BroadcastConfig.DEFAULT_HISTORY_LIMIT);
+    if (!(since instanceof Number s) || s.doubleValue() < 0 || s.doubleValue() != Math.rint(s.doubleValue())
+        || !(limit instanceof Number l) || l.doubleValue() < 1 || l.doubleValue() > BroadcastConfig.MAX_HISTORY_LIMIT
+        || l.doubleValue() != Math.rint(l.doubleValue())) {
+      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\", \"since\": seq >= 0, \"limit\"?: 1-" + BroadcastConfig.MAX_HISTORY_LIMIT + "}");
+      return;
+    }
+    HistoryOp op = new HistoryOp(s.longValue(), l.intValue(), System.currentTimeMillis(), config.historyTtlSeconds() * 1000L);
+    ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
+      if (ar.failed()) {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      } else if (ar.result() == null) {
+        // nothing was ever published here (or its log was lost): nothing to recover
+        msg.reply(new JsonObject().put("channel", channel).putNull("epoch").put("messages", new JsonArray())
+            .put("nextSeq", 1).put("recovered", s.longValue() == 0));
+      } else {
+        msg.reply(new JsonObject(ar.result()));
+      }
+    });
+  }
+
+  private static String channelOf(Message<Object> msg) {
+    if (msg.body() instanceof JsonObject b && b.getValue("channel") instanceof String c && Names.isChannel(c)) {
+      return c;
+    }
+    ErrorCode.BAD_REQUEST.fail(msg, "body.channel must be a channel name");
+    return null;
+  }
+}

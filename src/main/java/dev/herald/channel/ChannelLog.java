@@ -1,0 +1,136 @@
+package dev.herald.channel;
+
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * One channel's sequence and retained history: pure, no Vert.x or Hazelcast I/O. {@link PublishOp}
+ * changes it atomically on the partition that owns the channel, so sequence numbers are total
+ * per channel across the cluster.
+ *
+ * <p>{@code seq} starts at 1 and grows by one per message. {@code epoch} is made when the log is
+ * created; a log that was lost and made again has a new epoch, so a client can tell its
+ * positions are void. What is kept is bounded by {@link Retention}: a count, bytes, an age.
+ */
+public final class ChannelLog implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** A stored message. {@code data} is kept encoded, as it came. */
+  public record Stored(long seq, long ts, String from, String data, String traceId) implements Serializable {
+    /** What this message costs in memory, roughly: its strings as UTF-8 plus a fixed overhead. */
+    long bytes() {
+      return Utf8.length(data) + (from == null ? 0 : from.length()) + (traceId == null ? 0 : traceId.length()) + 96;
+    }
+  }
+
+  /** How much history a channel keeps: at most {@code count} messages and {@code bytes}, none older than {@code ttlMs}. */
+  public record Retention(int count, long bytes, long ttlMs) implements Serializable {
+  }
+
+  private final String channel;
+  private final String epoch;
+  private long nextSeq = 1;
+  private final ArrayDeque<Stored> messages = new ArrayDeque<>();
+  private long bytes;
+  private long lastPublished;
+
+  public ChannelLog(String channel, String epoch) {
+    this.channel = channel;
+    this.epoch = epoch;
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  public long nextSeq() {
+    return nextSeq;
+  }
+
+  /** Appends with the next seq, then drops the oldest messages over the retention. */
+  public Stored append(long ts, String from, String data, String traceId, Retention r) {
+    Stored s = new Stored(nextSeq++, ts, from, data, traceId);
+    add(s, r);
+    return s;
+  }
+
+  /** Appends a message whose seq was already assigned (on a backup copy, in the primary's order). */
+  public void replay(Stored s, Retention r) {
+    if (s.seq() >= nextSeq) {
+      nextSeq = s.seq() + 1;
+      add(s, r);
+    }
+  }
+
+  private void add(Stored s, Retention r) {
+    messages.addLast(s);
+    bytes += s.bytes();
+    lastPublished = Math.max(lastPublished, s.ts());
+    while (!messages.isEmpty() && (messages.size() > r.count() || bytes > r.bytes() || messages.peekFirst().ts() < s.ts() - r.ttlMs())) {
+      bytes -= messages.removeFirst().bytes();
+    }
+  }
+
+  /** Drops every kept message; the seq and epoch stay (the node's history budget ran out). Returns the bytes freed. */
+  public long clearHistory() {
+    long freed = bytes;
+    messages.clear();
+    bytes = 0;
+    return freed;
+  }
+
+  /** Bytes of the messages kept, as {@link Stored#bytes()} counts them. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** When the newest message was published (ms), 0 if none was. */
+  public long lastPublished() {
+    return lastPublished;
+  }
+
+  /**
+   * The messages after {@code since} (at most {@code limit}, oldest first). {@code recovered} is
+   * false when some message after {@code since} is no longer kept, or when {@code since} is past
+   * the end (a position from another epoch).
+   */
+  public JsonObject history(long since, int limit, long now, long ttlMs) {
+    long last = nextSeq - 1;
+    long oldestKept = nextSeq;
+    JsonArray out = new JsonArray();
+    for (Iterator<Stored> it = messages.iterator(); it.hasNext(); ) {
+      Stored s = it.next();
+      if (s.ts() < now - ttlMs) {
+        continue;
+      }
+      oldestKept = Math.min(oldestKept, s.seq());
+      if (s.seq() > since && out.size() < limit) {
+        out.add(toJson(channel, epoch, s));
+      }
+    }
+    boolean recovered = since <= last && since + 1 >= oldestKept;
+    return new JsonObject().put("channel", channel).put("epoch", epoch).put("messages", out)
+        .put("nextSeq", nextSeq).put("recovered", recovered);
+  }
+
+  /** The channel message of docs/protocol.md. */
+  public static JsonObject toJson(String channel, String epoch, Stored s) {
+    return new JsonObject().put("channel", channel).put("seq", s.seq()).put("epoch", epoch).put("ts", s.ts())
+        .put("from", s.from()).put("data", Json.decodeValue(s.data())).put("traceId", s.traceId());
+  }
+
+  public String channel() {
+    return channel;
+  }
+
+  /** Messages kept. */
+  public int size() {
+    return messages.size();
+  }
+}

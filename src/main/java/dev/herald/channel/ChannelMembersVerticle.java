@@ -1,0 +1,121 @@
+package dev.herald.channel;
+
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import dev.herald.cluster.ClusterHandle;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Names;
+import dev.herald.protocol.Replies;
+import dev.herald.protocol.Requests;
+import dev.herald.config.PresenceConfig;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Who is in which channel. Subscribing a connection to {@code rt.channel.<name>} makes its user a
+ * member (the gateway tells this verticle); {@code rt.members.<name>} gets {@code join} on the
+ * user's first connection in the channel and {@code leave} on the last; {@code rt.channel.members}
+ * answers the members with their presence status. Stored in the Hazelcast map {@value #MAP}, one
+ * entry per (channel, user), indexed by channel.
+ */
+public final class ChannelMembersVerticle extends VerticleBase {
+
+  public static final String MAP = "herald.members";
+
+  private final ClusterHandle cluster;
+  private final String node;
+  private IMap<String, Membership> map;
+
+  public ChannelMembersVerticle(ClusterHandle cluster, String node) {
+    this.cluster = cluster;
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    map = cluster.hazelcast().getMap(MAP);
+    var eb = vertx.eventBus();
+    return Future.join(
+        eb.<JsonObject>consumer(Addresses.MEMBERS_JOIN, this::onJoin).completion(),
+        eb.<JsonObject>consumer(Addresses.MEMBERS_LEAVE, this::onLeave).completion(),
+        eb.<Object>consumer(Addresses.CHANNEL_MEMBERS, this::onList).completion());
+  }
+
+  private void onJoin(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    String key = Membership.key(b.getString("channel"), b.getString("userId"));
+    apply(key, MembershipOp.join(b.getString("channel"), b.getString("userId"), b.getString("connId"), b.getString("nodeId")), msg)
+        .onComplete(ar -> Replies.ack(msg, ar));
+  }
+
+  private void onLeave(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    apply(Membership.key(b.getString("channel"), b.getString("userId")), MembershipOp.leave(b.getString("connId")), msg)
+        .onComplete(ar -> Replies.ack(msg, ar));
+  }
+
+  private Future<Membership.Change> apply(String key, MembershipOp op, Message<?> cause) {
+    String trace = cause.headers().get(dev.herald.protocol.Headers.TRACE_ID);
+    return ClusterHandle.future(map.submitToKey(key, op), context)
+        .onSuccess(c -> MembershipEvents.membership(vertx, cluster, key, c, node, trace));
+  }
+
+  /** {@code {"channel"}}: {@code {"channel", "members": [{"userId", "status"}], "count"}}, sorted by user id. */
+  private void onList(Message<Object> msg) {
+    String channel = msg.body() instanceof JsonObject b && b.getValue("channel") instanceof String c && Names.isChannel(c) ? c : null;
+    if (channel == null) {
+      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\": \"<name>\"}");
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      Set<String> users = new TreeSet<>();
+      map.values(Predicates.equal("channel", channel)).forEach(m -> users.add(m.userId));
+      return users;
+    }, false).compose(users -> statuses(users, msg)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        JsonArray list = new JsonArray();
+        ar.result().forEach((u, status) -> list.add(new JsonObject().put("userId", u).put("status", status)));
+        msg.reply(new JsonObject().put("channel", channel).put("members", list).put("count", list.size()));
+      } else {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      }
+    });
+  }
+
+  /**
+   * Each member's status, asked of the presence service on the bus ({@code rt.presence.get}, at
+   * most {@link PresenceConfig#MAX_GET_USERS} users a request), in user id order.
+   */
+  private Future<Map<String, String>> statuses(Set<String> users, Message<?> cause) {
+    List<String> all = List.copyOf(users);
+    List<Future<Message<Object>>> asks = new ArrayList<>();
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(10_000);
+    String trace = cause.headers().get(dev.herald.protocol.Headers.TRACE_ID);
+    if (trace != null) {
+      opts.addHeader(dev.herald.protocol.Headers.TRACE_ID, trace);
+    }
+    for (int from = 0; from < all.size(); from += PresenceConfig.MAX_GET_USERS) {
+      JsonArray batch = new JsonArray(all.subList(from, Math.min(all.size(), from + PresenceConfig.MAX_GET_USERS)));
+      asks.add(Requests.localFirst(vertx.eventBus(), Addresses.PRESENCE_GET, new JsonObject().put("users", batch), opts));
+    }
+    return Future.all(asks).map(done -> {
+      Map<String, String> out = new TreeMap<>();
+      for (Future<Message<Object>> f : asks) {
+        ((JsonObject) f.result().body()).getJsonObject("users").forEach(e -> out.put(e.getKey(), ((JsonObject) e.getValue()).getString("status")));
+      }
+      return out;
+    });
+  }
+}

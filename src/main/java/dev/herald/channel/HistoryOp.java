@@ -1,0 +1,37 @@
+package dev.herald.channel;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/** Reads a channel's history after a seq, where the log lives (no copy of the whole log travels). */
+public final class HistoryOp implements EntryProcessor<String, ChannelLog, String>, ReadOnly {
+
+  private static final long serialVersionUID = 1L;
+
+  private final long since;
+  private final int limit;
+  private final long now;
+  private final long ttlMs;
+
+  public HistoryOp(long since, int limit, long now, long ttlMs) {
+    this.since = since;
+    this.limit = limit;
+    this.now = now;
+    this.ttlMs = ttlMs;
+  }
+
+  /** The History payload, encoded (JsonObject is not Java-serializable); null when the channel has no log. */
+  @Override
+  public String process(Map.Entry<String, ChannelLog> entry) {
+    ChannelLog log = entry.getValue();
+    return log == null ? null : log.history(since, limit, now, ttlMs).encode();
+  }
+
+  @Override
+  public EntryProcessor<String, ChannelLog, String> getBackupProcessor() {
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.herald.channel;
+
+import dev.herald.cluster.HeldConnections;
+import io.vertx.core.json.JsonObject;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * One user's membership of one channel, as stored in the cluster: the connections through which
+ * the user is subscribed. The user joins with the first and leaves with the last, so a second
+ * tab neither joins nor leaves. Pure; {@link MembershipOp} applies it atomically.
+ *
+ * <p>Public final fields, not a record, so Hazelcast can index and query {@link #channel}.
+ */
+public final class Membership implements Serializable, HeldConnections {
+
+  private static final long serialVersionUID = 1L;
+
+  public final String channel;
+  public final String userId;
+  /** Connection id to the id of the node that holds it. */
+  public final Map<String, String> connections;
+
+  public Membership(String channel, String userId, Map<String, String> connections) {
+    this.channel = channel;
+    this.userId = userId;
+    this.connections = Map.copyOf(connections);
+  }
+
+  /** The map key: channel names and user ids cannot contain {@code |}. */
+  public static String key(String channel, String userId) {
+    return channel + "|" + userId;
+  }
+
+  /** The member event of docs/protocol.md for the user and channel in a {@link #key}. */
+  public static JsonObject event(String key, Event event) {
+    int bar = key.indexOf('|');
+    return new JsonObject().put("channel", key.substring(0, bar)).put("userId", key.substring(bar + 1))
+        .put("event", event.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** What a change did to membership: JOIN when the first connection came, LEAVE when the last went. */
+  public enum Event { JOIN, LEAVE }
+
+  /** The new state (null when the user has no connection left) and the event due, if any. */
+  public record Change(Membership next, Event event) implements Serializable {
+  }
+
+  public static Change join(Membership current, String channel, String userId, String connId, String nodeId) {
+    Map<String, String> conns = new HashMap<>(current == null ? Map.of() : current.connections);
+    boolean first = conns.isEmpty();
+    conns.put(connId, nodeId);
+    return new Change(new Membership(channel, userId, conns), first ? Event.JOIN : null);
+  }
+
+  public Change leave(Predicate<Map.Entry<String, String>> going) {
+    Map<String, String> conns = new HashMap<>(connections);
+    conns.entrySet().removeIf(going);
+    if (conns.size() == connections.size()) {
+      return new Change(this, null);
+    }
+    return conns.isEmpty() ? new Change(null, Event.LEAVE) : new Change(new Membership(channel, userId, conns), null);
+  }
+
+  @Override
+  public boolean hasConnectionOn(Predicate<String> node) {
+    return connections.values().stream().anyMatch(node);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.herald.channel;
+
+import com.hazelcast.map.EntryProcessor;
+
+import java.util.Map;
+import java.util.Set;
+
+/** A change to one user's membership of one channel, run on the partition that owns it. */
+public final class MembershipOp implements EntryProcessor<String, Membership, Membership.Change> {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String channel;
+  private final String userId;
+  private final String connId;
+  private final String nodeId;
+  private final Set<String> nodes;
+  private final boolean keep;
+
+  private MembershipOp(String channel, String userId, String connId, String nodeId, Set<String> nodes, boolean keep) {
+    this.channel = channel;
+    this.userId = userId;
+    this.connId = connId;
+    this.nodeId = nodeId;
+    this.nodes = nodes;
+    this.keep = keep;
+  }
+
+  public static MembershipOp join(String channel, String userId, String connId, String nodeId) {
+    return new MembershipOp(channel, userId, connId, nodeId, null, false);
+  }
+
+  public static MembershipOp leave(String connId) {
+    return new MembershipOp(null, null, connId, null, null, false);
+  }
+
+  /** Removes connections held by these nodes ({@code keep} false) or by any other node ({@code keep} true). */
+  public static MembershipOp nodes(Set<String> nodes, boolean keep) {
+    return new MembershipOp(null, null, null, null, Set.copyOf(nodes), keep);
+  }
+
+  @Override
+  public Membership.Change process(Map.Entry<String, Membership> entry) {
+    Membership current = entry.getValue();
+    Membership.Change change;
+    if (channel != null) {
+      change = Membership.join(current, channel, userId, connId, nodeId);
+    } else if (current == null) {
+      return new Membership.Change(null, null);
+    } else if (connId != null) {
+      change = current.leave(e -> e.getKey().equals(connId));
+    } else {
+      change = current.leave(e -> nodes.contains(e.getValue()) != keep);
+    }
+    if (change.next() == null) {
+      entry.setValue(null);
+    } else if (change.next() != current) {
+      entry.setValue(change.next());
+    }
+    return change;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.herald.channel;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
+import dev.herald.protocol.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assigns a channel message its seq, stores it, and delivers it on {@code rt.channel.<name>},
+ * all on the partition thread that owns the channel. One thread per partition runs these one
+ * at a time, so messages of a channel are stored and handed to the event bus in seq order,
+ * whichever node they were published on; the event bus keeps that order to each node.
+ * The backup copy gets the same message with the same seq; only the primary delivers.
+ */
+public final class PublishOp implements EntryProcessor<String, ChannelLog, PublishOp.Published>, HazelcastInstanceAware {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What the publisher is told: the message's place in its channel. */
+  public record Published(String channel, long seq, String epoch) implements java.io.Serializable {
+  }
+
+  /** Where {@link dev.herald.Node} leaves its Vert.x in the Hazelcast user context. */
+  public static final String VERTX_KEY = "herald.vertx";
+
+  private final long ts;
+  private final String from;
+  private final String data;
+  private final String traceId;
+  private final ChannelLog.Retention retention;
+  private final int idleSeconds;
+  private transient HazelcastInstance hazelcast;
+  private transient ChannelLog.Stored stored;
+  private transient String epoch;
+
+  /** @param idleSeconds the channel's log expires this long after its last message (broadcast.channelIdleSeconds) */
+  public PublishOp(long ts, String from, String data, String traceId, ChannelLog.Retention retention, int idleSeconds) {
+    this.ts = ts;
+    this.from = from;
+    this.data = data;
+    this.traceId = traceId;
+    this.retention = retention;
+    this.idleSeconds = idleSeconds;
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+    this.hazelcast = hazelcastInstance;
+  }
+
+  @Override
+  public Published process(Map.Entry<String, ChannelLog> entry) {
+    ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
+    stored = log.append(ts, from, data, traceId, retention);
+    epoch = log.epoch();
+    keep(entry, log, idleSeconds);
+    JsonObject message = ChannelLog.toJson(log.channel(), epoch, stored);
+    Vertx vertx = hazelcast == null ? null : (Vertx) hazelcast.getUserContext().get(VERTX_KEY);
+    if (vertx != null) {
+      vertx.eventBus().publish(Addresses.channel(log.channel()), message);
+    }
+    return new Published(log.channel(), stored.seq(), epoch);
+  }
+
+  @Override
+  public EntryProcessor<String, ChannelLog, Published> getBackupProcessor() {
+    return new Backup(epoch, stored, retention, idleSeconds);
+  }
+
+  /** Applies the primary's message, with its seq and epoch, to the backup copy. */
+  private record Backup(String epoch, ChannelLog.Stored stored, ChannelLog.Retention retention, int idleSeconds)
+      implements EntryProcessor<String, ChannelLog, Published> {
+
+    @Override
+    public Published process(Map.Entry<String, ChannelLog> entry) {
+      ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), epoch);
+      log.replay(stored, retention);
+      keep(entry, log, idleSeconds);
+      return null;
+    }
+  }
+
+  /**
+   * Stores the log with its time to live set again: a channel expires {@code idleSeconds} after
+   * its last message (a TTL, not Hazelcast's max-idle, which every read and every budget check
+   * would renew). Its next message then makes a new log, in a new epoch.
+   */
+  private static void keep(Map.Entry<String, ChannelLog> entry, ChannelLog log, int idleSeconds) {
+    if (entry instanceof ExtendedMapEntry<String, ChannelLog> e) {
+      e.setValue(log, idleSeconds, TimeUnit.SECONDS);
+    } else {
+      entry.setValue(log);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.herald.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a verticle may know of the cluster it runs in: this node's id and the Hazelcast instance,
+ * for the structures Vert.x's AsyncMap cannot express (entry processors, ring buffers).
+ * The node id is the Hazelcast member UUID (not Vert.x's own node id, a member attribute), so it
+ * can be matched against membership events and member lists.
+ */
+public record ClusterHandle(String nodeId, HazelcastInstance hazelcast) {
+
+  public static ClusterHandle of(HazelcastInstance hz) {
+    return new ClusterHandle(hz.getCluster().getLocalMember().getUuid().toString(), hz);
+  }
+
+  /**
+   * A Hazelcast operation's result as a Vert.x future whose callbacks run on {@code context}.
+   * Not {@code Future.fromCompletionStage}: its {@code whenComplete} makes Hazelcast hand the
+   * callback to its default async executor, which on a machine of two cores or fewer (common-pool
+   * parallelism 1) starts a new thread for every callback. Here the completing Hazelcast thread
+   * only completes the promise, and Vert.x moves the rest onto the context.
+   */
+  public static <T> Future<T> future(CompletionStage<T> stage, Context context) {
+    Promise<T> promise = ((ContextInternal) context).promise();
+    stage.whenCompleteAsync((value, failure) -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.complete(value);
+      }
+    }, Runnable::run);
+    return promise.future();
+  }
+
+  /** True when no partition is migrating and every backup is in place: losing one member now loses nothing. */
+  public boolean isSafe() {
+    return hazelcast.getPartitionService().isClusterSafe();
+  }
+
+  /** Entries in the clustered event bus's registration map ({@code __vertx.subs}), cluster-wide. */
+  public int busRegistrations() {
+    return hazelcast.getMultiMap("__vertx.subs").size();
+  }
+
+  /** True when this node is the oldest member: the one that cleans up after members that left. */
+  public boolean isOldest() {
+    return hazelcast.getCluster().getMembers().iterator().next().localMember();
+  }
+}

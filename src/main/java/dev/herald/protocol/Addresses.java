@@ -1,0 +1,109 @@
+package dev.herald.protocol;
+
+/**
+ * The catalog of event-bus addresses. Client-visible ones start with {@code rt.} (docs/protocol.md
+ * section 2); internal ones with {@code herald.}. No address string is written anywhere else.
+ */
+public final class Addresses {
+
+  public static final String PUBLIC_PREFIX = "rt.";
+  public static final String INTERNAL_PREFIX = "herald.";
+
+  public static final String PRESENCE_SET = "rt.presence.set";
+  public static final String PRESENCE_GET = "rt.presence.get";
+  public static final String PRESENCE_USER_PREFIX = "rt.presence.user.";
+  public static final String CHANNEL_PREFIX = "rt.channel.";
+  public static final String CHANNEL_PUBLISH = "rt.channel.publish";
+  public static final String CHANNEL_HISTORY = "rt.channel.history";
+  public static final String CHANNEL_MEMBERS = "rt.channel.members";
+  public static final String MEMBERS_PREFIX = "rt.members.";
+  public static final String USER_PREFIX = "rt.user.";
+  public static final String INBOX_SUFFIX = ".inbox";
+  public static final String AUTH_REFRESH = "rt.auth.refresh";
+
+  /** Verify a token: body {@code {"token"}}, reply the verified claims. */
+  public static final String AUTH_VERIFY = "herald.auth.verify";
+  /** A connection opened: {@code {"userId", "connId", "nodeId"}}; replies once presence counts it. */
+  public static final String PRESENCE_CONNECT = "herald.presence.connect";
+  /** A connection closed: {@code {"userId", "connId"}}. */
+  public static final String PRESENCE_DISCONNECT = "herald.presence.disconnect";
+  /** A connection subscribed to a channel: {@code {"channel", "userId", "connId", "nodeId"}}; replies when counted. */
+  public static final String MEMBERS_JOIN = "herald.members.join";
+  /** A connection's subscription to a channel ended: {@code {"channel", "userId", "connId"}}. */
+  public static final String MEMBERS_LEAVE = "herald.members.leave";
+  /** A webhook event to send ({@code {"id", "type", "ts", "node", "data"}}), sent to one webhook verticle, local first. */
+  public static final String WEBHOOK_EVENT = "herald.webhook.event";
+  /** Published when a node's webhook circuit changes state: {@code {"node", "state"}}. */
+  public static final String WEBHOOK_BREAKER = "herald.webhook.breaker";
+  /** Published every few seconds by each node: {@code {"node", "nodeId", "connections", "subscriptions", "ts"}}. */
+  public static final String NODE_HEARTBEAT = "herald.node.heartbeat";
+  /** Published: close every connection of a user on every node, body {@code {"userId", "reason"}}. */
+  public static final String GATEWAY_DISCONNECT = "herald.gateway.disconnect";
+
+  private Addresses() {
+  }
+
+  public static String channel(String name) {
+    return CHANNEL_PREFIX + name;
+  }
+
+  public static String members(String name) {
+    return MEMBERS_PREFIX + name;
+  }
+
+  public static String presenceUser(String userId) {
+    return PRESENCE_USER_PREFIX + userId;
+  }
+
+  public static String inbox(String userId) {
+    return USER_PREFIX + userId + INBOX_SUFFIX;
+  }
+
+  /** What a client-supplied address refers to. */
+  public enum Kind {
+    PRESENCE_SET, PRESENCE_GET, PRESENCE_USER, CHANNEL, CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS,
+    MEMBERS, INBOX, AUTH_REFRESH, UNKNOWN
+  }
+
+  /**
+   * A parsed address: its kind and, for the parameterised ones, the channel name or user id
+   * (already checked against {@link Names}). Anything malformed is {@link Kind#UNKNOWN}.
+   */
+  public record Target(Kind kind, String arg) {
+    static final Target UNKNOWN = new Target(Kind.UNKNOWN, null);
+  }
+
+  public static Target parse(String address) {
+    if (address == null || !address.startsWith(PUBLIC_PREFIX)) {
+      return Target.UNKNOWN;
+    }
+    switch (address) {
+      case PRESENCE_SET: return new Target(Kind.PRESENCE_SET, null);
+      case PRESENCE_GET: return new Target(Kind.PRESENCE_GET, null);
+      case CHANNEL_PUBLISH: return new Target(Kind.CHANNEL_PUBLISH, null);
+      case CHANNEL_HISTORY: return new Target(Kind.CHANNEL_HISTORY, null);
+      case CHANNEL_MEMBERS: return new Target(Kind.CHANNEL_MEMBERS, null);
+      case AUTH_REFRESH: return new Target(Kind.AUTH_REFRESH, null);
+      default: break;
+    }
+    if (address.startsWith(PRESENCE_USER_PREFIX)) {
+      return param(Kind.PRESENCE_USER, address.substring(PRESENCE_USER_PREFIX.length()), false);
+    }
+    if (address.startsWith(CHANNEL_PREFIX)) {
+      return param(Kind.CHANNEL, address.substring(CHANNEL_PREFIX.length()), true);
+    }
+    if (address.startsWith(MEMBERS_PREFIX)) {
+      return param(Kind.MEMBERS, address.substring(MEMBERS_PREFIX.length()), true);
+    }
+    if (address.startsWith(USER_PREFIX) && address.endsWith(INBOX_SUFFIX)
+        && address.length() > USER_PREFIX.length() + INBOX_SUFFIX.length()) {
+      return param(Kind.INBOX, address.substring(USER_PREFIX.length(), address.length() - INBOX_SUFFIX.length()), false);
+    }
+    return Target.UNKNOWN;
+  }
+
+  private static Target param(Kind kind, String arg, boolean channel) {
+    boolean ok = channel ? Names.isChannel(arg) : Names.isUserId(arg);
+    return ok ? new Target(kind, arg) : Target.UNKNOWN;
+  }
+}

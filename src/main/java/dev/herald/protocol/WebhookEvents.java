@@ -1,0 +1,57 @@
+package dev.herald.protocol;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * The webhook events of docs/protocol.md section 5 and their signature. Events are raised where the
+ * change happened, exactly once: by the node whose atomic update changed the state.
+ */
+public final class WebhookEvents {
+
+  public static final String USER_ONLINE = "user.online";
+  public static final String USER_OFFLINE = "user.offline";
+  public static final String CHANNEL_OCCUPIED = "channel.occupied";
+  public static final String CHANNEL_VACATED = "channel.vacated";
+
+  /** The header carrying {@code sha256=<hex HMAC-SHA256 of the body>}. */
+  public static final String SIGNATURE_HEADER = "X-Herald-Signature";
+
+  private WebhookEvents() {
+  }
+
+  public static JsonObject event(String type, JsonObject data, String node, long ts) {
+    return new JsonObject().put("id", UUID.randomUUID().toString()).put("type", type).put("ts", ts).put("node", node).put("data", data);
+  }
+
+  /**
+   * Hands an event to a webhook verticle, this node's if it runs one. Fire and forget: presence
+   * and delivery never wait for webhooks. With no webhook verticle anywhere, nothing is sent.
+   */
+  public static void raise(Vertx vertx, String type, JsonObject data, String node, String traceId) {
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(5000);
+    if (traceId != null) {
+      opts.addHeader(Headers.TRACE_ID, traceId);
+    }
+    Requests.localFirst(vertx.eventBus(), Addresses.WEBHOOK_EVENT, event(type, data, node, System.currentTimeMillis()), opts);
+  }
+
+  /** {@code sha256=<hex>} of the body with the secret. */
+  public static String sign(String secret, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

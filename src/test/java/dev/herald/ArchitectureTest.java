@@ -1,0 +1,67 @@
+package dev.herald;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The layout README's "Layout" describes, kept so: one package per feature, features meeting only
+ * on the bus through the protocol package, the shared packages importing no feature, and the
+ * composition root ({@code node}) the only place that knows every feature.
+ */
+class ArchitectureTest {
+
+  /** Each holds a verticle and its own pure logic and Hazelcast operations. */
+  private static final List<String> FEATURES = List.of("auth", "presence", "channel", "heartbeat", "webhook", "gateway");
+  /** What features may share: the wire, config records, the cluster handle, tokens, observability. */
+  private static final String[] SHARED = {"dev.herald.protocol..", "dev.herald.config..", "dev.herald.cluster..",
+      "dev.herald.token..", "dev.herald.observability.."};
+
+  private static JavaClasses product;
+
+  @BeforeAll
+  static void importProduct() {
+    product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.herald");
+  }
+
+  @Test
+  @DisplayName("no package cycles")
+  void noCycles() {
+    slices().matching("dev.herald.(*)..").should().beFreeOfCycles().check(product);
+  }
+
+  @Test
+  @DisplayName("a feature imports no other feature: they meet on the bus, through the protocol package")
+  void featuresAreIndependent() {
+    for (String f : FEATURES) {
+      String[] others = FEATURES.stream().filter(o -> !o.equals(f)).map(o -> "dev.herald." + o + "..").toArray(String[]::new);
+      noClasses().that().resideInAPackage("dev.herald." + f + "..").should().dependOnClassesThat().resideInAnyPackage(others)
+          .check(product);
+    }
+  }
+
+  @Test
+  @DisplayName("protocol, config, cluster, token and observability import no feature and not the node wiring")
+  void sharedPackagesImportNoFeature() {
+    String[] features = FEATURES.stream().map(o -> "dev.herald." + o + "..").toArray(String[]::new);
+    noClasses().that().resideInAnyPackage(SHARED).should().dependOnClassesThat().resideInAnyPackage(features).check(product);
+    noClasses().that().resideInAnyPackage(SHARED).should().dependOnClassesThat().resideInAPackage("dev.herald.node..").check(product);
+  }
+
+  @Test
+  @DisplayName("the product carries no load generator: no bench classes, nothing that refers to them")
+  void noLoadGenerator() {
+    assertTrue(product.stream().noneMatch(c -> c.getPackageName().startsWith("dev.herald.bench")), "bench classes in the product");
+    noClasses().should().dependOnClassesThat().resideInAPackage("dev.herald.bench..").check(product);
+    noClasses().should().dependOnClassesThat().resideInAPackage("org.HdrHistogram..").check(product);
+  }
+}

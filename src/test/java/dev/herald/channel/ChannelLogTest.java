@@ -1,0 +1,122 @@
+package dev.herald.channel;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChannelLogTest {
+
+  private static final long HOUR = 3_600_000;
+
+  private static ChannelLog withMessages(int n, int capacity) {
+    ChannelLog log = new ChannelLog("room", "e1");
+    for (int i = 1; i <= n; i++) {
+      log.append(1000 + i, "alice", "{\"n\":" + i + "}", "t" + i, new ChannelLog.Retention(capacity, Long.MAX_VALUE, HOUR));
+    }
+    return log;
+  }
+
+  @Test
+  @DisplayName("seq starts at 1 and grows by one per message")
+  void seq() {
+    ChannelLog log = new ChannelLog("room", "e1");
+    assertEquals(1, log.append(1, "a", "1", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
+    assertEquals(2, log.append(2, "a", "2", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
+    assertEquals(3, log.nextSeq());
+  }
+
+  @Test
+  @DisplayName("history after since returns what came later, in order, recovered")
+  void history() {
+    JsonObject h = withMessages(10, 100).history(7, 100, 2000, HOUR);
+    assertEquals(3, h.getJsonArray("messages").size());
+    assertEquals(8, h.getJsonArray("messages").getJsonObject(0).getLong("seq"));
+    assertEquals(8, h.getJsonArray("messages").getJsonObject(0).getJsonObject("data").getInteger("n"));
+    assertEquals("alice", h.getJsonArray("messages").getJsonObject(0).getString("from"));
+    assertEquals(11, h.getLong("nextSeq"));
+    assertTrue(h.getBoolean("recovered"));
+    assertEquals("e1", h.getString("epoch"));
+    JsonObject upToDate = withMessages(10, 100).history(10, 100, 2000, HOUR);
+    assertTrue(upToDate.getJsonArray("messages").isEmpty());
+    assertTrue(upToDate.getBoolean("recovered"));
+  }
+
+  @Test
+  @DisplayName("a gap larger than what is kept is not recovered, and the kept part is still returned")
+  void gap() {
+    ChannelLog log = withMessages(50, 20); // keeps 31..50
+    JsonObject h = log.history(5, 100, 2000, HOUR);
+    assertFalse(h.getBoolean("recovered"));
+    assertEquals(20, h.getJsonArray("messages").size());
+    assertEquals(31, h.getJsonArray("messages").getJsonObject(0).getLong("seq"));
+    assertTrue(log.history(30, 100, 2000, HOUR).getBoolean("recovered"));
+  }
+
+  @Test
+  @DisplayName("messages older than the TTL are dropped, which is a gap too")
+  void ttl() {
+    ChannelLog log = withMessages(10, 100);
+    JsonObject h = log.history(0, 100, 1000 + 5 + HOUR, HOUR); // keeps ts >= 1005: seqs 5..10
+    assertEquals(6, h.getJsonArray("messages").size());
+    assertFalse(h.getBoolean("recovered"));
+  }
+
+  @Test
+  @DisplayName("a position past the end (another epoch's) is not recovered; limit caps the answer")
+  void positions() {
+    ChannelLog log = withMessages(10, 100);
+    assertFalse(log.history(99, 100, 2000, HOUR).getBoolean("recovered"));
+    assertEquals(3, log.history(0, 3, 2000, HOUR).getJsonArray("messages").size());
+  }
+
+  @Test
+  @DisplayName("a backup replays the primary's messages with the same seqs")
+  void replay() {
+    ChannelLog primary = withMessages(3, 100);
+    ChannelLog backup = new ChannelLog("room", "e1");
+    ChannelLog.Stored s4 = primary.append(2000, "bob", "4", null, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
+    backup.replay(new ChannelLog.Stored(1, 1001, "a", "1", null), new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
+    backup.replay(s4, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
+    backup.replay(s4, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
+    assertEquals(5, backup.nextSeq());
+    assertEquals(2, backup.history(0, 100, 2100, HOUR).getJsonArray("messages").size());
+  }
+
+  @Test
+  @DisplayName("attack: history is bounded in bytes too, oldest dropped first, and a client asking past it is told recovered: false")
+  void byteBudget() {
+    ChannelLog log = new ChannelLog("big", "e1");
+    ChannelLog.Retention r = new ChannelLog.Retention(1000, 10_000, HOUR);
+    String kb = "\"" + "x".repeat(1000) + "\"";
+    for (int i = 0; i < 100; i++) {
+      log.append(1000 + i, "mallory", kb, null, r);
+    }
+    assertTrue(log.bytes() <= 10_000, "kept " + log.bytes());
+    assertTrue(log.size() >= 8 && log.size() < 10, "kept " + log.size());
+    JsonObject h = log.history(0, 1000, 2000, HOUR);
+    assertFalse(h.getBoolean("recovered"));
+    assertEquals(100, h.getJsonArray("messages").getJsonObject(h.getJsonArray("messages").size() - 1).getLong("seq"));
+  }
+
+  @Test
+  @DisplayName("the byte budget counts UTF-8 bytes: 1000 euro signs cost 3000 bytes, not 1000")
+  void utf8Bytes() {
+    ChannelLog log = new ChannelLog("eu", "e1");
+    log.append(1, "a", "\"" + "\u20ac".repeat(1000) + "\"", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR));
+    assertTrue(log.bytes() >= 3002, "counted " + log.bytes());
+  }
+
+  @Test
+  @DisplayName("clearing a log's history keeps its seq and epoch, so the next message continues the count")
+  void clearKeepsSeq() {
+    ChannelLog log = withMessages(5, 100);
+    assertTrue(log.clearHistory() > 0);
+    assertEquals(0, log.size());
+    assertEquals(6, log.append(3000, "a", "1", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
+    assertFalse(log.history(2, 100, 3000, HOUR).getBoolean("recovered"));
+  }
+}

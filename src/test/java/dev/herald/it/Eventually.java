@@ -1,0 +1,38 @@
+package dev.herald.it;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Waits for a condition that no event announces (a periodic report, a TTL, a scrape): checks it
+ * every 50 ms until it holds or the deadline passes. Where an event can be awaited, await it.
+ */
+public final class Eventually {
+
+  private Eventually() {
+  }
+
+  /** Fails with {@code what} unless {@code check} holds within {@code timeout}; an exception from the check counts as not yet. */
+  public static void eventually(Duration timeout, String what, Callable<Boolean> check) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (true) {
+      try {
+        if (Boolean.TRUE.equals(check.call())) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + timeout + ": " + what, last);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
