@@ -60,13 +60,13 @@ function nextMessage(eb, address) {
 
   // refusals reach the handler or the reply callback with a code
   const notMine = await refusedRegistration(ws, 'rt.user.bob.inbox');
-  assert.equal(notMine.failureCode, 403);
+  assert.equal(notMine.failureCode, 4030); // forbidden
   const outside = await refusedRegistration(xhr, 'rt.channel.other');
-  assert.equal(outside.failureCode, 403);
+  assert.equal(outside.failureCode, 4030); // forbidden
   const internal = await request(ws, 'herald.auth.verify', { token });
-  assert.equal(internal.err.failureCode, 403);
+  assert.equal(internal.err.failureCode, 4031); // access_denied
   const publish = await request(ws, 'rt.channel.publish', { channel: 'e2e.news', data: 1 });
-  assert.equal(publish.err.failureCode, 403, 'no publish claim');
+  assert.equal(publish.err.failureCode, 4030, 'forbidden: no publish claim');
 
   // a request answered by the auth service on the bus
   const refreshed = await request(xhr, 'rt.auth.refresh', { token: await devToken({ sub: 'alice', channels: ['e2e.*'] }) });

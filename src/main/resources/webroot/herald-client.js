@@ -148,7 +148,7 @@
   HeraldClient.prototype.request = function (address, body) {
     var eb = this.eb;
     return new Promise(function (resolve, reject) {
-      if (!eb || eb.state !== 1) { reject({ failureCode: 503, message: 'unavailable: not connected' }); return; }
+      if (!eb || eb.state !== 1) { reject({ failureCode: 5030, message: 'unavailable: not connected' }); return; }
       eb.send(address, body, function (err, msg) { if (err) reject(err); else resolve(msg.body); });
     });
   };

@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** JSON answers of the HTTP endpoints, and errors as {@code {"error", "message"}} with the code's status. */
+/** JSON answers of the HTTP endpoints, and errors as {@code {"error", "code", "message"}} with the code's HTTP status. */
 final class Responses {
 
   private Responses() {
@@ -17,6 +17,6 @@ final class Responses {
   }
 
   static void error(RoutingContext ctx, ReplyException e) {
-    json(ctx, e.failureCode(), ErrorCode.toJson(e));
+    json(ctx, ErrorCode.of(e.failureCode()).httpStatus, ErrorCode.toJson(e));
   }
 }

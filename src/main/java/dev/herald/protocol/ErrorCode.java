@@ -6,33 +6,47 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The catalog of error codes. A failed reply carries {@link #code} as its {@code failureCode}
- * and {@link #text} as its message; an HTTP error answers {@link #code} with
- * {@code {"error": text, "message": detail}}. Frame-level bridge errors (no address to answer)
- * use {@link #text} as the {@code err} frame's body.
+ * The catalog of error codes (docs/protocol.md, "Error codes"): each has its own number, so a
+ * client tells every error by {@code failureCode} alone; {@link #text} is its snake_case name and
+ * {@link #httpStatus} the status the HTTP API answers it with (the number's first three digits).
+ * A failed reply carries {@link #code} as its {@code failureCode} and {@code text: detail} as its
+ * message; an HTTP error answers {@link #httpStatus} with {@code {"error": text, "code", "message"}}.
+ * Frame-level bridge errors (no address to answer) use {@link #text} as the {@code err} frame's body.
  */
 public enum ErrorCode {
-  BAD_REQUEST(400, "bad_request"),
-  INVALID_JSON(400, "invalid_json"),
-  MISSING_TYPE(400, "missing_type"),
-  MISSING_ADDRESS(400, "missing_address"),
-  INVALID_TYPE(400, "invalid_type"),
-  UNAUTHORIZED(401, "unauthorized"),
-  TOKEN_EXPIRED(401, "token_expired"),
-  FORBIDDEN(403, "forbidden"),
-  ACCESS_DENIED(403, "access_denied"),
-  NOT_FOUND(404, "not_found"),
-  TIMEOUT(408, "timeout"),
-  TOO_LARGE(413, "too_large"),
-  RATE_LIMITED(429, "rate_limited"),
-  UNAVAILABLE(503, "unavailable");
+  BAD_REQUEST(4000, 400, "bad_request"),
+  INVALID_JSON(4001, 400, "invalid_json"),
+  MISSING_TYPE(4002, 400, "missing_type"),
+  MISSING_ADDRESS(4003, 400, "missing_address"),
+  INVALID_TYPE(4004, 400, "invalid_type"),
+  UNAUTHORIZED(4010, 401, "unauthorized"),
+  TOKEN_EXPIRED(4011, 401, "token_expired"),
+  FORBIDDEN(4030, 403, "forbidden"),
+  ACCESS_DENIED(4031, 403, "access_denied"),
+  NOT_FOUND(4040, 404, "not_found"),
+  TIMEOUT(4080, 408, "timeout"),
+  TOO_LARGE(4130, 413, "too_large"),
+  RATE_LIMITED(4290, 429, "rate_limited"),
+  UNAVAILABLE(5030, 503, "unavailable");
 
   public final int code;
+  public final int httpStatus;
   public final String text;
 
-  ErrorCode(int code, String text) {
+  ErrorCode(int code, int httpStatus, String text) {
     this.code = code;
+    this.httpStatus = httpStatus;
     this.text = text;
+  }
+
+  /** The code with this number, or {@link #UNAVAILABLE} for a number not in the catalog. */
+  public static ErrorCode of(int code) {
+    for (ErrorCode c : values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    return UNAVAILABLE;
   }
 
   /** The reply message: the code's text, then {@code ": detail"} when there is one. */
@@ -50,11 +64,10 @@ public enum ErrorCode {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message(detail));
   }
 
-  /** The HTTP/JSON form of a reply failure: {@code {"error": "forbidden", "message": "forbidden: ..."}}. */
+  /** The HTTP/JSON form of a reply failure: {@code {"error": "forbidden", "code": 4030, "message": "forbidden: ..."}}. */
   public static JsonObject toJson(ReplyException e) {
-    String m = e.getMessage() == null ? "" : e.getMessage();
-    int colon = m.indexOf(": ");
-    return new JsonObject().put("error", colon > 0 ? m.substring(0, colon) : m).put("message", m);
+    ErrorCode c = of(e.failureCode());
+    return new JsonObject().put("error", c.text).put("code", c.code).put("message", e.getMessage() == null ? c.text : e.getMessage());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import dev.herald.protocol.ErrorCode;
 import dev.herald.node.Node;
 import dev.herald.token.TestTokens;
 import dev.herald.protocol.Addresses;
@@ -177,7 +178,7 @@ class AbuseIT {
       }
       c.sync();
       long limited = c.pending().stream().filter(f -> "err".equals(f.getString("type"))
-          && Addresses.CHANNEL_PUBLISH.equals(f.getString("address")) && Integer.valueOf(429).equals(f.getInteger("failureCode"))).count();
+          && Addresses.CHANNEL_PUBLISH.equals(f.getString("address")) && Integer.valueOf(ErrorCode.RATE_LIMITED.code).equals(f.getInteger("failureCode"))).count();
       JsonObject h = new JsonObject(service("GET", "/api/v1/channels/" + channel + "/messages?limit=1000", null).body());
       int stored = h.getJsonArray("messages").size();
       assertTrue(limited > 0, "none refused; stored " + stored);
@@ -193,7 +194,7 @@ class AbuseIT {
         c.sendRaw("{\"type\":\"ping\"}");
       }
       JsonObject err = c.await(f -> "rate_limited".equals(f.getString("body")));
-      assertEquals(429, err.getInteger("failureCode"));
+      assertEquals(ErrorCode.RATE_LIMITED.code, err.getInteger("failureCode"));
     }
   }
 
@@ -237,7 +238,7 @@ class AbuseIT {
     try (WsClient c = WsClient.connect(client, port, hs256(claims("deep").put("publish", new JsonArray().add("abuse.*"))))) {
       JsonObject err = c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "abuse.deep").put("data", new JsonArray(List.of(
           new JsonArray(tooDeep)))));
-      assertEquals(400, err.getInteger("failureCode"), err.encode());
+      assertEquals(ErrorCode.BAD_REQUEST.code, err.getInteger("failureCode"), err.encode());
     }
     String deepest = "[".repeat(31) + "]".repeat(31);
     assertEquals(201, service("POST", "/api/v1/channels/abuse.deep/messages", "{\"data\":" + deepest + "}").statusCode());
@@ -360,7 +361,7 @@ class AbuseIT {
       assertEquals("rec", ok.getString("type"), ok.encode());
       JsonObject err = c.awaitOn("rt.channel.room.1");
       assertEquals("err", err.getString("type"));
-      assertEquals(403, err.getInteger("failureCode"));
+      assertEquals(ErrorCode.FORBIDDEN.code, err.getInteger("failureCode"));
     }
   }
 

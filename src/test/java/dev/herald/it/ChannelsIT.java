@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import dev.herald.protocol.ErrorCode;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
@@ -147,11 +148,11 @@ class ChannelsIT {
   @DisplayName("bad publishes and history requests are refused with codes, and nothing is stored")
   void badInput() {
     try (WsClient c = member(a, "sloppy")) {
-      assertEquals(400, c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "bad.in")).getInteger("failureCode"));
-      assertEquals(413, publish(c, "bad.in", "x".repeat(2000)).getInteger("failureCode"));
+      assertEquals(ErrorCode.BAD_REQUEST.code, c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "bad.in")).getInteger("failureCode"));
+      assertEquals(ErrorCode.TOO_LARGE.code, publish(c, "bad.in", "x".repeat(2000)).getInteger("failureCode"));
       for (JsonObject body : List.of(new JsonObject().put("channel", "bad.in"), new JsonObject().put("channel", "bad.in").put("since", -1),
           new JsonObject().put("channel", "bad.in").put("since", "0"), new JsonObject().put("channel", "bad.in").put("since", 0).put("limit", 5000))) {
-        assertEquals(400, c.request(Addresses.CHANNEL_HISTORY, body).getInteger("failureCode"), body::encode);
+        assertEquals(ErrorCode.BAD_REQUEST.code, c.request(Addresses.CHANNEL_HISTORY, body).getInteger("failureCode"), body::encode);
       }
       JsonObject h = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "bad.in").put("since", 0)).getJsonObject("body");
       assertEquals(1, h.getLong("nextSeq"));

@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import dev.herald.protocol.ErrorCode;
 import dev.herald.node.Node;
 import dev.herald.token.TestTokens;
 import dev.herald.protocol.Addresses;
@@ -135,13 +136,13 @@ class GatewayIT {
         a.register(refused);
         JsonObject err = a.awaitOn(refused);
         assertEquals("err", err.getString("type"));
-        assertEquals(403, err.getInteger("failureCode"));
+        assertEquals(ErrorCode.FORBIDDEN.code, err.getInteger("failureCode"));
         assertTrue(err.getString("message").startsWith("forbidden"), err::encode);
       }
       for (String denied : List.of("herald.auth.verify", "rt.presence.set", "rt.unknown.thing")) {
         a.register(denied);
         JsonObject err = a.awaitOn(denied);
-        assertEquals(403, err.getInteger("failureCode"));
+        assertEquals(ErrorCode.ACCESS_DENIED.code, err.getInteger("failureCode"));
         assertTrue(err.getString("message").startsWith("access_denied"), err::encode);
       }
       // a refused registration must not deliver anything: only the allowed channel's message arrives
@@ -167,17 +168,17 @@ class GatewayIT {
       JsonObject ok = a.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "room.7").put("data", 1));
       assertEquals("rec", ok.getString("type"));
       JsonObject forbidden = a.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "news").put("data", 1));
-      assertEquals(403, forbidden.getInteger("failureCode"));
+      assertEquals(ErrorCode.FORBIDDEN.code, forbidden.getInteger("failureCode"));
       JsonObject bad = a.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("data", 1));
-      assertEquals(400, bad.getInteger("failureCode"));
+      assertEquals(ErrorCode.BAD_REQUEST.code, bad.getInteger("failureCode"));
       JsonObject internal = a.request(Addresses.AUTH_VERIFY, new JsonObject().put("token", "x"));
-      assertEquals(403, internal.getInteger("failureCode"));
+      assertEquals(ErrorCode.ACCESS_DENIED.code, internal.getInteger("failureCode"));
       // a listed address whose service no node runs answers 503, not silence
       JsonObject unavailable = a.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "room.1").put("since", 0));
-      assertEquals(503, unavailable.getInteger("failureCode"));
+      assertEquals(ErrorCode.UNAVAILABLE.code, unavailable.getInteger("failureCode"));
       // clients never publish
       a.send(new JsonObject().put("type", "publish").put("address", "rt.channel.room.1").put("body", "x"));
-      assertEquals(403, a.awaitOn("rt.channel.room.1").getInteger("failureCode"));
+      assertEquals(ErrorCode.ACCESS_DENIED.code, a.awaitOn("rt.channel.room.1").getInteger("failureCode"));
     }
   }
 
@@ -221,7 +222,7 @@ class GatewayIT {
         a.register("rt.channel.room." + i);
       }
       a.sync();
-      long refused = a.pending().stream().filter(f -> Integer.valueOf(429).equals(f.getInteger("failureCode"))).count();
+      long refused = a.pending().stream().filter(f -> Integer.valueOf(ErrorCode.RATE_LIMITED.code).equals(f.getInteger("failureCode"))).count();
       assertEquals(100, refused);
       node.vertx().eventBus().publish("rt.channel.room.999", "last allowed");
       assertEquals("last allowed", a.awaitOn("rt.channel.room.999").getString("body"));
@@ -247,9 +248,9 @@ class GatewayIT {
     try (WsClient refreshed = WsClient.connect(client, port, shortLived);
          WsClient witness = WsClient.connect(client, port, shortLived)) {
       JsonObject other = refreshed.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", hs256(claims("bob"))));
-      assertEquals(403, other.getInteger("failureCode"));
+      assertEquals(ErrorCode.FORBIDDEN.code, other.getInteger("failureCode"));
       JsonObject bad = refreshed.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", "garbage"));
-      assertEquals(401, bad.getInteger("failureCode"));
+      assertEquals(ErrorCode.UNAUTHORIZED.code, bad.getInteger("failureCode"));
       long newExp = now() + 3600;
       JsonObject r = refreshed.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", hs256(claims("alice").put("exp", newExp))));
       assertEquals(newExp, r.getJsonObject("body").getLong("exp"));

@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import dev.herald.protocol.ErrorCode;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
@@ -112,7 +113,7 @@ class HttpApiIT {
       tab1.subscribe(Addresses.inbox("dm-user"));
       tab2.subscribe(Addresses.inbox("dm-user"));
       other.register(Addresses.inbox("dm-user"));
-      assertEquals(403, other.awaitOn(Addresses.inbox("dm-user")).getInteger("failureCode"));
+      assertEquals(ErrorCode.FORBIDDEN.code, other.awaitOn(Addresses.inbox("dm-user")).getInteger("failureCode"));
       // the inbox registration on the other node may take a moment to be seen here: send until both have one
       JsonObject first = null;
       JsonObject second = null;
@@ -181,7 +182,7 @@ class HttpApiIT {
       int limited = 0;
       for (int i = 0; i < 30; i++) {
         String r = "s" + i;
-        if (Integer.valueOf(429).equals(c.await(f -> r.equals(f.getString("address"))).getInteger("failureCode"))) {
+        if (Integer.valueOf(ErrorCode.RATE_LIMITED.code).equals(c.await(f -> r.equals(f.getString("address"))).getInteger("failureCode"))) {
           limited++;
         }
       }

@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import dev.herald.protocol.ErrorCode;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
@@ -121,7 +122,7 @@ class PresenceIT {
       watcher.sync();
       assertTrue(watcher.pending().isEmpty(), () -> "one join and one leave only: " + watcher.pending());
       JsonObject forbidden = tab1.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "other"));
-      assertEquals(403, forbidden.getInteger("failureCode"));
+      assertEquals(ErrorCode.FORBIDDEN.code, forbidden.getInteger("failureCode"));
       tab1.close();
     }
   }
@@ -183,7 +184,7 @@ class PresenceIT {
       for (Object body : new Object[] {new JsonObject().put("status", "offline"), new JsonObject().put("status", "sleeping"),
           new JsonObject(), "busy", new JsonArray().add("busy"), null}) {
         JsonObject r = u.request(Addresses.PRESENCE_SET, body);
-        assertEquals(400, r.getInteger("failureCode"), () -> "for " + body + ": " + r.encode());
+        assertEquals(ErrorCode.BAD_REQUEST.code, r.getInteger("failureCode"), () -> "for " + body + ": " + r.encode());
       }
       JsonArray many = new JsonArray();
       for (int i = 0; i < 1001; i++) {
@@ -192,7 +193,7 @@ class PresenceIT {
       for (Object body : new Object[] {new JsonObject().put("users", many), new JsonObject().put("users", new JsonArray()),
           new JsonObject().put("users", "alice"), new JsonObject().put("users", new JsonArray().add("bad user")), null}) {
         JsonObject r = u.request(Addresses.PRESENCE_GET, body);
-        assertEquals(400, r.getInteger("failureCode"), () -> "for " + body + ": " + r.encode());
+        assertEquals(ErrorCode.BAD_REQUEST.code, r.getInteger("failureCode"), () -> "for " + body + ": " + r.encode());
       }
       assertEquals(before, presenceOf(u, "careful"));
     }

@@ -53,7 +53,7 @@ class FrameTest {
     JsonObject j = new JsonObject(Frame.err("r1", ErrorCode.FORBIDDEN.exception("no")));
     assertEquals("err", j.getString("type"));
     assertEquals("r1", j.getString("address"));
-    assertEquals(403, j.getInteger("failureCode"));
+    assertEquals(ErrorCode.FORBIDDEN.code, j.getInteger("failureCode"));
     assertEquals("forbidden: no", j.getString("message"));
   }
 

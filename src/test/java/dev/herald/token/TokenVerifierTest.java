@@ -49,7 +49,7 @@ class TokenVerifierTest {
   private static String refused(TokenVerifier v, String token) {
     Throwable t = v.verify(token).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
     ReplyException re = assertInstanceOf(ReplyException.class, t, "the token was accepted");
-    assertEquals(401, re.failureCode());
+    assertEquals(401, dev.herald.protocol.ErrorCode.of(re.failureCode()).httpStatus);
     return re.getMessage();
   }
 
