@@ -154,7 +154,16 @@
   };
 
   HeraldClient.prototype.publish = function (channel, data) {
-    return this.request('rt.channel.publish', { channel: channel, data: data });
+    // every publish carries an id, so the one retry after `unavailable` (5030: a node died, a
+    // request timed out) cannot store the message twice
+    var self = this;
+    var body = { channel: channel, data: data, id: 'hc-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12) };
+    return self.request('rt.channel.publish', body).catch(function (err) {
+      if (err && err.failureCode === 5030) {
+        return new Promise(function (wait) { setTimeout(wait, 500); }).then(function () { return self.request('rt.channel.publish', body); });
+      }
+      throw err;
+    });
   };
 
   HeraldClient.prototype.setStatus = function (status) {

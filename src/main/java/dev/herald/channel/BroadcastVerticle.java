@@ -17,8 +17,10 @@ import dev.herald.observability.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.UUID;
+
 /**
- * Channel messages: {@code rt.channel.publish {"channel", "data"}} assigns the next seq, stores the
+ * Channel messages: {@code rt.channel.publish {"channel", "data", "id"?}} assigns the next seq, stores the
  * message and delivers it on {@code rt.channel.<name>} ({@link PublishOp}), replying
  * {@code {"channel", "seq"}} once the message is stored on its owner and its backup;
  * {@code rt.channel.history {"channel", "since", "limit"?}} answers what came after {@code since}.
@@ -63,8 +65,16 @@ public final class BroadcastVerticle extends VerticleBase {
       ErrorCode.TOO_LARGE.fail(msg, "data is limited to " + config.maxDataBytes() + " bytes (UTF-8, as encoded)");
       return;
     }
+    Object given = body.getValue("id");
+    if (given != null && !(given instanceof String g && Names.isMessageId(g))) {
+      ErrorCode.BAD_REQUEST.fail(msg, "id must be 1-64 characters of [A-Za-z0-9_.:-]");
+      return;
+    }
+    // without the publisher's id, one of our own: Hazelcast may retry this operation, and a retry
+    // must find the message it already stored
+    String id = given != null ? (String) given : "herald:" + UUID.randomUUID();
     String from = msg.headers().get(Headers.USER_ID);
-    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), retention,
+    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), id, retention,
         config.channelIdleSeconds());
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {

@@ -21,11 +21,15 @@ public final class ChannelLog implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** A stored message. {@code data} is kept encoded, as it came. */
-  public record Stored(long seq, long ts, String from, String data, String traceId) implements Serializable {
+  /**
+   * A stored message. {@code data} is kept encoded, as it came; {@code id} is the publisher's
+   * idempotency key (null when none was given).
+   */
+  public record Stored(long seq, long ts, String from, String data, String traceId, String id) implements Serializable {
     /** What this message costs in memory, roughly: its strings as UTF-8 plus a fixed overhead. */
     long bytes() {
-      return Utf8.length(data) + (from == null ? 0 : from.length()) + (traceId == null ? 0 : traceId.length()) + 96;
+      return Utf8.length(data) + (from == null ? 0 : from.length()) + (traceId == null ? 0 : traceId.length())
+          + (id == null ? 0 : id.length()) + 96;
     }
   }
 
@@ -53,11 +57,30 @@ public final class ChannelLog implements Serializable {
     return nextSeq;
   }
 
-  /** Appends with the next seq, then drops the oldest messages over the retention. */
-  public Stored append(long ts, String from, String data, String traceId, Retention r) {
-    Stored s = new Stored(nextSeq++, ts, from, data, traceId);
+  /**
+   * Appends with the next seq, then drops the oldest messages over the retention. A message
+   * whose {@code id} is already in the history is not appended: the one kept is returned, so a
+   * publisher's retry gets the original seq and nothing is stored twice.
+   */
+  public Stored append(long ts, String from, String data, String traceId, String id, Retention r) {
+    Stored earlier = id == null ? null : byId(id);
+    if (earlier != null) {
+      return earlier;
+    }
+    Stored s = new Stored(nextSeq++, ts, from, data, traceId, id);
     add(s, r);
     return s;
+  }
+
+  /** The kept message with this idempotency key, or null. */
+  public Stored byId(String id) {
+    for (Iterator<Stored> it = messages.descendingIterator(); it.hasNext(); ) {
+      Stored s = it.next();
+      if (id.equals(s.id())) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** Appends a message whose seq was already assigned (on a backup copy, in the primary's order). */

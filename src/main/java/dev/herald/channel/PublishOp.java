@@ -23,8 +23,8 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
 
   private static final long serialVersionUID = 1L;
 
-  /** What the publisher is told: the message's place in its channel. */
-  public record Published(String channel, long seq, String epoch) implements java.io.Serializable {
+  /** What the publisher is told: the message's place in its channel; {@code duplicate} when its id was already there. */
+  public record Published(String channel, long seq, String epoch, boolean duplicate) implements java.io.Serializable {
   }
 
   /** Where {@link dev.herald.Node} leaves its Vert.x in the Hazelcast user context. */
@@ -34,6 +34,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   private final String from;
   private final String data;
   private final String traceId;
+  private final String id;
   private final ChannelLog.Retention retention;
   private final int idleSeconds;
   private transient HazelcastInstance hazelcast;
@@ -41,11 +42,12 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   private transient String epoch;
 
   /** @param idleSeconds the channel's log expires this long after its last message (broadcast.channelIdleSeconds) */
-  public PublishOp(long ts, String from, String data, String traceId, ChannelLog.Retention retention, int idleSeconds) {
+  public PublishOp(long ts, String from, String data, String traceId, String id, ChannelLog.Retention retention, int idleSeconds) {
     this.ts = ts;
     this.from = from;
     this.data = data;
     this.traceId = traceId;
+    this.id = id;
     this.retention = retention;
     this.idleSeconds = idleSeconds;
   }
@@ -58,20 +60,27 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   @Override
   public Published process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
-    stored = log.append(ts, from, data, traceId, retention);
+    long before = log.nextSeq();
+    ChannelLog.Stored s = log.append(ts, from, data, traceId, id, retention);
     epoch = log.epoch();
+    if (log.nextSeq() == before) {
+      // a repeat of a message still in the history (a publisher's retry, or Hazelcast's own retry
+      // of this operation): nothing stored, nothing delivered, the backup left as it is
+      return new Published(log.channel(), s.seq(), epoch, true);
+    }
+    stored = s;
     keep(entry, log, idleSeconds);
     JsonObject message = ChannelLog.toJson(log.channel(), epoch, stored);
     Vertx vertx = hazelcast == null ? null : (Vertx) hazelcast.getUserContext().get(VERTX_KEY);
     if (vertx != null) {
       vertx.eventBus().publish(Addresses.channel(log.channel()), message);
     }
-    return new Published(log.channel(), stored.seq(), epoch);
+    return new Published(log.channel(), stored.seq(), epoch, false);
   }
 
   @Override
   public EntryProcessor<String, ChannelLog, Published> getBackupProcessor() {
-    return new Backup(epoch, stored, retention, idleSeconds);
+    return stored == null ? null : new Backup(epoch, stored, retention, idleSeconds);
   }
 
   /** Applies the primary's message, with its seq and epoch, to the backup copy. */

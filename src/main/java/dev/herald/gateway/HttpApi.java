@@ -125,7 +125,11 @@ final class HttpApi {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
       return;
     }
-    ask(ctx, Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", body.getValue("data")), 201);
+    JsonObject publish = new JsonObject().put("channel", channel).put("data", body.getValue("data"));
+    if (body.containsKey("id")) {
+      publish.put("id", body.getValue("id"));
+    }
+    ask(ctx, Addresses.CHANNEL_PUBLISH, publish, 201);
   }
 
   private void history(RoutingContext ctx) {

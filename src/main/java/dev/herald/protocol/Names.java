@@ -27,6 +27,11 @@ public final class Names {
     return s != null && !s.isEmpty() && s.length() <= MAX_CHANNEL && allowed(s, false) && !RESERVED_CHANNELS.contains(s);
   }
 
+  /** A publisher's idempotency key: 1-64 characters of {@code [A-Za-z0-9_.:-]}. */
+  public static boolean isMessageId(String s) {
+    return s != null && !s.isEmpty() && s.length() <= 64 && allowed(s, false);
+  }
+
   private static boolean allowed(String s, boolean at) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

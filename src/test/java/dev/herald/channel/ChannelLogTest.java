@@ -15,7 +15,7 @@ class ChannelLogTest {
   private static ChannelLog withMessages(int n, int capacity) {
     ChannelLog log = new ChannelLog("room", "e1");
     for (int i = 1; i <= n; i++) {
-      log.append(1000 + i, "alice", "{\"n\":" + i + "}", "t" + i, new ChannelLog.Retention(capacity, Long.MAX_VALUE, HOUR));
+      log.append(1000 + i, "alice", "{\"n\":" + i + "}", "t" + i, null, new ChannelLog.Retention(capacity, Long.MAX_VALUE, HOUR));
     }
     return log;
   }
@@ -24,8 +24,8 @@ class ChannelLogTest {
   @DisplayName("seq starts at 1 and grows by one per message")
   void seq() {
     ChannelLog log = new ChannelLog("room", "e1");
-    assertEquals(1, log.append(1, "a", "1", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
-    assertEquals(2, log.append(2, "a", "2", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
+    assertEquals(1, log.append(1, "a", "1", null, null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
+    assertEquals(2, log.append(2, "a", "2", null, null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
     assertEquals(3, log.nextSeq());
   }
 
@@ -78,8 +78,8 @@ class ChannelLogTest {
   void replay() {
     ChannelLog primary = withMessages(3, 100);
     ChannelLog backup = new ChannelLog("room", "e1");
-    ChannelLog.Stored s4 = primary.append(2000, "bob", "4", null, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
-    backup.replay(new ChannelLog.Stored(1, 1001, "a", "1", null), new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
+    ChannelLog.Stored s4 = primary.append(2000, "bob", "4", null, null, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
+    backup.replay(new ChannelLog.Stored(1, 1001, "a", "1", null, null), new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
     backup.replay(s4, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
     backup.replay(s4, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
     assertEquals(5, backup.nextSeq());
@@ -93,7 +93,7 @@ class ChannelLogTest {
     ChannelLog.Retention r = new ChannelLog.Retention(1000, 10_000, HOUR);
     String kb = "\"" + "x".repeat(1000) + "\"";
     for (int i = 0; i < 100; i++) {
-      log.append(1000 + i, "mallory", kb, null, r);
+      log.append(1000 + i, "mallory", kb, null, null, r);
     }
     assertTrue(log.bytes() <= 10_000, "kept " + log.bytes());
     assertTrue(log.size() >= 8 && log.size() < 10, "kept " + log.size());
@@ -106,7 +106,7 @@ class ChannelLogTest {
   @DisplayName("the byte budget counts UTF-8 bytes: 1000 euro signs cost 3000 bytes, not 1000")
   void utf8Bytes() {
     ChannelLog log = new ChannelLog("eu", "e1");
-    log.append(1, "a", "\"" + "\u20ac".repeat(1000) + "\"", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR));
+    log.append(1, "a", "\"" + "\u20ac".repeat(1000) + "\"", null, null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR));
     assertTrue(log.bytes() >= 3002, "counted " + log.bytes());
   }
 
@@ -116,7 +116,21 @@ class ChannelLogTest {
     ChannelLog log = withMessages(5, 100);
     assertTrue(log.clearHistory() > 0);
     assertEquals(0, log.size());
-    assertEquals(6, log.append(3000, "a", "1", null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
+    assertEquals(6, log.append(3000, "a", "1", null, null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
     assertFalse(log.history(2, 100, 3000, HOUR).getBoolean("recovered"));
+  }
+
+  @Test
+  @DisplayName("a repeat of an id still in the history gets the original message and seq, and stores nothing")
+  void idempotentIds() {
+    ChannelLog log = new ChannelLog("c", "e1");
+    ChannelLog.Retention r = new ChannelLog.Retention(2, Long.MAX_VALUE, HOUR);
+    ChannelLog.Stored first = log.append(1, "a", "1", null, "msg-1", r);
+    assertEquals(first, log.append(2, "a", "1", null, "msg-1", r));
+    assertEquals(2, log.nextSeq());
+    assertEquals(1, log.size());
+    log.append(3, "a", "2", null, "msg-2", r);
+    log.append(4, "a", "3", null, "msg-3", r); // msg-1 leaves the history (2 kept)
+    assertEquals(4, log.append(5, "a", "1", null, "msg-1", r).seq(), "an id no longer kept is a new message");
   }
 }

@@ -158,4 +158,26 @@ class ChannelsIT {
       assertEquals(1, h.getLong("nextSeq"));
     }
   }
+
+  @Test
+  @DisplayName("a publish repeated with the same id, on either node, answers the original seq and stores nothing; subscribers see it once")
+  void idempotentPublish() {
+    String channel = "idem.test";
+    try (WsClient sub = member(b, "idem-sub"); WsClient p1 = member(a, "idem-pub"); WsClient p2 = member(b, "idem-pub")) {
+      sub.subscribe(Addresses.channel(channel));
+      JsonObject body = new JsonObject().put("channel", channel).put("data", "once").put("id", "order-42");
+      JsonObject first = p1.request(Addresses.CHANNEL_PUBLISH, body).getJsonObject("body");
+      JsonObject again = p2.request(Addresses.CHANNEL_PUBLISH, body).getJsonObject("body");
+      assertEquals(first.getLong("seq"), again.getLong("seq"));
+      JsonObject next = p1.request(Addresses.CHANNEL_PUBLISH, body.copy().put("id", "order-43")).getJsonObject("body");
+      assertEquals(first.getLong("seq") + 1, next.getLong("seq"));
+      // the next message arriving proves the repeat, published before it, was not delivered
+      assertEquals(first.getLong("seq"), sub.awaitOn(Addresses.channel(channel)).getJsonObject("body").getLong("seq"));
+      assertEquals(next.getLong("seq"), sub.awaitOn(Addresses.channel(channel)).getJsonObject("body").getLong("seq"));
+      JsonObject history = p1.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", 0)).getJsonObject("body");
+      assertEquals(2, history.getJsonArray("messages").size());
+      JsonObject bad = p1.request(Addresses.CHANNEL_PUBLISH, body.copy().put("id", "has space"));
+      assertEquals(ErrorCode.BAD_REQUEST.code, bad.getInteger("failureCode"));
+    }
+  }
 }

@@ -189,4 +189,13 @@ class HttpApiIT {
       assertTrue(limited > 0 && limited < 30, "some refused with 429, the burst went through: " + limited);
     }
   }
+
+  @Test
+  @DisplayName("POST .../messages with an id twice (a retry after a timeout) answers the same seq and stores one message")
+  void idempotentHttpPublish() throws Exception {
+    JsonObject first = ok(call("POST", "/api/v1/channels/api.idem/messages", "{\"data\":1,\"id\":\"inv-7\"}", SERVICE), 201);
+    JsonObject again = ok(call("POST", "/api/v1/channels/api.idem/messages", "{\"data\":1,\"id\":\"inv-7\"}", SERVICE), 201);
+    assertEquals(first.getLong("seq"), again.getLong("seq"));
+    assertEquals(1, ok(call("GET", "/api/v1/channels/api.idem/messages", null, SERVICE), 200).getJsonArray("messages").size());
+  }
 }
