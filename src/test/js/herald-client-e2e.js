@@ -95,6 +95,23 @@ async function devToken(claims) {
   assert.deepEqual(gap.slice(1), Array.from({ length: 100 }, (_, i) => i + 52), 'gap.chan: what was kept, in order');
 
   client.close();
+
+  // 3. a user the service disconnects stays disconnected: 4403 is final, no reconnect
+  const kicked = [];
+  const kickedClient = HeraldClient.connect(base + '/eventbus', {
+    EventBus, baseDelayMs: 50, maxAttempts: 5,
+    getToken: () => devToken({ sub: 'kicked', channels: [] }),
+    onState: (s, info) => kicked.push([s, info]),
+  });
+  await waitFor(() => kicked.some(([s]) => s === 'open'), 'kicked user open');
+  const d = await fetch(`${base}/api/v1/users/kicked/disconnect`, { method: 'POST', headers: { Authorization: 'Bearer ' + service } });
+  assert.equal(d.status, 202);
+  await waitFor(() => kicked.some(([s]) => s === 'closed'), 'closed after the disconnect');
+  const closed = kicked.find(([s]) => s === 'closed')[1];
+  assert.equal(closed.code, 4403, 'told why: ' + JSON.stringify(closed));
+  await new Promise(r => setTimeout(r, 500)); // would have retried after 50-100 ms
+  assert.ok(!kicked.some(([s]) => s === 'backoff' || s === 'reconnecting'), 'no reconnect after 4403: ' + JSON.stringify(kicked));
+  kickedClient.close();
   clearTimeout(deadline);
   console.log('PASS backoff delays ' + delays.join(','));
   process.exit(0);

@@ -105,8 +105,16 @@
     });
   };
 
+  /** Close codes after which reconnecting would be wrong: disconnected (or revoked) by the server. */
+  var FINAL_CLOSE_CODES = [4403];
+
   HeraldClient.prototype._reconnect = function (why, code) {
     var self = this;
+    if (FINAL_CLOSE_CODES.indexOf(code) >= 0) {
+      self.closed = true;
+      self._state('closed', { reason: why, code: code });
+      return;
+    }
     if (self.attempt >= self.options.maxAttempts) {
       self._state('gave_up', { reason: why, attempts: self.attempt });
       return;

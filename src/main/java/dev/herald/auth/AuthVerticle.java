@@ -2,7 +2,9 @@ package dev.herald.auth;
 
 import dev.herald.token.Principal;
 import dev.herald.token.TokenLifetime;
+import dev.herald.token.Revocations;
 import dev.herald.token.TokenVerifier;
+import dev.herald.cluster.ClusterHandle;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
@@ -27,15 +29,19 @@ import io.vertx.core.json.JsonObject;
 public final class AuthVerticle extends VerticleBase {
 
   private final AuthConfig config;
+  private final ClusterHandle cluster;
   private TokenVerifier verifier;
+  private Revocations revocations;
 
-  public AuthVerticle(AuthConfig config) {
+  public AuthVerticle(AuthConfig config, ClusterHandle cluster) {
     this.config = config;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.jwt());
+    revocations = new Revocations(cluster.hazelcast());
     return Future.join(
         vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_VERIFY, this::onVerify).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REFRESH, this::onRefresh).completion());
@@ -47,7 +53,9 @@ public final class AuthVerticle extends VerticleBase {
       return;
     }
     verifier.verify(token).onComplete(ar -> {
-      if (ar.succeeded()) {
+      if (ar.succeeded() && revocations.isRevoked(ar.result())) {
+        ErrorCode.UNAUTHORIZED.fail(msg, "token revoked");
+      } else if (ar.succeeded()) {
         msg.reply(ar.result().toJson());
       } else {
         fail(msg, ar.cause());
@@ -64,6 +72,8 @@ public final class AuthVerticle extends VerticleBase {
     verifier.verify(token).onComplete(ar -> {
       if (ar.failed()) {
         fail(msg, ar.cause());
+      } else if (revocations.isRevoked(ar.result())) {
+        ErrorCode.UNAUTHORIZED.fail(msg, "token revoked");
       } else if (!ar.result().userId().equals(connectedAs)) {
         ErrorCode.FORBIDDEN.fail(msg, "the new token is for another user");
       } else {

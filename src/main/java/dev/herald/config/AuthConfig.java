@@ -11,11 +11,15 @@ import java.util.Set;
  * @param expiryNoticeSeconds how long before {@code exp} a live connection is told to refresh;
  *                            default {@value #DEFAULT_EXPIRY_NOTICE_SECONDS}
  * @param devTokenTtlSeconds  lifetime of tokens from {@code /dev/token}; default {@value #DEFAULT_DEV_TOKEN_TTL_SECONDS}
+ * @param revocationTtlSeconds how long a revocation ({@code POST /api/v1/users/{user}/revoke}) is
+ *                            kept: at least the longest lifetime of the tokens you issue;
+ *                            default {@value #DEFAULT_REVOCATION_TTL_SECONDS}
  */
-public record AuthConfig(boolean devTokens, JwtConfig jwt, int expiryNoticeSeconds, int devTokenTtlSeconds) {
+public record AuthConfig(boolean devTokens, JwtConfig jwt, int expiryNoticeSeconds, int devTokenTtlSeconds, int revocationTtlSeconds) {
 
   public static final int DEFAULT_EXPIRY_NOTICE_SECONDS = 30;
   public static final int DEFAULT_DEV_TOKEN_TTL_SECONDS = 3600;
+  public static final int DEFAULT_REVOCATION_TTL_SECONDS = 24 * 3600;
 
   public AuthConfig {
     if (!devTokens && !jwt.hasKey()) {
@@ -27,15 +31,16 @@ public record AuthConfig(boolean devTokens, JwtConfig jwt, int expiryNoticeSecon
   }
 
   public AuthConfig withJwt(JwtConfig newJwt) {
-    return new AuthConfig(devTokens, newJwt, expiryNoticeSeconds, devTokenTtlSeconds);
+    return new AuthConfig(devTokens, newJwt, expiryNoticeSeconds, devTokenTtlSeconds, revocationTtlSeconds);
   }
 
   static AuthConfig from(Section s) {
-    s.allowOnly(Set.of("devTokens", "jwt", "expiryNoticeSeconds", "devTokenTtlSeconds"));
+    s.allowOnly(Set.of("devTokens", "jwt", "expiryNoticeSeconds", "devTokenTtlSeconds", "revocationTtlSeconds"));
     return new AuthConfig(
         s.bool("devTokens", false),
         JwtConfig.from(s.section("jwt")),
         s.integer("expiryNoticeSeconds", DEFAULT_EXPIRY_NOTICE_SECONDS, 1, 3600),
-        s.integer("devTokenTtlSeconds", DEFAULT_DEV_TOKEN_TTL_SECONDS, 60, 7 * 24 * 3600));
+        s.integer("devTokenTtlSeconds", DEFAULT_DEV_TOKEN_TTL_SECONDS, 60, 7 * 24 * 3600),
+        s.integer("revocationTtlSeconds", DEFAULT_REVOCATION_TTL_SECONDS, 60, 365 * 24 * 3600));
   }
 }

@@ -89,8 +89,8 @@ final class Bridge implements Handler<SockJSSocket> {
     String session = SessionOwners.sessionOf(path);
     boolean webSocket = path.endsWith("/websocket");
     HttpConnection tcp = webSocket ? ctx.request().connection() : null;
-    Connection c = new Connection(TraceIds.newId(), sock, tcp, webSocket ? null : session, principal, System.currentTimeMillis(),
-        config.maxQueuedBytes(), this::onSlowConsumer);
+    Connection c = new Connection(TraceIds.newId(), sock, tcp, webSocket ? null : session, session == null && webSocket, principal,
+        System.currentTimeMillis(), config.maxQueuedBytes(), this::onSlowConsumer);
     if (c.sessionId != null) {
       owners.claim(c.sessionId, principal.userId());
     }
@@ -159,13 +159,17 @@ final class Bridge implements Handler<SockJSSocket> {
       return;
     }
     Buffer last = Frame.closing(code, reason);
-    if (c.tcp == null) {
-      onClose(c);
-      c.socket.write(last).onComplete(ar -> c.socket.close(code, reason));
-    } else {
+    if (c.rawWebSocket) {
       c.write(last);
       c.socket.close(code, reason);
       onClose(c);
+    } else {
+      // a SockJS session (any transport, its websocket one too) drops what is still queued when
+      // it closes: close once the last frame went out
+      onClose(c);
+      c.socket.write(last).onComplete(ar -> c.socket.close(code, reason));
+    }
+    if (c.tcp != null) {
       vertx.setTimer(CUT_AFTER_MS, id -> c.tcp.close());
     }
   }

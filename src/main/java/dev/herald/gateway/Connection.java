@@ -27,6 +27,8 @@ final class Connection {
   final HttpConnection tcp;
   /** The SockJS session id for the fallback transports (they are owned by {@link #principal}'s user); else null. */
   final String sessionId;
+  /** The raw WebSocket endpoint (not a SockJS session): the close frame carries the close code. */
+  final boolean rawWebSocket;
   Principal principal;
   final Set<String> registrations = new HashSet<>(4);
   int pendingReplies;
@@ -56,12 +58,13 @@ final class Connection {
   private TokenBucket publishes;
   private TokenBucket commands;
 
-  Connection(String id, SockJSSocket socket, HttpConnection tcp, String sessionId, Principal principal, long now,
+  Connection(String id, SockJSSocket socket, HttpConnection tcp, String sessionId, boolean rawWebSocket, Principal principal, long now,
              long maxBacklog, Handler<Connection> onSlow) {
     this.id = id;
     this.socket = socket;
     this.tcp = tcp;
     this.sessionId = sessionId;
+    this.rawWebSocket = rawWebSocket;
     this.principal = principal;
     this.lastSeen = now;
     this.maxBacklog = maxBacklog;

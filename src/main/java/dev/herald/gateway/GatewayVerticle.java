@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.token.Principal;
+import dev.herald.token.Revocations;
 import dev.herald.token.TokenVerifier;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
@@ -49,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SessionOwners owners;
   private AuthThrottle throttle;
   private Counter hijacks;
+  private Revocations revocations;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -58,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.auth().jwt());
+    revocations = new Revocations(cluster.hazelcast());
     owners = new SessionOwners(vertx);
     throttle = new AuthThrottle(config.http().authFailuresPerSecondPerIp());
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
@@ -78,7 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().devTokens()) {
       Bodies.on(router.post("/dev/token"), config.http().maxBodyBytes(), config.http()).handler(this::devToken);
     }
-    new HttpApi(vertx, config, verifier, throttle).mount(router);
+    new HttpApi(vertx, config, verifier, throttle, revocations).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
     // empty (no capturing group: SockJS reads the session id from the request's param0)
@@ -168,6 +171,8 @@ public final class GatewayVerticle extends VerticleBase {
       if (ar.failed()) {
         throttle.failed(ip, System.nanoTime());
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
+      } else if (revocations.isRevoked(ar.result())) {
+        Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("token revoked"));
       } else if (owner != null && !owner.equals(ar.result().userId())) {
         hijacks.increment();
         LOG.warn("refused {} {} from {}: a SockJS session of another user, token of {}", ctx.request().method(),

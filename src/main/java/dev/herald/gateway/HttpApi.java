@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import dev.herald.token.Principal;
+import dev.herald.token.Revocations;
 import dev.herald.token.TokenVerifier;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
@@ -44,14 +45,16 @@ final class HttpApi {
   private final HeraldConfig config;
   private final TokenVerifier verifier;
   private final AuthThrottle throttle;
+  private final Revocations revocations;
   /** Per caller, on this gateway instance. */
   private final Map<String, TokenBucket> buckets = new HashMap<>();
 
-  HttpApi(Vertx vertx, HeraldConfig config, TokenVerifier verifier, AuthThrottle throttle) {
+  HttpApi(Vertx vertx, HeraldConfig config, TokenVerifier verifier, AuthThrottle throttle, Revocations revocations) {
     this.vertx = vertx;
     this.config = config;
     this.verifier = verifier;
     this.throttle = throttle;
+    this.revocations = revocations;
   }
 
   void mount(Router router) {
@@ -63,6 +66,7 @@ final class HttpApi {
     router.post(PREFIX + "/presence/query").handler(this::presenceQuery);
     router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);
     router.post(PREFIX + "/users/:user/disconnect").handler(this::disconnect);
+    router.post(PREFIX + "/users/:user/revoke").handler(this::revoke);
   }
 
   /**
@@ -87,6 +91,10 @@ final class HttpApi {
         return;
       }
       Principal p = ar.result();
+      if (revocations.isRevoked(p)) {
+        Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("token revoked"));
+        return;
+      }
       if (!p.isService() && !readsAllowedHistory(ctx, p)) {
         Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\" "
             + "(a user's token may only GET the messages of a channel its channels claim allows)"));
@@ -198,6 +206,20 @@ final class HttpApi {
     if (user != null) {
       vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
       Responses.json(ctx, 202, new JsonObject().put("userId", user));
+    }
+  }
+
+  /**
+   * Revokes the user's tokens issued before now, on every node (handshake, HTTP API, refresh), and
+   * disconnects the user's connections everywhere (4403, which herald-client.js does not retry).
+   */
+  private void revoke(RoutingContext ctx) {
+    String user = user(ctx);
+    if (user != null) {
+      long now = System.currentTimeMillis() / 1000;
+      revocations.revoke(user, now, config.auth().revocationTtlSeconds());
+      vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
+      Responses.json(ctx, 202, new JsonObject().put("userId", user).put("revokedAt", now));
     }
   }
 

@@ -68,7 +68,7 @@ public final class Node {
   /** How each role is built. A role with no entry is not in this build yet. */
   private static final Map<Role, List<Part>> FACTORIES = Map.of(
       Role.GATEWAY, List.of(Part.scaled(GatewayVerticle::new)),
-      Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth()))),
+      Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth(), cluster))),
       Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster)),
           new Part((c, cluster) -> new HistoryBudgetVerticle(c.broadcast(), cluster), true)),
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),

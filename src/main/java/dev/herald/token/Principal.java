@@ -17,8 +17,9 @@ import java.util.Set;
  * @param publish  patterns the user may publish to
  * @param watch    user-id patterns whose presence the user may see, or null for anyone
  * @param roles    {@code roles}; {@code service} marks a backend caller
+ * @param iat      {@code iat}, epoch seconds, or 0 when the token has none (counts as issued long ago)
  */
-public record Principal(String userId, long exp, Patterns channels, Patterns publish, Patterns watch, Set<String> roles) {
+public record Principal(String userId, long exp, Patterns channels, Patterns publish, Patterns watch, Set<String> roles, long iat) {
 
   public static final String ROLE_SERVICE = "service";
 
@@ -52,7 +53,7 @@ public record Principal(String userId, long exp, Patterns channels, Patterns pub
     return new Principal(s, n.longValue(),
         patterns(list(claims, "channels")), patterns(list(claims, "publish")),
         watch == null ? null : new Patterns(watch),
-        Set.copyOf(orEmpty(list(claims, "roles"))));
+        Set.copyOf(orEmpty(list(claims, "roles"))), claims.getValue("iat") instanceof Number i ? i.longValue() : 0);
   }
 
   /** The claims form, readable again by {@link #fromClaims}. */
@@ -62,7 +63,8 @@ public record Principal(String userId, long exp, Patterns channels, Patterns pub
         .put("exp", exp)
         .put("channels", new JsonArray(channels.patterns()))
         .put("publish", new JsonArray(publish.patterns()))
-        .put("roles", new JsonArray(List.copyOf(roles)));
+        .put("roles", new JsonArray(List.copyOf(roles)))
+        .put("iat", iat);
     if (watch != null) {
       j.put("watch", new JsonArray(watch.patterns()));
     }

@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.herald.token.TestTokens;
+
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -197,5 +199,28 @@ class HttpApiIT {
     JsonObject again = ok(call("POST", "/api/v1/channels/api.idem/messages", "{\"data\":1,\"id\":\"inv-7\"}", SERVICE), 201);
     assertEquals(first.getLong("seq"), again.getLong("seq"));
     assertEquals(1, ok(call("GET", "/api/v1/channels/api.idem/messages", null, SERVICE), 200).getJsonArray("messages").size());
+  }
+
+  @Test
+  @DisplayName("revoking a user closes their connections everywhere (4403) and refuses their older tokens on every node and on refresh; a newer token works")
+  void revoke() throws Exception {
+    String old = hs256(claims("revoked-user").put("iat", TestTokens.now() - 60));
+    WsClient onB = WsClient.connect(client, b.config().http().port(), old);
+    onB.sync();
+    ok(call("POST", "/api/v1/users/revoked-user/revoke", "{}", SERVICE), 202);
+    assertEquals(4403, onB.awaitClosed());
+    onB.close();
+    // replicated to node b: its handshake refuses the old token (a revocation travels in well under a second)
+    Eventually.eventually(java.time.Duration.ofSeconds(5), "node b refuses the revoked token", () -> {
+      Throwable t = WsClient.get(WsClient.connect(client, b.config().http().port(), old, null, false)
+          .transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed() ? ar.cause() : null)));
+      return t instanceof io.vertx.core.http.UpgradeRejectedException u && u.getStatus() == 401;
+    });
+    String fresh = hs256(claims("revoked-user").put("iat", TestTokens.now() + 1));
+    try (WsClient again = WsClient.connect(client, b.config().http().port(), fresh)) {
+      JsonObject refused = again.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", old));
+      assertEquals(ErrorCode.UNAUTHORIZED.code, refused.getInteger("failureCode"), refused.encode());
+      assertEquals("rec", again.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", fresh)).getString("type"));
+    }
   }
 }
