@@ -26,10 +26,14 @@ import java.util.Set;
  * @param maxPendingInboundBytes bytes of frames read from a connection and waiting behind one the
  *                             server is still handling; past it the connection is closed as
  *                             flooding; default {@value #DEFAULT_MAX_PENDING_INBOUND_BYTES}
+ * @param drainGraceSeconds    on a graceful stop, how long the node's connections stay in presence
+ *                             and channels while their clients reconnect elsewhere (no offline
+ *                             flap); 0 takes them out at once; default {@value #DEFAULT_DRAIN_GRACE_SECONDS}
  */
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
                            int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
-                           int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes) {
+                           int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes,
+                           int drainGraceSeconds) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 200;
@@ -41,6 +45,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_COMMAND_BURST = 1200;
   public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_PENDING_INBOUND_BYTES = 1024 * 1024;
+  public static final int DEFAULT_DRAIN_GRACE_SECONDS = 3;
 
   public BridgeConfig {
     if (maxPendingInboundBytes < maxFrameBytes) {
@@ -50,7 +55,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
 
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
-        "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes"));
+        "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes", "drainGraceSeconds"));
     return new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 16 * 1024 * 1024),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH, 16, 1024),
@@ -61,6 +66,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
         s.integer("commandsPerSecond", DEFAULT_COMMANDS_PER_SECOND, 1, 1_000_000),
         s.integer("commandBurst", DEFAULT_COMMAND_BURST, 1, 1_000_000),
         s.integer("maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES, 64 * 1024, 1024 * 1024 * 1024),
-        s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES, 1024, 1024 * 1024 * 1024));
+        s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES, 1024, 1024 * 1024 * 1024),
+        s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS, 0, 60));
   }
 }

@@ -192,11 +192,13 @@ final class Bridge implements Handler<SockJSSocket> {
   }
 
   /**
-   * Node shutdown: every client is told to reconnect elsewhere (close code 1012) and leaves
-   * presence; completes when presence has taken note, so users connected on other nodes stay
-   * online without a flap and the others go offline at once.
+   * Node shutdown: every client is told to reconnect elsewhere (close code 1012). With a drain
+   * grace ({@code bridge.drainGraceSeconds}), the connections stay in presence and channels while
+   * their clients reconnect to other nodes, and the node leaves the cluster after it; the janitor
+   * then takes out only what did not come back, so a user who moved never flaps offline. Without
+   * one, they leave presence at once. Completes when the node may go on stopping.
    */
-  Future<Void> closeAll() {
+  Future<Void> closeAll(long graceMs) {
     List<Future<Void>> left = new ArrayList<>();
     for (Connection c : List.copyOf(connections.values())) {
       c.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
@@ -206,9 +208,14 @@ final class Bridge implements Handler<SockJSSocket> {
       if (c.sessionId != null) {
         owners.release(c.sessionId);
       }
-      left.add(membership.leaveAll(c));
+      for (String address : c.registrations) {
+        fanout.unsubscribe(address, c);
+      }
+      if (graceMs == 0) {
+        left.add(membership.leaveAll(c));
+      }
     }
-    return Future.join(left).mapEmpty();
+    return graceMs == 0 ? Future.join(left).mapEmpty() : vertx.timer(graceMs).mapEmpty();
   }
 
   /**

@@ -51,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private AuthThrottle throttle;
   private Counter hijacks;
   private Revocations revocations;
+  private boolean stopping;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -124,7 +125,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     NodeLoad.forget(vertx, instanceId);
-    return bridge.closeAll().compose(v -> server == null ? Future.succeededFuture() : server.close());
+    stopping = true;
+    long grace = bridge.connectionCount() == 0 ? 0 : config.bridge().drainGraceSeconds() * 1000L;
+    return bridge.closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private void ready(RoutingContext ctx) {
@@ -161,6 +164,11 @@ public final class GatewayVerticle extends VerticleBase {
    * were opened with.
    */
   private void authenticate(RoutingContext ctx) {
+    if (stopping) {
+      // draining: clients are being sent to other nodes, and must not come back here
+      Responses.error(ctx, ErrorCode.UNAVAILABLE.exception("node stopping, connect to another"));
+      return;
+    }
     String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
     if (!throttle.allowed(ip, System.nanoTime())) {
       Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("too many bad tokens from " + ip));

@@ -68,7 +68,7 @@ class ShutdownIT {
   }
 
   @Test
-  @DisplayName("SIGTERM-style stop: its clients are told to reconnect, users also on other nodes stay online without a flap, the rest go offline")
+  @DisplayName("SIGTERM-style stop: its clients are told to reconnect, users also on other nodes or reconnecting during the drain stay online without a flap, the rest go offline")
   void gracefulStop() {
     int stayPort = stays.config().http().port();
     int leavePort = leaves.config().http().port();
@@ -78,11 +78,19 @@ class ShutdownIT {
       WsClient bothHere = WsClient.connect(client, stayPort, hs256(claims("both")));
       WsClient bothThere = WsClient.connect(client, leavePort, hs256(claims("both")));
       WsClient onlyThere = WsClient.connect(client, leavePort, hs256(claims("only")));
+      watcher.subscribe(Addresses.presenceUser("mover"));
+      WsClient moverThere = WsClient.connect(client, leavePort, hs256(claims("mover")));
       assertEquals("online", watcher.awaitOn(Addresses.presenceUser("both")).getJsonObject("body").getString("status"));
       assertEquals("online", watcher.awaitOn(Addresses.presenceUser("only")).getJsonObject("body").getString("status"));
+      assertEquals("online", watcher.awaitOn(Addresses.presenceUser("mover")).getJsonObject("body").getString("status"));
       bothThere.sync();
 
-      leaves.stop().await();
+      // the node drains for bridge.drainGraceSeconds: its clients reconnect elsewhere meanwhile
+      var stopped = leaves.stop();
+      assertEquals(1012, moverThere.awaitClosed());
+      WsClient moverHere = WsClient.connect(client, stayPort, hs256(claims("mover")));
+      moverHere.sync();
+      stopped.await();
 
       assertEquals(1012, bothThere.awaitClosed());
       assertEquals(1012, onlyThere.awaitClosed());
@@ -93,8 +101,13 @@ class ShutdownIT {
       assertEquals("online", users.getJsonObject("both").getString("status"));
       assertEquals(1, users.getJsonObject("both").getInteger("connections"));
       watcher.sync();
-      assertTrue(watcher.pending().isEmpty(), () -> "no flap for the user still connected: " + watcher.pending());
+      assertTrue(watcher.pending().isEmpty(), () -> "no flap for the users still connected: " + watcher.pending());
+      JsonObject mover = watcher.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add("mover")))
+          .getJsonObject("body").getJsonObject("users").getJsonObject("mover");
+      assertEquals("online", mover.getString("status"), "the user who reconnected during the drain never went offline");
+      assertEquals(1, mover.getInteger("connections"));
       bothHere.close();
+      moverHere.close();
     }
   }
 }
