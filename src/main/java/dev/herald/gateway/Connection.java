@@ -1,6 +1,8 @@
 package dev.herald.gateway;
 
+import dev.herald.protocol.Frame;
 import dev.herald.token.Principal;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -97,6 +99,12 @@ final class Connection {
       queue = new FrameQueue<>(maxBytes, Buffer::length);
     }
     return queue;
+  }
+
+  /** Answers {@code frame} with an {@code err} ({@link Frame#refusal}), counted as refused. */
+  void refuse(Frame frame, ReplyException why, BridgeMetrics metrics) {
+    metrics.refused.increment();
+    write(Frame.refusal(frame, why));
   }
 
   /**

@@ -42,12 +42,12 @@ final class Sends {
   Future<Void> send(Connection c, Frame frame, Target target) {
     if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
       metrics.limited("publishes");
-      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"));
+      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"), metrics);
       return Future.succeededFuture();
     }
     if (c.pendingReplies >= config.maxPendingReplies()) {
       metrics.limited("pending_replies");
-      refuse(c, frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"));
+      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
       return Future.succeededFuture();
     }
     DeliveryOptions opts = new DeliveryOptions()
@@ -85,10 +85,5 @@ final class Sends {
     c.expiryNoticeSent = false;
     onRefreshed.handle(c);
     return new JsonObject().put("exp", c.principal.exp());
-  }
-
-  private void refuse(Connection c, Frame frame, ReplyException why) {
-    metrics.refused.increment();
-    c.write(Frame.refusal(frame, why));
   }
 }
