@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * One channel's sequence and retained history: pure, no Vert.x or Hazelcast I/O. {@link PublishOp}
@@ -43,6 +45,8 @@ public final class ChannelLog implements Serializable {
   private final ArrayDeque<Stored> messages = new ArrayDeque<>();
   private long bytes;
   private long lastPublished;
+  /** The kept messages by idempotency key: every publish has one, and a scan per publish would cost the whole history. */
+  private final Map<String, Stored> byId = new HashMap<>();
 
   public ChannelLog(String channel, String epoch) {
     this.channel = channel;
@@ -74,13 +78,7 @@ public final class ChannelLog implements Serializable {
 
   /** The kept message with this idempotency key, or null. */
   public Stored byId(String id) {
-    for (Iterator<Stored> it = messages.descendingIterator(); it.hasNext(); ) {
-      Stored s = it.next();
-      if (id.equals(s.id())) {
-        return s;
-      }
-    }
-    return null;
+    return byId.get(id);
   }
 
   /** Appends a message whose seq was already assigned (on a backup copy, in the primary's order). */
@@ -94,9 +92,16 @@ public final class ChannelLog implements Serializable {
   private void add(Stored s, Retention r) {
     messages.addLast(s);
     bytes += s.bytes();
+    if (s.id() != null) {
+      byId.put(s.id(), s);
+    }
     lastPublished = Math.max(lastPublished, s.ts());
     while (!messages.isEmpty() && (messages.size() > r.count() || bytes > r.bytes() || messages.peekFirst().ts() < s.ts() - r.ttlMs())) {
-      bytes -= messages.removeFirst().bytes();
+      Stored dropped = messages.removeFirst();
+      bytes -= dropped.bytes();
+      if (dropped.id() != null) {
+        byId.remove(dropped.id(), dropped);
+      }
     }
   }
 
@@ -104,6 +109,7 @@ public final class ChannelLog implements Serializable {
   public long clearHistory() {
     long freed = bytes;
     messages.clear();
+    byId.clear();
     bytes = 0;
     return freed;
   }

@@ -48,7 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Bridge bridge;
   private HttpServer server;
   private SessionOwners owners;
-  private AuthThrottle throttle;
+  private EdgeTokens tokens;
   private Counter hijacks;
   private Revocations revocations;
   private boolean stopping;
@@ -63,7 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
     verifier = new TokenVerifier(vertx, config.auth().jwt());
     revocations = new Revocations(cluster.hazelcast());
     owners = new SessionOwners(vertx);
-    throttle = new AuthThrottle(config.http().authFailuresPerSecondPerIp());
+    tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
     bridge = new Bridge(vertx, config, cluster.nodeId(), owners);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId")));
@@ -82,7 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().devTokens()) {
       Bodies.on(router.post("/dev/token"), config.http().maxBodyBytes(), config.http()).handler(this::devToken);
     }
-    new HttpApi(vertx, config, verifier, throttle, revocations).mount(router);
+    new HttpApi(vertx, config, tokens, revocations).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
     // empty (no capturing group: SockJS reads the session id from the request's param0)
@@ -169,22 +169,14 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.UNAVAILABLE.exception("node stopping, connect to another"));
       return;
     }
-    String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
-    if (!throttle.allowed(ip, System.nanoTime())) {
-      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("too many bad tokens from " + ip));
-      return;
-    }
     String owner = owners.owner(SessionOwners.sessionOf(ctx.request().path()));
-    verifier.verify(ctx.request().getParam("token"), owner != null).onComplete(ar -> {
+    tokens.check(ctx, ctx.request().getParam("token"), owner != null).onComplete(ar -> {
       if (ar.failed()) {
-        throttle.failed(ip, System.nanoTime());
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
-      } else if (revocations.isRevoked(ar.result())) {
-        Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("token revoked"));
       } else if (owner != null && !owner.equals(ar.result().userId())) {
         hijacks.increment();
         LOG.warn("refused {} {} from {}: a SockJS session of another user, token of {}", ctx.request().method(),
-            ctx.request().path(), ip, ar.result().userId());
+            ctx.request().path(), EdgeTokens.address(ctx), ar.result().userId());
         Responses.error(ctx, ErrorCode.FORBIDDEN.exception("this session belongs to another user"));
       } else {
         ctx.put(Bridge.PRINCIPAL_KEY, ar.result());

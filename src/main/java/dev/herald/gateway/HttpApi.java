@@ -2,7 +2,6 @@ package dev.herald.gateway;
 
 import dev.herald.token.Principal;
 import dev.herald.token.Revocations;
-import dev.herald.token.TokenVerifier;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
@@ -43,17 +42,15 @@ final class HttpApi {
 
   private final Vertx vertx;
   private final HeraldConfig config;
-  private final TokenVerifier verifier;
-  private final AuthThrottle throttle;
+  private final EdgeTokens tokens;
   private final Revocations revocations;
   /** Per caller, on this gateway instance. */
   private final Map<String, TokenBucket> buckets = new HashMap<>();
 
-  HttpApi(Vertx vertx, HeraldConfig config, TokenVerifier verifier, AuthThrottle throttle, Revocations revocations) {
+  HttpApi(Vertx vertx, HeraldConfig config, EdgeTokens tokens, Revocations revocations) {
     this.vertx = vertx;
     this.config = config;
-    this.verifier = verifier;
-    this.throttle = throttle;
+    this.tokens = tokens;
     this.revocations = revocations;
   }
 
@@ -74,27 +71,17 @@ final class HttpApi {
    * history of a channel its {@code channels} claim allows (plain polling clients).
    */
   private void authenticate(RoutingContext ctx) {
-    String ip = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
-    if (!throttle.allowed(ip, System.nanoTime())) {
-      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("too many bad tokens from " + ip));
-      return;
-    }
     String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("send Authorization: Bearer <jwt>"));
       return;
     }
-    verifier.verify(auth.substring(7).trim()).onComplete(ar -> {
+    tokens.check(ctx, auth.substring(7).trim(), false).onComplete(ar -> {
       if (ar.failed()) {
-        throttle.failed(ip, System.nanoTime());
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
         return;
       }
       Principal p = ar.result();
-      if (revocations.isRevoked(p)) {
-        Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("token revoked"));
-        return;
-      }
       if (!p.isService() && !readsAllowedHistory(ctx, p)) {
         Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the HTTP API needs a token with role \"service\" "
             + "(a user's token may only GET the messages of a channel its channels claim allows)"));

@@ -19,9 +19,12 @@ public final class JsonDepth {
 
   /** True when {@code value} nests objects and arrays more than {@code max} levels deep (a scalar is 0, {@code {}} is 1). */
   public static boolean exceeds(Object value, int max) {
+    if (!(value instanceof JsonObject || value instanceof JsonArray)) {
+      return false; // scalars, on every frame's hot path: no walk
+    }
     ArrayDeque<Object> stack = new ArrayDeque<>();
     ArrayDeque<Integer> depths = new ArrayDeque<>();
-    stack.push(value == null ? "" : value);
+    stack.push(value);
     depths.push(0);
     while (!stack.isEmpty()) {
       Object v = stack.pop();

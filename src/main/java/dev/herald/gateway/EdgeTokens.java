@@ -1,0 +1,42 @@
+package dev.herald.gateway;
+
+import dev.herald.protocol.ErrorCode;
+import dev.herald.token.Principal;
+import dev.herald.token.Revocations;
+import dev.herald.token.TokenVerifier;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * A token presented at the edge (bridge handshake, HTTP API): refused unchecked when its address
+ * presented too many bad ones ({@link AuthThrottle}), verified, counted against the address when
+ * bad, and refused when its user was revoked since it was issued. One gateway instance's.
+ */
+final class EdgeTokens {
+
+  private final TokenVerifier verifier;
+  private final AuthThrottle throttle;
+  private final Revocations revocations;
+
+  EdgeTokens(TokenVerifier verifier, AuthThrottle throttle, Revocations revocations) {
+    this.verifier = verifier;
+    this.throttle = throttle;
+    this.revocations = revocations;
+  }
+
+  /** The principal, or a failure carrying its answer (429, 401, 401 "token revoked"). */
+  Future<Principal> check(RoutingContext ctx, String token, boolean allowExpired) {
+    String ip = address(ctx);
+    if (!throttle.allowed(ip, System.nanoTime())) {
+      return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("too many bad tokens from " + ip));
+    }
+    return verifier.verify(token, allowExpired)
+        .onFailure(err -> throttle.failed(ip, System.nanoTime()))
+        .compose(p -> revocations.isRevoked(p) ? Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("token revoked"))
+            : Future.succeededFuture(p));
+  }
+
+  static String address(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+  }
+}
