@@ -58,10 +58,11 @@ class ArchitectureTest {
   }
 
   @Test
-  @DisplayName("the product carries no load generator: no bench classes, nothing that refers to them")
+  @DisplayName("the product carries no load generator and no test client: no bench classes, nothing that refers to them or to the shared bridge client")
   void noLoadGenerator() {
     assertTrue(product.stream().noneMatch(c -> c.getPackageName().startsWith("dev.herald.bench")), "bench classes in the product");
     noClasses().should().dependOnClassesThat().resideInAPackage("dev.herald.bench..").check(product);
     noClasses().should().dependOnClassesThat().resideInAPackage("org.HdrHistogram..").check(product);
+    noClasses().should().dependOnClassesThat().resideInAPackage("dev.herald.client..").check(product);
   }
 }

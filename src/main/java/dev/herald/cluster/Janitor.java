@@ -4,6 +4,8 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import dev.herald.observability.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ public abstract class Janitor extends VerticleBase {
   protected final ClusterHandle cluster;
   private final int reconcileSeconds;
   private UUID listener;
+  private Counter runs;
 
   protected Janitor(ClusterHandle cluster, int reconcileSeconds) {
     this.cluster = cluster;
@@ -42,6 +45,8 @@ public abstract class Janitor extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    runs = Metrics.counter(vertx, "herald_janitor_runs", "cleanup runs finished by this node (it runs them while it is the oldest member)",
+        "janitor", getClass().getSimpleName());
     listener = cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {
@@ -100,6 +105,7 @@ public abstract class Janitor extends VerticleBase {
       if (!changes.isEmpty()) {
         LOG.info("{} cleanup: {} entries changed", what, changes.size());
       }
+      runs.increment();
     });
   }
 }

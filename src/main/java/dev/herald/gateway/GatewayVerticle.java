@@ -8,7 +8,6 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
-import dev.herald.observability.NodeLoad;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
@@ -16,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -67,9 +65,10 @@ public final class GatewayVerticle extends VerticleBase {
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
     bridge = new Bridge(vertx, config, cluster.nodeId(), owners);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId")));
+    vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
-      NodeLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
+      GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
     });
     RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutSeconds() * 1000L,
         Metrics.counter(vertx, "herald_http_request_timeouts", "connections closed for not sending a whole request in http.requestTimeoutSeconds"));
@@ -124,7 +123,7 @@ public final class GatewayVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    NodeLoad.forget(vertx, instanceId);
+    GatewayLoad.forget(vertx, instanceId);
     stopping = true;
     long grace = bridge.connectionCount() == 0 ? 0 : config.bridge().drainGraceSeconds() * 1000L;
     return bridge.closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());
@@ -133,12 +132,10 @@ public final class GatewayVerticle extends VerticleBase {
   private void ready(RoutingContext ctx) {
     String why = Readiness.notReadyBecause(vertx);
     if (why == null) {
-      JsonArray nodes = new JsonArray();
-      NodeLoad.cluster(vertx).forEach(nodes::add);
-      JsonObject body = new JsonObject().put("status", "ready").put("node", config.node().name())
-          .put("load", NodeLoad.local(vertx)).put("cluster", nodes)
-          .put("degraded", new JsonObject(new java.util.HashMap<>(Readiness.degraded(vertx))))
-          .put("webhook", Readiness.figures(vertx, "webhook"));
+      // every feature's figures on this node (the cluster's heartbeats, the webhook queue), then this gateway's
+      JsonObject body = Readiness.allFigures(vertx).put("status", "ready").put("node", config.node().name())
+          .put("load", GatewayLoad.local(vertx))
+          .put("degraded", new JsonObject(new java.util.HashMap<>(Readiness.degraded(vertx))));
       // these ask other members: a worker thread, not the event loop, waits for them
       vertx.executeBlocking(() -> body.put("clusterSafe", cluster.isSafe()).put("busRegistrations", cluster.busRegistrations()), false)
           .onComplete(ar -> Responses.json(ctx, 200, ar.succeeded() ? ar.result() : body.put("clusterSafe", false)));

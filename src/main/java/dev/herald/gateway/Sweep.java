@@ -31,15 +31,29 @@ final class Sweep {
     this.noticeSeconds = noticeSeconds;
   }
 
+  /** What the sweep does with one connection. */
+  enum Verdict { KEEP, IDLE, NOTICE, EXPIRED }
+
+  /**
+   * The choice for one connection, from what it is: when it was last heard, whether the server
+   * holds it paused, its token's {@code exp} and whether the notice went out.
+   */
+  Verdict verdict(long lastSeen, boolean waiting, long expSeconds, boolean noticeSent, long now) {
+    if (lastSeen < now - idleTimeoutMs && !waiting) {
+      return Verdict.IDLE;
+    }
+    return switch (TokenLifetime.due(expSeconds, now, noticeSeconds, noticeSent)) {
+      case NOTICE -> Verdict.NOTICE;
+      case CLOSE -> Verdict.EXPIRED;
+      case NONE -> Verdict.KEEP;
+    };
+  }
+
   List<Closing> run(Collection<Connection> connections, long now) {
-    long idleBefore = now - idleTimeoutMs;
     List<Closing> closing = new ArrayList<>();
     for (Connection c : connections) {
-      if (c.lastSeen < idleBefore && !c.waiting) {
-        closing.add(new Closing(c, null, CloseCode.IDLE.code, "idle timeout"));
-        continue;
-      }
-      switch (TokenLifetime.due(c.principal.exp(), now, noticeSeconds, c.expiryNoticeSent)) {
+      switch (verdict(c.lastSeen, c.waiting, c.principal.exp(), c.expiryNoticeSent, now)) {
+        case IDLE -> closing.add(new Closing(c, null, CloseCode.IDLE.code, "idle timeout"));
         case NOTICE -> {
           c.expiryNoticeSent = true;
           String inbox = Addresses.inbox(c.principal.userId());
@@ -47,9 +61,9 @@ final class Sweep {
             c.write(Frame.rec(inbox, new JsonObject().put("type", "token_expiring").put("exp", c.principal.exp())));
           }
         }
-        case CLOSE -> closing.add(new Closing(c, Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"),
+        case EXPIRED -> closing.add(new Closing(c, Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"),
             CloseCode.TOKEN_EXPIRED.code, ErrorCode.TOKEN_EXPIRED.text));
-        case NONE -> { }
+        case KEEP -> { }
       }
     }
     return closing;

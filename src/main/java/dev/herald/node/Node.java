@@ -14,6 +14,7 @@ import dev.herald.config.ClusterConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Role;
+import dev.herald.gateway.GatewayLoad;
 import dev.herald.gateway.GatewayVerticle;
 import dev.herald.heartbeat.HeartbeatVerticle;
 import dev.herald.observability.Metrics;
@@ -112,11 +113,12 @@ public final class Node {
     return Vertx.builder().with(options).withClusterManager(cm).buildClustered().compose(vertx -> {
       Readiness.notReady(vertx, "deploying verticles");
       ClusterHandle handle = ClusterHandle.of(cm.getHazelcastInstance());
-      NodeMetrics.register(vertx, config.node().name(), handle);
+      NodeMetrics.register(vertx, config.node().name(), () -> handle.hazelcast().getCluster().getMembers().size());
       // every node shows every feature's gauges, whatever its roles (0 where a feature does not run)
       ChannelMetrics.register(vertx, handle);
       PresenceMetrics.register(vertx, handle);
       WebhookMetrics.register(vertx);
+      GatewayLoad.register(vertx);
       // entry processors that deliver (PublishOp) find this node's Vert.x here
       cm.getHazelcastInstance().getUserContext().put(PublishOp.VERTX_KEY, vertx);
       LOG.info("node {} joined cluster {} ({} members) in {} ms", config.node().name(), hz.getClusterName(),

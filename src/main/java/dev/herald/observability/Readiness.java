@@ -46,14 +46,25 @@ public final class Readiness {
     return java.util.Map.copyOf(vertx.sharedData().<String, String>getLocalMap(DEPENDENCIES));
   }
 
-  /** Publishes a feature's figures for {@code /ready} under {@code name} (the webhook queue, say). */
-  public static void figures(Vertx vertx, String name, JsonObject figures) {
-    vertx.sharedData().<String, JsonObject>getLocalMap(FIGURES).put(name, figures);
+  /**
+   * Publishes a feature's figures for {@code /ready} under {@code name} (the webhook queue, the
+   * heartbeats of the cluster): a {@link JsonObject} or a {@link io.vertx.core.json.JsonArray}.
+   */
+  public static void figures(Vertx vertx, String name, Object figures) {
+    vertx.sharedData().getLocalMap(FIGURES).put(name, figures);
   }
 
   /** A feature's figures, or null when it does not run on this node. */
-  public static JsonObject figures(Vertx vertx, String name) {
-    return vertx.sharedData().<String, JsonObject>getLocalMap(FIGURES).get(name);
+  @SuppressWarnings("unchecked")
+  public static <T> T figures(Vertx vertx, String name) {
+    return (T) vertx.sharedData().getLocalMap(FIGURES).get(name);
+  }
+
+  /** Every feature's figures running on this node, by name. */
+  public static JsonObject allFigures(Vertx vertx) {
+    JsonObject all = new JsonObject();
+    vertx.sharedData().<String, Object>getLocalMap(FIGURES).forEach(all::put);
+    return all;
   }
 
   private static LocalMap<String, String> map(Vertx vertx) {

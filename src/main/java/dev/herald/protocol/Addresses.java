@@ -37,6 +37,8 @@ public final class Addresses {
   public static final String WEBHOOK_BREAKER = "herald.webhook.breaker";
   /** Published every few seconds by each node: {@code {"node", "nodeId", "connections", "subscriptions", "ts"}}. */
   public static final String NODE_HEARTBEAT = "herald.node.heartbeat";
+  /** Local to a node, request: any gateway instance answers the node's {@code {"connections", "subscriptions"}}. */
+  public static final String GATEWAY_LOAD = "herald.gateway.load";
   /** Published: close every connection of a user on every node, body {@code {"userId", "reason"}}. */
   public static final String GATEWAY_DISCONNECT = "herald.gateway.disconnect";
 

@@ -7,10 +7,10 @@ import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
@@ -39,36 +39,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AbuseIT {
 
+  private static final String METRICS_TOKEN = "metrics-token-0123456789";
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.single(new JsonObject()
+      .put("http", new JsonObject().put("requestTimeoutSeconds", 2).put("metricsToken", METRICS_TOKEN)
+          .put("apiRatePerSecond", 2000).put("authFailuresPerSecondPerIp", 2))
+      // dev tokens with a secret from this file (allowed: it is not the environment's)
+      .put("auth", new JsonObject().put("devTokens", true))
+      .put("bridge", new JsonObject().put("commandsPerSecond", 20).put("commandBurst", 40).put("publishPerSecond", 5)
+          .put("maxQueuedBytes", 65536))
+      .put("broadcast", new JsonObject().put("historyMaxBytes", 65536).put("historyMaxBytesPerNode", 200_000).put("channelIdleSeconds", 4))
+      .put("presence", new JsonObject().put("offlineRecordSeconds", 1))
+      .put("webhook", new JsonObject().put("urls", new JsonArray().add("http://hook-user:hook-pass@127.0.0.1:1/hook?key=SECRETKEY"))
+          .put("secret", "webhook-secret-webhook-secret-0123456789").put("maxFailures", 1).put("maxRetries", 0).put("resetTimeoutMs", 600_000))
+      .put("roles", new JsonObject().put("webhook", 1)));
   private static Node node;
   private static int port;
   private static Vertx client;
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private static final String SERVICE = hs256(claims("ops").put("roles", new JsonArray().add("service")));
-  private static final String METRICS_TOKEN = "metrics-token-0123456789";
 
   @BeforeAll
   static void start() {
-    port = TestNodes.freePort();
-    int hz = TestNodes.freePort();
-    node = TestNodes.start(TestNodes.config(port, hz, List.of(hz), new JsonObject()
-        .put("http", new JsonObject().put("requestTimeoutSeconds", 2).put("metricsToken", METRICS_TOKEN)
-            .put("apiRatePerSecond", 2000).put("authFailuresPerSecondPerIp", 2))
-        // dev tokens with a secret from this file (allowed: it is not the environment's)
-        .put("auth", new JsonObject().put("devTokens", true))
-        .put("bridge", new JsonObject().put("commandsPerSecond", 20).put("commandBurst", 40).put("publishPerSecond", 5)
-            .put("maxQueuedBytes", 65536))
-        .put("broadcast", new JsonObject().put("historyMaxBytes", 65536).put("historyMaxBytesPerNode", 200_000).put("channelIdleSeconds", 4))
-        .put("presence", new JsonObject().put("offlineRecordSeconds", 1))
-        .put("webhook", new JsonObject().put("urls", new JsonArray().add("http://hook-user:hook-pass@127.0.0.1:1/hook?key=SECRETKEY"))
-            .put("secret", "webhook-secret-webhook-secret-0123456789").put("maxFailures", 1).put("maxRetries", 0).put("resetTimeoutMs", 600_000))
-        .put("roles", new JsonObject().put("webhook", 1))));
-    client = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close().await();
-    node.stop().await();
+    node = nodes.a();
+    port = nodes.port();
+    client = nodes.client();
   }
 
   private static HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {

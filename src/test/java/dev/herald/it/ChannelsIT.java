@@ -6,10 +6,10 @@ import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,24 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Channel messages across two real nodes in one JVM. */
 class ChannelsIT {
 
-  private static TestNodes.Pair pair;
+  // these tests are about order, not limits
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject()
+      .put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
+      .put("bridge", new JsonObject().put("publishPerSecond", 100_000)));
   private static Node a;
   private static Node b;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    JsonObject smallHistory = new JsonObject().put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
-        .put("bridge", new JsonObject().put("publishPerSecond", 100_000)); // these tests are about order, not limits
-    pair = TestNodes.pair(smallHistory);
-    a = pair.a();
-    b = pair.b();
-    client = pair.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    pair.stop();
+    a = nodes.a();
+    b = nodes.b();
+    client = nodes.client();
   }
 
   private static WsClient member(Node n, String user) {

@@ -4,10 +4,10 @@ import dev.herald.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -19,23 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Two real nodes in one JVM, joined through Hazelcast on loopback. */
 class ClusterIT {
 
-  private static TestNodes.Pair pair;
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject(), new JsonObject()
+      .put("roles", new JsonObject().put("gateway", 1).put("auth", 0)));
   private static Node a;
   private static Node b;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    pair = TestNodes.pair(new JsonObject(), new JsonObject()
-        .put("roles", new JsonObject().put("gateway", 1).put("auth", 0)));
-    a = pair.a();
-    b = pair.b();
-    client = pair.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    pair.stop();
+    a = nodes.a();
+    b = nodes.b();
+    client = nodes.client();
   }
 
   /**

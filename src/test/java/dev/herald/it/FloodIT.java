@@ -4,12 +4,11 @@ import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
 import java.util.UUID;
 
 import static dev.herald.token.TestTokens.claims;
@@ -23,22 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FloodIT {
 
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.single(new JsonObject()
+      .put("bridge", new JsonObject().put("maxPendingInboundBytes", 131_072).put("replyTimeoutMs", 60_000))
+      .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0)));
   private static Node node;
   private static int port;
 
   @BeforeAll
   static void start() {
-    port = TestNodes.freePort();
-    int hz = TestNodes.freePort();
-    node = TestNodes.start(TestNodes.config(port, hz, List.of(hz), new JsonObject()
-        .put("bridge", new JsonObject().put("maxPendingInboundBytes", 131_072).put("replyTimeoutMs", 60_000))
-        .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0))));
+    node = nodes.a();
+    port = nodes.port();
     WsClient.get(node.vertx().eventBus().consumer(Addresses.CHANNEL_PUBLISH, m -> { /* never answers */ }).completion());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.stop().await();
   }
 
   /**

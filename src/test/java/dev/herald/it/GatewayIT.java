@@ -10,10 +10,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** One real node; clients over the raw WebSocket endpoint; the services played by test consumers. */
 class GatewayIT {
 
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.single(new JsonObject()
+      .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example")))
+      .put("auth", new JsonObject().put("expiryNoticeSeconds", 2))
+      .put("heartbeat", new JsonObject().put("timeoutSeconds", 3))
+      // the services are played by the echo consumers below
+      .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0)));
   private static Node node;
   private static Vertx client;
   private static int port;
@@ -44,15 +51,9 @@ class GatewayIT {
 
   @BeforeAll
   static void start() {
-    port = TestNodes.freePort();
-    int hz = TestNodes.freePort();
-    node = TestNodes.start(TestNodes.config(port, hz, List.of(hz), new JsonObject()
-        .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example")))
-        .put("auth", new JsonObject().put("expiryNoticeSeconds", 2))
-        .put("heartbeat", new JsonObject().put("timeoutSeconds", 3))
-        // the services are played by the echo consumers below
-        .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0))));
-    client = Vertx.vertx();
+    node = nodes.a();
+    port = nodes.port();
+    client = nodes.client();
     // stand-ins for the presence and channel services: echo who asked, as the gateway told them
     echo(Addresses.PRESENCE_SET);
     echo(Addresses.CHANNEL_PUBLISH);
@@ -64,12 +65,6 @@ class GatewayIT {
         .put("trace", m.headers().get(Headers.TRACE_ID)).put("body", m.body())));
     WsClient.get(c.completion());
     return c;
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close().await();
-    node.stop().await();
   }
 
   private static int handshake(String token, String origin) {

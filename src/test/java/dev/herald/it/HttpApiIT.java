@@ -6,10 +6,10 @@ import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP API of docs/protocol.md section 4 against two real nodes. */
 class HttpApiIT {
 
-  private static TestNodes.Pair pair;
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject()
+      .put("http", new JsonObject().put("maxBodyBytes", 2048).put("apiRatePerSecond", 20))
+      .put("bridge", new JsonObject().put("publishPerSecond", 5)));
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -35,18 +38,9 @@ class HttpApiIT {
 
   @BeforeAll
   static void start() {
-    JsonObject limits = new JsonObject()
-        .put("http", new JsonObject().put("maxBodyBytes", 2048).put("apiRatePerSecond", 20))
-        .put("bridge", new JsonObject().put("publishPerSecond", 5));
-    pair = TestNodes.pair(limits);
-    a = pair.a();
-    b = pair.b();
-    client = pair.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    pair.stop();
+    a = nodes.a();
+    b = nodes.b();
+    client = nodes.client();
   }
 
   private static HttpResponse<String> call(String method, String path, String body, String token, String... headers) throws Exception {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,23 +91,14 @@ class JarProcessIT {
   /** Polls /ready: the process gives no other sign that it is up. */
   static void awaitReady(int port, Process process, Path log) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
+    Eventually.eventually(Duration.ofSeconds(60), "/ready on port " + port + " answers 200", () -> {
       if (process != null && !process.isAlive()) {
         throw new AssertionError("herald exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not ready within 60 s");
+      // an IOException (not listening yet) counts as not yet
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+    });
   }
 
   @Test

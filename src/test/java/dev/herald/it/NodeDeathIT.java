@@ -10,7 +10,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with SIGKILL and its users must go offline on nodes 1 and 2, each offline event arriving once.
  */
 class NodeDeathIT {
+
+  private static final HttpClient http = HttpClient.newHttpClient();
 
   /** The dev secret the cluster conf files share. */
   private static final String CLUSTER_SECRET = "local-cluster-dev-secret-not-for-production-use";
@@ -124,7 +131,13 @@ class NodeDeathIT {
     System.out.printf("kill -9 to last offline event on both watchers: %.2f s%n", seconds);
     assertTrue(seconds < 10, "offline everywhere " + seconds + " s after kill -9 (the bar is 10 s)");
 
-    // exactly once: nothing more arrives for them, and presence agrees
+    // exactly once: wait for a positive signal that a later cleanup pass ran to its end (the
+    // janitors re-check every reconcileSeconds and would publish a second offline there), then
+    // check nothing else came and presence agrees
+    double runs = janitorRuns();
+    Eventually.eventually(Duration.ofSeconds(40), "a presence cleanup pass after the offline events", () -> janitorRuns() > runs);
+    watcher1.sync();
+    watcher2.sync();
     JsonArray victims = new JsonArray();
     for (int i = 0; i < USERS; i++) {
       victims.add("victim" + i);
@@ -139,5 +152,20 @@ class NodeDeathIT {
     onNode3.forEach(WsClient::close);
     watcher1.close();
     watcher2.close();
+  }
+
+  /** Presence cleanup passes finished, summed over nodes 1 and 2 (only the oldest member runs them). */
+  private static double janitorRuns() throws Exception {
+    double sum = 0;
+    for (int port : new int[] {8081, 8082}) {
+      String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : text.split("\n")) {
+        if (line.startsWith("herald_janitor_runs_total{") && line.contains("janitor=\"PresenceJanitor\"")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
   }
 }

@@ -6,11 +6,12 @@ import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,25 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Presence across two real nodes in one JVM. */
 class PresenceIT {
 
-  private static TestNodes.Pair pair;
+  // short enough for the silent-client test, long enough that 200 churning clients in this same
+  // JVM on two cores still get their pings through
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject().put("heartbeat", new JsonObject().put("timeoutSeconds", 6)));
   private static Node a;
   private static Node b;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    // short enough for the silent-client test, long enough that 200 churning clients in this same
-    // JVM on two cores still get their pings through
-    JsonObject fastHeartbeat = new JsonObject().put("heartbeat", new JsonObject().put("timeoutSeconds", 6));
-    pair = TestNodes.pair(fastHeartbeat);
-    a = pair.a();
-    b = pair.b();
-    client = pair.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    pair.stop();
+    a = nodes.a();
+    b = nodes.b();
+    client = nodes.client();
   }
 
   private static int port(Node n) {
@@ -252,15 +247,13 @@ class PresenceIT {
     }
     try (WsClient probe = connect(a, "probe")) {
       // the last closes reach presence asynchronously: ask until it agrees (or give up after 15 s)
-      JsonObject seen = null;
-      long deadline = System.nanoTime() + 15_000_000_000L;
-      do {
+      JsonObject[] seen = new JsonObject[1];
+      Eventually.eventually(Duration.ofSeconds(15), "presence equal to the open connections " + expected, () -> {
         JsonObject answer = probe.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray(new ArrayList<>(users))));
         assertEquals("rec", answer.getString("type"), answer::encode);
-        seen = answer.getJsonObject("body").getJsonObject("users");
-      } while (!matches(seen, users, expected) && System.nanoTime() < deadline);
-      JsonObject last = seen;
-      assertTrue(matches(last, users, expected), () -> "presence " + last + " but open connections are " + expected);
+        seen[0] = answer.getJsonObject("body").getJsonObject("users");
+        return matches(seen[0], users, expected);
+      });
       assertTrue(opened > 500 && closed > 300, "the churn ran: " + opened + " opened, " + closed + " closed");
     } finally {
       for (WsClient c : slot) {

@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,16 +42,9 @@ final class ScriptCluster {
   void full() throws Exception {
     run("start", "3");
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/ready")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      if (new JsonObject(body).getBoolean("clusterSafe", false)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the cluster did not become safe (migrations) within 60 s");
+    Eventually.eventually(Duration.ofSeconds(60), "the cluster safe (no partition migrating)", () -> new JsonObject(
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/ready")).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .getBoolean("clusterSafe", false));
   }
 
   /** Stops the nodes and keeps their logs in target/NAME-logs, where a failed run can be read. */

@@ -5,15 +5,19 @@ import dev.herald.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
@@ -21,28 +25,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A node that stops gracefully: clients are sent elsewhere, and presence does not flap. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShutdownIT {
 
-  private static TestNodes.Pair pair;
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject());
   private static Node stays;
   private static Node leaves;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    pair = TestNodes.pair(new JsonObject());
-    stays = pair.a();
-    leaves = pair.b();
-    client = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close().await();
-    stays.stop().await();
+    stays = nodes.a();
+    leaves = nodes.b();
+    client = nodes.client();
   }
 
   @Test
+  @Order(1)
   @DisplayName("each node's heartbeat shows in /ready on the others, with its connection count")
   void heartbeatLoad() throws Exception {
     try (WsClient c = WsClient.connect(client, leaves.config().http().port(), hs256(claims("loaded")))) {
@@ -50,24 +50,17 @@ class ShutdownIT {
       HttpClient http = HttpClient.newHttpClient();
       URI ready = URI.create("http://127.0.0.1:" + stays.config().http().port() + "/ready");
       String leavesName = leaves.config().node().name();
-      long deadline = System.nanoTime() + 15_000_000_000L;
-      JsonObject seen = null;
       // beats come every 2 s: ask until the other node's beat counts the connection
-      while (System.nanoTime() < deadline) {
+      Eventually.eventually(Duration.ofSeconds(15), "a heartbeat of " + leavesName + " counting one connection in /ready", () -> {
         JsonObject body = new JsonObject(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()).body());
-        seen = body.getJsonArray("cluster").stream().map(JsonObject.class::cast)
-            .filter(n -> leavesName.equals(n.getString("node"))).findFirst().orElse(null);
-        if (seen != null && seen.getInteger("connections") >= 1) {
-          break;
-        }
-        Thread.sleep(200);
-      }
-      JsonObject last = seen;
-      assertTrue(last != null && last.getInteger("connections") >= 1, () -> "heartbeat of " + leavesName + ": " + last);
+        return body.getJsonArray("cluster").stream().map(JsonObject.class::cast)
+            .anyMatch(n -> leavesName.equals(n.getString("node")) && n.getInteger("connections") >= 1);
+      });
     }
   }
 
   @Test
+  @Order(2)
   @DisplayName("SIGTERM-style stop: its clients are told to reconnect, users also on other nodes or reconnecting during the drain stay online without a flap, the rest go offline")
   void gracefulStop() {
     int stayPort = stays.config().http().port();
@@ -86,7 +79,7 @@ class ShutdownIT {
       bothThere.sync();
 
       // the node drains for bridge.drainGraceSeconds: its clients reconnect elsewhere meanwhile
-      var stopped = leaves.stop();
+      var stopped = nodes.stop(leaves);
       assertEquals(1012, moverThere.awaitClosed());
       WsClient moverHere = WsClient.connect(client, stayPort, hs256(claims("mover")));
       moverHere.sync();

@@ -1,21 +1,98 @@
 package dev.herald.it;
 
+import dev.herald.config.HeraldConfig;
 import dev.herald.node.Node;
 import dev.herald.token.TestTokens;
-import dev.herald.config.HeraldConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Real nodes for tests, on free ports, sharing {@link TestTokens#SECRET}. */
-public final class TestNodes {
+/**
+ * Real nodes for a test class, in this JVM, on free ports, sharing {@link TestTokens#SECRET}: a
+ * JUnit 5 extension that starts them (one after the other, each ready) before the class's tests and
+ * stops them after, with a Vert.x for the test's clients.
+ *
+ * <pre>{@code @RegisterExtension static final TestNodes nodes = TestNodes.pair(overrides);}</pre>
+ */
+public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
 
-  private TestNodes() {
+  private final List<JsonObject> overrides;
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Node> stopped = new ArrayList<>();
+  private Vertx client;
+
+  private TestNodes(List<JsonObject> overrides) {
+    this.overrides = overrides;
+  }
+
+  /** One node with {@code overrides}. */
+  public static TestNodes single(JsonObject overrides) {
+    return new TestNodes(List.of(overrides));
+  }
+
+  /** Two nodes forming one cluster, each with {@code overrides}. */
+  public static TestNodes pair(JsonObject overrides) {
+    return pair(overrides, overrides);
+  }
+
+  public static TestNodes pair(JsonObject overridesA, JsonObject overridesB) {
+    return new TestNodes(List.of(overridesA, overridesB));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    List<Integer> hz = overrides.stream().map(o -> freePort()).toList();
+    for (int i = 0; i < overrides.size(); i++) {
+      nodes.add(start(config(freePort(), hz.get(i), hz, overrides.get(i))));
+    }
+    client = Vertx.vertx();
+  }
+
+  /** Stops the client Vert.x and every node, last started first (one a test stopped itself is skipped). */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (client != null) {
+      client.close().await();
+    }
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Node n = nodes.get(i);
+      if (!stopped.contains(n)) {
+        n.stop().await();
+      }
+    }
+  }
+
+  /** Stops a node in the middle of the class's tests; it is not stopped again after them. */
+  public io.vertx.core.Future<Void> stop(Node n) {
+    stopped.add(n);
+    return n.stop();
+  }
+
+  public Node a() {
+    return nodes.get(0);
+  }
+
+  public Node b() {
+    return nodes.get(1);
+  }
+
+  /** The first node's HTTP port. */
+  public int port() {
+    return a().config().http().port();
+  }
+
+  /** A Vert.x of the test's own, for its clients. */
+  public Vertx client() {
+    return client;
   }
 
   public static int freePort() {
@@ -41,30 +118,7 @@ public final class TestNodes {
         .put("auth", new JsonObject().put("devTokens", false)
             .put("jwt", new JsonObject().put("algorithm", "HS256").put("secret", TestTokens.SECRET)))
         .put("roles", new JsonObject().put("gateway", 1).put("auth", 1).put("presence", 1).put("heartbeat", 1).put("broadcast", 1));
-    return HeraldConfig.fromJson(json.mergeIn(overrides, true));
-  }
-
-  /** Two nodes forming one cluster, started one after the other, and a Vert.x for the test's clients. */
-  public record Pair(Node a, Node b, Vertx client) {
-    public void stop() {
-      client.close().await();
-      b.stop().await();
-      a.stop().await();
-    }
-  }
-
-  /** Starts a two-node cluster, each node with {@code overrides}. */
-  public static Pair pair(JsonObject overrides) {
-    return pair(overrides, overrides);
-  }
-
-  public static Pair pair(JsonObject overridesA, JsonObject overridesB) {
-    int hzA = freePort();
-    int hzB = freePort();
-    List<Integer> members = List.of(hzA, hzB);
-    Node a = start(config(freePort(), hzA, members, overridesA));
-    Node b = start(config(freePort(), hzB, members, overridesB));
-    return new Pair(a, b, Vertx.vertx());
+    return HeraldConfig.fromJson(json.mergeIn(overrides.copy(), true));
   }
 
   /** Starts a node and waits until it is ready. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A trace id given to the HTTP API follows the work across two nodes: into the message and into the log lines of both. */
 class TraceIT {
 
-  private static TestNodes.Pair pair;
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject());
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -43,17 +45,15 @@ class TraceIT {
     herald.setLevel(Level.DEBUG);
     logs.start();
     herald.addAppender(logs);
-    pair = TestNodes.pair(new JsonObject());
-    a = pair.a();
-    b = pair.b();
-    client = pair.client();
+    a = nodes.a();
+    b = nodes.b();
+    client = nodes.client();
   }
 
   @AfterAll
   static void stop() {
     herald.detachAppender(logs);
     herald.setLevel(null);
-    pair.stop();
   }
 
   private static List<String> linesWithTrace(String traceId) {

@@ -1,87 +1,62 @@
 package dev.herald.it;
 
+import dev.herald.client.BridgeClient;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
- * A raw-WebSocket bridge client for tests ({@code /eventbus/websocket}), speaking the frames of
- * the official client. Frames received are kept in order; {@link #await} blocks until one matches.
- * It pings every second unless told not to, like a live client.
+ * A blocking test client over {@link BridgeClient}: frames that answer no request are kept in
+ * order, and {@link #await} blocks until one matches. It pings every second unless told not to.
  */
 public final class WsClient implements AutoCloseable {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  private final WebSocket ws;
+  private final BridgeClient bridge;
   private final WebSocketClient client;
   private final List<JsonObject> frames = new ArrayList<>();
-  private final Promise<Short> closed = Promise.promise();
-  private final long pingTimer;
-  private final Vertx vertx;
 
-  private WsClient(Vertx vertx, WebSocketClient client, WebSocket ws, boolean ping) {
-    this.vertx = vertx;
+  private WsClient(BridgeClient bridge, WebSocketClient client) {
+    this.bridge = bridge;
     this.client = client;
-    this.ws = ws;
-    ws.binaryMessageHandler(this::onFrame);
-    ws.textMessageHandler(t -> onFrame(Buffer.buffer(t)));
-    ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
-    pingTimer = ping ? vertx.setPeriodic(1000, id -> {
-      if (!ws.isClosed()) {
-        ws.writeTextMessage("{\"type\":\"ping\"}");
-      }
-    }) : -1;
+    bridge.otherFrames(this::onFrame);
   }
 
   public static Future<WsClient> connect(Vertx vertx, int port, String token, String origin, boolean ping) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/websocket" + (token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
-    if (origin != null) {
-      opts.addHeader("Origin", origin);
-    } else {
-      opts.setAllowOriginHeader(false); // like an app or a server, not a browser
-    }
-    return client.connect(opts).map(ws -> new WsClient(vertx, client, ws, ping));
+    return BridgeClient.connect(vertx, client, port, token, origin, ping ? 1000 : 0).map(b -> new WsClient(b, client));
   }
 
   public static WsClient connect(Vertx vertx, int port, String token) {
     return get(connect(vertx, port, token, null, true));
   }
 
-  private void onFrame(Buffer b) {
+  private void onFrame(JsonObject f) {
     synchronized (frames) {
-      frames.add(new JsonObject(b));
+      frames.add(f);
       frames.notifyAll();
     }
   }
 
   public void sendRaw(String text) {
-    ws.writeTextMessage(text);
+    bridge.sendRaw(text);
   }
 
   public void send(JsonObject frame) {
-    ws.writeTextMessage(frame.encode());
+    bridge.send(frame);
   }
 
   public void register(String address) {
-    send(new JsonObject().put("type", "register").put("address", address));
+    bridge.register(address, null);
   }
 
   /** Registers and waits until messages on the address reach this client. */
@@ -90,12 +65,9 @@ public final class WsClient implements AutoCloseable {
     sync();
   }
 
-  /**
-   * Waits until every frame sent before has been handled: the bridge handles a connection's
-   * frames in order, and a request to an address no client may use is answered at once.
-   */
+  /** Waits until every frame sent before has been handled (see {@link BridgeClient#sync}). */
   public void sync() {
-    JsonObject err = request("rt.sync-barrier", null);
+    JsonObject err = get(bridge.sync());
     if (!"err".equals(err.getString("type"))) {
       throw new AssertionError("unexpected answer to the sync barrier: " + err);
     }
@@ -103,14 +75,11 @@ public final class WsClient implements AutoCloseable {
 
   /** Sends a request and waits for its answer frame ({@code rec} or {@code err}). */
   public JsonObject request(String address, Object body) {
-    return request(address, body, new JsonObject());
+    return request(address, body, null);
   }
 
   public JsonObject request(String address, Object body, JsonObject headers) {
-    String reply = UUID.randomUUID().toString();
-    send(new JsonObject().put("type", "send").put("address", address).put("body", body)
-        .put("headers", headers).put("replyAddress", reply));
-    return await(f -> reply.equals(f.getString("address")));
+    return get(bridge.request(address, body, headers));
   }
 
   /** The first frame received that matches, removed from the kept frames; fails after 15 s. */
@@ -150,7 +119,7 @@ public final class WsClient implements AutoCloseable {
 
   /** Waits for the server to close the connection; returns the close status code. */
   public short awaitClosed() {
-    return get(closed.future());
+    return get(bridge.closed());
   }
 
   /** The future's result, failing the test after 15 s. */
@@ -163,17 +132,12 @@ public final class WsClient implements AutoCloseable {
   }
 
   public boolean isClosed() {
-    return ws.isClosed();
+    return bridge.isClosed();
   }
 
   @Override
   public void close() {
-    if (pingTimer >= 0) {
-      vertx.cancelTimer(pingTimer);
-    }
-    if (!ws.isClosed()) {
-      ws.close();
-    }
+    bridge.close();
     client.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.client.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -159,8 +160,8 @@ final class CapacityScenario {
       int user = i % users;
       long started = System.nanoTime();
       // a node out of open files never answers the handshake: give up on a connection after 10 s
-      batch.add(BenchClient.connect(vertx, clients.get(i % sources), LocalCluster.httpPort(1), tokens.get(user))
-          .compose(c -> c.register(Wire.inbox("idle-" + user), f -> { }))
+      batch.add(BridgeClient.connect(vertx, clients.get(i % sources), LocalCluster.httpPort(1), tokens.get(user))
+          .compose(c -> c.subscribe(Wire.inbox("idle-" + user), f -> { }))
           .timeout(10, TimeUnit.SECONDS)
           .onSuccess(x -> {
             connectTime.recordValue((System.nanoTime() - started) / 1000);

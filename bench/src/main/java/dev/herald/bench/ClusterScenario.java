@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.client.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -89,7 +90,7 @@ final class ClusterScenario {
       List<String> tokens = LocalCluster.tokens("cross-" + node + "-", perNode, claims);
       for (String token : tokens) {
         LongConsumer seq = seqs.subscriber();
-        subscribing.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(node), token).compose(c -> c.register(Wire.channel(channel), f -> {
+        subscribing.add(BridgeClient.connect(vertx, ws, LocalCluster.httpPort(node), token).compose(c -> c.subscribe(Wire.channel(channel), f -> {
           JsonObject m = f.getJsonObject("body");
           JsonObject data = m.getJsonObject("data");
           if (!data.getBoolean("w")) {
@@ -105,9 +106,9 @@ final class ClusterScenario {
     // limited to 100/s: spread the rate over publishers at 20/s each, so neither bounds it; every
     // answer is counted, so a refused publish shows
     String pubToken = LocalCluster.token(new JsonObject().put("sub", "cross-publisher").put("publish", new JsonArray().add("cluster.*")));
-    List<BenchClient> pubs = new ArrayList<>();
+    List<BridgeClient> pubs = new ArrayList<>();
     for (int i = 0; i < Math.max(1, (rate + 19) / 20); i++) {
-      pubs.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), pubToken).await());
+      pubs.add(BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), pubToken).await());
     }
     long warm = (long) rate * warmup;
     long total = warm + (long) rate * seconds;
@@ -166,19 +167,19 @@ final class ClusterScenario {
   private static void propagation(Vertx vertx, WebSocketClient ws, int watchers, int changes, int rate, JsonObject figures, Chart chart)
       throws Exception {
     String subjectId = "bench-subject";
-    BenchClient subject = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), LocalCluster.token(subjectId)).await();
+    BridgeClient subject = BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), LocalCluster.token(subjectId)).await();
     String watcherToken = LocalCluster.token("bench-watcher");
     Recorder recorder = new Recorder(3);
     AtomicReference<CountDownLatch> pending = new AtomicReference<>(new CountDownLatch(0));
     long[] sentAt = new long[1];
     boolean[] measuring = new boolean[1];
-    List<Future<BenchClient>> connecting = new ArrayList<>();
+    List<Future<BridgeClient>> connecting = new ArrayList<>();
     for (int i = 0; i < watchers; i++) {
-      connecting.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(2), watcherToken));
+      connecting.add(BridgeClient.connect(vertx, ws, LocalCluster.httpPort(2), watcherToken));
     }
     Bench.progress("connecting " + watchers + " watchers on node 2");
-    for (Future<BenchClient> f : connecting) {
-      f.await().register(Wire.presenceUser(subjectId), frame -> {
+    for (Future<BridgeClient> f : connecting) {
+      f.await().subscribe(Wire.presenceUser(subjectId), frame -> {
         if (measuring[0]) {
           recorder.recordValue((System.nanoTime() - sentAt[0]) / 1000);
         }
@@ -214,7 +215,7 @@ final class ClusterScenario {
   }
 
   private static void nodeDeath(Vertx vertx, WebSocketClient ws, LocalCluster cluster, int victims, JsonObject figures) throws Exception {
-    BenchClient watcher = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), LocalCluster.token("bench-death-watcher")).await();
+    BridgeClient watcher = BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), LocalCluster.token("bench-death-watcher")).await();
     CountDownLatch online = new CountDownLatch(victims);
     CountDownLatch offline = new CountDownLatch(victims);
     AtomicInteger extraOffline = new AtomicInteger();
@@ -222,7 +223,7 @@ final class ClusterScenario {
     Bench.progress("connecting " + victims + " users on node 3");
     for (int i = 0; i < victims; i++) {
       boolean[] seenOffline = new boolean[1];
-      watcher.register(Wire.presenceUser("victim-" + i), frame -> {
+      watcher.subscribe(Wire.presenceUser("victim-" + i), frame -> {
         String status = frame.getJsonObject("body").getString("status");
         if (status.equals("offline")) {
           if (seenOffline[0]) {
@@ -236,9 +237,9 @@ final class ClusterScenario {
         }
       }).await();
     }
-    List<BenchClient> onNode3 = new ArrayList<>();
+    List<BridgeClient> onNode3 = new ArrayList<>();
     for (int i = 0; i < victims; i++) {
-      onNode3.add(BenchClient.connect(vertx, ws, LocalCluster.httpPort(3), LocalCluster.token("victim-" + i)).await());
+      onNode3.add(BridgeClient.connect(vertx, ws, LocalCluster.httpPort(3), LocalCluster.token("victim-" + i)).await());
     }
     if (!online.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("victims not all online");

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.client.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -23,7 +24,7 @@ final class HeraldTarget implements FanoutTarget {
   private final WebSocketClient ws;
   private final LocalCluster cluster = new LocalCluster(Path.of("target/bench/fanout-logs"));
   private List<String> tokens;
-  private BenchClient publisher;
+  private BridgeClient publisher;
 
   HeraldTarget(Vertx vertx, WebSocketClient ws) throws Exception {
     this.vertx = vertx;
@@ -45,13 +46,13 @@ final class HeraldTarget implements FanoutTarget {
   public void prepare(int subscribers) throws Exception {
     Bench.progress("getting " + subscribers + " dev tokens (one user per connection)");
     tokens = LocalCluster.tokens("fan-", subscribers, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
-    publisher = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1),
+    publisher = BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1),
         LocalCluster.token(new JsonObject().put("sub", "fan-publisher").put("publish", new JsonArray().add("fanout.*")))).await();
   }
 
   @Override
   public Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage) {
-    return BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> c.register(Wire.channel(CHANNEL), f -> {
+    return BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> c.subscribe(Wire.channel(CHANNEL), f -> {
       JsonObject m = f.getJsonObject("body");
       onMessage.accept(m.getLong("seq"), m.getJsonObject("data"));
     }));

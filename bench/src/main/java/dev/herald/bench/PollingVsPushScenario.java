@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.client.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -119,11 +120,11 @@ final class PollingVsPushScenario {
     AtomicLong frames = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     Bench.progress("push: " + clients + " WebSocket clients for " + seconds + " s");
-    List<BenchClient> connected = new ArrayList<>();
+    List<BridgeClient> connected = new ArrayList<>();
     for (String token : tokens) {
-      BenchClient c = BenchClient.connect(vertx, ws, LocalCluster.httpPort(1), token).await();
+      BridgeClient c = BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), token).await();
       connected.add(c);
-      c.register(Wire.channel(channel), f -> {
+      c.subscribe(Wire.channel(channel), f -> {
         latency.recordValue(Math.max(0, System.currentTimeMillis() - f.getJsonObject("body").getJsonObject("data").getLong("t")));
         frames.incrementAndGet();
         bytes.addAndGet(f.encode().length() + 2); // payload and the 2-byte frame header of a small server frame
@@ -141,7 +142,7 @@ final class PollingVsPushScenario {
     Thread.sleep(500); // the last update's deliveries
     long cpu = Proc.cpuMillis(cluster.pid(1)) - cpu0;
     long work = workMillis(cluster.pid(1)) - work0;
-    Future.join(connected.stream().map(BenchClient::close).toList()).otherwiseEmpty().await();
+    Future.join(connected.stream().map(BridgeClient::close).toList()).otherwiseEmpty().await();
     Histogram h = latency.getIntervalHistogram();
     chart.add("push", h);
     return figures(h, published.get(), frames.get(), bytes.get() + 0.0, cpu, work, connectedIdle, seconds)

@@ -1,0 +1,99 @@
+package dev.herald.channel;
+
+import dev.herald.cluster.OnNodes;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Channel membership and occupancy, and which records the janitor picks: the decisions, without a cluster. */
+class MembershipTest {
+
+  @Test
+  @DisplayName("the first connection joins; a second tab neither joins nor leaves; the last one out leaves")
+  void joinAndLeaveOncePerUser() {
+    Membership.Change first = Membership.join(null, "room", "ann", "c1", "node-a");
+    assertEquals(Membership.Event.JOIN, first.event());
+    Membership.Change second = Membership.join(first.next(), "room", "ann", "c2", "node-b");
+    assertNull(second.event());
+    assertEquals(Map.of("c1", "node-a", "c2", "node-b"), second.next().connections);
+
+    Membership.Change oneClosed = second.next().leave(e -> e.getKey().equals("c1"));
+    assertNull(oneClosed.event());
+    assertEquals(Set.of("c2"), oneClosed.next().connections.keySet());
+    Membership.Change lastClosed = oneClosed.next().leave(e -> e.getKey().equals("c2"));
+    assertEquals(Membership.Event.LEAVE, lastClosed.event());
+    assertNull(lastClosed.next(), "nothing stored for a user with no connection");
+  }
+
+  @Test
+  @DisplayName("leaving through a connection the user does not have changes nothing and raises nothing")
+  void unknownConnection() {
+    Membership m = Membership.join(null, "room", "ann", "c1", "node-a").next();
+    Membership.Change c = m.leave(e -> e.getKey().equals("other"));
+    assertSame(m, c.next());
+    assertNull(c.event());
+  }
+
+  @Test
+  @DisplayName("the member event names channel and user from the key, even when the channel has dots")
+  void event() {
+    var e = Membership.event(Membership.key("team.room-1", "ann"), Membership.Event.LEAVE);
+    assertEquals("team.room-1", e.getString("channel"));
+    assertEquals("ann", e.getString("userId"));
+    assertEquals("leave", e.getString("event"));
+  }
+
+  @Test
+  @DisplayName("occupancy: 0 to 1 is occupied, back to 0 removes the entry, and it never goes below 0")
+  void occupancyCount() {
+    Map<String, Integer> store = new HashMap<>();
+    Map.Entry<String, Integer> entry = new Map.Entry<>() {
+      public String getKey() {
+        return "room";
+      }
+
+      public Integer getValue() {
+        return store.get("room");
+      }
+
+      public Integer setValue(Integer v) {
+        return v == null ? store.remove("room") : store.put("room", v);
+      }
+    };
+    assertEquals(1, new MembershipEvents.Count(1).process(entry));
+    assertEquals(2, new MembershipEvents.Count(1).process(entry));
+    assertEquals(1, new MembershipEvents.Count(-1).process(entry));
+    assertEquals(0, new MembershipEvents.Count(-1).process(entry));
+    assertFalse(store.containsKey("room"), "a channel at zero members keeps no entry");
+    assertEquals(0, new MembershipEvents.Count(-1).process(entry), "a late leave does not go negative");
+  }
+
+  @Test
+  @DisplayName("the janitor picks the records with a connection on a gone node, or, reconciling, on any node not alive")
+  void janitorChoice() {
+    Membership onA = Membership.join(null, "room", "ann", "c1", "node-a").next();
+    Membership onAB = Membership.join(onA, "room", "ann", "c2", "node-b").next();
+    Membership onB = Membership.join(null, "room", "bob", "c3", "node-b").next();
+    OnNodes<Membership> gone = new OnNodes<>(Set.of("node-a"), false);
+    assertTrue(gone.apply(Map.entry("k", onA)));
+    assertTrue(gone.apply(Map.entry("k", onAB)));
+    assertFalse(gone.apply(Map.entry("k", onB)));
+    OnNodes<Membership> notAlive = new OnNodes<>(Set.of("node-b"), true);
+    assertTrue(notAlive.apply(Map.entry("k", onA)));
+    assertTrue(notAlive.apply(Map.entry("k", onAB)), "one connection on a dead node is enough to look");
+    assertFalse(notAlive.apply(Map.entry("k", onB)));
+    // what is then taken out: only the dead node's connections
+    Membership.Change cleaned = onAB.leave(e -> e.getValue().equals("node-a"));
+    assertNull(cleaned.event());
+    assertEquals(Set.of("c2"), cleaned.next().connections.keySet());
+  }
+}
