@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 
 /**
- * Channel messages: {@code rt.channel.publish {"channel", "data", "id"?}} assigns the next seq, stores the
- * message and delivers it on {@code rt.channel.<name>} ({@link PublishOp}), replying
- * {@code {"channel", "seq"}} once the message is stored on its owner and its backup;
+ * Channel messages: {@code rt.channel.publish {"channel", "data", "id"?}} assigns the next seq and stores the
+ * message ({@link PublishOp}), replies {@code {"channel", "seq"}} once it is on its owner and its
+ * backup, then has the owner deliver it on {@code rt.channel.<name>} ({@link DeliverOp});
  * {@code rt.channel.history {"channel", "since", "limit"?}} answers what came after {@code since}.
  * Logs live in the Hazelcast map {@value #MAP}, one entry per channel, with one synchronous backup.
  */
@@ -80,8 +80,13 @@ public final class BroadcastVerticle extends VerticleBase {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
       } else {
-        Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, ar.result().seq(), from);
-        msg.reply(new JsonObject().put("channel", channel).put("seq", ar.result().seq()));
+        long seq = ar.result().seq();
+        Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, seq, from);
+        msg.reply(new JsonObject().put("channel", channel).put("seq", seq));
+        // stored on the owner and its backup: deliver (a repeat too, in case the first try's node
+        // died before it delivered; what went out already is not sent again)
+        ClusterHandle.future(logs.submitToKey(channel, new DeliverOp(seq, config.channelIdleSeconds())), context)
+            .onFailure(e -> LOG.warn("delivery of {} seq {} failed (clients recover it from history): {}", channel, seq, e.toString()));
       }
     });
   }

@@ -76,6 +76,20 @@ public final class ChannelLog implements Serializable {
     return s;
   }
 
+  /** The kept messages with a seq from {@code from} to {@code to}, in seq order. */
+  public java.util.List<Stored> range(long from, long to) {
+    java.util.List<Stored> out = new java.util.ArrayList<>();
+    for (Stored m : messages) {
+      if (m.seq() > to) {
+        break;
+      }
+      if (m.seq() >= from) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /** The kept message with this idempotency key, or null. */
   public Stored byId(String id) {
     return byId.get(id);

@@ -1,25 +1,21 @@
 package dev.herald.channel;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
-import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Assigns a channel message its seq, stores it, and delivers it on {@code rt.channel.<name>},
- * all on the partition thread that owns the channel. One thread per partition runs these one
- * at a time, so messages of a channel are stored and handed to the event bus in seq order,
- * whichever node they were published on; the event bus keeps that order to each node.
- * The backup copy gets the same message with the same seq; only the primary delivers.
+ * Assigns a channel message its seq and stores it, on the partition thread that owns the channel:
+ * one thread per partition runs these one at a time, so seqs follow the order publishes reached
+ * the owner, whichever node they came from. The backup copy gets the same message with the same
+ * seq. Nothing is delivered here: the owner could die before its backup has the message, and a
+ * client would have seen a seq the promoted backup then gives to another message. The publisher
+ * delivers with {@link DeliverOp} once this operation came back (after the backup acknowledged).
  */
-public final class PublishOp implements EntryProcessor<String, ChannelLog, PublishOp.Published>, HazelcastInstanceAware {
+public final class PublishOp implements EntryProcessor<String, ChannelLog, PublishOp.Published> {
 
   private static final long serialVersionUID = 1L;
 
@@ -27,7 +23,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   public record Published(String channel, long seq, String epoch, boolean duplicate) implements java.io.Serializable {
   }
 
-  /** Where {@link dev.herald.Node} leaves its Vert.x in the Hazelcast user context. */
+  /** Where the node leaves its Vert.x in the Hazelcast user context (for {@link DeliverOp}). */
   public static final String VERTX_KEY = "herald.vertx";
 
   private final long ts;
@@ -37,7 +33,6 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   private final String id;
   private final ChannelLog.Retention retention;
   private final int idleSeconds;
-  private transient HazelcastInstance hazelcast;
   private transient ChannelLog.Stored stored;
   private transient String epoch;
 
@@ -53,11 +48,6 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   }
 
   @Override
-  public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
-    this.hazelcast = hazelcastInstance;
-  }
-
-  @Override
   public Published process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
     long before = log.nextSeq();
@@ -65,16 +55,11 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
     epoch = log.epoch();
     if (log.nextSeq() == before) {
       // a repeat of a message still in the history (a publisher's retry, or Hazelcast's own retry
-      // of this operation): nothing stored, nothing delivered, the backup left as it is
+      // of this operation): nothing stored, the backup left as it is
       return new Published(log.channel(), s.seq(), epoch, true);
     }
     stored = s;
     keep(entry, log, idleSeconds);
-    JsonObject message = ChannelLog.toJson(log.channel(), epoch, stored);
-    Vertx vertx = hazelcast == null ? null : (Vertx) hazelcast.getUserContext().get(VERTX_KEY);
-    if (vertx != null) {
-      vertx.eventBus().publish(Addresses.channel(log.channel()), message);
-    }
     return new Published(log.channel(), stored.seq(), epoch, false);
   }
 
