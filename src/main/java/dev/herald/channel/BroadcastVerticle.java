@@ -79,6 +79,10 @@ public final class BroadcastVerticle extends VerticleBase {
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      } else if (!cluster.hasQuorum()) {
+        // stored here, but this node lost the majority while the backup was due (the backup member
+        // left): the majority may not have it, and its copy wins when the sides merge
+        ErrorCode.UNAVAILABLE.fail(msg, "this node is cut off from the majority of the cluster; publish again (same id) later or elsewhere");
       } else {
         long seq = ar.result().seq();
         Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, seq, from);

@@ -9,15 +9,34 @@ import io.vertx.core.internal.ContextInternal;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What a verticle may know of the cluster it runs in: this node's id and the Hazelcast instance,
- * for the structures Vert.x's AsyncMap cannot express (entry processors, ring buffers).
- * The node id is the Hazelcast member UUID (not Vert.x's own node id, a member attribute), so it
- * can be matched against membership events and member lists.
+ * What a verticle may know of the cluster it runs in: this node's id, whether it has a majority,
+ * and the Hazelcast instance, for the structures Vert.x's AsyncMap cannot express (entry processors).
+ *
+ * @param quorum how many members make a majority ({@code cluster.quorum})
  */
-public record ClusterHandle(String nodeId, HazelcastInstance hazelcast) {
+public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
 
-  public static ClusterHandle of(HazelcastInstance hz) {
-    return new ClusterHandle(hz.getCluster().getLocalMember().getUuid().toString(), hz);
+  public static ClusterHandle of(HazelcastInstance hz, int quorum) {
+    return new ClusterHandle(hz, quorum);
+  }
+
+  /**
+   * This node's id: the Hazelcast member UUID (not Vert.x's own node id, a member attribute), so it
+   * can be matched against membership events and member lists. Read each time: a member that
+   * rejoins after a network split gets a new UUID.
+   */
+  public String nodeId() {
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+  }
+
+  /**
+   * True while this node sees at least {@link #quorum} members: it is on the majority side of any
+   * split. Read from the member list, which Hazelcast updates before it completes the operations
+   * that were waiting on a member now gone, so a write that completes because its backup member
+   * left can be told apart from one the majority holds.
+   */
+  public boolean hasQuorum() {
+    return hazelcast.getCluster().getMembers().size() >= quorum;
   }
 
   /**

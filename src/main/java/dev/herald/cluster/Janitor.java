@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * once. It re-checks every {@code reconcileSeconds} against the live member list, so a cleanup
  * that was missed (the oldest member dying at the same moment) is made up for; that check replaces
  * a per-connection TTL, which would cost a refresh write per connection per period for what the
- * member list already tells. Deployed once per node; each feature that keeps connections
+ * member list already tells. A node without a majority ({@link ClusterHandle#hasQuorum}) cleans
+ * nothing: on the small side of a split the others are unreachable, not gone. Deployed once per node; each feature that keeps connections
  * (presence, channel membership) has its own.
  */
 public abstract class Janitor extends VerticleBase {
@@ -70,14 +71,15 @@ public abstract class Janitor extends VerticleBase {
   }
 
   private void onMemberLeft(String gone) {
-    if (cluster.isOldest()) {
+    // on the small side of a split the others are not gone, only unreachable: their users stay
+    if (cluster.isOldest() && cluster.hasQuorum()) {
       LOG.info("member {} left: {} removes its connections", gone, getClass().getSimpleName());
       clean(Set.of(gone), false);
     }
   }
 
   private void reconcile() {
-    if (cluster.isOldest()) {
+    if (cluster.isOldest() && cluster.hasQuorum()) {
       clean(cluster.hazelcast().getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet()), true);
     }
   }

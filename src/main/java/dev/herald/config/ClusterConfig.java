@@ -19,8 +19,12 @@ import java.util.regex.Pattern;
  *                     name differs). Env {@code HERALD_CLUSTER_SECRET}. Unset: anyone who reaches
  *                     the cluster port can join (logged as a warning). It does not encrypt: the
  *                     cluster and event-bus ports belong on a private network.
+ * @param quorum       how many members make a majority: below it (the small side of a network
+ *                     split) channel publishes answer {@code unavailable} and no node-death cleanup
+ *                     runs. Default: a majority of {@code members} when they are 3 or more; else 1
+ *                     (off: two members cannot lose one and keep a majority)
  */
-public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort, String secret) {
+public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort, String secret, int quorum) {
 
   public static final int MIN_SECRET_BYTES = 16;
 
@@ -37,6 +41,9 @@ public record ClusterConfig(String host, int port, List<String> members, String 
     if (members.isEmpty()) {
       throw new ConfigException("cluster.members must list at least one host:port");
     }
+    if (quorum < 1) {
+      throw new ConfigException("cluster.quorum must be at least 1");
+    }
     for (String m : members) {
       if (!MEMBER.matcher(m).matches() || Integer.parseInt(m.substring(m.lastIndexOf(':') + 1)) > 65535) {
         throw new ConfigException("cluster.members entries must be host:port (was '" + m + "')");
@@ -45,13 +52,14 @@ public record ClusterConfig(String host, int port, List<String> members, String 
   }
 
   static ClusterConfig from(Section s) {
-    s.allowOnly(Set.of("host", "port", "members", "configFile", "eventBusPort", "secret"));
+    s.allowOnly(Set.of("host", "port", "members", "configFile", "eventBusPort", "secret", "quorum"));
     String host = s.string("host", DEFAULT_HOST);
     int port = s.integer("port", DEFAULT_PORT, 1, 65535);
-    return new ClusterConfig(host, port,
-        s.strings("members", List.of(host + ":" + port)),
+    List<String> members = s.strings("members", List.of(host + ":" + port));
+    return new ClusterConfig(host, port, members,
         s.string("configFile", null),
         s.integer("eventBusPort", 0, 0, 65535),
-        s.string("secret", null));
+        s.string("secret", null),
+        s.integer("quorum", members.size() >= 3 ? members.size() / 2 + 1 : 1, 1, 1000));
   }
 }

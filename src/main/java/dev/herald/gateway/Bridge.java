@@ -7,18 +7,28 @@ import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.config.BridgeConfig;
+import dev.herald.config.PresenceConfig;
+import dev.herald.protocol.Requests;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 
 /**
@@ -49,12 +59,14 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Sends sends;
   private final Registrations registrations;
   private final Connections connections;
+  private final EventBus eventBus;
 
-  Bridge(Vertx vertx, HeraldConfig config, String nodeId, SessionOwners owners) {
+  Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners) {
     this.config = config.bridge();
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
     this.metrics = new BridgeMetrics(vertx);
+    this.eventBus = vertx.eventBus();
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket());
@@ -78,6 +90,36 @@ final class Bridge implements Handler<SockJSSocket> {
 
   int subscriptionCount() {
     return fanout.addresses();
+  }
+
+  /**
+   * This node rejoined the cluster after a network split healed: Hazelcast merged it into the
+   * majority, whose records won, and the majority had taken this node's connections out when it
+   * seemed gone. Counts every live connection in presence and in its channels again (under this
+   * node's new member id), then shows local watchers the merged presence of whom they watch, which
+   * they could not hear about during the split.
+   */
+  void rejoined() {
+    List<Future<Void>> counted = new ArrayList<>();
+    for (Connection c : connections.all()) {
+      if (c.presence == Connection.Presence.JOINED) {
+        counted.add(membership.joinPresence(c));
+      }
+      if (c.channels != null) {
+        List.copyOf(c.channels.keySet()).forEach(channel -> counted.add(membership.joinChannel(c, channel)));
+      }
+    }
+    Future.join(counted).onComplete(v -> {
+      List<String> users = fanout.watchedUsers();
+      for (int i = 0; i < users.size(); i += PresenceConfig.MAX_GET_USERS) {
+        JsonArray batch = new JsonArray(new ArrayList<>(users.subList(i, Math.min(users.size(), i + PresenceConfig.MAX_GET_USERS))));
+        Requests.<JsonObject>localFirst(eventBus, Addresses.PRESENCE_GET, new JsonObject().put("users", batch),
+                new DeliveryOptions().setSendTimeout(config.replyTimeoutMs()))
+            .onSuccess(m -> m.body().getJsonObject("users").forEach(e -> fanout.resync(e.getKey(), (JsonObject) e.getValue())))
+            .onFailure(e -> LOG.warn("presence resync after the cluster merged failed: {}", e.toString()));
+      }
+      LOG.info("rejoined the cluster: {} connections counted again, {} watched users resent", counted.size(), users.size());
+    });
   }
 
   @Override

@@ -25,6 +25,12 @@ final class DeliveryOrder {
     return advance(seq);
   }
 
+  /** Forgets what was delivered: the next version or seq goes out whatever it is. */
+  void reset() {
+    newest = -1;
+    epoch = null;
+  }
+
   private boolean advance(long n) {
     if (n <= newest) {
       return false;

@@ -10,6 +10,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -50,6 +51,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Counter hijacks;
   private Revocations revocations;
   private boolean stopping;
+  /** Hazelcast tells when this node merged back after a network split (see {@link Bridge#rejoined}). */
+  private java.util.UUID mergeListener;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -63,9 +66,14 @@ public final class GatewayVerticle extends VerticleBase {
     owners = new SessionOwners(vertx);
     tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
-    bridge = new Bridge(vertx, config, cluster.nodeId(), owners);
+    bridge = new Bridge(vertx, config, cluster::nodeId, owners);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId")));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
+    mergeListener = cluster.hazelcast().getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        context.runOnContext(v -> bridge.rejoined());
+      }
+    });
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
       GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
@@ -124,6 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     GatewayLoad.forget(vertx, instanceId);
+    cluster.hazelcast().getLifecycleService().removeLifecycleListener(mergeListener);
     stopping = true;
     long grace = bridge.connectionCount() == 0 ? 0 : config.bridge().drainGraceSeconds() * 1000L;
     return bridge.closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());

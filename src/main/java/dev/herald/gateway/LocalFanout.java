@@ -84,6 +84,27 @@ final class LocalFanout {
     return routes.size();
   }
 
+  /** The users whose presence local clients watch. */
+  java.util.List<String> watchedUsers() {
+    return routes.values().stream().filter(r -> r.kind == Addresses.Kind.PRESENCE_USER)
+        .map(r -> Addresses.parse(r.consumer.address()).arg()).toList();
+  }
+
+  /**
+   * Delivers a user's current presence to the local clients watching it as the newest, whatever
+   * version they saw: after a network split healed, the versions the two sides counted up do not
+   * compare, and the merged record is the truth.
+   */
+  void resync(String userId, JsonObject presence) {
+    Route route = routes.get(Addresses.presenceUser(userId));
+    if (route != null) {
+      route.order.reset();
+      route.order.acceptVersion(presence.getLong("version", 0L));
+      Buffer frame = Frame.rec(Addresses.presenceUser(userId), presence);
+      route.subscribers.forEach(c -> c.write(frame));
+    }
+  }
+
   private void deliver(String address, Route route, Message<Object> msg) {
     if (msg.body() instanceof JsonObject body && !inOrder(route, body)) {
       return;

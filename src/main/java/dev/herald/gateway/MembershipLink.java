@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Tells the presence services what this gateway's connections do: a connection opened or closed,
@@ -25,10 +26,11 @@ final class MembershipLink {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipLink.class);
 
   private final EventBus eventBus;
-  private final String nodeId;
+  /** This node's id, read at each use: it changes when the node rejoins after a split. */
+  private final Supplier<String> nodeId;
   private final DeliveryOptions options;
 
-  MembershipLink(EventBus eventBus, String nodeId, long timeoutMs) {
+  MembershipLink(EventBus eventBus, Supplier<String> nodeId, long timeoutMs) {
     this.eventBus = eventBus;
     this.nodeId = nodeId;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
@@ -41,7 +43,7 @@ final class MembershipLink {
    * If the connection closed meanwhile, it leaves at once.
    */
   Future<Void> joinPresence(Connection c) {
-    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId);
+    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId.get());
     return Requests.localFirst(eventBus, Addresses.PRESENCE_CONNECT, who, traced(c)).transform(ar -> {
       boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
       c.presence = noService ? Connection.Presence.NONE : Connection.Presence.JOINED;
@@ -75,7 +77,7 @@ final class MembershipLink {
   /** Subscribing to a channel makes the user a member of it. */
   /** Counts the connection as a member of {@code channel}; completes (never fails) once the membership service answered. */
   Future<Void> joinChannel(Connection c, String channel) {
-    Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, member(c, channel).put("nodeId", nodeId), options).mapEmpty();
+    Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, member(c, channel).put("nodeId", nodeId.get()), options).mapEmpty();
     c.channels().put(channel, joined);
     return joined.otherwiseEmpty();
   }

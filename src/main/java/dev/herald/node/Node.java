@@ -2,6 +2,8 @@ package dev.herald.node;
 
 import dev.herald.cluster.ClusterHandle;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -112,7 +114,7 @@ public final class Node {
     long t0 = System.nanoTime();
     return Vertx.builder().with(options).withClusterManager(cm).buildClustered().compose(vertx -> {
       Readiness.notReady(vertx, "deploying verticles");
-      ClusterHandle handle = ClusterHandle.of(cm.getHazelcastInstance());
+      ClusterHandle handle = ClusterHandle.of(cm.getHazelcastInstance(), config.cluster().quorum());
       NodeMetrics.register(vertx, config.node().name(), () -> handle.hazelcast().getCluster().getMembers().size());
       // every node shows every feature's gauges, whatever its roles (0 where a feature does not run)
       ChannelMetrics.register(vertx, handle);
@@ -151,7 +153,7 @@ public final class Node {
     if (n == 0) {
       return Future.succeededFuture();
     }
-    ClusterHandle cluster = ClusterHandle.of(clusterManager.getHazelcastInstance());
+    ClusterHandle cluster = ClusterHandle.of(clusterManager.getHazelcastInstance(), config.cluster().quorum());
     List<Future<String>> parts = new ArrayList<>();
     for (Part part : FACTORIES.get(role)) {
       Supplier<Deployable> supplier = () -> part.factory().apply(config, cluster);
@@ -189,6 +191,8 @@ public final class Node {
    * The cluster XML, with this node's interface, port and member list laid over it, and the
    * cluster name derived from {@code cluster.secret}.
    */
+  private static final String QUORUM = "herald-majority";
+
   static Config hazelcastConfig(HeraldConfig config) {
     ClusterConfig cluster = config.cluster();
     Config hz;
@@ -212,6 +216,12 @@ public final class Node {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.quorum() > 1) {
+      // channel logs are written only with a majority: a node cut off from it answers publishes
+      // unavailable instead of assigning seqs the majority assigns too (the rest is in ClusterHandle.hasQuorum)
+      hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(QUORUM, true, cluster.quorum()).setProtectOn(SplitBrainProtectionOn.WRITE));
+      hz.getMapConfig(BroadcastVerticle.MAP).setSplitBrainProtectionName(QUORUM);
+    }
     if (cluster.secret() != null) {
       hz.setClusterName(hz.getClusterName() + "-" + ClusterSecret.tag(cluster.secret()));
     } else {

@@ -26,6 +26,7 @@ class HeraldConfigTest {
     assertEquals(8080, c.http().port());
     assertTrue(c.auth().devTokens());
     assertEquals(List.of("127.0.0.1:5701"), c.cluster().members());
+    assertEquals(1, c.cluster().quorum(), "one member: no split-brain protection");
     assertEquals(1, c.roles().instances(Role.GATEWAY));
     assertEquals(1, c.roles().instances(Role.AUTH));
     assertEquals(1, c.roles().instances(Role.PRESENCE));
@@ -44,6 +45,7 @@ class HeraldConfigTest {
     assertEquals(SECRET, c.auth().jwt().secret());
     assertEquals(5799, c.cluster().port());
     assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
+    assertEquals(1, c.cluster().quorum(), "two members cannot lose one and keep a majority: off");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -106,6 +108,7 @@ class HeraldConfigTest {
       assertEquals(8080 + i, c.http().port());
       assertEquals(5700 + i, c.cluster().port());
       assertEquals(3, c.cluster().members().size());
+      assertEquals(2, c.cluster().quorum(), "a majority of the three members");
     }
     HeraldConfig prod = HeraldConfig.load("conf/production.example.json", Map.of());
     assertFalse(prod.auth().devTokens());
