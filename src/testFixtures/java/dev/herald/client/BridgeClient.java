@@ -38,7 +38,12 @@ public final class BridgeClient {
     this.ws = ws;
     ws.binaryMessageHandler(this::onFrame);
     ws.textMessageHandler(t -> onFrame(Buffer.buffer(t)));
-    ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
+    ws.closeHandler(v -> {
+      closed.tryComplete(ws.closeStatusCode());
+      // no answer can come any more
+      replies.values().forEach(p -> p.tryFail("connection closed"));
+      replies.clear();
+    });
     pingTimer = pingMillis > 0 ? vertx.setPeriodic(pingMillis, id -> {
       if (!ws.isClosed()) {
         ws.writeTextMessage("{\"type\":\"ping\"}");
@@ -51,7 +56,13 @@ public final class BridgeClient {
    * an app, pinging every {@code pingMillis} (never if 0).
    */
   public static Future<BridgeClient> connect(Vertx vertx, WebSocketClient client, int port, String token, String origin, long pingMillis) {
-    WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    return connect(vertx, client, "127.0.0.1", port, token, origin, pingMillis);
+  }
+
+  /** The same, to a node on {@code host}. */
+  public static Future<BridgeClient> connect(Vertx vertx, WebSocketClient client, String host, int port, String token, String origin,
+                                             long pingMillis) {
+    WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost(host).setPort(port)
         .setURI("/eventbus/websocket" + (token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
     if (origin != null) {
       opts.addHeader("Origin", origin);

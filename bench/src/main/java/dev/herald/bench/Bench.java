@@ -46,6 +46,12 @@ public final class Bench {
     if (args[0].equals("capacity-client")) { // one of the capacity scenario's client processes
       return CapacityScenario.client(new Options(opts));
     }
+    if (args[0].equals("chaos-client")) { // a client process of scripts/chaos.sh, inside one of its hosts
+      return ChaosClient.run(new Options(opts));
+    }
+    if (args[0].equals("chaos-check")) { // the checker of scripts/chaos.sh, once the fault healed
+      return ChaosCheck.run(new Options(opts));
+    }
     String command = "scripts/bench.sh " + String.join(" ", args);
     JsonObject result;
     switch (args[0]) {

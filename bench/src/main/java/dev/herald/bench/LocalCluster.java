@@ -134,14 +134,7 @@ final class LocalCluster implements AutoCloseable {
   static String serviceToken(String sub) throws Exception {
     String secret = new JsonObject(Files.readString(Path.of("conf/cluster-node-1.json")))
         .getJsonObject("auth").getJsonObject("jwt").getString("secret");
-    long now = System.currentTimeMillis() / 1000;
-    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
-    String input = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
-        + b64.encodeToString(new JsonObject().put("sub", sub).put("roles", new io.vertx.core.json.JsonArray().add("service"))
-            .put("iat", now).put("exp", now + 24 * 3600).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-    mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-    return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    return Jwt.hs256(secret, new JsonObject().put("sub", sub).put("roles", new io.vertx.core.json.JsonArray().add("service")));
   }
 
   /** Dev tokens for users {@code prefix0..prefix(n-1)} with these other claims, fetched 64 at a time. */

@@ -1,0 +1,224 @@
+package dev.herald.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The chaos suite's checker, as Jepsen's are: reads what every client process saw, then the
+ * cluster's history and presence once the fault healed, and counts what breaks a promise of
+ * docs/protocol.md: an acknowledged message missing from history (lost) or stored twice
+ * (duplicated); a seq seen or acknowledged with another message than history keeps there
+ * (forked); seqs that went backwards for a subscriber; gaps history cannot fill; presence that
+ * does not match who is connected, on any node, within the wait. Exit status 1 if any.
+ */
+final class ChaosCheck {
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<String> nodes;
+  private final String token;
+
+  private ChaosCheck(List<String> nodes, String secret) {
+    this.nodes = nodes;
+    this.token = Jwt.hs256(secret, new JsonObject().put("sub", "chaos-check").put("roles", new JsonArray().add("service")));
+  }
+
+  static int run(Bench.Options o) throws Exception {
+    ChaosCheck check = new ChaosCheck(List.of(o.string("nodes", "127.0.0.1:8081").split(",")), o.string("secret", ""));
+    List<JsonObject> clients = new ArrayList<>();
+    try (var files = Files.list(Path.of(o.string("dir", "run/chaos")))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("client-") && p.toString().endsWith(".json")).sorted().toList()) {
+        clients.add(new JsonObject(Files.readString(f)));
+      }
+    }
+    JsonObject result = check.check(clients, o.integer("channels", 4), o.integer("presenceWaitSeconds", 30));
+    result.put("scenario", o.string("scenario", "?")).put("fault", o.string("fault", "")).put("hosts", o.string("hosts", ""));
+    System.out.println(result.encodePrettily());
+    String report = o.string("report", "none");
+    if (!report.equals("none")) {
+      Files.writeString(Path.of(report), row(result) + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
+    return result.getBoolean("ok") ? 0 : 1;
+  }
+
+  private JsonObject check(List<JsonObject> clients, int channels, int presenceWaitSeconds) throws Exception {
+    Map<String, TreeMap<Long, Object>> history = new HashMap<>();
+    Map<String, String> epochs = new HashMap<>();
+    int duplicated = 0;
+    for (int k = 0; k < channels; k++) {
+      String ch = "chaos.c" + k;
+      TreeMap<Long, Object> h = new TreeMap<>();
+      Set<String> datas = new HashSet<>();
+      long since = 0;
+      while (true) {
+        JsonObject page = get("/api/v1/channels/" + ch + "/messages?since=" + since + "&limit=100");
+        epochs.put(ch, page.getString("epoch"));
+        JsonArray ms = page.getJsonArray("messages");
+        for (Object m : ms) {
+          JsonObject msg = (JsonObject) m;
+          h.put(msg.getLong("seq"), msg.getValue("data"));
+          if (!datas.add(String.valueOf(msg.getValue("data")))) {
+            duplicated++;
+          }
+          since = msg.getLong("seq");
+        }
+        if (ms.isEmpty() || since >= page.getLong("nextSeq") - 1) {
+          break;
+        }
+      }
+      history.put(ch, h);
+    }
+    int acked = 0, lost = 0, forked = 0, errors = 0, received = 0, backwards = 0, gaps = 0, unrecoverable = 0;
+    for (JsonObject c : clients) {
+      Map<String, Long> last = new HashMap<>();
+      for (Object o : c.getJsonArray("events")) {
+        JsonObject e = (JsonObject) o;
+        switch (e.getString("t")) {
+          case "ack" -> {
+            acked++;
+            TreeMap<Long, Object> h = history.get(e.getString("channel"));
+            if (!h.containsValue(e.getValue("data"))) {
+              lost++;
+            } else if (!e.getValue("data").equals(h.get(e.getLong("seq")))) {
+              forked++;
+            }
+          }
+          case "err" -> errors++;
+          case "recv" -> {
+            received++;
+            String key = e.getString("user") + "|" + e.getString("channel") + "|" + e.getString("epoch");
+            long seq = e.getLong("seq");
+            TreeMap<Long, Object> h = history.get(e.getString("channel"));
+            if (e.getString("epoch").equals(epochs.get(e.getString("channel"))) && h.containsKey(seq) && !h.get(seq).equals(e.getValue("data"))) {
+              forked++;
+            }
+            Long prev = last.put(key, seq);
+            if (prev != null && seq <= prev) {
+              backwards++;
+            } else if (prev != null && seq > prev + 1) {
+              gaps++;
+              for (long s = prev + 1; s < seq; s++) {
+                if (!h.containsKey(s)) {
+                  unrecoverable++;
+                  break;
+                }
+              }
+            }
+          }
+          default -> { }
+        }
+      }
+    }
+    JsonObject presence = presence(clients, presenceWaitSeconds);
+    JsonObject memory = new JsonObject();
+    for (String n : nodes) {
+      memory.put(n, heapMb(n));
+    }
+    boolean ok = lost == 0 && forked == 0 && duplicated == 0 && backwards == 0 && unrecoverable == 0 && presence.getBoolean("converged");
+    return new JsonObject().put("ok", ok).put("acked", acked).put("lost", lost).put("duplicated", duplicated).put("forked", forked)
+        .put("publishErrors", errors).put("received", received).put("seqBackwards", backwards).put("gaps", gaps)
+        .put("unrecoverableGaps", unrecoverable).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
+  }
+
+  /** Waits until every node's presence matches who is connected at the end (and the rest offline). */
+  private JsonObject presence(List<JsonObject> clients, int waitSeconds) throws Exception {
+    Map<String, String> truth = new TreeMap<>();
+    for (JsonObject c : clients) {
+      for (Object o : c.getJsonArray("events")) {
+        JsonObject e = (JsonObject) o;
+        if ("connected".equals(e.getString("t"))) {
+          truth.put(e.getString("user"), "offline");
+        }
+      }
+      c.getJsonArray("alive").forEach(u -> truth.put((String) u, "online"));
+    }
+    long start = System.nanoTime();
+    int wrong = truth.size() * nodes.size();
+    JsonArray wrongNow = new JsonArray();
+    while (true) {
+      wrongNow = new JsonArray();
+      for (String n : nodes) {
+        JsonObject users = post(n, "/api/v1/presence/query", new JsonObject().put("users", new JsonArray(new ArrayList<>(truth.keySet()))))
+            .getJsonObject("users");
+        for (Map.Entry<String, String> t : truth.entrySet()) {
+          String status = users.getJsonObject(t.getKey()).getString("status");
+          if ("offline".equals(status) != "offline".equals(t.getValue())) {
+            wrongNow.add(n + " " + t.getKey() + " " + status + " (truth " + t.getValue() + ")");
+          }
+        }
+      }
+      wrong = wrongNow.size();
+      if (wrong == 0 || System.nanoTime() - start > waitSeconds * 1_000_000_000L) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    return new JsonObject().put("converged", wrong == 0).put("users", truth.size()).put("seconds", (System.nanoTime() - start) / 1e9)
+        .put("wrong", wrongNow);
+  }
+
+  private JsonObject get(String path) throws Exception {
+    Exception last = null;
+    for (String n : nodes) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + n + path)).timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return new JsonObject(r.body());
+        }
+        last = new IllegalStateException(n + path + ": " + r.statusCode() + " " + r.body());
+      } catch (java.io.IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private JsonObject post(String node, String path, JsonObject body) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + node + path)).timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(node + path + ": " + r.statusCode() + " " + r.body());
+    }
+    return new JsonObject(r.body());
+  }
+
+  private long heapMb(String node) {
+    try {
+      String text = http.send(HttpRequest.newBuilder(URI.create("http://" + node + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      double bytes = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+          bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return Math.round(bytes / 1e6);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static String row(JsonObject r) {
+    JsonObject p = r.getJsonObject("presence");
+    return "| " + r.getString("scenario") + " | " + r.getString("fault") + " | " + r.getString("hosts") + " | " + r.getInteger("acked") + " | "
+        + r.getInteger("lost") + " | " + r.getInteger("duplicated") + " | " + r.getInteger("forked") + " | " + r.getInteger("publishErrors") + " | "
+        + r.getInteger("gaps") + " / " + r.getInteger("unrecoverableGaps") + " | " + (p.getBoolean("converged") ? String.format("%.1f s", p.getDouble("seconds")) : "no")
+        + " | " + r.getJsonObject("heapMb").stream().map(e -> String.valueOf(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("") + " |";
+  }
+}

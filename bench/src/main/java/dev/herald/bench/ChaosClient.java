@@ -1,0 +1,179 @@
+package dev.herald.bench;
+
+import dev.herald.client.BridgeClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One of the chaos suite's client processes, run inside a "host" (network namespace) next to its
+ * node: a publisher (every other message with an id, retried on {@code unavailable} like
+ * herald-client.js) and subscribers that are also presence subjects. They reconnect on their own,
+ * first to their home node, then to the others. Everything seen is written to {@code --out} at the
+ * end for {@link ChaosCheck}: acks, errors, every message received, and which users are connected;
+ * then it stays connected ({@code --linger} seconds) while the checker looks at presence.
+ */
+final class ChaosClient {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final WebSocketClient ws = vertx.createWebSocketClient();
+  private final List<String> nodes;
+  private final String secret;
+  private final String tag;
+  private final int channels;
+  private final List<JsonObject> events = new ArrayList<>();
+  private volatile boolean running = true;
+
+  private ChaosClient(Bench.Options o) {
+    nodes = List.of(o.string("nodes", "127.0.0.1:8081").split(","));
+    secret = o.string("secret", "local-cluster-dev-secret-not-for-production-use");
+    tag = o.string("tag", "h1");
+    channels = o.integer("channels", 4);
+  }
+
+  static int run(Bench.Options o) throws Exception {
+    ChaosClient c = new ChaosClient(o);
+    int seconds = o.integer("seconds", 60);
+    for (int i = 0; i < o.integer("subscribers", 3); i++) {
+      c.subscriber("u-" + c.tag + "-" + i, 0);
+    }
+    Publisher p = c.new Publisher(o.integer("rate", 20));
+    c.vertx.setTimer(100, id -> p.connect(0));
+    Thread.sleep(seconds * 1000L);
+    c.running = false;
+    JsonArray alive = new JsonArray();
+    synchronized (c.events) {
+      c.connected.forEach((user, bc) -> {
+        if (!bc.isClosed()) {
+          alive.add(user);
+        }
+      });
+      // whole or not at all: the script starts the check once the file is there
+      Path out = Path.of(o.string("out", "chaos-" + c.tag + ".json"));
+      Path tmp = Path.of(out + ".tmp");
+      Files.writeString(tmp, new JsonObject().put("tag", c.tag).put("alive", alive).put("events", new JsonArray(c.events)).encode());
+      Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    // stay connected while the checker compares presence with who is connected; killed after it
+    Thread.sleep(o.integer("linger", 120) * 1000L);
+    c.vertx.close().await();
+    return 0;
+  }
+
+  private final Map<String, BridgeClient> connected = new HashMap<>();
+
+  private void record(JsonObject e) {
+    synchronized (events) {
+      if (running) {
+        events.add(e.put("at", System.currentTimeMillis()));
+      }
+    }
+  }
+
+  private Future<BridgeClient> connect(String user, int attempt, JsonObject claims) {
+    String node = nodes.get(attempt % nodes.size());
+    int colon = node.lastIndexOf(':');
+    String token = Jwt.hs256(secret, claims.copy().put("sub", user));
+    return BridgeClient.connect(vertx, ws, node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), token, null, 2000);
+  }
+
+  /** A subscriber of every channel: records each message; on a close it reconnects and subscribes again. */
+  private void subscriber(String user, int attempt) {
+    if (!running) {
+      return;
+    }
+    connect(user, attempt, new JsonObject().put("channels", new JsonArray().add("chaos.*"))).onComplete(ar -> {
+      if (ar.failed()) {
+        vertx.setTimer(500, id -> subscriber(user, attempt + 1));
+        return;
+      }
+      BridgeClient bc = ar.result();
+      synchronized (events) {
+        connected.put(user, bc);
+      }
+      record(new JsonObject().put("t", "connected").put("user", user).put("node", nodes.get(attempt % nodes.size())));
+      for (int k = 0; k < channels; k++) {
+        bc.register("rt.channel.chaos.c" + k, f -> {
+          JsonObject m = f.getJsonObject("body");
+          record(new JsonObject().put("t", "recv").put("user", user).put("channel", m.getString("channel"))
+              .put("epoch", m.getString("epoch")).put("seq", m.getLong("seq")).put("data", m.getValue("data")));
+        });
+      }
+      bc.closed().onComplete(c -> {
+        record(new JsonObject().put("t", "closed").put("user", user));
+        vertx.setTimer(500, id -> subscriber(user, 0));
+      });
+    });
+  }
+
+  /** Publishes {@code rate} messages a second round-robin over the channels; every other one has an id. */
+  private final class Publisher {
+    private final long periodMs;
+    private BridgeClient bc;
+    private long n;
+
+    Publisher(int rate) {
+      this.periodMs = Math.max(1, 1000 / rate);
+      vertx.setPeriodic(periodMs, id -> publishNext());
+    }
+
+    void connect(int attempt) {
+      if (!running) {
+        return;
+      }
+      ChaosClient.this.connect("p-" + tag, attempt, new JsonObject().put("publish", new JsonArray().add("chaos.*"))).onComplete(ar -> {
+        if (ar.failed()) {
+          vertx.setTimer(500, id -> connect(attempt + 1));
+          return;
+        }
+        bc = ar.result();
+        bc.closed().onComplete(c -> vertx.setTimer(500, id -> connect(0)));
+      });
+    }
+
+    private void publishNext() {
+      if (!running || bc == null || bc.isClosed()) {
+        return;
+      }
+      long i = n++;
+      String channel = "chaos.c" + (i % channels);
+      JsonObject data = new JsonObject().put("p", tag).put("n", i);
+      JsonObject body = new JsonObject().put("channel", channel).put("data", data);
+      if (i % 2 == 0) {
+        body.put("id", tag + "-" + i);
+      }
+      send(body, 0);
+    }
+
+    private void send(JsonObject body, int retry) {
+      BridgeClient c = bc;
+      if (c == null || c.isClosed()) {
+        record(new JsonObject().put("t", "err").put("channel", body.getString("channel")).put("data", body.getValue("data")).put("code", -1));
+        return;
+      }
+      c.request("rt.channel.publish", body).onComplete(ar -> {
+        if (ar.succeeded() && "rec".equals(ar.result().getString("type"))) {
+          record(new JsonObject().put("t", "ack").put("channel", body.getString("channel")).put("seq", ar.result().getJsonObject("body").getLong("seq"))
+              .put("data", body.getValue("data")).put("id", body.getString("id")));
+          return;
+        }
+        int code = ar.succeeded() ? ar.result().getInteger("failureCode", 0) : -1;
+        if (body.containsKey("id") && (code == 5030 || code == -1) && retry < 10 && running) {
+          // the same id again: stored at most once
+          vertx.setTimer(1000, id -> send(body, retry + 1));
+        } else {
+          record(new JsonObject().put("t", "err").put("channel", body.getString("channel")).put("data", body.getValue("data")).put("code", code));
+        }
+      });
+    }
+  }
+}

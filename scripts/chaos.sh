@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Fault injection against a real 3-node Herald cluster, then a Jepsen-style check.
+#
+#   scripts/chaos.sh SCENARIO [--fault-seconds N] [--short] [--report docs/reliability.md|none]
+#
+# SCENARIO: partition  node 3's link down for 30 s (a 1|2 split), then healed
+#           kill9      SIGKILL of node 2 (it owns about a third of the channels), restarted after 30 s
+#           sigstop    SIGSTOP of node 2 for 20 s (a long GC pause), then SIGCONT
+#           rolling    SIGTERM each node in turn, each restarted before the next
+#
+# Three "hosts": Linux network namespaces hc1..hc3 joined by veth pairs on a bridge (10.213.77.0/24),
+# one node and one client process in each. A partition is `ip link set ... down` (no netem here).
+# Traffic goes only to loopback and to the namespaces this script makes, which it removes on exit.
+# Without root or ip netns it falls back to loopback (and says so; no partition scenario there).
+# While the fault runs, each client publishes (every other message with an id) and subscribes on
+# its node; afterwards bench's chaos-check compares what they saw with the cluster's history and
+# presence, prints a JSON summary and (with --report) appends a row to the table. Exit 1 if any
+# acknowledged message was lost, duplicated or forked, or presence did not converge.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scenario=${1:?usage: scripts/chaos.sh partition|kill9|sigstop|rolling [--fault-seconds N] [--short] [--report FILE|none]}
+shift
+fault=30
+[ "$scenario" = sigstop ] && fault=20
+warm=8
+settle=25
+report=none
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fault-seconds) fault=$2; shift 2 ;;
+    --short) fault=15; warm=6; settle=20; shift ;;
+    --report) report=$2; shift 2 ;;
+    *) echo "chaos.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case "$scenario" in partition|kill9|sigstop|rolling) ;; *) echo "chaos.sh: unknown scenario $scenario" >&2; exit 2 ;; esac
+
+jar=target/herald.jar
+bench=bench/target/herald-bench.jar
+[ -f "$jar" ] || mvn -q -B -DskipTests package
+[ -f "$bench" ] || mvn -q -B -f bench/pom.xml -DskipTests package
+run_dir=target/chaos/$scenario
+rm -rf "$run_dir" && mkdir -p "$run_dir"
+
+NET=10.213.77
+SECRET=chaos-dev-secret-not-for-production-use-0123
+CLUSTER_SECRET=chaos-cluster-secret-0123456789
+hosts=netns
+if [ "$(id -u)" != 0 ] || ! ip netns add hc-probe 2>/dev/null; then
+  hosts=loopback
+  echo "chaos.sh: network namespaces refused here (needs root and ip netns): hosts fall back to loopback processes" >&2
+  [ "$scenario" != partition ] || { echo "chaos.sh: a partition needs namespaces; cannot run it here" >&2; exit 3; }
+else
+  ip netns del hc-probe
+fi
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "$hosts" = netns ]; then
+    for i in 1 2 3; do ip netns del "hc$i" 2>/dev/null || true; ip link del "hcv$i" 2>/dev/null || true; done
+    ip link del hcbr 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+addr() { if [ "$hosts" = netns ]; then echo "$NET.$1"; else echo 127.0.0.1; fi; }
+http_port() { if [ "$hosts" = netns ]; then echo 8080; else echo $((18080 + $1)); fi; }
+hz_port() { if [ "$hosts" = netns ]; then echo 5701; else echo $((15700 + $1)); fi; }
+# the command prefix that runs in host I (ip netns exec execs, so $! of "$(in_host I) cmd &" is cmd's pid)
+in_host() { if [ "$hosts" = netns ]; then echo "ip netns exec hc$1"; fi; }
+endpoint() { echo "$(addr "$1"):$(http_port "$1")"; }
+
+if [ "$hosts" = netns ]; then
+  for i in 1 2 3; do ip netns del "hc$i" 2>/dev/null || true; ip link del "hcv$i" 2>/dev/null || true; done
+  ip link del hcbr 2>/dev/null || true
+  ip link add hcbr type bridge
+  ip addr add "$NET.254/24" dev hcbr
+  ip link set hcbr up
+  for i in 1 2 3; do
+    ip netns add "hc$i"
+    ip link add "hcv$i" type veth peer name eth0 netns "hc$i"
+    ip link set "hcv$i" master hcbr up
+    ip -n "hc$i" addr add "$NET.$i/24" dev eth0
+    ip -n "hc$i" link set eth0 up
+    ip -n "hc$i" link set lo up
+  done
+fi
+
+members=""
+for i in 1 2 3; do members="$members${members:+,}\"$(addr "$i"):$(hz_port "$i")\""; done
+for i in 1 2 3; do
+  cat > "$run_dir/node-$i.json" <<EOF
+{
+  "node": { "name": "chaos-$i" },
+  "http": { "host": "$(addr "$i")", "port": $(http_port "$i"), "apiRatePerSecond": 100000 },
+  "cluster": { "host": "$(addr "$i")", "port": $(hz_port "$i"), "members": [$members], "secret": "$CLUSTER_SECRET" },
+  "auth": { "devTokens": false, "jwt": { "algorithm": "HS256", "secret": "$SECRET" } },
+  "bridge": { "publishPerSecond": 10000, "commandsPerSecond": 10000, "commandBurst": 10000 },
+  "broadcast": { "historySize": 100000, "historyMaxBytes": 67108864 },
+  "presence": { "reconcileSeconds": 5 },
+  "log": { "format": "text" },
+  "roles": { "gateway": 1, "auth": 1, "presence": 1, "heartbeat": 1, "broadcast": 1 }
+}
+EOF
+done
+
+declare -A node_pid
+client_pids=()
+start_node() {
+  $(in_host "$1") java -Xmx256m -jar "$jar" -conf "$run_dir/node-$1.json" >> "$run_dir/node-$1.log" 2>&1 &
+  node_pid[$1]=$!
+  pids+=("$!")
+}
+ready() { node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1)).catch(() => process.exit(1))' "http://$(endpoint "$1")/ready"; }
+await_ready() {
+  local t0=$SECONDS
+  until ready "$1"; do
+    kill -0 "${node_pid[$1]}" 2>/dev/null || { echo "node $1 died; its log:" >&2; tail -n 30 "$run_dir/node-$1.log" >&2; exit 1; }
+    [ $((SECONDS - t0)) -lt 90 ] || { echo "node $1 not ready after 90 s" >&2; exit 1; }
+    sleep 0.3
+  done
+}
+stop_node() { # SIGTERM, wait for the drain and exit
+  kill -TERM "${node_pid[$1]}"
+  for _ in $(seq 1 150); do kill -0 "${node_pid[$1]}" 2>/dev/null || return 0; sleep 0.2; done
+  echo "node $1 did not stop in 30 s" >&2; exit 1
+}
+
+for i in 1 2 3; do start_node "$i"; done
+for i in 1 2 3; do await_ready "$i"; done
+echo "chaos: 3 nodes ready ($hosts)"
+
+total=$((warm + fault + settle))
+[ "$scenario" = rolling ] && total=$((warm + 3 * 20 + settle))
+for i in 1 2 3; do
+  others=""
+  for j in 1 2 3; do [ "$j" = "$i" ] || others="$others,$(endpoint "$j")"; done
+  $(in_host "$i") java -Xmx256m -jar "$bench" chaos-client --nodes "$(endpoint "$i")$others" --tag "h$i" \
+    --seconds "$total" --secret "$SECRET" --out "$run_dir/client-$i.json" > "$run_dir/client-$i.log" 2>&1 &
+  pids+=("$!")
+  client_pids+=("$!")
+done
+
+sleep "$warm"
+t_fault=$SECONDS
+case "$scenario" in
+  partition)
+    what="node 3's link down ${fault} s (1|2 split), then up"
+    ip link set hcv3 down; sleep "$fault"; ip link set hcv3 up ;;
+  kill9)
+    what="SIGKILL node 2, restarted after ${fault} s"
+    kill -KILL "${node_pid[2]}"; sleep "$fault"; start_node 2; await_ready 2 ;;
+  sigstop)
+    what="SIGSTOP node 2 for ${fault} s, then SIGCONT"
+    kill -STOP "${node_pid[2]}"; sleep "$fault"; kill -CONT "${node_pid[2]}" ;;
+  rolling)
+    what="SIGTERM and restart nodes 1, 2, 3 in turn"
+    for i in 1 2 3; do stop_node "$i"; start_node "$i"; await_ready "$i"; done ;;
+esac
+echo "chaos: fault done in $((SECONDS - t_fault)) s: $what"
+
+# each client writes what it saw after its run, then stays connected until the check is done
+for i in 1 2 3; do
+  until [ -s "$run_dir/client-$i.json" ]; do
+    kill -0 "${client_pids[$((i - 1))]}" 2>/dev/null || { echo "client $i failed; see $run_dir/client-$i.log" >&2; exit 1; }
+    sleep 0.5
+  done
+done
+nodes=""
+for i in 1 2 3; do nodes="$nodes${nodes:+,}$(endpoint "$i")"; done
+java -jar "$bench" chaos-check --dir "$run_dir" --nodes "$nodes" --secret "$SECRET" --scenario "$scenario" \
+  --fault "$what" --hosts "$hosts" --report "$report" | tee "$run_dir/result.json"
