@@ -3,7 +3,7 @@
 #
 #   scripts/chaos.sh SCENARIO [--fault-seconds N] [--short] [--report docs/reliability.md|none]
 #
-# SCENARIO: partition  node 3's link down for 30 s (a 1|2 split), then healed
+# SCENARIO: partition  node 3's link down for 30 s (a 1 vs 2 split), then healed
 #           kill9      SIGKILL of node 2 (it owns about a third of the channels), restarted after 30 s
 #           sigstop    SIGSTOP of node 2 for 20 s (a long GC pause), then SIGCONT
 #           rolling    SIGTERM each node in turn, each restarted before the next
@@ -29,14 +29,14 @@ report=none
 while [ $# -gt 0 ]; do
   case "$1" in
     --fault-seconds) fault=$2; shift 2 ;;
-    --short) fault=15; warm=6; settle=20; shift ;;
+    --short) fault=15; warm=5; settle=10; shift ;;
     --report) report=$2; shift 2 ;;
     *) echo "chaos.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 case "$scenario" in partition|kill9|sigstop|rolling) ;; *) echo "chaos.sh: unknown scenario $scenario" >&2; exit 2 ;; esac
 
-jar=target/herald.jar
+jar=${HERALD_JAR:-target/herald.jar}  # HERALD_JAR: measure another build (an older commit, say)
 bench=bench/target/herald-bench.jar
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 [ -f "$bench" ] || mvn -q -B -f bench/pom.xml -DskipTests package
@@ -148,7 +148,7 @@ sleep "$warm"
 t_fault=$SECONDS
 case "$scenario" in
   partition)
-    what="node 3's link down ${fault} s (1|2 split), then up"
+    what="node 3's link down ${fault} s (a 1 vs 2 split), then up"
     ip link set hcv3 down; sleep "$fault"; ip link set hcv3 up ;;
   kill9)
     what="SIGKILL node 2, restarted after ${fault} s"

@@ -47,9 +47,12 @@
     $('app').hidden = false;
     // presence: everyone in the lobby, with live statuses
     herald.subscribe('demo.lobby', function () {});
+    // membership says who is in the lobby, presence how they are: a leave is not "offline" (a
+    // failover's cleanup and the reconnect's join cross on the way; the server delivers each
+    // user's member events in version order, and statuses come only from presence events)
     herald.on('rt.members.demo.lobby', function (err, e) {
       if (err) return;
-      if (e.event === 'join') { watch(e.userId, 'online'); } else { setPerson(e.userId, 'offline'); }
+      if (e.event === 'join') { watch(e.userId, 'online'); } else if (e.userId !== me) { leave(e.userId); }
     });
     // chat with history: the last 50 on every (re)load, then live, recovered after reconnects
     herald.subscribe('demo.chat', function (m) { addMessage(m); });
@@ -82,15 +85,23 @@
     }
   }
 
+  var watched = {};
   function watch(userId, status) {
-    if (!(userId in people)) {
+    if (!watched[userId]) {
+      watched[userId] = true;
       herald.watchPresence(userId, function (err, e) { if (!err) setPerson(userId, e.status); });
     }
-    setPerson(userId, status);
+    // a snapshot (the member list, a join) never overrides what a presence event already said
+    if (!(userId in people)) setPerson(userId, status);
+  }
+
+  function leave(userId) {
+    delete people[userId];
+    setPerson(null);
   }
 
   function setPerson(userId, status) {
-    people[userId] = status;
+    if (userId !== null) people[userId] = status;
     var list = $('people');
     list.innerHTML = '';
     Object.keys(people).sort().forEach(function (u) {

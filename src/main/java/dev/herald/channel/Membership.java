@@ -23,11 +23,17 @@ public final class Membership implements Serializable, HeldConnections {
   public final String userId;
   /** Connection id to the id of the node that holds it. */
   public final Map<String, String> connections;
+  /**
+   * Grows with every change; a new membership starts at the time it was made (ms), past any
+   * version the user's earlier membership reached, so events order even across a leave and rejoin.
+   */
+  public final long version;
 
-  public Membership(String channel, String userId, Map<String, String> connections) {
+  public Membership(String channel, String userId, Map<String, String> connections, long version) {
     this.channel = channel;
     this.userId = userId;
     this.connections = Map.copyOf(connections);
+    this.version = version;
   }
 
   /** The map key: channel names and user ids cannot contain {@code |}. */
@@ -36,33 +42,35 @@ public final class Membership implements Serializable, HeldConnections {
   }
 
   /** The member event of docs/protocol.md for the user and channel in a {@link #key}. */
-  public static JsonObject event(String key, Event event) {
+  public static JsonObject event(String key, Change change) {
     int bar = key.indexOf('|');
     return new JsonObject().put("channel", key.substring(0, bar)).put("userId", key.substring(bar + 1))
-        .put("event", event.name().toLowerCase(java.util.Locale.ROOT));
+        .put("event", change.event().name().toLowerCase(java.util.Locale.ROOT)).put("version", change.version());
   }
 
   /** What a change did to membership: JOIN when the first connection came, LEAVE when the last went. */
   public enum Event { JOIN, LEAVE }
 
-  /** The new state (null when the user has no connection left) and the event due, if any. */
-  public record Change(Membership next, Event event) implements Serializable {
+  /** The new state (null when the user has no connection left), the event due if any, and its version. */
+  public record Change(Membership next, Event event, long version) implements Serializable {
   }
 
-  public static Change join(Membership current, String channel, String userId, String connId, String nodeId) {
+  public static Change join(Membership current, String channel, String userId, String connId, String nodeId, long now) {
     Map<String, String> conns = new HashMap<>(current == null ? Map.of() : current.connections);
     boolean first = conns.isEmpty();
     conns.put(connId, nodeId);
-    return new Change(new Membership(channel, userId, conns), first ? Event.JOIN : null);
+    long version = current == null ? now : current.version + 1;
+    return new Change(new Membership(channel, userId, conns, version), first ? Event.JOIN : null, version);
   }
 
   public Change leave(Predicate<Map.Entry<String, String>> going) {
     Map<String, String> conns = new HashMap<>(connections);
     conns.entrySet().removeIf(going);
     if (conns.size() == connections.size()) {
-      return new Change(this, null);
+      return new Change(this, null, version);
     }
-    return conns.isEmpty() ? new Change(null, Event.LEAVE) : new Change(new Membership(channel, userId, conns), null);
+    return conns.isEmpty() ? new Change(null, Event.LEAVE, version + 1)
+        : new Change(new Membership(channel, userId, conns, version + 1), null, version + 1);
   }
 
   @Override

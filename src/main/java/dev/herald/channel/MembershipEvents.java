@@ -28,7 +28,7 @@ final class MembershipEvents {
     if (c.event() == null) {
       return;
     }
-    JsonObject event = Membership.event(key, c.event());
+    JsonObject event = Membership.event(key, c);
     String channel = event.getString("channel");
     vertx.eventBus().publish(Addresses.members(channel), event);
     IMap<String, Integer> occupancy = cluster.hazelcast().getMap(OCCUPANCY_MAP);

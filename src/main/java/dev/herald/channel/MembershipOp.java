@@ -44,9 +44,9 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
     Membership current = entry.getValue();
     Membership.Change change;
     if (channel != null) {
-      change = Membership.join(current, channel, userId, connId, nodeId);
+      change = Membership.join(current, channel, userId, connId, nodeId, System.currentTimeMillis());
     } else if (current == null) {
-      return new Membership.Change(null, null);
+      return new Membership.Change(null, null, 0);
     } else if (connId != null) {
       change = current.leave(e -> e.getKey().equals(connId));
     } else {

@@ -25,6 +25,31 @@ final class DeliveryOrder {
     return advance(seq);
   }
 
+  /**
+   * Member events of one channel, by user: each user's versions only grow. Joins and leaves of one
+   * user come from different nodes (the reconnect's node, the janitor's) and may cross on the way.
+   * At most {@value #MAX_MEMBERS} users are remembered; past that the oldest are forgotten.
+   */
+  static final class PerUser {
+    static final int MAX_MEMBERS = 10_000;
+    private final java.util.LinkedHashMap<String, Long> newest = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(java.util.Map.Entry<String, Long> eldest) {
+        return size() > MAX_MEMBERS;
+      }
+    };
+
+    /** True when this event of {@code user} is newer than every one delivered for that user. */
+    boolean accept(String user, long version) {
+      Long before = newest.get(user);
+      if (before != null && version <= before) {
+        return false;
+      }
+      newest.put(user, version);
+      return true;
+    }
+  }
+
   /** Forgets what was delivered: the next version or seq goes out whatever it is. */
   void reset() {
     newest = -1;

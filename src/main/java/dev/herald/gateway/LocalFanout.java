@@ -32,6 +32,8 @@ final class LocalFanout {
     final Set<Connection> subscribers = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
     final DeliveryOrder order = new DeliveryOrder();
+    /** For member events only. */
+    DeliveryOrder.PerUser members;
 
     Route(String address) {
       this.kind = Addresses.parse(address).kind();
@@ -69,13 +71,19 @@ final class LocalFanout {
     }
   }
 
-  /** Presence events and channel messages go out in order ({@link DeliveryOrder}); anything else as it comes. */
+  /** Presence events, channel messages and member events go out in order ({@link DeliveryOrder}); anything else as it comes. */
   private static boolean inOrder(Route route, JsonObject body) {
     if (route.kind == Addresses.Kind.PRESENCE_USER) {
       return route.order.acceptVersion(body.getLong("version", 0L));
     }
     if (route.kind == Addresses.Kind.CHANNEL && body.getValue("seq") instanceof Number seq) {
       return route.order.acceptSeq(seq.longValue(), body.getString("epoch"));
+    }
+    if (route.kind == Addresses.Kind.MEMBERS && body.getValue("version") instanceof Number version && body.getValue("userId") instanceof String user) {
+      if (route.members == null) {
+        route.members = new DeliveryOrder.PerUser();
+      }
+      return route.members.accept(user, version.longValue());
     }
     return true;
   }

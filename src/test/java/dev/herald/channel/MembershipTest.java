@@ -20,9 +20,9 @@ class MembershipTest {
   @Test
   @DisplayName("the first connection joins; a second tab neither joins nor leaves; the last one out leaves")
   void joinAndLeaveOncePerUser() {
-    Membership.Change first = Membership.join(null, "room", "ann", "c1", "node-a");
+    Membership.Change first = Membership.join(null, "room", "ann", "c1", "node-a", 1000);
     assertEquals(Membership.Event.JOIN, first.event());
-    Membership.Change second = Membership.join(first.next(), "room", "ann", "c2", "node-b");
+    Membership.Change second = Membership.join(first.next(), "room", "ann", "c2", "node-b", 1000);
     assertNull(second.event());
     assertEquals(Map.of("c1", "node-a", "c2", "node-b"), second.next().connections);
 
@@ -37,7 +37,7 @@ class MembershipTest {
   @Test
   @DisplayName("leaving through a connection the user does not have changes nothing and raises nothing")
   void unknownConnection() {
-    Membership m = Membership.join(null, "room", "ann", "c1", "node-a").next();
+    Membership m = Membership.join(null, "room", "ann", "c1", "node-a", 1000).next();
     Membership.Change c = m.leave(e -> e.getKey().equals("other"));
     assertSame(m, c.next());
     assertNull(c.event());
@@ -46,10 +46,25 @@ class MembershipTest {
   @Test
   @DisplayName("the member event names channel and user from the key, even when the channel has dots")
   void event() {
-    var e = Membership.event(Membership.key("team.room-1", "ann"), Membership.Event.LEAVE);
+    var e = Membership.event(Membership.key("team.room-1", "ann"), new Membership.Change(null, Membership.Event.LEAVE, 7));
     assertEquals("team.room-1", e.getString("channel"));
     assertEquals("ann", e.getString("userId"));
     assertEquals("leave", e.getString("event"));
+    assertEquals(7, e.getLong("version"));
+  }
+
+  @Test
+  @DisplayName("versions grow with every change, and a membership made again after a leave starts past the old one")
+  void versions() {
+    Membership.Change join = Membership.join(null, "room", "ann", "c1", "node-a", 1000);
+    assertEquals(1000, join.version());
+    Membership.Change second = Membership.join(join.next(), "room", "ann", "c2", "node-b", 1001);
+    assertEquals(1001, second.version());
+    Membership.Change leave = second.next().leave(e -> true);
+    assertEquals(Membership.Event.LEAVE, leave.event());
+    assertEquals(1002, leave.version());
+    Membership.Change again = Membership.join(null, "room", "ann", "c3", "node-a", 5000);
+    assertTrue(again.version() > leave.version(), "a rejoin a moment later orders after the leave");
   }
 
   @Test
@@ -80,9 +95,9 @@ class MembershipTest {
   @Test
   @DisplayName("the janitor picks the records with a connection on a gone node, or, reconciling, on any node not alive")
   void janitorChoice() {
-    Membership onA = Membership.join(null, "room", "ann", "c1", "node-a").next();
-    Membership onAB = Membership.join(onA, "room", "ann", "c2", "node-b").next();
-    Membership onB = Membership.join(null, "room", "bob", "c3", "node-b").next();
+    Membership onA = Membership.join(null, "room", "ann", "c1", "node-a", 1000).next();
+    Membership onAB = Membership.join(onA, "room", "ann", "c2", "node-b", 1000).next();
+    Membership onB = Membership.join(null, "room", "bob", "c3", "node-b", 1000).next();
     OnNodes<Membership> gone = new OnNodes<>(Set.of("node-a"), false);
     assertTrue(gone.apply(Map.entry("k", onA)));
     assertTrue(gone.apply(Map.entry("k", onAB)));

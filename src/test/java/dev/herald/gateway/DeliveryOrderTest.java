@@ -37,4 +37,23 @@ class DeliveryOrderTest {
     assertFalse(o.acceptVersion(1_700_000_000_000L));
     assertTrue(o.acceptVersion(1_700_000_000_002L));
   }
+
+  @Test
+  @DisplayName("member events: a janitor's late leave does not undo the rejoin that overtook it; users count apart")
+  void membersPerUser() {
+    DeliveryOrder.PerUser o = new DeliveryOrder.PerUser();
+    assertTrue(o.accept("ann", 5001), "the rejoin (newer) arrives first");
+    assertFalse(o.accept("ann", 1002), "the cleanup's leave (older) arrives late: dropped");
+    assertTrue(o.accept("bob", 1), "another user has its own count");
+    assertTrue(o.accept("ann", 5002));
+  }
+
+  @Test
+  @DisplayName("after a split healed the route forgets what it delivered and takes the merged state")
+  void reset() {
+    DeliveryOrder o = new DeliveryOrder();
+    assertTrue(o.acceptVersion(900));
+    o.reset();
+    assertTrue(o.acceptVersion(800));
+  }
 }

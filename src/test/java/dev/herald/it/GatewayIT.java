@@ -262,4 +262,22 @@ class GatewayIT {
     assertEquals(4408, silent.awaitClosed());
     silent.close();
   }
+
+  @Test
+  @DisplayName("member events of a user reach a client in version order: a cleanup's leave that arrives after the rejoin it predates is dropped")
+  void memberEventsInVersionOrder() {
+    try (WsClient a = WsClient.connect(client, port, alice())) {
+      String address = Addresses.members("room.lobby");
+      a.subscribe(address);
+      // what a failover does: the reconnect's join (newer) overtakes the janitor's leave (older)
+      node.vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "ann").put("event", "join").put("version", 5001));
+      node.vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "ann").put("event", "leave").put("version", 1002));
+      // a later event of another user, from the same sender: everything before it was handled
+      node.vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "bob").put("event", "join").put("version", 1));
+      assertEquals("join", a.awaitOn(address).getJsonObject("body").getString("event"));
+      JsonObject next = a.awaitOn(address).getJsonObject("body");
+      assertEquals("bob", next.getString("userId"), () -> "the stale leave was delivered: " + next.encode());
+      assertTrue(a.pending().isEmpty(), () -> "more than expected: " + a.pending());
+    }
+  }
 }
