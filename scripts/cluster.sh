@@ -29,7 +29,8 @@ start() {
   for i in $(seq 1 "$n"); do
     local pidf="$run_dir/node-$i.pid"
     if [ -f "$pidf" ] && is_ours "$(cat "$pidf")"; then echo "node-$i already running (pid $(cat "$pidf"))"; continue; fi
-    nohup java ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" > "$run_dir/node-$i.log" 2>&1 &
+    # publishes need a majority of the nodes started (cluster.quorum), not of the three listed
+    HERALD_CLUSTER_QUORUM=$(( n >= 3 ? 2 : 1 )) nohup java ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" > "$run_dir/node-$i.log" 2>&1 &
     echo $! > "$pidf"
     echo "node-$i: pid $!, http $(port_of "$i"), log $run_dir/node-$i.log"
   done

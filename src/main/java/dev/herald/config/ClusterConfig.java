@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * @param quorum       how many members make a majority: below it (the small side of a network
  *                     split) channel publishes answer {@code unavailable} and no node-death cleanup
  *                     runs. Default: a majority of {@code members} when they are 3 or more; else 1
- *                     (off: two members cannot lose one and keep a majority)
+ *                     (off: two members cannot lose one and keep a majority). Env
+ *                     {@code HERALD_CLUSTER_QUORUM}: a cluster started smaller than its member list
+ *                     (one node of three, for a benchmark) sets it, or it refuses every publish
  */
 public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort, String secret, int quorum) {
 

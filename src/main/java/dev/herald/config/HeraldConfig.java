@@ -34,6 +34,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   public static final String ENV_CLUSTER_PORT = "HERALD_CLUSTER_PORT";
   public static final String ENV_CLUSTER_MEMBERS = "HERALD_CLUSTER_MEMBERS";
   public static final String ENV_CLUSTER_SECRET = "HERALD_CLUSTER_SECRET";
+  public static final String ENV_CLUSTER_QUORUM = "HERALD_CLUSTER_QUORUM";
 
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
@@ -125,6 +126,14 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
       JsonArray list = new JsonArray();
       Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).forEach(list::add);
       sectionOf(out, "cluster").put("members", list);
+    }
+    String quorum = env.get(ENV_CLUSTER_QUORUM);
+    if (quorum != null) {
+      try {
+        sectionOf(out, "cluster").put("quorum", Integer.parseInt(quorum.trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(ENV_CLUSTER_QUORUM + " must be a number (was '" + quorum + "')");
+      }
     }
     return out;
   }

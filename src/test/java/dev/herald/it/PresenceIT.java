@@ -100,7 +100,8 @@ class PresenceIT {
       WsClient tab2 = WsClient.connect(client, port(b), token);
       tab1.subscribe(Addresses.channel("club.1"));
       JsonObject join = watcher.awaitOn(Addresses.members("club.1")).getJsonObject("body");
-      assertEquals(new JsonObject().put("channel", "club.1").put("userId", "member").put("event", "join"), join);
+      long joinVersion = join.getLong("version");
+      assertEquals(new JsonObject().put("channel", "club.1").put("userId", "member").put("event", "join").put("version", joinVersion), join);
       tab2.subscribe(Addresses.channel("club.1"));
       assertEquals("rec", tab2.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "away")).getString("type"));
       JsonObject list = watcher.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "club.1")).getJsonObject("body");
@@ -112,6 +113,7 @@ class PresenceIT {
       tab2.close();
       JsonObject leave = watcher.awaitOn(Addresses.members("club.1")).getJsonObject("body");
       assertEquals("leave", leave.getString("event"));
+      assertTrue(leave.getLong("version") > joinVersion, "the leave orders after the join");
       JsonObject empty = watcher.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "club.1")).getJsonObject("body");
       assertEquals(0, empty.getInteger("count"));
       watcher.sync();

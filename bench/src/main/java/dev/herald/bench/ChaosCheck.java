@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * docs/protocol.md: an acknowledged message missing from history (lost) or stored twice
  * (duplicated); a seq seen or acknowledged with another message than history keeps there
  * (forked); seqs that went backwards for a subscriber; gaps history cannot fill; presence that
- * does not match who is connected, on any node, within the wait. Exit status 1 if any.
+ * does not match who is connected, on any node, within the wait; and, where the fault should not
+ * cause one ({@code --noFlap true}), an {@code offline} event seen for a user still connected at
+ * the end. Exit status 1 if any.
  */
 final class ChaosCheck {
 
@@ -45,7 +47,8 @@ final class ChaosCheck {
         clients.add(new JsonObject(Files.readString(f)));
       }
     }
-    JsonObject result = check.check(clients, o.integer("channels", 4), o.integer("presenceWaitSeconds", 30));
+    JsonObject result = check.check(clients, o.integer("channels", 4), o.integer("presenceWaitSeconds", 30),
+        Boolean.parseBoolean(o.string("noFlap", "false")));
     result.put("scenario", o.string("scenario", "?")).put("fault", o.string("fault", "")).put("hosts", o.string("hosts", ""));
     System.out.println(result.encodePrettily());
     String report = o.string("report", "none");
@@ -55,7 +58,8 @@ final class ChaosCheck {
     return result.getBoolean("ok") ? 0 : 1;
   }
 
-  private JsonObject check(List<JsonObject> clients, int channels, int presenceWaitSeconds) throws Exception {
+  /** @param noFlap whether the fault should leave every connected user online throughout (a drain, a crash whose users reconnect) */
+  private JsonObject check(List<JsonObject> clients, int channels, int presenceWaitSeconds, boolean noFlap) throws Exception {
     Map<String, TreeMap<Long, Object>> history = new HashMap<>();
     Map<String, String> epochs = new HashMap<>();
     int duplicated = 0;
@@ -82,7 +86,9 @@ final class ChaosCheck {
       }
       history.put(ch, h);
     }
-    int acked = 0, lost = 0, forked = 0, errors = 0, received = 0, backwards = 0, gaps = 0, unrecoverable = 0;
+    int acked = 0, lost = 0, forked = 0, errors = 0, received = 0, backwards = 0, gaps = 0, unrecoverable = 0, flaps = 0;
+    Set<String> alive = new HashSet<>();
+    clients.forEach(c -> c.getJsonArray("alive").forEach(u -> alive.add((String) u)));
     for (JsonObject c : clients) {
       Map<String, Long> last = new HashMap<>();
       for (Object o : c.getJsonArray("events")) {
@@ -98,6 +104,11 @@ final class ChaosCheck {
             }
           }
           case "err" -> errors++;
+          case "presence" -> {
+            if ("offline".equals(e.getString("status")) && alive.contains(e.getString("subject"))) {
+              flaps++;
+            }
+          }
           case "recv" -> {
             received++;
             String key = e.getString("user") + "|" + e.getString("channel") + "|" + e.getString("epoch");
@@ -128,10 +139,11 @@ final class ChaosCheck {
     for (String n : nodes) {
       memory.put(n, heapMb(n));
     }
-    boolean ok = lost == 0 && forked == 0 && duplicated == 0 && backwards == 0 && unrecoverable == 0 && presence.getBoolean("converged");
+    boolean ok = lost == 0 && forked == 0 && duplicated == 0 && backwards == 0 && unrecoverable == 0 && presence.getBoolean("converged")
+        && (!noFlap || flaps == 0);
     return new JsonObject().put("ok", ok).put("acked", acked).put("lost", lost).put("duplicated", duplicated).put("forked", forked)
         .put("publishErrors", errors).put("received", received).put("seqBackwards", backwards).put("gaps", gaps)
-        .put("unrecoverableGaps", unrecoverable).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
+        .put("unrecoverableGaps", unrecoverable).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
   }
 
   /** Waits until every node's presence matches who is connected at the end (and the rest offline). */
@@ -218,7 +230,7 @@ final class ChaosCheck {
     JsonObject p = r.getJsonObject("presence");
     return "| " + r.getString("scenario") + " | " + r.getString("fault") + " | " + r.getString("hosts") + " | " + r.getInteger("acked") + " | "
         + r.getInteger("lost") + " | " + r.getInteger("duplicated") + " | " + r.getInteger("forked") + " | " + r.getInteger("publishErrors") + " | "
-        + r.getInteger("gaps") + " / " + r.getInteger("unrecoverableGaps") + " | " + (p.getBoolean("converged") ? String.format("%.1f s", p.getDouble("seconds")) : "no")
+        + r.getInteger("gaps") + " / " + r.getInteger("unrecoverableGaps") + " | " + r.getInteger("offlineFlaps") + " | " + (p.getBoolean("converged") ? String.format("%.1f s", p.getDouble("seconds")) : "no")
         + " | " + r.getJsonObject("heapMb").stream().map(e -> String.valueOf(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("") + " |";
   }
 }

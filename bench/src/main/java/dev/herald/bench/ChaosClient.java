@@ -30,6 +30,7 @@ final class ChaosClient {
   private final String secret;
   private final String tag;
   private final int channels;
+  private final int subscribers;
   private final List<JsonObject> events = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -38,12 +39,13 @@ final class ChaosClient {
     secret = o.string("secret", "local-cluster-dev-secret-not-for-production-use");
     tag = o.string("tag", "h1");
     channels = o.integer("channels", 4);
+    subscribers = o.integer("subscribers", 3);
   }
 
   static int run(Bench.Options o) throws Exception {
     ChaosClient c = new ChaosClient(o);
     int seconds = o.integer("seconds", 60);
-    for (int i = 0; i < o.integer("subscribers", 3); i++) {
+    for (int i = 0; i < c.subscribers; i++) {
       c.subscriber("u-" + c.tag + "-" + i, 0);
     }
     Publisher p = c.new Publisher(o.integer("rate", 20));
@@ -91,7 +93,7 @@ final class ChaosClient {
     if (!running) {
       return;
     }
-    connect(user, attempt, new JsonObject().put("channels", new JsonArray().add("chaos.*"))).onComplete(ar -> {
+    connect(user, attempt, new JsonObject().put("channels", new JsonArray().add("chaos.*")).put("watch", new JsonArray().add("u-*"))).onComplete(ar -> {
       if (ar.failed()) {
         vertx.setTimer(500, id -> subscriber(user, attempt + 1));
         return;
@@ -107,6 +109,17 @@ final class ChaosClient {
           record(new JsonObject().put("t", "recv").put("user", user).put("channel", m.getString("channel"))
               .put("epoch", m.getString("epoch")).put("seq", m.getLong("seq")).put("data", m.getValue("data")));
         });
+      }
+      // watches every subject of the suite (u-h1-0 .. u-h3-2): an offline event for one that stays
+      // connected is a flap
+      for (int h = 1; h <= 3; h++) {
+        for (int j = 0; j < subscribers; j++) {
+          String subject = "u-h" + h + "-" + j;
+          bc.register("rt.presence.user." + subject, f -> {
+            JsonObject ev = f.getJsonObject("body");
+            record(new JsonObject().put("t", "presence").put("user", user).put("subject", subject).put("status", ev.getString("status")));
+          });
+        }
       }
       bc.closed().onComplete(c -> {
         record(new JsonObject().put("t", "closed").put("user", user));

@@ -65,7 +65,11 @@ final class LocalCluster implements AutoCloseable {
         cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
       }
       cmd.addAll(List.of("-jar", jar, "-conf", "conf/cluster-node-" + i + ".json"));
-      Process p = new ProcessBuilder(cmd)
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      // a majority of the nodes this cluster runs, not of the three the conf files list: one node
+      // alone must take publishes
+      pb.environment().put("HERALD_CLUSTER_QUORUM", String.valueOf(n >= 3 ? n / 2 + 1 : 1));
+      Process p = pb
           .redirectErrorStream(true).redirectOutput(logDir.resolve("node-" + i + ".log").toFile()).start();
       nodes.add(p);
       awaitReady(p, httpPort(i));
