@@ -118,7 +118,7 @@ final class Bridge implements Handler<SockJSSocket> {
             .onSuccess(m -> m.body().getJsonObject("users").forEach(e -> fanout.resync(e.getKey(), (JsonObject) e.getValue())))
             .onFailure(e -> LOG.warn("presence resync after the cluster merged failed: {}", e.toString()));
       }
-      LOG.info("rejoined the cluster: {} connections counted again, {} watched users resent", counted.size(), users.size());
+      LOG.info("rejoined the cluster: {} presence and channel memberships counted again, {} watched users resent", counted.size(), users.size());
     });
   }
 
