@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * @param port         Hazelcast port; default {@value #DEFAULT_PORT}; env {@code HERALD_CLUSTER_PORT}
  * @param members      {@code host:port} of the members to join (this node may be among them);
  *                     env {@code HERALD_CLUSTER_MEMBERS}, comma-separated
- * @param configFile   Hazelcast XML to start from; default the {@code cluster.xml} inside the jar
+ * @param configFile   Hazelcast XML to start from; default the {@code cluster.xml} inside the jar.
+ *                     A file that enables its own discovery (Kubernetes, multicast, a cloud) keeps
+ *                     it, and {@code members} is not used; two discoveries at once stop the node
  * @param eventBusPort port of the clustered event bus; 0 picks a free one
  * @param secret       shared by every member; the Hazelcast cluster name is derived from it, so a
  *                     process without it cannot join (Hazelcast refuses a member whose cluster

@@ -214,8 +214,18 @@ public final class Node {
       ifaces.setEnabled(false);
     }
     JoinConfig join = net.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (ownDiscovery(join)) {
+      // the file chose its discovery (Kubernetes, multicast, a cloud): cluster.members plays no part
+      LOG.info("cluster.configFile {} discovers members itself: cluster.members is not used", cluster.configFile());
+    } else {
+      join.getMulticastConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
+    try {
+      join.verify();
+    } catch (RuntimeException e) {
+      throw new ConfigException("cluster.configFile " + cluster.configFile() + ": " + e.getMessage());
+    }
     if (cluster.quorum() > 1) {
       // channel logs are written only with a majority: a node cut off from it answers publishes
       // unavailable instead of assigning seqs the majority assigns too (the rest is in ClusterHandle.hasQuorum)
@@ -229,6 +239,13 @@ public final class Node {
           + "send on its event bus. Set HERALD_CLUSTER_SECRET (the same on every node) and keep the cluster ports private.", cluster.port());
     }
     return hz;
+  }
+
+  /** Whether the cluster XML enables a discovery other than TCP-IP (which Herald then leaves alone). */
+  private static boolean ownDiscovery(JoinConfig join) {
+    return join.getMulticastConfig().isEnabled() || join.getKubernetesConfig().isEnabled() || join.getAwsConfig().isEnabled()
+        || join.getGcpConfig().isEnabled() || join.getAzureConfig().isEnabled() || join.getEurekaConfig().isEnabled()
+        || join.getDiscoveryConfig().isEnabled();
   }
 
   private static InputStream openClusterXml(String file) throws IOException {

@@ -46,6 +46,8 @@ public final class WebhookVerticle extends VerticleBase {
       }));
     }
     report();
+    // deliveries and retries change the figures too, on the senders' own schedule: keep them current
+    vertx.setPeriodic(1000, id -> report());
     return vertx.eventBus().<JsonObject>consumer(Addresses.WEBHOOK_EVENT, this::onEvent).completion();
   }
 

@@ -146,6 +146,7 @@ class WebhookIT {
   @Test
   @DisplayName("a failing receiver opens the circuit, events queue, and after recovery each arrives once, in order per user")
   void breakerOpensAndRecovers() throws Exception {
+    long deliveredBefore = webhookFigures(a).getLong("delivered");
     breakerStates.clear();
     failNext.set(6);
     List<WsClient> users = new ArrayList<>();
@@ -166,6 +167,18 @@ class WebhookIT {
       assertEquals(List.of("user.online", "user.offline"), types, u);
     }
     assertTrue(got.stream().allMatch(r -> r.getBoolean("signatureValid")));
+    // what an operator sees follows the recovery: nothing queued, all four delivered to both receivers
+    Eventually.eventually(Duration.ofSeconds(10), "/ready's webhook figures after the recovery", () -> {
+      JsonObject f = webhookFigures(a);
+      return f.getLong("queued") == 0 && f.getLong("delivered") >= deliveredBefore + 8;
+    });
+  }
+
+  /** The webhook block of a node's /ready. */
+  private static JsonObject webhookFigures(Node n) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + n.config().http().port() + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(r.body()).getJsonObject("webhook");
   }
 
   @Test

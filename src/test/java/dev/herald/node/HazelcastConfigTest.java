@@ -1,0 +1,60 @@
+package dev.herald.node;
+
+import com.hazelcast.config.Config;
+import dev.herald.config.ConfigException;
+import dev.herald.config.HeraldConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HazelcastConfigTest {
+
+  @TempDir
+  Path dir;
+
+  private HeraldConfig conf(String xmlJoin) throws Exception {
+    String shipped = Files.readString(Path.of("cluster/cluster.xml"));
+    String xml = shipped.replaceAll("(?s)<join>.*?</join>", "<join>" + xmlJoin + "</join>");
+    Path file = Files.writeString(dir.resolve("cluster.xml"), xml);
+    return HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true))
+        .put("cluster", new JsonObject().put("configFile", file.toString())
+        .put("members", new JsonArray().add("10.0.0.1:5701").add("10.0.0.2:5701").add("10.0.0.3:5701"))));
+  }
+
+  @Test
+  @DisplayName("the shipped file: TCP-IP join with cluster.members, a majority of three guarding channel writes")
+  void tcpIp() throws Exception {
+    Config hz = Node.hazelcastConfig(conf("<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/><tcp-ip enabled=\"true\"/>"));
+    assertTrue(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
+    assertEquals(3, hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size());
+    assertEquals(2, hz.getSplitBrainProtectionConfig("herald-majority").getMinimumClusterSize());
+    assertEquals("herald-majority", hz.getMapConfig("herald.channels").getSplitBrainProtectionName());
+  }
+
+  @Test
+  @DisplayName("a file that chooses Kubernetes discovery keeps it: Herald does not turn TCP-IP on beside it")
+  void kubernetes() throws Exception {
+    Config hz = Node.hazelcastConfig(conf("<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/>"
+        + "<kubernetes enabled=\"true\"><service-dns>herald.default.svc.cluster.local</service-dns></kubernetes>"));
+    assertTrue(hz.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled());
+    assertFalse(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
+  }
+
+  @Test
+  @DisplayName("a file that enables two discoveries is a config error naming the file, not a stack trace")
+  void twoDiscoveries() throws Exception {
+    HeraldConfig c = conf("<auto-detection enabled=\"false\"/><multicast enabled=\"true\"/><tcp-ip enabled=\"true\"/>");
+    ConfigException e = assertThrows(ConfigException.class, () -> Node.hazelcastConfig(c));
+    assertTrue(e.getMessage().startsWith("cluster.configFile "), e.getMessage());
+  }
+}
