@@ -40,7 +40,7 @@ cat <<MSG
   Dev token for alice (channels demo.*):
   $token
 
-  More tokens: curl -X POST localhost:$port/dev/token -d '{"sub":"bob","channels":["demo.*"]}'
+  More tokens: curl -X POST localhost:$port/dev/token -H 'Content-Type: application/json' -d '{"sub":"bob","channels":["demo.*"]}'
   Ctrl-C stops the node.
 
 MSG

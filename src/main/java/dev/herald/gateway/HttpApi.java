@@ -24,6 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +56,7 @@ final class HttpApi {
   }
 
   void mount(Router router) {
+    router.route(PREFIX + "/*").handler(HttpApi::jsonOnly);
     Bodies.on(router.route(PREFIX + "/*"), config.http().maxBodyBytes(), config.http()).handler(this::authenticate);
     router.post(PREFIX + "/channels/:name/messages").handler(this::publish);
     router.get(PREFIX + "/channels/:name/messages").handler(this::history);
@@ -64,6 +66,34 @@ final class HttpApi {
     router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);
     router.post(PREFIX + "/users/:user/disconnect").handler(this::disconnect);
     router.post(PREFIX + "/users/:user/revoke").handler(this::revoke);
+    // a known path asked with another method: 405 naming the ones it takes, not 404
+    allow(router, "/channels/:name/messages", "GET, POST");
+    allow(router, "/channels/:name/members", "GET");
+    allow(router, "/presence/:user", "GET");
+    for (String post : List.of("/presence/query", "/users/:user/messages", "/users/:user/disconnect", "/users/:user/revoke")) {
+      allow(router, post, "POST");
+    }
+  }
+
+  private static void allow(Router router, String path, String methods) {
+    router.route(PREFIX + path).handler(ctx -> {
+      ctx.response().putHeader("Allow", methods);
+      Responses.error(ctx, ErrorCode.METHOD_NOT_ALLOWED.exception(ctx.request().method() + " " + ctx.request().path() + ": this path takes " + methods));
+    });
+  }
+
+  /**
+   * A body must be JSON: one sent as something else (curl -d sends a form's Content-Type, which the
+   * body reader would parse as a form) is answered 415 saying what to send. No Content-Type is JSON.
+   */
+  private static void jsonOnly(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    boolean hasBody = ctx.request().method() == HttpMethod.POST || ctx.request().method() == HttpMethod.PUT;
+    if (hasBody && type != null && !type.toLowerCase(java.util.Locale.ROOT).matches("application/([a-z0-9.+-]*\\+)?json\\s*(;.*)?")) {
+      Responses.error(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE.exception("the body must be JSON: send it with Content-Type: application/json (was " + type + ")"));
+      return;
+    }
+    ctx.next();
   }
 
   /**
@@ -228,6 +258,10 @@ final class HttpApi {
 
   private static String channel(RoutingContext ctx) {
     String c = ctx.pathParam("name");
+    if (Names.RESERVED_CHANNELS.contains(c)) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("channel name '" + c + "' is reserved (it would collide with the address rt.channel." + c + ")"));
+      return null;
+    }
     if (!Names.isChannel(c)) {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("channel names are 1-100 characters of [A-Za-z0-9_.:-]"));
       return null;

@@ -24,8 +24,10 @@ public enum ErrorCode {
   FORBIDDEN(4030, 403, "forbidden"),
   ACCESS_DENIED(4031, 403, "access_denied"),
   NOT_FOUND(4040, 404, "not_found"),
+  METHOD_NOT_ALLOWED(4050, 405, "method_not_allowed"),
   TIMEOUT(4080, 408, "timeout"),
   TOO_LARGE(4130, 413, "too_large"),
+  UNSUPPORTED_MEDIA_TYPE(4150, 415, "unsupported_media_type"),
   RATE_LIMITED(4290, 429, "rate_limited"),
   UNAVAILABLE(5030, 503, "unavailable");
 

@@ -91,6 +91,22 @@ class HttpApiIT {
   }
 
   @Test
+  @DisplayName("clear answers: a form's Content-Type is 415, a reserved channel name says so, a known path with another method is 405 with Allow")
+  void clearAnswers() throws Exception {
+    HttpResponse<String> form = call("POST", "/api/v1/channels/api.form/messages", "{\"data\":\"" + "x".repeat(1500) + "\"}", SERVICE,
+        "Content-Type", "application/x-www-form-urlencoded");
+    refused(form, 415, "unsupported_media_type");
+    assertTrue(new JsonObject(form.body()).getString("message").contains("Content-Type: application/json"), form.body());
+    ok(call("POST", "/api/v1/channels/api.form/messages", "{\"data\":1}", SERVICE, "Content-Type", "application/json; charset=utf-8"), 201);
+    HttpResponse<String> reserved = call("POST", "/api/v1/channels/publish/messages", "{\"data\":1}", SERVICE);
+    refused(reserved, 400, "bad_request");
+    assertTrue(new JsonObject(reserved.body()).getString("message").contains("reserved"), reserved.body());
+    HttpResponse<String> delete = call("DELETE", "/api/v1/channels/api.form/messages", null, SERVICE);
+    refused(delete, 405, "method_not_allowed");
+    assertEquals("GET, POST", delete.headers().firstValue("Allow").orElse(null));
+  }
+
+  @Test
   @DisplayName("presence reads: one user, and a query of many")
   void presence() throws Exception {
     try (WsClient u = user(b, "seen-by-api")) {
