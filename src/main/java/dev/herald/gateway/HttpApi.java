@@ -83,13 +83,14 @@ final class HttpApi {
   }
 
   /**
-   * A body must be JSON: one sent as something else (curl -d sends a form's Content-Type, which the
-   * body reader would parse as a form) is answered 415 saying what to send. No Content-Type is JSON.
+   * A body is read as JSON whatever its Content-Type says (fetch sends a string as text/plain),
+   * except a form's: the body reader would take a form apart (curl -d sends one), so that is
+   * answered 415 saying what to send.
    */
   private static void jsonOnly(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    boolean hasBody = ctx.request().method() == HttpMethod.POST || ctx.request().method() == HttpMethod.PUT;
-    if (hasBody && type != null && !type.toLowerCase(java.util.Locale.ROOT).matches("application/([a-z0-9.+-]*\\+)?json\\s*(;.*)?")) {
+    String t = type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+    if (t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/")) {
       Responses.error(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE.exception("the body must be JSON: send it with Content-Type: application/json (was " + type + ")"));
       return;
     }

@@ -98,6 +98,7 @@ class HttpApiIT {
     refused(form, 415, "unsupported_media_type");
     assertTrue(new JsonObject(form.body()).getString("message").contains("Content-Type: application/json"), form.body());
     ok(call("POST", "/api/v1/channels/api.form/messages", "{\"data\":1}", SERVICE, "Content-Type", "application/json; charset=utf-8"), 201);
+    ok(call("POST", "/api/v1/channels/api.form/messages", "{\"data\":2}", SERVICE, "Content-Type", "text/plain;charset=UTF-8"), 201);
     HttpResponse<String> reserved = call("POST", "/api/v1/channels/publish/messages", "{\"data\":1}", SERVICE);
     refused(reserved, 400, "bad_request");
     assertTrue(new JsonObject(reserved.body()).getString("message").contains("reserved"), reserved.body());
