@@ -16,7 +16,9 @@
 # While the fault runs, each client publishes (every other message with an id) and subscribes on
 # its node; afterwards bench's chaos-check compares what they saw with the cluster's history and
 # presence, prints a JSON summary and (with --report) appends a row to the table. Exit 1 if any
-# acknowledged message was lost, duplicated or forked, or presence did not converge.
+# acknowledged message was lost, duplicated or forked, presence did not converge, or a drain made
+# anyone flap offline; exit 3 if the scenario cannot run here. HERALD_CHAOS_HOSTS=loopback forces
+# the fallback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +50,7 @@ NET=10.213.77
 SECRET=chaos-dev-secret-not-for-production-use-0123
 CLUSTER_SECRET=chaos-cluster-secret-0123456789
 hosts=netns
-if [ "$(id -u)" != 0 ] || ! ip netns add hc-probe 2>/dev/null; then
+if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ] || [ "$(id -u)" != 0 ] || ! ip netns add hc-probe 2>/dev/null; then
   hosts=loopback
   echo "chaos.sh: network namespaces refused here (needs root and ip netns): hosts fall back to loopback processes" >&2
   [ "$scenario" != partition ] || { echo "chaos.sh: a partition needs namespaces; cannot run it here" >&2; exit 3; }

@@ -20,8 +20,6 @@ import java.util.Map;
 public final class DeliverOp implements EntryProcessor<String, ChannelLog, Void>, HazelcastInstanceAware, ReadOnly {
 
   private static final long serialVersionUID = 1L;
-  /** Where the node keeps its {@link DeliveryMarks} in the Hazelcast user context. */
-  static final String MARKS_KEY = "herald.channel.deliveryMarks";
 
   private final long seq;
   private final int idleSeconds;
@@ -44,7 +42,7 @@ public final class DeliverOp implements EntryProcessor<String, ChannelLog, Void>
     if (log == null || vertx == null) {
       return null;
     }
-    DeliveryMarks marks = (DeliveryMarks) hazelcast.getUserContext().computeIfAbsent(MARKS_KEY, k -> new DeliveryMarks());
+    DeliveryMarks marks = DeliveryMarks.of(hazelcast);
     long from = marks.firstToDeliver(log.channel(), log.epoch(), seq);
     if (from > seq) {
       return null;

@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per channel, the seq up to which this member, as the channel's owner, has delivered (in which
- * epoch). Node-local and not replicated: a member that becomes a channel's owner starts without a
- * mark and delivers from the first seq confirmed to it. Each channel's mark is only touched on the
+ * epoch). Node-local and not replicated: the member that makes a channel's log marks it at 0, so
+ * everything from seq 1 goes out in order; a member that becomes a channel's owner later (a
+ * failover, a migration) starts without a mark and delivers from the first seq confirmed to it
+ * (an earlier one not yet delivered then shows as a gap, which clients fill from history). Each channel's mark is only touched on the
  * partition thread that owns the channel. Pure: {@link DeliverOp} applies it.
  */
 final class DeliveryMarks {
@@ -17,7 +19,15 @@ final class DeliveryMarks {
 
   private static final int PURGE_EVERY = 4096;
 
+  /** Where a member keeps its marks in the Hazelcast user context. */
+  private static final String KEY = "herald.channel.deliveryMarks";
+
   private final Map<String, Mark> marks = new ConcurrentHashMap<>();
+
+  /** This member's marks. */
+  static DeliveryMarks of(com.hazelcast.core.HazelcastInstance hazelcast) {
+    return (DeliveryMarks) hazelcast.getUserContext().computeIfAbsent(KEY, k -> new DeliveryMarks());
+  }
   private final AtomicLong updates = new AtomicLong();
 
   /**

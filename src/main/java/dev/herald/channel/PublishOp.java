@@ -1,5 +1,7 @@
 package dev.herald.channel;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * client would have seen a seq the promoted backup then gives to another message. The publisher
  * delivers with {@link DeliverOp} once this operation came back (after the backup acknowledged).
  */
-public final class PublishOp implements EntryProcessor<String, ChannelLog, PublishOp.Published> {
+public final class PublishOp implements EntryProcessor<String, ChannelLog, PublishOp.Published>, HazelcastInstanceAware {
 
   private static final long serialVersionUID = 1L;
 
@@ -34,6 +36,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   private final ChannelLog.Retention retention;
   private final int idleSeconds;
   private transient ChannelLog.Stored stored;
+  private transient HazelcastInstance hazelcast;
   private transient String epoch;
 
   /** @param idleSeconds the channel's log expires this long after its last message (broadcast.channelIdleSeconds) */
@@ -48,8 +51,21 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   }
 
   @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
+    this.hazelcast = hazelcastInstance;
+  }
+
+  @Override
   public Published process(Map.Entry<String, ChannelLog> entry) {
-    ChannelLog log = entry.getValue() != null ? entry.getValue() : new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
+    ChannelLog log = entry.getValue();
+    if (log == null) {
+      log = new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
+      if (hazelcast != null) {
+        // nothing of this new log went out yet: deliveries start at seq 1, whichever confirmation comes first
+        long now = System.currentTimeMillis();
+        DeliveryMarks.of(hazelcast).delivered(log.channel(), log.epoch(), 0, now, now - idleSeconds * 1000L);
+      }
+    }
     long before = log.nextSeq();
     ChannelLog.Stored s = log.append(ts, from, data, traceId, id, retention);
     epoch = log.epoch();

@@ -19,6 +19,14 @@ class DeliveryMarksTest {
   }
 
   @Test
+  @DisplayName("a log made on this member is marked at 0: whichever confirmation comes first, delivery starts at seq 1")
+  void newLogFromOne() {
+    DeliveryMarks marks = new DeliveryMarks();
+    marks.delivered("c", "e1", 0, 0, -1);
+    assertEquals(1, marks.firstToDeliver("c", "e1", 2), "seq 2 confirmed before seq 1: both go out, 1 first");
+  }
+
+  @Test
   @DisplayName("a new epoch (the log was made again) ignores the old mark")
   void newEpoch() {
     DeliveryMarks marks = new DeliveryMarks();

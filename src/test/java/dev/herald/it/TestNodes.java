@@ -54,6 +54,10 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
     for (int i = 0; i < overrides.size(); i++) {
       nodes.add(start(config(freePort(), hz.get(i), hz, overrides.get(i))));
     }
+    // tests start on a settled cluster: while partitions migrate after a join, a publish can wait
+    // for its backup's ack (up to the backup timeout of cluster.xml) longer than a client waits
+    Eventually.eventually(java.time.Duration.ofSeconds(60), "the cluster safe (no partition migrating)",
+        () -> nodes.get(0).clusterManager().getHazelcastInstance().getPartitionService().isClusterSafe());
     client = Vertx.vertx();
   }
 
