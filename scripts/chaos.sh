@@ -52,7 +52,11 @@ CLUSTER_SECRET=chaos-cluster-secret-0123456789
 hosts=netns
 if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ] || [ "$(id -u)" != 0 ] || ! ip netns add hc-probe 2>/dev/null; then
   hosts=loopback
-  echo "chaos.sh: network namespaces refused here (needs root and ip netns): hosts fall back to loopback processes" >&2
+  if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ]; then
+    echo "chaos.sh: HERALD_CHAOS_HOSTS=loopback: hosts are loopback processes" >&2
+  else
+    echo "chaos.sh: network namespaces refused here (needs root and ip netns): hosts fall back to loopback processes" >&2
+  fi
   [ "$scenario" != partition ] || { echo "chaos.sh: a partition needs namespaces; cannot run it here" >&2; exit 3; }
 else
   ip netns del hc-probe
