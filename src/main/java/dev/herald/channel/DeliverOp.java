@@ -51,8 +51,7 @@ public final class DeliverOp implements EntryProcessor<String, ChannelLog, Void>
     for (ChannelLog.Stored s : log.range(from, seq)) {
       vertx.eventBus().publish(address, ChannelLog.toJson(log.channel(), log.epoch(), s));
     }
-    long now = System.currentTimeMillis();
-    marks.delivered(log.channel(), log.epoch(), seq, now, now - idleSeconds * 1000L);
+    marks.delivered(log.channel(), log.epoch(), seq, idleSeconds);
     return null;
   }
 

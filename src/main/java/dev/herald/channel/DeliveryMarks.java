@@ -44,6 +44,12 @@ final class DeliveryMarks {
     return m.seq() + 1;
   }
 
+  /** Records the delivery up to {@code seq} now; channels idle for {@code idleSeconds} are forgotten now and then. */
+  void delivered(String channel, String epoch, long seq, int idleSeconds) {
+    long now = System.currentTimeMillis();
+    delivered(channel, epoch, seq, now, now - idleSeconds * 1000L);
+  }
+
   /** Records the delivery up to {@code seq}; now and then forgets channels not delivered to since {@code forgetBefore}. */
   void delivered(String channel, String epoch, long seq, long now, long forgetBefore) {
     marks.put(channel, new Mark(epoch, seq, now));

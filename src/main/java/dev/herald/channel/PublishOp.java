@@ -62,8 +62,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
       log = new ChannelLog(entry.getKey(), UUID.randomUUID().toString());
       if (hazelcast != null) {
         // nothing of this new log went out yet: deliveries start at seq 1, whichever confirmation comes first
-        long now = System.currentTimeMillis();
-        DeliveryMarks.of(hazelcast).delivered(log.channel(), log.epoch(), 0, now, now - idleSeconds * 1000L);
+        DeliveryMarks.of(hazelcast).delivered(log.channel(), log.epoch(), 0, idleSeconds);
       }
     }
     long before = log.nextSeq();
