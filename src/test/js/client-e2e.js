@@ -39,8 +39,15 @@ function refusedRegistration(eb, address) {
   return new Promise(resolve => eb.registerHandler(address, err => resolve(err)));
 }
 
-function nextMessage(eb, address) {
-  return new Promise(resolve => eb.registerHandler(address, (err, msg) => resolve({ err, msg })));
+/** The first two messages on the address. */
+function twoMessages(eb, address) {
+  return new Promise(resolve => {
+    const got = [];
+    eb.registerHandler(address, (err, msg) => {
+      got.push({ err, msg });
+      if (got.length === 2) resolve(got);
+    });
+  });
 }
 
 (async () => {
@@ -73,17 +80,26 @@ function nextMessage(eb, address) {
   assert.equal(refreshed.err, null);
   assert.equal(typeof refreshed.msg.body.exp, 'number');
 
-  const onWs = nextMessage(ws, CHANNEL);
-  const onXhr = nextMessage(xhr, CHANNEL);
+  const onWs = twoMessages(ws, CHANNEL);
+  const onXhr = twoMessages(xhr, CHANNEL);
   // a round trip after registering proves the registration is in place
   await request(ws, 'rt.sync', {});
   await request(xhr, 'rt.sync', {});
   console.log('READY');
-  const [a, b] = await Promise.all([onWs, onXhr]);
-  assert.equal(a.err, null);
-  assert.equal(b.err, null);
-  assert.equal(a.msg.body.from, 'java');
-  assert.equal(b.msg.body.from, 'java');
+  // a channel's first message on a subscription comes whole, with its epoch; the next ones short:
+  // [seq, data, from], the channel being the address (docs/protocol.md)
+  for (const [first, second] of await Promise.all([onWs, onXhr])) {
+    assert.equal(first.err, null);
+    assert.equal(second.err, null);
+    assert.equal(first.msg.body.from, 'java');
+    assert.equal(first.msg.body.epoch, 'e2e-epoch');
+    assert.equal(first.msg.body.channel, 'e2e.news');
+    assert.ok(Array.isArray(second.msg.body), JSON.stringify(second.msg));
+    const [seq, data, from] = second.msg.body;
+    assert.ok(seq > first.msg.body.seq, JSON.stringify([first.msg, second.msg]));
+    assert.equal(data, seq);
+    assert.equal(from, 'java');
+  }
   ws.close();
   xhr.close();
   clearTimeout(deadline);

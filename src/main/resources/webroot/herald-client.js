@@ -206,6 +206,12 @@
     self.eb.registerHandler('rt.channel.' + name, function (err, msg) {
       if (err) { self._state('error', { channel: name, error: err }); return; }
       var m = msg.body;
+      if (Array.isArray(m)) {
+        // the short form: [seq, data, from?, traceId?] in the epoch of the last long one
+        m = { channel: name, seq: m[0], epoch: ch.wireEpoch, data: m[1], from: m[2] == null ? undefined : m[2], traceId: m[3] };
+      } else {
+        ch.wireEpoch = m.epoch;
+      }
       if (ch.recovering) {
         ch.buffer.push(m);
       } else if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq > ch.lastSeq + 1) {

@@ -73,9 +73,10 @@ public final class BroadcastVerticle extends VerticleBase {
     // without the publisher's id, one of our own: Hazelcast may retry this operation, and a retry
     // must find the message it already stored
     String id = given != null ? (String) given : "herald:" + UUID.randomUUID();
-    String from = msg.headers().get(Headers.USER_ID);
-    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, msg.headers().get(Headers.TRACE_ID), id, retention,
-        config.channelIdleSeconds());
+    // a message carries who published it when a user did, and its trace id when the publisher gave one
+    String from = msg.headers().contains(Headers.SERVICE) ? null : msg.headers().get(Headers.USER_ID);
+    String traceId = msg.headers().contains(Headers.TRACED) ? msg.headers().get(Headers.TRACE_ID) : null;
+    PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, traceId, id, retention, config.channelIdleSeconds());
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());

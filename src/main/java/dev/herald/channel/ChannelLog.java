@@ -162,10 +162,17 @@ public final class ChannelLog implements Serializable {
         .put("nextSeq", nextSeq).put("recovered", recovered);
   }
 
-  /** The channel message of docs/protocol.md. */
+  /** The channel message of docs/protocol.md ({@code from} and {@code traceId} only when it has them). */
   public static JsonObject toJson(String channel, String epoch, Stored s) {
-    return new JsonObject().put("channel", channel).put("seq", s.seq()).put("epoch", epoch).put("ts", s.ts())
-        .put("from", s.from()).put("data", Json.decodeValue(s.data())).put("traceId", s.traceId());
+    JsonObject m = new JsonObject().put("channel", channel).put("seq", s.seq()).put("epoch", epoch).put("ts", s.ts());
+    if (s.from() != null) {
+      m.put("from", s.from());
+    }
+    m.put("data", Json.decodeValue(s.data()));
+    if (s.traceId() != null) {
+      m.put("traceId", s.traceId());
+    }
+    return m;
   }
 
   public String channel() {

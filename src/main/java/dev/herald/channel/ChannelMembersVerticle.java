@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -53,10 +54,21 @@ public final class ChannelMembersVerticle extends VerticleBase {
         eb.<Object>consumer(Addresses.CHANNEL_MEMBERS, this::onList).completion());
   }
 
+  /**
+   * A gateway's joins, {@code {"nodeId", "joins": [{"channel", "userId", "connId"}, …]}} (or one,
+   * {@code {"channel", "userId", "connId", "nodeId"}}): applied in one Hazelcast call, one
+   * operation per partition; each membership's events are traced by its first connection.
+   */
   private void onJoin(Message<JsonObject> msg) {
     JsonObject b = msg.body();
-    String key = Membership.key(b.getString("channel"), b.getString("userId"));
-    apply(key, MembershipOp.join(b.getString("channel"), b.getString("userId"), b.getString("connId"), b.getString("nodeId")), msg)
+    Map<String, List<String>> byKey = new LinkedHashMap<>();
+    JsonArray batch = b.getJsonArray("joins");
+    for (Object o : batch == null ? List.of(b) : batch) {
+      JsonObject j = (JsonObject) o;
+      byKey.computeIfAbsent(Membership.key(j.getString("channel"), j.getString("userId")), k -> new ArrayList<>(1)).add(j.getString("connId"));
+    }
+    ClusterHandle.future(map.submitToKeys(byKey.keySet(), MembershipOp.join(byKey, b.getString("nodeId"))), context)
+        .onSuccess(changes -> changes.forEach((key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, byKey.get(key).get(0))))
         .onComplete(ar -> Replies.ack(msg, ar));
   }
 

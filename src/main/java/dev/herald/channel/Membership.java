@@ -4,7 +4,9 @@ import dev.herald.cluster.HeldConnections;
 import io.vertx.core.json.JsonObject;
 
 import java.io.Serializable;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -41,10 +43,17 @@ public final class Membership implements Serializable, HeldConnections {
     return channel + "|" + userId;
   }
 
+  public static String channelOf(String key) {
+    return key.substring(0, key.indexOf('|'));
+  }
+
+  public static String userOf(String key) {
+    return key.substring(key.indexOf('|') + 1);
+  }
+
   /** The member event of docs/protocol.md for the user and channel in a {@link #key}. */
   public static JsonObject event(String key, Change change) {
-    int bar = key.indexOf('|');
-    return new JsonObject().put("channel", key.substring(0, bar)).put("userId", key.substring(bar + 1))
+    return new JsonObject().put("channel", channelOf(key)).put("userId", userOf(key))
         .put("event", change.event().name().toLowerCase(java.util.Locale.ROOT)).put("version", change.version());
   }
 
@@ -56,9 +65,14 @@ public final class Membership implements Serializable, HeldConnections {
   }
 
   public static Change join(Membership current, String channel, String userId, String connId, String nodeId, long now) {
+    return join(current, channel, userId, List.of(connId), nodeId, now);
+  }
+
+  /** Several connections of the user on one node, as one change (a batch of joins): one JOIN at most. */
+  public static Change join(Membership current, String channel, String userId, Collection<String> connIds, String nodeId, long now) {
     Map<String, String> conns = new HashMap<>(current == null ? Map.of() : current.connections);
     boolean first = conns.isEmpty();
-    conns.put(connId, nodeId);
+    connIds.forEach(id -> conns.put(id, nodeId));
     long version = current == null ? now : current.version + 1;
     return new Change(new Membership(channel, userId, conns, version), first ? Event.JOIN : null, version);
   }

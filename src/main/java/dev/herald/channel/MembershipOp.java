@@ -2,6 +2,7 @@ package dev.herald.channel;
 
 import com.hazelcast.map.EntryProcessor;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,41 +11,43 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
 
   private static final long serialVersionUID = 1L;
 
-  private final String channel;
-  private final String userId;
+  /** Joins: membership key to the connection ids that join it (a batch of joins; all on {@link #nodeId}). */
+  private final Map<String, List<String>> joins;
   private final String connId;
   private final String nodeId;
   private final Set<String> nodes;
   private final boolean keep;
 
-  private MembershipOp(String channel, String userId, String connId, String nodeId, Set<String> nodes, boolean keep) {
-    this.channel = channel;
-    this.userId = userId;
+  private MembershipOp(Map<String, List<String>> joins, String connId, String nodeId, Set<String> nodes, boolean keep) {
+    this.joins = joins;
     this.connId = connId;
     this.nodeId = nodeId;
     this.nodes = nodes;
     this.keep = keep;
   }
 
-  public static MembershipOp join(String channel, String userId, String connId, String nodeId) {
-    return new MembershipOp(channel, userId, connId, nodeId, null, false);
+  /** Connections on {@code nodeId} joining: {@link Membership#key} to its connection ids; run on those keys. */
+  public static MembershipOp join(Map<String, List<String>> joins, String nodeId) {
+    return new MembershipOp(joins, null, nodeId, null, false);
   }
 
   public static MembershipOp leave(String connId) {
-    return new MembershipOp(null, null, connId, null, null, false);
+    return new MembershipOp(null, connId, null, null, false);
   }
 
   /** Removes connections held by these nodes ({@code keep} false) or by any other node ({@code keep} true). */
   public static MembershipOp nodes(Set<String> nodes, boolean keep) {
-    return new MembershipOp(null, null, null, null, Set.copyOf(nodes), keep);
+    return new MembershipOp(null, null, null, Set.copyOf(nodes), keep);
   }
 
   @Override
   public Membership.Change process(Map.Entry<String, Membership> entry) {
     Membership current = entry.getValue();
     Membership.Change change;
-    if (channel != null) {
-      change = Membership.join(current, channel, userId, connId, nodeId, System.currentTimeMillis());
+    if (joins != null) {
+      String key = entry.getKey();
+      change = Membership.join(current, Membership.channelOf(key), Membership.userOf(key), joins.getOrDefault(key, List.of()), nodeId,
+          System.currentTimeMillis());
     } else if (current == null) {
       return new Membership.Change(null, null, 0);
     } else if (connId != null) {

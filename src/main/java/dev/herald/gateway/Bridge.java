@@ -20,7 +20,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
@@ -68,7 +68,7 @@ final class Bridge implements Handler<SockJSSocket> {
     this.metrics = new BridgeMetrics(vertx);
     this.eventBus = vertx.eventBus();
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
-    this.membership = new MembershipLink(vertx.eventBus(), nodeId, this.config.replyTimeoutMs());
+    this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners);
@@ -122,6 +122,7 @@ final class Bridge implements Handler<SockJSSocket> {
     });
   }
 
+  /** A SockJS session, on any transport (its websocket one included). */
   @Override
   public void handle(SockJSSocket sock) {
     RoutingContext ctx = sock.routingContext();
@@ -132,15 +133,22 @@ final class Bridge implements Handler<SockJSSocket> {
       return;
     }
     String path = ctx.request().path();
-    String session = SessionOwners.sessionOf(path);
     boolean webSocket = path.endsWith("/websocket");
-    HttpConnection tcp = webSocket ? ctx.request().connection() : null;
-    Connection c = new Connection(TraceIds.newId(), sock, tcp, webSocket ? null : session, session == null && webSocket, principal,
-        System.currentTimeMillis(), config.maxQueuedBytes(), connections::slowConsumer);
+    open(ClientSocket.sockJs(sock, webSocket ? ctx.request().connection() : null), principal,
+        webSocket ? null : SessionOwners.sessionOf(path), false);
+  }
+
+  /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token named. */
+  void handleRaw(ServerWebSocket ws, Principal principal) {
+    DirectWrites.apply(ws);
+    open(ClientSocket.raw(ws), principal, null, true);
+  }
+
+  private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw) {
+    Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),
+        config.maxQueuedBytes(), connections::slowConsumer);
     connections.add(c);
-    sock.handler(data -> onData(c, data));
-    sock.closeHandler(v -> connections.forget(c, true));
-    sock.exceptionHandler(err -> onError(c, err));
+    socket.handlers(data -> onData(c, data), v -> connections.forget(c, true), err -> onError(c, err));
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
     holdUntil(c, membership.joinPresence(c));
@@ -204,14 +212,14 @@ final class Bridge implements Handler<SockJSSocket> {
   /** Reads no frame of {@code c} until {@code f} completes (frames already read are queued), then goes on. */
   private void holdUntil(Connection c, Future<?> f) {
     c.waiting = true;
-    if (c.tcp != null) {
+    if (c.socket.webSocket()) {
       c.socket.pause();
     }
     f.onComplete(ar -> {
       c.waiting = false;
       c.lastSeen = System.currentTimeMillis(); // its pings could not be read while the server held it
       if (!c.closed) {
-        if (c.tcp != null) {
+        if (c.socket.webSocket()) {
           c.socket.resume();
         }
         process(c, nextQueued(c));

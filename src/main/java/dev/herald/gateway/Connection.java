@@ -6,8 +6,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,12 +19,7 @@ import java.util.Set;
 final class Connection {
 
   final String id;
-  final SockJSSocket socket;
-  /**
-   * The TCP connection of a WebSocket (raw or SockJS's websocket transport), which can be cut when
-   * a close frame cannot get through a full buffer; null for the HTTP fallback transports.
-   */
-  final HttpConnection tcp;
+  final ClientSocket socket;
   /** The SockJS session id for the fallback transports (they are owned by {@link #principal}'s user); else null. */
   final String sessionId;
   /** The raw WebSocket endpoint (not a SockJS session): the close frame carries the close code. */
@@ -60,11 +53,10 @@ final class Connection {
   private TokenBucket publishes;
   private TokenBucket commands;
 
-  Connection(String id, SockJSSocket socket, HttpConnection tcp, String sessionId, boolean rawWebSocket, Principal principal, long now,
+  Connection(String id, ClientSocket socket, String sessionId, boolean rawWebSocket, Principal principal, long now,
              long maxBacklog, Handler<Connection> onSlow) {
     this.id = id;
     this.socket = socket;
-    this.tcp = tcp;
     this.sessionId = sessionId;
     this.rawWebSocket = rawWebSocket;
     this.principal = principal;

@@ -94,9 +94,9 @@ final class Connections {
     if (c.closed) {
       return;
     }
-    if (cut && c.tcp != null) {
+    if (cut && c.socket.webSocket()) {
       forget(c, true);
-      c.tcp.close();
+      c.socket.cut();
       return;
     }
     Buffer last = Frame.closing(code, reason);
@@ -110,8 +110,8 @@ final class Connections {
       forget(c, true);
       c.socket.write(last).onComplete(ar -> c.socket.close(code, reason));
     }
-    if (c.tcp != null) {
-      vertx.setTimer(CUT_AFTER_MS, id -> c.tcp.close());
+    if (c.socket.webSocket()) {
+      vertx.setTimer(CUT_AFTER_MS, id -> c.socket.cut());
     }
   }
 

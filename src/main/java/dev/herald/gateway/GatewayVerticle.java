@@ -91,6 +91,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     new HttpApi(vertx, config, tokens, revocations).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
+    router.get(BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
     // empty (no capturing group: SockJS reads the session id from the request's param0)
     Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
@@ -189,6 +190,20 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.next();
       }
     });
+  }
+
+  /**
+   * The raw WebSocket endpoint, upgraded here rather than by SockJS (which keeps each connection's
+   * upgrade request and routing context for its whole life); other methods on its path reach
+   * SockJS, which answers 405.
+   */
+  private void rawWebSocket(RoutingContext ctx) {
+    Principal principal = ctx.get(Bridge.PRINCIPAL_KEY);
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("this path takes a WebSocket upgrade"));
+      return;
+    }
+    ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal)).onFailure(ctx::fail);
   }
 
   /** {@code /metrics} with {@code http.metricsToken} set: only with that bearer token. */

@@ -38,6 +38,8 @@ final class HttpApi {
   static final String TRACE_HEADER = "X-Trace-Id";
   private static final String PRINCIPAL = "herald.api.principal";
   private static final String TRACE = "herald.api.trace";
+  /** Whether {@link #TRACE} is the caller's own (X-Trace-Id). */
+  private static final String TRACED = "herald.api.traced";
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
@@ -124,8 +126,10 @@ final class HttpApi {
         return;
       }
       ctx.put(PRINCIPAL, p);
-      String traceId = TraceIds.fromClient(ctx.request().getHeader(TRACE_HEADER), null);
+      String traced = TraceIds.given(ctx.request().getHeader(TRACE_HEADER));
+      String traceId = traced != null ? traced : TraceIds.newId();
       ctx.put(TRACE, traceId);
+      ctx.put(TRACED, traced != null);
       Trace.with(LOG.atDebug(), traceId).log("{} {} by {}", ctx.request().method(), ctx.request().path(), p.userId());
       ctx.next();
     });
@@ -253,8 +257,15 @@ final class HttpApi {
 
   private DeliveryOptions options(RoutingContext ctx) {
     Principal p = ctx.get(PRINCIPAL);
-    return new DeliveryOptions().setSendTimeout(config.bridge().replyTimeoutMs())
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.bridge().replyTimeoutMs())
         .addHeader(Headers.USER_ID, p.userId()).addHeader(Headers.TRACE_ID, ctx.get(TRACE));
+    if (Boolean.TRUE.equals(ctx.get(TRACED))) {
+      options.addHeader(Headers.TRACED, "1");
+    }
+    if (p.isService()) {
+      options.addHeader(Headers.SERVICE, "1");
+    }
+    return options;
   }
 
   private static String channel(RoutingContext ctx) {

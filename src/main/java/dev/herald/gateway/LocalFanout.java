@@ -13,20 +13,24 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Client subscriptions kept node-local: one event-bus consumer per address per gateway instance,
  * added with the first local subscriber and removed with the last, re-delivering to every local
- * connection. The bare bridge registers one cluster-wide consumer per socket instead, which costs
+ * connection; users' presence all comes on one consumer ({@link Addresses#PRESENCE_EVENTS}). The bare bridge registers one cluster-wide consumer per socket instead, which costs
  * a Hazelcast entry per socket and CPU on every node at each connect or disconnect (measured: docs/benchmarks.md; README, "Design notes").
- * Each message is encoded once and the same frame written to every subscriber.
+ * Each message is encoded once and the same frame written to every subscriber (a channel message
+ * twice at most: its long form goes to those who have not seen its epoch yet).
  */
 final class LocalFanout {
 
   private static final class Route {
+    final String address;
     /** What the address carries, found once: presence events and channel messages are kept in order. */
     final Addresses.Kind kind;
     final Set<Connection> subscribers = new LinkedHashSet<>();
@@ -34,8 +38,12 @@ final class LocalFanout {
     final DeliveryOrder order = new DeliveryOrder();
     /** For member events only. */
     DeliveryOrder.PerUser members;
+    /** For channels only: the epoch of the last message delivered, and who has not had a message in its long form since they subscribed. */
+    String epoch;
+    Set<Connection> fresh;
 
     Route(String address) {
+      this.address = address;
       this.kind = Addresses.parse(address).kind();
     }
   }
@@ -44,30 +52,55 @@ final class LocalFanout {
   private final EventBus eventBus;
   private final BridgeMetrics metrics;
   private final Map<String, Route> routes = new HashMap<>();
+  /** Every presence event of the cluster, for the local watchers of its user. */
+  private final MessageConsumer<Object> presenceEvents;
 
   LocalFanout(EventBus eventBus, BridgeMetrics metrics) {
     this.eventBus = eventBus;
     this.metrics = metrics;
+    this.presenceEvents = eventBus.consumer(Addresses.PRESENCE_EVENTS, msg -> {
+      if (msg.body() instanceof JsonObject e && e.getValue("userId") instanceof String user) {
+        Route route = routes.get(Addresses.presenceUser(user));
+        if (route != null) {
+          deliver(route.address, route, msg);
+        }
+      }
+    });
   }
 
-  /** Completes once messages on {@code address} reach {@code c} (the consumer is registered cluster-wide). */
+  /**
+   * Completes once messages on {@code address} reach {@code c} (its consumer is registered
+   * cluster-wide; for a user's presence, the presence events' one).
+   */
   Future<Void> subscribe(String address, Connection c) {
     Route route = routes.get(address);
     if (route == null) {
       Route r = new Route(address);
-      r.consumer = eventBus.consumer(address, msg -> deliver(address, r, msg));
+      if (r.kind != Addresses.Kind.PRESENCE_USER) {
+        r.consumer = eventBus.consumer(address, msg -> deliver(address, r, msg));
+      }
       routes.put(address, r);
       route = r;
     }
-    route.subscribers.add(c);
-    return route.consumer.completion();
+    if (route.subscribers.add(c) && route.kind == Addresses.Kind.CHANNEL) {
+      if (route.fresh == null) {
+        route.fresh = new HashSet<>();
+      }
+      route.fresh.add(c);
+    }
+    return (route.consumer != null ? route.consumer : presenceEvents).completion();
   }
 
   void unsubscribe(String address, Connection c) {
     Route route = routes.get(address);
+    if (route != null && route.fresh != null) {
+      route.fresh.remove(c);
+    }
     if (route != null && route.subscribers.remove(c) && route.subscribers.isEmpty()) {
       routes.remove(address);
-      route.consumer.unregister();
+      if (route.consumer != null) {
+        route.consumer.unregister();
+      }
     }
   }
 
@@ -95,7 +128,7 @@ final class LocalFanout {
   /** The users whose presence local clients watch. */
   java.util.List<String> watchedUsers() {
     return routes.values().stream().filter(r -> r.kind == Addresses.Kind.PRESENCE_USER)
-        .map(r -> Addresses.parse(r.consumer.address()).arg()).toList();
+        .map(r -> Addresses.parse(r.address).arg()).toList();
   }
 
   /**
@@ -113,13 +146,49 @@ final class LocalFanout {
     }
   }
 
+  /**
+   * A channel message goes out in its short form ({@link Frame#channelMessage}) to whoever already
+   * had its epoch, and in its long form to new subscribers and to everyone when the epoch changed.
+   */
+  private static void deliverMessage(String address, Route route, JsonObject m) {
+    String epoch = m.getString("epoch");
+    Buffer full = null;
+    if (!Objects.equals(epoch, route.epoch)) {
+      route.epoch = epoch;
+      full = Frame.rec(address, m);
+      for (Connection c : route.subscribers) {
+        c.write(full);
+      }
+    } else {
+      Buffer compact = Frame.channelMessage(address, m);
+      boolean anyFresh = route.fresh != null && !route.fresh.isEmpty();
+      for (Connection c : route.subscribers) {
+        if (anyFresh && route.fresh.contains(c)) {
+          if (full == null) {
+            full = Frame.rec(address, m);
+          }
+          c.write(full);
+        } else {
+          c.write(compact);
+        }
+      }
+    }
+    if (route.fresh != null) {
+      route.fresh.clear();
+    }
+  }
+
   private void deliver(String address, Route route, Message<Object> msg) {
     if (msg.body() instanceof JsonObject body && !inOrder(route, body)) {
       return;
     }
-    Buffer frame = Frame.rec(address, msg.body());
-    for (Connection c : route.subscribers) {
-      c.write(frame);
+    if (route.kind == Addresses.Kind.CHANNEL && msg.body() instanceof JsonObject m && m.getValue("seq") instanceof Number) {
+      deliverMessage(address, route, m);
+    } else {
+      Buffer frame = Frame.rec(address, msg.body());
+      for (Connection c : route.subscribers) {
+        c.write(frame);
+      }
     }
     metrics.deliveries.increment(route.subscribers.size());
     if (LOG.isDebugEnabled() && msg.body() instanceof JsonObject body && body.containsKey("traceId")) {

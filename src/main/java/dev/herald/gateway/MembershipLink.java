@@ -4,6 +4,7 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.Requests;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
@@ -18,22 +19,30 @@ import java.util.function.Supplier;
 
 /**
  * Tells the presence services what this gateway's connections do: a connection opened or closed,
- * joined or left a channel. A leave is sent only after its join was counted, so it can never
+ * joined or left a channel. Opens and joins go in batches ({@link Batcher}). A leave is sent only after its join was counted, so it can never
  * overtake it on the way to a service on another node.
  */
 final class MembershipLink {
 
   private static final Logger LOG = LoggerFactory.getLogger(MembershipLink.class);
 
+  /** Connects and joins go in batches, at most this many a request. */
+  static final int MAX_BATCH = 512;
+
   private final EventBus eventBus;
   /** This node's id, read at each use: it changes when the node rejoins after a split. */
   private final Supplier<String> nodeId;
   private final DeliveryOptions options;
+  private final Batcher connects;
+  private final Batcher joins;
 
-  MembershipLink(EventBus eventBus, Supplier<String> nodeId, long timeoutMs) {
-    this.eventBus = eventBus;
+  MembershipLink(Vertx vertx, Supplier<String> nodeId, long timeoutMs) {
+    this.eventBus = vertx.eventBus();
     this.nodeId = nodeId;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.connects = new Batcher(vertx, Addresses.PRESENCE_CONNECT, "connections", MAX_BATCH, options,
+        () -> new JsonObject().put("nodeId", nodeId.get()));
+    this.joins = new Batcher(vertx, Addresses.MEMBERS_JOIN, "joins", MAX_BATCH, options, () -> new JsonObject().put("nodeId", nodeId.get()));
   }
 
   /**
@@ -43,8 +52,7 @@ final class MembershipLink {
    * If the connection closed meanwhile, it leaves at once.
    */
   Future<Void> joinPresence(Connection c) {
-    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id).put("nodeId", nodeId.get());
-    return Requests.localFirst(eventBus, Addresses.PRESENCE_CONNECT, who, traced(c)).transform(ar -> {
+    return connects.add(new JsonObject().put("userId", c.principal.userId()).put("connId", c.id)).transform(ar -> {
       boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
       c.presence = noService ? Connection.Presence.NONE : Connection.Presence.JOINED;
       if (noService) {
@@ -74,10 +82,9 @@ final class MembershipLink {
     return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, traced(c)).mapEmpty();
   }
 
-  /** Subscribing to a channel makes the user a member of it. */
   /** Counts the connection as a member of {@code channel}; completes (never fails) once the membership service answered. */
   Future<Void> joinChannel(Connection c, String channel) {
-    Future<Void> joined = Requests.localFirst(eventBus, Addresses.MEMBERS_JOIN, member(c, channel).put("nodeId", nodeId.get()), options).mapEmpty();
+    Future<Void> joined = joins.add(member(c, channel)).mapEmpty();
     c.channels().put(channel, joined);
     return joined.otherwiseEmpty();
   }

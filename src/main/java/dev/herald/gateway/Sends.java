@@ -50,11 +50,15 @@ final class Sends {
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
       return Future.succeededFuture();
     }
+    String traced = TraceIds.given(frame.headers());
     DeliveryOptions opts = new DeliveryOptions()
         .setSendTimeout(config.replyTimeoutMs())
         .addHeader(Headers.USER_ID, c.principal.userId())
         .addHeader(Headers.CONNECTION_ID, c.id)
-        .addHeader(Headers.TRACE_ID, TraceIds.fromClient(frame.headers(), c.id));
+        .addHeader(Headers.TRACE_ID, traced != null ? traced : c.id);
+    if (traced != null) {
+      opts.addHeader(Headers.TRACED, "1");
+    }
     c.pendingReplies++;
     Future<Void> answered = Requests.<Object>localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
       c.pendingReplies--;

@@ -19,16 +19,14 @@ public final class TraceIds {
     return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
   }
 
-  /** The client's {@code traceId} header (of a bridge frame's headers) when it is well-formed, else {@code fallback} (or a new id). */
-  public static String fromClient(JsonObject headers, String fallback) {
-    return fromClient(headers != null && headers.getValue(Headers.TRACE_ID) instanceof String t ? t : null, fallback);
+  /** The client's {@code traceId} header (of a bridge frame's headers) when it is well-formed, else null. */
+  public static String given(JsonObject headers) {
+    return given(headers != null && headers.getValue(Headers.TRACE_ID) instanceof String t ? t : null);
   }
 
-  /** A trace id a client sent (null if none) when it is well-formed, else {@code fallback} (or a new id). */
-  public static String fromClient(String candidate, String fallback) {
-    if (candidate != null && CLIENT_TRACE_ID.matcher(candidate).matches()) {
-      return candidate;
-    }
-    return fallback != null ? fallback : newId();
+  /** A trace id a client sent (null if none) when it is well-formed, else null. */
+  public static String given(String candidate) {
+    return candidate != null && CLIENT_TRACE_ID.matcher(candidate).matches() ? candidate : null;
   }
+
 }

@@ -20,7 +20,7 @@ final class PresenceEvents {
       return;
     }
     PresenceRecord r = c.next();
-    vertx.eventBus().publish(Addresses.presenceUser(r.userId()), c.event());
+    vertx.eventBus().publish(Addresses.PRESENCE_EVENTS, c.event());
     if (c.previous() == Status.OFFLINE) {
       WebhookEvents.raise(vertx, WebhookEvents.USER_ONLINE, r.toJson(), node, traceId);
     } else if (r.status() == Status.OFFLINE) {

@@ -3,6 +3,7 @@ package dev.herald.presence;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,8 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
   private enum Kind { CONNECT, DISCONNECT, CHOOSE, DROP_NODES, KEEP_NODES }
 
   private final Kind kind;
+  /** CONNECT: each user's new connections (a batch of connects; all on {@link #nodeId}). */
+  private final Map<String, List<String>> connects;
   private final String connId;
   private final String nodeId;
   private final Status status;
@@ -26,8 +29,10 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
   private final long now;
   private int offlineTtlSeconds;
 
-  private PresenceOp(Kind kind, String connId, String nodeId, Status status, Set<String> nodes, long now) {
+  private PresenceOp(Kind kind, Map<String, List<String>> connects, String connId, String nodeId, Status status, Set<String> nodes,
+                     long now) {
     this.kind = kind;
+    this.connects = connects;
     this.connId = connId;
     this.nodeId = nodeId;
     this.status = status;
@@ -35,26 +40,27 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
     this.now = now;
   }
 
-  public static PresenceOp connect(String connId, String nodeId, long now) {
-    return new PresenceOp(Kind.CONNECT, connId, nodeId, null, null, now);
+  /** New connections on {@code nodeId}: user id to its connection ids; run on those users' keys. */
+  public static PresenceOp connect(Map<String, List<String>> connects, String nodeId, long now) {
+    return new PresenceOp(Kind.CONNECT, connects, null, nodeId, null, null, now);
   }
 
   public static PresenceOp disconnect(String connId, long now) {
-    return new PresenceOp(Kind.DISCONNECT, connId, null, null, null, now);
+    return new PresenceOp(Kind.DISCONNECT, null, connId, null, null, null, now);
   }
 
   public static PresenceOp choose(Status status, long now) {
-    return new PresenceOp(Kind.CHOOSE, null, null, status, null, now);
+    return new PresenceOp(Kind.CHOOSE, null, null, null, status, null, now);
   }
 
   /** Removes the connections held by these nodes (a node that left or is shutting down). */
   public static PresenceOp dropNodes(Set<String> gone, long now) {
-    return new PresenceOp(Kind.DROP_NODES, null, null, null, Set.copyOf(gone), now);
+    return new PresenceOp(Kind.DROP_NODES, null, null, null, null, Set.copyOf(gone), now);
   }
 
   /** Removes the connections held by any node not in {@code alive} (the safety net after a missed cleanup). */
   public static PresenceOp keepNodes(Set<String> alive, long now) {
-    return new PresenceOp(Kind.KEEP_NODES, null, null, null, Set.copyOf(alive), now);
+    return new PresenceOp(Kind.KEEP_NODES, null, null, null, null, Set.copyOf(alive), now);
   }
 
   /** A record this op leaves offline is forgotten after {@code seconds} (presence.offlineRecordSeconds). */
@@ -67,7 +73,7 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
   public PresenceRecord.Change process(Map.Entry<String, PresenceRecord> entry) {
     PresenceRecord current = entry.getValue() != null ? entry.getValue() : PresenceRecord.created(entry.getKey(), now);
     PresenceRecord.Change change = switch (kind) {
-      case CONNECT -> current.connect(connId, nodeId, now);
+      case CONNECT -> current.connect(connects.getOrDefault(entry.getKey(), List.of()), nodeId, now);
       case DISCONNECT -> current.disconnect(connId, now);
       case CHOOSE -> current.choose(status, now);
       case DROP_NODES -> current.dropNodes(nodes::contains, now);

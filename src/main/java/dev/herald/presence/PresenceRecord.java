@@ -4,7 +4,9 @@ import dev.herald.cluster.HeldConnections;
 import io.vertx.core.json.JsonObject;
 
 import java.io.Serializable;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -72,8 +74,13 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
   }
 
   public Change connect(String connId, String nodeId, long now) {
+    return connect(List.of(connId), nodeId, now);
+  }
+
+  /** Several connections of this user on one node, as one change (a batch of connects). */
+  public Change connect(Collection<String> connIds, String nodeId, long now) {
     Map<String, String> conns = new HashMap<>(connections);
-    conns.put(connId, nodeId);
+    connIds.forEach(id -> conns.put(id, nodeId));
     return to(chosen, conns, now);
   }
 

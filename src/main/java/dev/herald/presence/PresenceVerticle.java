@@ -15,13 +15,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.Set;
 
 /**
  * Who is online, cluster-wide. Records live in the Hazelcast map {@value #MAP}, changed only by
  * {@link PresenceOp} entry processors, so changes from every node apply atomically per user.
  * The node whose change altered a user's visible status publishes the event on
- * {@code rt.presence.user.<user>}. Connections of a node that died are removed by {@link PresenceJanitor}.
+ * {@code rt.presence.user.<user>} (through {@link Addresses#PRESENCE_EVENTS}, which every gateway hands to its watchers). Connections of a node that died are removed by {@link PresenceJanitor}.
  */
 public final class PresenceVerticle extends VerticleBase {
 
@@ -105,10 +109,26 @@ public final class PresenceVerticle extends VerticleBase {
     return users;
   }
 
+  /**
+   * A gateway's connects, {@code {"nodeId", "connections": [{"userId", "connId"}, …]}} (or one,
+   * {@code {"userId", "connId", "nodeId"}}): applied in one Hazelcast call, one operation per
+   * partition, whatever their number; each user's events are traced by its first connection.
+   */
   private void onConnect(Message<JsonObject> msg) {
     JsonObject b = msg.body();
-    String user = b.getString("userId");
-    apply(user, PresenceOp.connect(b.getString("connId"), b.getString("nodeId"), System.currentTimeMillis()), msg)
+    Map<String, List<String>> byUser = new LinkedHashMap<>();
+    JsonArray batch = b.getJsonArray("connections");
+    if (batch == null) {
+      byUser.put(b.getString("userId"), List.of(b.getString("connId")));
+    } else {
+      for (Object o : batch) {
+        JsonObject c = (JsonObject) o;
+        byUser.computeIfAbsent(c.getString("userId"), u -> new ArrayList<>(1)).add(c.getString("connId"));
+      }
+    }
+    PresenceOp op = PresenceOp.connect(byUser, b.getString("nodeId"), System.currentTimeMillis()).offlineFor(config.offlineRecordSeconds());
+    ClusterHandle.future(map.submitToKeys(byUser.keySet(), op), context)
+        .onSuccess(changes -> changes.forEach((user, change) -> PresenceEvents.presence(vertx, change, node, byUser.get(user).get(0))))
         .onComplete(ar -> Replies.ack(msg, ar));
   }
 

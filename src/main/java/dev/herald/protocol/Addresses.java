@@ -23,6 +23,13 @@ public final class Addresses {
 
   /** Verify a token: body {@code {"token"}}, reply the verified claims. */
   public static final String AUTH_VERIFY = "herald.auth.verify";
+  /**
+   * Published on every change of a user's visible status: the presence event of docs/protocol.md.
+   * Every gateway consumes it once and hands it to its own watchers of {@code rt.presence.user.<user>}:
+   * one cluster-wide registration for all users, where one per watched user cost a Hazelcast entry
+   * per watcher's node, and publishing to a user nobody watched a cluster lookup of that address.
+   */
+  public static final String PRESENCE_EVENTS = "herald.presence.events";
   /** A connection opened: {@code {"userId", "connId", "nodeId"}}; replies once presence counts it. */
   public static final String PRESENCE_CONNECT = "herald.presence.connect";
   /** A connection closed: {@code {"userId", "connId"}}. */

@@ -3,7 +3,10 @@ package dev.herald.protocol;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
 
 /**
  * One frame of the event-bus bridge protocol spoken by {@code @vertx/eventbus-bridge-client.js}:
@@ -86,6 +89,29 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
   /** A message delivered to the client on {@code address}. */
   public static Buffer rec(String address, Object body) {
     return new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer();
+  }
+
+  /**
+   * A channel message in its short form, {@code {"address", "body": [seq, data, from?, traceId?]}}:
+   * what a subscriber needs per message to order, recover and trace it. The channel is the
+   * address, and the epoch was in the message's long form ({@link #rec}), which a connection gets
+   * first on each subscription and whenever the epoch changes. No {@code type}: the official client
+   * takes every frame that is not an {@code err} as a message, and this is the frame sent most.
+   * {@code from} is null in the array only when a trace id follows it.
+   *
+   * @param message the channel message of docs/protocol.md, as the bus carries it
+   */
+  public static Buffer channelMessage(String address, JsonObject message) {
+    JsonArray body = new JsonArray(new ArrayList<>(4)).add(message.getValue("seq")).add(message.getValue("data"));
+    String from = message.getString("from");
+    String traceId = message.getString("traceId");
+    if (from != null || traceId != null) {
+      body.add(from);
+    }
+    if (traceId != null) {
+      body.add(traceId);
+    }
+    return new JsonObject().put("address", address).put("body", body).toBuffer();
   }
 
   /** A failure tied to an address: the client calls that address's handler or reply callback with it. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,6 +33,18 @@ class MembershipTest {
     Membership.Change lastClosed = oneClosed.next().leave(e -> e.getKey().equals("c2"));
     assertEquals(Membership.Event.LEAVE, lastClosed.event());
     assertNull(lastClosed.next(), "nothing stored for a user with no connection");
+  }
+
+  @Test
+  @DisplayName("two tabs joining in one batch make one JOIN; the key names the channel and the user")
+  void joinInBatch() {
+    Membership.Change both = Membership.join(null, "room", "ann", List.of("c1", "c2"), "node-a", 1000);
+    assertEquals(Membership.Event.JOIN, both.event());
+    assertEquals(Map.of("c1", "node-a", "c2", "node-a"), both.next().connections);
+    assertNull(Membership.join(both.next(), "room", "ann", List.of("c3"), "node-b", 1001).event());
+    String key = Membership.key("room.1", "ann@x");
+    assertEquals("room.1", Membership.channelOf(key));
+    assertEquals("ann@x", Membership.userOf(key));
   }
 
   @Test

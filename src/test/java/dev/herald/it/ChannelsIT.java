@@ -18,6 +18,7 @@ import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Channel messages across two real nodes in one JVM. */
@@ -99,19 +100,33 @@ class ChannelsIT {
   }
 
   @Test
-  @DisplayName("a message carries seq, epoch, ts, the verified sender and the trace id")
+  @DisplayName("a subscription's first message comes whole (seq, epoch, ts, the verified sender, the trace id given); the next ones short")
   void messageFields() {
     try (WsClient sub = member(b, "reader"); WsClient pub = member(a, "writer")) {
       sub.subscribe(Addresses.channel("fields"));
       JsonObject ack = pub.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "fields").put("data", new JsonArray().add(1)),
           new JsonObject().put("traceId", "trace-fields-1"));
       assertEquals(new JsonObject().put("channel", "fields").put("seq", 1), ack.getJsonObject("body"));
-      JsonObject m = sub.awaitOn(Addresses.channel("fields")).getJsonObject("body");
+      JsonObject first = sub.awaitOn(Addresses.channel("fields"));
+      assertNull(first.getValue("short"), first::encode);
+      JsonObject m = first.getJsonObject("body");
       assertEquals("writer", m.getString("from"));
       assertEquals("trace-fields-1", m.getString("traceId"));
       assertEquals(new JsonArray().add(1), m.getJsonArray("data"));
       assertTrue(m.getLong("ts") > 0);
       assertFalse(m.getString("epoch").isEmpty());
+      // no trace id given: none carried; the frame is [seq, data, from], in the first one's epoch
+      pub.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "fields").put("data", "two"));
+      JsonObject second = sub.awaitOn(Addresses.channel("fields"));
+      assertEquals(Boolean.TRUE, second.getBoolean("short"), second::encode);
+      JsonObject m2 = second.getJsonObject("body");
+      assertEquals(new JsonObject().put("channel", "fields").put("seq", 2).put("epoch", m.getString("epoch")).put("data", "two")
+          .put("from", "writer"), m2);
+      // history keeps the long form, ts included, and the trace id only where one was given
+      JsonObject h = pub.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "fields").put("since", 0)).getJsonObject("body");
+      assertEquals("trace-fields-1", h.getJsonArray("messages").getJsonObject(0).getString("traceId"));
+      assertNull(h.getJsonArray("messages").getJsonObject(1).getValue("traceId"));
+      assertTrue(h.getJsonArray("messages").getJsonObject(1).getLong("ts") > 0);
     }
   }
 

@@ -124,7 +124,12 @@ class GatewayIT {
     try (WsClient a = WsClient.connect(client, port, alice())) {
       for (String allowed : List.of("rt.channel.room.1", "rt.members.room.1", "rt.presence.user.team.bob", "rt.user.alice.inbox")) {
         a.subscribe(allowed);
-        node.vertx().eventBus().publish(allowed, new JsonObject().put("to", allowed));
+        if (allowed.startsWith(Addresses.PRESENCE_USER_PREFIX)) {
+          // presence events all travel on one address; each gateway hands them to the user's watchers
+          node.vertx().eventBus().publish(Addresses.PRESENCE_EVENTS, new JsonObject().put("userId", "team.bob").put("to", allowed));
+        } else {
+          node.vertx().eventBus().publish(allowed, new JsonObject().put("to", allowed));
+        }
         assertEquals(allowed, a.awaitOn(allowed).getJsonObject("body").getString("to"));
       }
       for (String refused : List.of("rt.channel.secret", "rt.members.secret", "rt.presence.user.bob", "rt.user.bob.inbox")) {

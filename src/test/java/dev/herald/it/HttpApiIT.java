@@ -21,6 +21,7 @@ import dev.herald.token.TestTokens;
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP API of docs/protocol.md section 4 against two real nodes. */
@@ -70,7 +71,7 @@ class HttpApiIT {
   }
 
   @Test
-  @DisplayName("publish, history and members: a service's message reaches subscribers with its trace id")
+  @DisplayName("publish, history and members: a service's message reaches subscribers with its trace id, and no sender")
   void channels() throws Exception {
     try (WsClient sub = user(b, "subscriber")) {
       sub.subscribe(Addresses.channel("api.news"));
@@ -78,10 +79,14 @@ class HttpApiIT {
           "X-Trace-Id", "trace-api-1"), 201);
       assertEquals(new JsonObject().put("channel", "api.news").put("seq", 1), ack);
       JsonObject m = sub.awaitOn(Addresses.channel("api.news")).getJsonObject("body");
-      assertEquals("billing", m.getString("from"));
+      assertNull(m.getValue("from"), m::encode);
       assertEquals("trace-api-1", m.getString("traceId"));
       assertEquals("hi", m.getJsonObject("data").getString("headline"));
       ok(call("POST", "/api/v1/channels/api.news/messages", "{\"data\":2}", SERVICE), 201);
+      JsonObject second = sub.awaitOn(Addresses.channel("api.news"));
+      assertEquals(Boolean.TRUE, second.getBoolean("short"), second::encode);
+      assertEquals(new JsonObject().put("channel", "api.news").put("seq", 2).put("epoch", m.getString("epoch")).put("data", 2),
+          second.getJsonObject("body"));
       JsonObject h = ok(call("GET", "/api/v1/channels/api.news/messages?since=1&limit=10", null, SERVICE), 200);
       assertEquals(1, h.getJsonArray("messages").size());
       assertEquals(2, h.getJsonArray("messages").getJsonObject(0).getInteger("data"));

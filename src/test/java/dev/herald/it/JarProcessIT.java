@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,9 +157,14 @@ class JarProcessIT {
       }
     });
     reader.start();
-    // publish from the other cluster member until the script has what it waits for and exits
-    long timer = peer.vertx().setPeriodic(100, id -> peer.vertx().eventBus()
-        .publish("rt.channel.e2e.news", new JsonObject().put("from", "java")));
+    // channel messages from the other cluster member, as its broadcast service sends them, until
+    // the script has what it waits for and exits
+    AtomicLong seq = new AtomicLong();
+    long timer = peer.vertx().setPeriodic(100, id -> {
+      long s = seq.incrementAndGet();
+      peer.vertx().eventBus().publish("rt.channel.e2e.news", new JsonObject().put("channel", "e2e.news").put("seq", s)
+          .put("epoch", "e2e-epoch").put("ts", System.currentTimeMillis()).put("from", "java").put("data", s));
+    });
     try {
       assertTrue(js.waitFor(60, TimeUnit.SECONDS), "the client script finished");
     } finally {

@@ -3,6 +3,8 @@ package dev.herald.presence;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +29,18 @@ class PresenceRecordTest {
     assertFalse(second.changed());
     assertEquals(2, second.next().connections().size());
     assertEquals(1, second.next().version());
+  }
+
+  @Test
+  @DisplayName("two connections in one batch bring the user online once, as one change")
+  void connectInBatch() {
+    PresenceRecord.Change both = ALICE.connect(List.of("c1", "c2"), "n1", 100);
+    assertEquals(Status.OFFLINE, both.previous());
+    assertEquals(Map.of("c1", "n1", "c2", "n1"), both.next().connections());
+    assertEquals(1, both.next().version());
+    PresenceRecord.Change again = both.next().connect(List.of("c3"), "n2", 200);
+    assertFalse(again.changed());
+    assertEquals(3, again.next().connections().size());
   }
 
   @Test

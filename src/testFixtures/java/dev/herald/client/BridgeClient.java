@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URLEncoder;
@@ -20,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A raw-WebSocket client of the bridge ({@code /eventbus/websocket}) speaking the official
  * client's frames (docs/protocol.md): requests complete with their answer frame, frames on a
  * handled address go to its handler, every other frame to the default handler. It pings like a
- * live client. Not part of the product: the integration tests and the benchmark share it.
+ * live client. A channel message in its short form ({@code "body": [seq, data, from?, traceId?]})
+ * is handed on in its long form, with the epoch of the last long one on that address; {@link
+ * #bytesReceived} counts what came on the wire. Not part of the product: the integration tests
+ * and the benchmark share it.
  */
 public final class BridgeClient {
 
@@ -32,6 +36,9 @@ public final class BridgeClient {
   private final Promise<Short> closed = Promise.promise();
   private volatile Handler<JsonObject> otherFrames = f -> { };
   private final long pingTimer;
+  /** Per channel address: the epoch its last message in long form carried. */
+  private final Map<String, String> epochs = new ConcurrentHashMap<>();
+  private final AtomicLong received = new AtomicLong();
 
   private BridgeClient(Vertx vertx, WebSocket ws, long pingMillis) {
     this.vertx = vertx;
@@ -78,8 +85,12 @@ public final class BridgeClient {
   }
 
   private void onFrame(Buffer b) {
+    received.addAndGet(b.length());
     JsonObject f = new JsonObject(b);
     String address = f.getString("address");
+    if (address != null && address.startsWith(CHANNEL_PREFIX)) {
+      f = longForm(address, f);
+    }
     Promise<JsonObject> reply = address == null ? null : replies.remove(address);
     if (reply != null) {
       reply.complete(f);
@@ -87,6 +98,30 @@ public final class BridgeClient {
     }
     Handler<JsonObject> h = address == null ? null : handlers.get(address);
     (h != null ? h : otherFrames).handle(f);
+  }
+
+  private static final String CHANNEL_PREFIX = "rt.channel.";
+
+  private JsonObject longForm(String address, JsonObject f) {
+    if (f.getValue("body") instanceof JsonObject m && m.getValue("epoch") instanceof String epoch) {
+      epochs.put(address, epoch);
+    } else if (f.getValue("body") instanceof JsonArray a) {
+      JsonObject m = new JsonObject().put("channel", address.substring(CHANNEL_PREFIX.length())).put("seq", a.getValue(0))
+          .put("epoch", epochs.get(address)).put("data", a.getValue(1));
+      if (a.size() > 2 && a.getValue(2) != null) {
+        m.put("from", a.getValue(2));
+      }
+      if (a.size() > 3) {
+        m.put("traceId", a.getValue(3));
+      }
+      return new JsonObject().put("type", "rec").put("address", address).put("body", m).put("short", true);
+    }
+    return f;
+  }
+
+  /** Bytes of the frames received so far. */
+  public long bytesReceived() {
+    return received.get();
   }
 
   /** Where frames go that answer no request of {@link #request} and have no handler of their address. */

@@ -29,7 +29,7 @@ public final class Bench {
     if (args.length == 0) {
       System.err.println("usage: bench cluster [--subscribers 10] [--msgRate 1000] [--seconds 10] [--warmup 20]"
           + " [--watchers 100] [--changes 500] [--rate 50] [--victims 100]\n"
-          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--warmup 10] [--idle 5] [--rounds 3] [--compare socket.io,ws|none]\n"
+          + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--warmup 10] [--idle 5] [--rounds 3] [--inflight 256] [--storms 3] [--compare socket.io,ws|none]\n"
           + "       bench polling-vs-push [--clients 100] [--seconds 30] [--warmup 10] [--baseline 30]\n"
           + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
           + "every scenario: [--report docs/benchmarks.md|none]");

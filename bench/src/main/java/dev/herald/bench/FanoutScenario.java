@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
@@ -22,13 +23,15 @@ import java.util.function.LongConsumer;
 /**
  * Channel fan-out on one server, Herald and (in the same run, on the same core) the comparison
  * servers of {@code scripts/compare}: Socket.IO 4 and a bare {@code ws} broadcaster.
- * For each: {@code subscribers} connections subscribe to one room (timed); {@code warmup}
+ * For each: {@code subscribers} connections connect and subscribe to one room, {@code inflight}
+ * at a time, timed with the server's CPU per connection; they close and connect again, {@code
+ * storms} times in all (the first storm meets a fresh process, the last a warm one); {@code warmup}
  * broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
  * optimiser); the server's idle CPU is measured for {@code idle} seconds; then {@code broadcasts}
  * messages are published one at a time, each awaited by every subscriber: publish-to-receive
  * latency per delivery, deliveries per second, the server's CPU per delivery from its own /proc
- * CPU time (in all, and above idle),
- * its RSS, lost and duplicated seqs. All of it {@code rounds} times over, the servers taking turns
+ * CPU time (in all, and above idle), the bytes on the wire per delivered message, its RSS (and a
+ * JVM's live heap after a full collection) per subscribed connection, lost and duplicated seqs. All of it {@code rounds} times over, the servers taking turns
  * (this machine's speed drifts between minutes): medians of the rounds, counts added up.
  */
 final class FanoutScenario {
@@ -45,9 +48,14 @@ final class FanoutScenario {
     int warmup = o.integer("warmup", 10);
     int idle = o.integer("idle", 5);
     int rounds = o.integer("rounds", 3);
+    int inFlight = o.integer("inflight", 256);
+    int storms = o.integer("storms", 3);
+    if (storms < 2) {
+      throw new IllegalArgumentException("--storms must be 2 or more (the first is on a fresh server, the last on a warm one)");
+    }
     String compare = o.string("compare", "socket.io,ws");
     JsonObject params = new JsonObject().put("subscribers", subscribers).put("broadcasts", broadcasts).put("warmup", warmup)
-        .put("idle", idle).put("rounds", rounds).put("compare", compare);
+        .put("idle", idle).put("rounds", rounds).put("inflight", inFlight).put("storms", storms).put("compare", compare);
     List<String> names = new ArrayList<>(List.of("herald"));
     if (!compare.equals("none")) {
       names.addAll(List.of(compare.split(",")));
@@ -71,7 +79,7 @@ final class FanoutScenario {
             default -> throw new IllegalArgumentException("--compare knows socket.io and ws, not '" + name + "'");
           }) {
             Histogram h = new Histogram(3);
-            perRound.computeIfAbsent(name, x -> new ArrayList<>()).add(measure(target, subscribers, warmup, broadcasts, idle, h));
+            perRound.computeIfAbsent(name, x -> new ArrayList<>()).add(measure(target, subscribers, inFlight, storms, warmup, broadcasts, idle, h));
             latencies.computeIfAbsent(name, x -> new Histogram(3)).add(h);
           } finally {
             ws.close().await();
@@ -124,52 +132,83 @@ final class FanoutScenario {
   }
 
   /** One round on one server: its figures; the latencies go into {@code into}. */
-  private static JsonObject measure(FanoutTarget target, int n, int warmup, int broadcasts, int idle, Histogram into) throws Exception {
+  private static JsonObject measure(FanoutTarget target, int n, int inFlight, int storms, int warmup, int broadcasts, int idle, Histogram into)
+      throws Exception {
     String name = target.name();
+    long pid = target.pid();
     target.prepare(n);
     Recorder latency = new Recorder(3);
     LongAdder delivered = new LongAdder();
-    SeqCheck seqs = new SeqCheck();
     CountDownLatch[] round = {new CountDownLatch(0)};
-    Bench.progress(name + ": connecting and subscribing " + n + " connections");
-    long t0 = System.nanoTime();
-    List<Future<?>> subscribing = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      LongConsumer seq = seqs.subscriber();
-      subscribing.add(target.subscribe(i, (s, data) -> {
-        latency.recordValue(Math.max(0, micros() - data.getLong("t")));
-        seq.accept(s);
-        delivered.increment();
-        round[0].countDown();
-      }));
-      if (subscribing.size() >= 500) { // a steady ramp: 500 in flight at most
-        Future.all(subscribing).await();
-        subscribing.clear();
+    long heap0 = target.heapAfterGcKb();
+    long rss0 = Proc.rssKb(pid);
+    // the first storm meets a fresh process (the JVM compiles the connect path meanwhile); the
+    // last, once the clients before it left, a warm one, as when a node's clients fail over to
+    // survivors that have been running for a while
+    double[] stormSeconds = new double[storms];
+    double[] stormCpu = new double[storms];
+    SeqCheck seqs = null;
+    long heap1 = -1;
+    long rss1 = -1;
+    for (int storm = 0; storm < storms; storm++) {
+      SeqCheck check = new SeqCheck();
+      Bench.progress(name + ": storm " + (storm + 1) + ": connecting and subscribing " + n + " connections, " + inFlight + " in flight");
+      long cpu00 = Proc.cpuMillis(pid);
+      long t0 = System.nanoTime();
+      // a new connection as soon as one of the inFlight before it is subscribed
+      Semaphore slots = new Semaphore(inFlight);
+      List<Future<?>> subscribing = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        LongConsumer seq = check.subscriber();
+        slots.acquire();
+        subscribing.add(target.subscribe(i, (s, data) -> {
+          latency.recordValue(Math.max(0, micros() - data.getLong("t")));
+          seq.accept(s);
+          delivered.increment();
+          round[0].countDown();
+        }).onComplete(ar -> slots.release()));
+      }
+      Future.all(subscribing).await();
+      stormSeconds[storm] = (System.nanoTime() - t0) / 1e9;
+      stormCpu[storm] = (Proc.cpuMillis(pid) - cpu00) * 1000.0 / n;
+      seqs = check;
+      if (storm == 0) {
+        // what the connections of a fresh server hold, after a full collection where there is one
+        // (later storms leave the heap they grew: a JVM keeps what it once committed)
+        heap1 = target.heapAfterGcKb();
+        rss1 = Proc.rssKb(pid);
+      }
+      if (storm < storms - 1) {
+        Bench.progress(name + ": closing them, and waiting for the server to settle");
+        target.closeSubscribers().await();
+        awaitQuiet(pid);
       }
     }
-    Future.all(subscribing).await();
-    double subscribeSeconds = (System.nanoTime() - t0) / 1e9;
-    long pid = target.pid();
-    long rss = Proc.rssKb(pid);
     Bench.progress(name + ": " + warmup + " warm-up broadcasts");
     broadcast(target, warmup, n, round);
     latency.reset();
     long warmDeliveries = delivered.sumThenReset();
+    long rss = Proc.rssKb(pid);
     Bench.progress(name + ": idle CPU over " + idle + " s");
     long idleCpu0 = Proc.cpuMillis(pid);
     long idle0 = System.nanoTime();
     Thread.sleep(idle * 1000L); // measuring the server at rest: there is nothing to await
     double idleCpuPerSecond = (Proc.cpuMillis(pid) - idleCpu0) / ((System.nanoTime() - idle0) / 1e9);
     Bench.progress(name + ": " + broadcasts + " broadcasts");
+    long bytes0 = target.bytesReceived();
     long cpu0 = Proc.cpuMillis(pid);
     long w0 = System.nanoTime();
     broadcast(target, broadcasts, n, round);
     double wall = (System.nanoTime() - w0) / 1e9;
     long cpu = Proc.cpuMillis(pid) - cpu0;
     long d = delivered.sum();
+    long bytes = target.bytesReceived() - bytes0;
     Histogram h = latency.getIntervalHistogram();
     into.add(h);
-    JsonObject figures = new JsonObject().put("subscribe all (s)", Bench.round2(subscribeSeconds))
+    JsonObject figures = new JsonObject().put("connect storm, fresh server (s)", Bench.round2(stormSeconds[0]))
+        .put("server CPU per connect + subscribe, fresh (µs)", Bench.round2(stormCpu[0]))
+        .put("connect storm, warm server (s)", Bench.round2(stormSeconds[storms - 1]))
+        .put("server CPU per connect + subscribe, warm (µs)", Bench.round2(stormCpu[storms - 1]))
         .put("deliveries", d)
         .put("warm-up deliveries", warmDeliveries)
         .put("lost seqs", seqs.lost())
@@ -180,9 +219,28 @@ final class FanoutScenario {
         .put("deliveries per second", Math.round(d / wall))
         .put("server CPU per delivery (µs)", d == 0 ? 0 : Bench.round2(cpu * 1000.0 / d))
         .put("server CPU per delivery above idle (µs)", d == 0 ? 0 : Bench.round2((cpu - idleCpuPerSecond * wall) * 1000.0 / d))
+        .put("bytes per delivered message", d == 0 ? 0 : Bench.round2((double) bytes / d))
         .put("server idle CPU (ms/s)", Bench.round2(idleCpuPerSecond))
-        .put("server RSS with all subscribed (MiB)", rss / 1024);
+        .put("server RSS with all subscribed (MiB)", rss / 1024)
+        .put("server RSS per subscribed connection, fresh server (KB)", Bench.round2((double) (rss1 - rss0) / n));
+    if (heap1 >= 0) {
+      figures.put("server heap per subscribed connection, after GC (KB)", Bench.round2((double) (heap1 - heap0) / n));
+    }
     return figures.mergeIn(target.extraFigures());
+  }
+
+  /** Waits (30 s at most) until the server's CPU is below 5 % of a core over a second: the closed connections are cleaned up. */
+  private static void awaitQuiet(long pid) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long cpu = Proc.cpuMillis(pid);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1000); // sampling the server's CPU time: there is no event to await
+      long now = Proc.cpuMillis(pid);
+      if (now - cpu < 50) {
+        return;
+      }
+      cpu = now;
+    }
   }
 
   /** Publishes {@code count} messages one at a time, each awaited by all {@code n} subscribers. */

@@ -24,8 +24,19 @@ interface FanoutTarget extends AutoCloseable {
   /** Connects subscriber {@code i} and subscribes it; completes once the subscription is in effect. */
   Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage);
 
+  /** Closes every subscriber's connection (a storm of connects is measured once more on a warm server). */
+  Future<?> closeSubscribers();
+
   /** Publishes {@code data} to the room; completes when the server accepted it. */
   Future<?> publish(JsonObject data);
+
+  /** Bytes of the frames the subscribers received so far, as they came on the wire (the WebSocket messages' payloads). */
+  long bytesReceived();
+
+  /** A JVM server's live heap after a full collection, in KB (which also leaves its RSS after a GC); -1 where there is no such thing. */
+  default long heapAfterGcKb() throws Exception {
+    return -1;
+  }
 
   /** Figures only this server has. */
   default JsonObject extraFigures() throws Exception {

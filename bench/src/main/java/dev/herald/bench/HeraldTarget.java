@@ -8,14 +8,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
-import java.net.http.HttpClient;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
-/** One Herald node (conf/cluster-node-1.json) as a fan-out target: one user per connection, channel {@code fanout.one}. */
+/**
+ * One Herald node (conf/cluster-node-1.json) as a fan-out target: one user per connection, channel
+ * {@code fanout.one}; a backend service publishes over the HTTP API, as the comparison servers'
+ * publisher is their own server code.
+ */
 final class HeraldTarget implements FanoutTarget {
 
   private static final String CHANNEL = "fanout.one";
@@ -24,7 +31,10 @@ final class HeraldTarget implements FanoutTarget {
   private final WebSocketClient ws;
   private final LocalCluster cluster = new LocalCluster(Path.of("target/bench/fanout-logs"));
   private List<String> tokens;
-  private BridgeClient publisher;
+  private HttpClient publisher;
+  private String serviceToken;
+  private int users;
+  private final List<BridgeClient> subscribers = new CopyOnWriteArrayList<>();
 
   HeraldTarget(Vertx vertx, WebSocketClient ws) throws Exception {
     this.vertx = vertx;
@@ -45,29 +55,75 @@ final class HeraldTarget implements FanoutTarget {
   @Override
   public void prepare(int subscribers) throws Exception {
     Bench.progress("getting " + subscribers + " dev tokens (one user per connection)");
+    users = subscribers;
     tokens = LocalCluster.tokens("fan-", subscribers, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
-    publisher = BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1),
-        LocalCluster.token(new JsonObject().put("sub", "fan-publisher").put("publish", new JsonArray().add("fanout.*")))).await();
+    serviceToken = LocalCluster.serviceToken("fan-publisher");
+    publisher = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(LocalCluster.httpPort(1)));
   }
 
   @Override
   public Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage) {
-    return BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> c.subscribe(Wire.channel(CHANNEL), f -> {
-      JsonObject m = f.getJsonObject("body");
-      onMessage.accept(m.getLong("seq"), m.getJsonObject("data"));
-    }));
+    return BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> {
+      subscribers.add(c);
+      return c.subscribe(Wire.channel(CHANNEL), f -> {
+        JsonObject m = f.getJsonObject("body");
+        onMessage.accept(m.getLong("seq"), m.getJsonObject("data"));
+      });
+    });
   }
 
   @Override
   public Future<?> publish(JsonObject data) {
-    return publisher.request(Wire.CHANNEL_PUBLISH, new JsonObject().put("channel", CHANNEL).put("data", data));
+    return publisher.request(HttpMethod.POST, "/api/v1/channels/" + CHANNEL + "/messages")
+        .compose(req -> req.putHeader("Authorization", "Bearer " + serviceToken).putHeader("Content-Type", "application/json")
+            .send(new JsonObject().put("data", data).encode()))
+        .compose(resp -> resp.body().compose(body -> resp.statusCode() == 201 ? Future.succeededFuture(body)
+            : Future.failedFuture("publish answered " + resp.statusCode() + ": " + body)));
+  }
+
+  @Override
+  public Future<?> closeSubscribers() {
+    List<Future<Void>> closed = subscribers.stream().map(BridgeClient::close).toList();
+    subscribers.clear();
+    return Future.join(closed);
+  }
+
+  @Override
+  public long bytesReceived() {
+    return subscribers.stream().mapToLong(BridgeClient::bytesReceived).sum();
+  }
+
+  @Override
+  public long heapAfterGcKb() throws Exception {
+    return Proc.heapAfterGcKb(pid());
   }
 
   @Override
   public JsonObject extraFigures() throws Exception {
-    JsonObject ready = new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    JsonObject ready = new JsonObject(java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/ready")).build(), HttpResponse.BodyHandlers.ofString()).body());
-    return new JsonObject().put("bus registrations with all subscribed", ready.getInteger("busRegistrations"));
+    // after storms of connects, closes and connects again: presence and membership exactly right
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + LocalCluster.httpPort(1) + "/api/v1/";
+    JsonObject members = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "channels/" + CHANNEL + "/members"))
+        .header("Authorization", "Bearer " + serviceToken).build(), HttpResponse.BodyHandlers.ofString()).body());
+    int online = 0;
+    for (int from = 0; from < users; from += 1000) {
+      JsonArray batch = new JsonArray();
+      for (int i = from; i < Math.min(users, from + 1000); i++) {
+        batch.add("fan-" + i);
+      }
+      JsonObject q = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "presence/query"))
+          .header("Authorization", "Bearer " + serviceToken).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("users", batch).encode())).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      for (String u : q.getJsonObject("users").fieldNames()) {
+        online += "offline".equals(q.getJsonObject("users").getJsonObject(u).getString("status")) ? 0 : 1;
+      }
+    }
+    return new JsonObject().put("bus registrations with all subscribed", ready.getInteger("busRegistrations"))
+        .put("channel members at the end (of " + users + ")", members.getInteger("count"))
+        .put("users online at the end (of " + users + ")", online);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -40,6 +41,9 @@ abstract class NodeTarget implements FanoutTarget {
   private final AtomicLong nextId = new AtomicLong();
   private final Map<Long, Promise<Void>> acks = new ConcurrentHashMap<>();
   private WebSocket publisher;
+  /** Bytes of the frames received by subscribers (the publisher's acks are not counted). */
+  final LongAdder received = new LongAdder();
+  private final List<WebSocket> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   NodeTarget(Vertx vertx, WebSocketClient ws, String name, String script, int port) throws Exception {
     if (!Files.isDirectory(DIR.resolve("node_modules"))) {
@@ -84,13 +88,28 @@ abstract class NodeTarget implements FanoutTarget {
   }
 
   @Override
+  public long bytesReceived() {
+    return received.sum();
+  }
+
+  @Override
   public void prepare(int subscribers) throws Exception {
     publisher = open(null).await();
   }
 
   @Override
   public Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage) {
-    return open(onMessage).compose(s -> send(s, "subscribe", ROOM));
+    return open(onMessage).compose(s -> {
+      subscribers.add(s);
+      return send(s, "subscribe", ROOM);
+    });
+  }
+
+  @Override
+  public Future<?> closeSubscribers() {
+    List<Future<Void>> closed = subscribers.stream().map(WebSocket::close).toList();
+    subscribers.clear();
+    return Future.join(closed);
   }
 
   @Override
@@ -143,6 +162,9 @@ abstract class NodeTarget implements FanoutTarget {
       return connect("/socket.io/?EIO=4&transport=websocket").compose(s -> {
         Promise<WebSocket> connected = Promise.promise();
         s.textMessageHandler(m -> {
+          if (onMessage != null) {
+            received.add(m.length());
+          }
           if (m.startsWith("42")) { // event: ["msg", {seq, data}]
             JsonObject msg = new JsonArray(m.substring(2)).getJsonObject(1);
             onMessage.accept(msg.getLong("seq"), msg.getJsonObject("data"));
@@ -176,6 +198,9 @@ abstract class NodeTarget implements FanoutTarget {
     @Override
     Future<WebSocket> open(BiConsumer<Long, JsonObject> onMessage) {
       return connect("/").map(s -> s.textMessageHandler(m -> {
+        if (onMessage != null) {
+          received.add(m.length());
+        }
         JsonObject f = new JsonObject(m);
         if ("msg".equals(f.getString("type"))) {
           onMessage.accept(f.getLong("seq"), f.getJsonObject("data"));

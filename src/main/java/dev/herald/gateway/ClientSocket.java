@@ -1,0 +1,158 @@
+package dev.herald.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * A client's transport, as the bridge uses it: Herald's raw WebSocket endpoint ({@link #raw}), or
+ * a SockJS session on any of its transports ({@link #sockJs}). Touched only on the gateway's event
+ * loop.
+ */
+interface ClientSocket {
+
+  /** Writes a frame; completes once it went out (or failed). */
+  Future<Void> write(Buffer frame);
+
+  boolean writeQueueFull();
+
+  /** Called once when the write queue drains (set again each time it fills). */
+  void drainHandler(Handler<Void> handler);
+
+  /** Closes with a status the client sees (the raw WebSocket's close frame; SockJS says 3000 whatever it is). */
+  void close(int code, String reason);
+
+  /** Whether this is a WebSocket (raw, or SockJS's websocket transport): TCP pushes back when paused, and can be cut. */
+  boolean webSocket();
+
+  /** Stops reading (a WebSocket only: TCP pushes back). */
+  void pause();
+
+  void resume();
+
+  /** Drops the TCP connection at once, for a client that does not read (a WebSocket only). */
+  void cut();
+
+  /** Where whole frames, the close and transport errors go. */
+  void handlers(Handler<Buffer> frames, Handler<Void> closed, Handler<Throwable> failed);
+
+  /**
+   * Herald's raw WebSocket, upgraded by the gateway itself rather than by SockJS, which would keep
+   * the upgrade request and its routing context for the connection's whole life (~1.5 KB each).
+   * Frames go out as binary messages, as they did when SockJS served this endpoint.
+   */
+  static ClientSocket raw(ServerWebSocket ws) {
+    WebSocketInternal inner = DirectWrites.unwrap(ws);
+    return new ClientSocket() {
+      @Override
+      public Future<Void> write(Buffer frame) {
+        return ws.writeBinaryMessage(frame);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return ws.writeQueueFull();
+      }
+
+      @Override
+      public void drainHandler(Handler<Void> handler) {
+        ws.drainHandler(handler);
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        ws.close((short) code, reason);
+      }
+
+      @Override
+      public boolean webSocket() {
+        return true;
+      }
+
+      @Override
+      public void pause() {
+        ws.pause();
+      }
+
+      @Override
+      public void resume() {
+        ws.resume();
+      }
+
+      @Override
+      public void cut() {
+        if (inner != null) {
+          inner.channelHandlerContext().close();
+        } else {
+          ws.close();
+        }
+      }
+
+      @Override
+      public void handlers(Handler<Buffer> frames, Handler<Void> closed, Handler<Throwable> failed) {
+        ws.binaryMessageHandler(frames);
+        ws.textMessageHandler(text -> frames.handle(Buffer.buffer(text)));
+        ws.closeHandler(closed);
+        ws.exceptionHandler(failed);
+      }
+    };
+  }
+
+  /** A SockJS session; {@code tcp} is its TCP connection on the websocket transport, else null. */
+  static ClientSocket sockJs(SockJSSocket sock, HttpConnection tcp) {
+    return new ClientSocket() {
+      @Override
+      public Future<Void> write(Buffer frame) {
+        return sock.write(frame);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return sock.writeQueueFull();
+      }
+
+      @Override
+      public void drainHandler(Handler<Void> handler) {
+        sock.drainHandler(handler);
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        sock.close(code, reason);
+      }
+
+      @Override
+      public boolean webSocket() {
+        return tcp != null;
+      }
+
+      @Override
+      public void pause() {
+        sock.pause();
+      }
+
+      @Override
+      public void resume() {
+        sock.resume();
+      }
+
+      @Override
+      public void cut() {
+        if (tcp != null) {
+          tcp.close();
+        }
+      }
+
+      @Override
+      public void handlers(Handler<Buffer> frames, Handler<Void> closed, Handler<Throwable> failed) {
+        sock.handler(frames);
+        sock.closeHandler(closed);
+        sock.exceptionHandler(failed);
+      }
+    };
+  }
+}
