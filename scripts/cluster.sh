@@ -30,7 +30,7 @@ start() {
     local pidf="$run_dir/node-$i.pid"
     if [ -f "$pidf" ] && is_ours "$(cat "$pidf")"; then echo "node-$i already running (pid $(cat "$pidf"))"; continue; fi
     # publishes need a majority of the nodes started (cluster.quorum), not of the three listed
-    HERALD_CLUSTER_QUORUM=$(( n >= 3 ? 2 : 1 )) nohup java ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" > "$run_dir/node-$i.log" 2>&1 &
+    HERALD_CLUSTER_QUORUM=$(( n >= 3 ? 2 : 1 )) nohup java @conf/jvm.options ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" > "$run_dir/node-$i.log" 2>&1 &
     echo $! > "$pidf"
     echo "node-$i: pid $!, http $(port_of "$i"), log $run_dir/node-$i.log"
   done

@@ -12,7 +12,7 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src/main cluster conf -newer "$jar" -
 fi
 
 port=${HERALD_HTTP_PORT:-8080}
-java -jar "$jar" "$@" &
+java @conf/jvm.options -jar "$jar" "$@" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' INT TERM EXIT
 

@@ -140,7 +140,7 @@ final class Bridge implements Handler<SockJSSocket> {
 
   /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token named. */
   void handleRaw(ServerWebSocket ws, Principal principal) {
-    DirectWrites.apply(ws);
+    LeanWebSockets.apply(ws);
     open(ClientSocket.raw(ws), principal, null, true);
   }
 

@@ -46,7 +46,7 @@ interface ClientSocket {
    * Frames go out as binary messages, as they did when SockJS served this endpoint.
    */
   static ClientSocket raw(ServerWebSocket ws) {
-    WebSocketInternal inner = DirectWrites.unwrap(ws);
+    WebSocketInternal inner = LeanWebSockets.unwrap(ws);
     return new ClientSocket() {
       @Override
       public Future<Void> write(Buffer frame) {

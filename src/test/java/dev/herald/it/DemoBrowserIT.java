@@ -33,7 +33,7 @@ class DemoBrowserIT {
         .put("auth", new JsonObject().put("devTokens", true));
     Path confFile = dir.resolve("demo.json");
     Files.writeString(confFile, conf.encode());
-    herald = new ProcessBuilder("java", "-jar", JarProcessIT.JAR.toString(), "-conf", confFile.toString())
+    herald = new ProcessBuilder("java", "@" + JarProcessIT.ROOT.resolve("conf/jvm.options"), "-jar", JarProcessIT.JAR.toString(), "-conf", confFile.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile()).start();
     JarProcessIT.awaitReady(port, herald, dir.resolve("herald.log"));
   }

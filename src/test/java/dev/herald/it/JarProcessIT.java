@@ -68,7 +68,7 @@ class JarProcessIT {
   }
 
   private static void startHerald() throws Exception {
-    herald = new ProcessBuilder("java", "-jar", JAR.toString(), "-conf", confFile.toString())
+    herald = new ProcessBuilder("java", "@" + ROOT.resolve("conf/jvm.options"), "-jar", JAR.toString(), "-conf", confFile.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("herald.log").toFile())).start();
     awaitReady(httpPort);
   }
@@ -194,7 +194,7 @@ class JarProcessIT {
   }
 
   private static Result runJar(Path conf, Map<String, String> env) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+    List<String> cmd = new ArrayList<>(List.of("java", "@" + ROOT.resolve("conf/jvm.options"), "-jar", JAR.toString()));
     if (conf != null) {
       cmd.addAll(List.of("-conf", conf.toString()));
     }

@@ -60,6 +60,7 @@ final class LocalCluster implements AutoCloseable {
       long t0 = System.nanoTime();
       List<String> cmd = new ArrayList<>(pinning());
       cmd.add("java");
+      cmd.add("@conf/jvm.options"); // as shipped; HERALD_NODE_JAVA_OPTS comes after and wins
       String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
       if (opts != null && !opts.isBlank()) {
         cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
