@@ -130,6 +130,12 @@
     if (ol.querySelector('[data-seq="' + m.seq + '"]')) return;
     var li = document.createElement('li');
     li.dataset.seq = m.seq;
+    // history says when a message was sent; a live one (short form, no ts) arrives as it is sent
+    var at = new Date(m.ts || Date.now());
+    var time = document.createElement('time');
+    time.dateTime = at.toISOString();
+    time.textContent = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    li.appendChild(time);
     var from = document.createElement('span');
     from.className = 'from';
     from.textContent = m.from + ':';

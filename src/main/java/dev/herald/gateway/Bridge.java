@@ -145,6 +145,12 @@ final class Bridge implements Handler<SockJSSocket> {
   }
 
   private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw) {
+    if (connections.draining()) {
+      // upgraded just as the node began to stop: sent elsewhere at once, never counted
+      socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
+      socket.close(CloseCode.RESTART.code, "node shutting down, reconnect");
+      return;
+    }
     Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),
         config.maxQueuedBytes(), connections::slowConsumer);
     connections.add(c);

@@ -30,6 +30,12 @@ final class Connection {
   long lastSeen;
   boolean expiryNoticeSent;
   boolean closed;
+  /**
+   * Closed by a drain (node shutdown with a grace): its presence and memberships stay, also those
+   * counted only after the close, until the node has left and the janitor takes them out, so a
+   * user who reconnects elsewhere meanwhile never shows offline.
+   */
+  boolean closedByDrain;
   /** Whether presence counts this connection; it is told of the close only if it does. */
   Presence presence = Presence.NONE;
 

@@ -42,6 +42,8 @@ final class Connections {
     this.owners = owners;
   }
 
+  private boolean draining;
+
   void add(Connection c) {
     if (c.sessionId != null) {
       owners.claim(c.sessionId, c.principal.userId());
@@ -52,6 +54,11 @@ final class Connections {
 
   int count() {
     return connections.size();
+  }
+
+  /** The node is stopping: a socket upgraded from now on is sent elsewhere at once ({@link #closeAll}). */
+  boolean draining() {
+    return draining;
   }
 
   Collection<Connection> all() {
@@ -67,6 +74,7 @@ final class Connections {
       return Future.succeededFuture();
     }
     c.closed = true;
+    c.closedByDrain = !leave;
     connections.remove(c.id);
     if (c.sessionId != null) {
       owners.release(c.sessionId);
@@ -140,6 +148,7 @@ final class Connections {
    * one, they leave presence at once. Completes when the node may go on stopping.
    */
   Future<Void> closeAll(long graceMs) {
+    draining = true;
     List<Future<Void>> left = new ArrayList<>();
     for (Connection c : List.copyOf(connections.values())) {
       c.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));

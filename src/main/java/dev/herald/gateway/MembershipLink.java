@@ -49,7 +49,7 @@ final class MembershipLink {
    * Counts a new connection in presence; completes (never fails) once presence has it or is
    * unavailable. A request that timed out may still have been applied, so unless no presence
    * service exists at all, the connection is treated as counted and its close will be reported.
-   * If the connection closed meanwhile, it leaves at once.
+   * If the connection closed meanwhile, it leaves at once (unless a drain closed it).
    */
   Future<Void> joinPresence(Connection c) {
     return connects.add(new JsonObject().put("userId", c.principal.userId()).put("connId", c.id)).transform(ar -> {
@@ -60,7 +60,7 @@ final class MembershipLink {
       } else if (ar.failed()) {
         LOG.warn("presence did not confirm connection {} of {}: {}", c.id, c.principal.userId(), ar.cause().getMessage());
       }
-      if (c.closed) {
+      if (c.closed && !c.closedByDrain) {
         leavePresence(c);
       }
       return Future.succeededFuture();

@@ -42,14 +42,30 @@ class BenchSmokeIT {
   @Test
   @DisplayName("the fanout scenario runs Herald, Socket.IO and bare ws end to end, two rounds, and none loses or repeats a message")
   void fanout() throws Exception {
-    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--warmup", "1", "--idle", "1", "--rounds", "2");
+    JsonObject figures = bench("fanout", "--subscribers", "20", "--broadcasts", "3", "--warmup", "1", "--idle", "1", "--rounds", "2",
+        "--storms", "2");
+    // two rounds of two storms of connects: presence and membership exactly right at the end
+    assertEquals(20, figures.getLong("herald: channel members at the end (of 20)"));
+    assertEquals(20, figures.getLong("herald: users online at the end (of 20)"));
     for (String server : new String[] {"herald", "socket.io", "ws"}) {
+      assertTrue(figures.getDouble(server + ": bytes per delivered message") > 0, server);
+      assertTrue(figures.containsKey(server + ": connect storm, warm server (s)"), server);
       assertEquals(2 * 60, figures.getLong(server + ": deliveries"), server);
       assertEquals(2 * 20, figures.getLong(server + ": warm-up deliveries"), server);
       assertEquals(0, figures.getLong(server + ": lost seqs"), server);
       assertEquals(0, figures.getLong(server + ": duplicated seqs"), server);
       assertTrue(figures.containsKey(server + ": server CPU per delivery above idle (µs)"), server);
     }
+  }
+
+  @Test
+  @DisplayName("the failover scenario: a node's clients reconnect to the survivors after kill -9, and presence and membership end exactly right")
+  void failover() throws Exception {
+    JsonObject figures = bench("failover", "--clients", "30");
+    assertTrue(figures.containsKey("kill to every client subscribed again (s)"));
+    assertEquals(30, figures.getLong("channel members (of 30)"));
+    assertEquals(30, figures.getLong("users online (of 30)"));
+    assertEquals(0, figures.getLong("users with other than one connection"));
   }
 
   @Test

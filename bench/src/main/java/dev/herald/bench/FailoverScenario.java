@@ -1,0 +1,154 @@
+package dev.herald.bench;
+
+import dev.herald.client.BridgeClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The clients of a node that dies reconnect to the survivors, all at once. Three nodes (separate
+ * processes, on one core); the survivors first take a storm of {@code clients} connects and let
+ * them go (they are warm, as nodes that have served for a while are); then {@code clients} users
+ * connect to node 3 and subscribe to one channel; node 3 gets SIGKILL; every client reconnects as
+ * soon as it sees its connection close, to node 1 or 2 in turn, {@code inflight} at a time, and
+ * subscribes again. Measured: kill to the last client subscribed again, the survivors' CPU per
+ * reconnect; then, once the cluster has cleaned up after node 3, whether presence and membership
+ * are exactly right: every user online with one connection, every user a member, once.
+ */
+final class FailoverScenario {
+
+  private static final String CHANNEL = "failover.one";
+
+  private FailoverScenario() {
+  }
+
+  static JsonObject run(Bench.Options o) throws Exception {
+    int clients = o.integer("clients", 10_000);
+    int inFlight = o.integer("inflight", 256);
+    JsonObject params = new JsonObject().put("clients", clients).put("inflight", inFlight);
+    Vertx vertx = Vertx.vertx();
+    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
+    try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/failover-logs"))) {
+      Bench.progress("starting 3 nodes");
+      cluster.start(3);
+      Bench.progress("getting " + clients + " dev tokens");
+      List<String> tokens = LocalCluster.tokens("fo-", clients, new JsonObject().put("channels", new JsonArray().add("failover.*")));
+      Bench.progress("warming the survivors: " + clients + " connects, then closes");
+      List<BridgeClient> warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
+      Future.join(warm.stream().map(BridgeClient::close).toList()).await();
+      awaitQuiet(cluster.pid(1), cluster.pid(2));
+
+      Bench.progress("connecting " + clients + " clients to node 3");
+      List<BridgeClient> onNode3 = storm(vertx, ws, tokens, i -> 3, inFlight);
+      List<Future<Short>> closed = onNode3.stream().map(BridgeClient::closed).toList();
+      long cpu0 = Proc.cpuMillis(cluster.pid(1)) + Proc.cpuMillis(cluster.pid(2));
+      Bench.progress("kill -9 node 3 (pid " + cluster.pid(3) + ")");
+      long killedAt = System.nanoTime();
+      cluster.kill(3);
+      Future.join(closed).await();
+      double seenClosed = (System.nanoTime() - killedAt) / 1e9;
+      Bench.progress("all " + clients + " saw the close in " + Bench.round2(seenClosed) + " s; reconnecting to nodes 1 and 2");
+      storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
+      double reconnected = (System.nanoTime() - killedAt) / 1e9;
+      long cpu = Proc.cpuMillis(cluster.pid(1)) + Proc.cpuMillis(cluster.pid(2)) - cpu0;
+      JsonObject figures = new JsonObject()
+          .put("kill to every client seeing the close (s)", Bench.round2(seenClosed))
+          .put("kill to every client subscribed again (s)", Bench.round2(reconnected))
+          .put("survivors' CPU per reconnect + subscribe (µs)", Bench.round2(cpu * 1000.0 / clients));
+      Bench.progress("waiting for the cluster to clean up after node 3 (60 s at most)");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      JsonObject state = state(clients);
+      while (!exact(state, clients) && System.nanoTime() < deadline) {
+        Thread.sleep(1000); // the janitor runs on its own clock: nothing to await
+        state = state(clients);
+      }
+      figures.put("cleaned up after the kill (s)", Bench.round2((System.nanoTime() - killedAt) / 1e9)).mergeIn(state);
+      return new JsonObject().put("scenario", "failover").put("parameters", params).put("figures", figures);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** Connects client {@code i} to node {@code node(i)} and subscribes it, {@code inFlight} at a time; all, once done. */
+  private static List<BridgeClient> storm(Vertx vertx, WebSocketClient ws, List<String> tokens, java.util.function.IntUnaryOperator node,
+                                          int inFlight) throws Exception {
+    Semaphore slots = new Semaphore(inFlight);
+    List<Future<BridgeClient>> connecting = new ArrayList<>(tokens.size());
+    for (int i = 0; i < tokens.size(); i++) {
+      slots.acquire();
+      connecting.add(BridgeClient.connect(vertx, ws, LocalCluster.httpPort(node.applyAsInt(i)), tokens.get(i))
+          .compose(c -> c.subscribe(Wire.channel(CHANNEL), f -> { }).map(c)).onComplete(ar -> slots.release()));
+    }
+    Future.all(connecting).await();
+    return connecting.stream().map(Future::result).toList();
+  }
+
+  /** Members of the channel, users online, and users online with other than one connection, as node 1 answers. */
+  private static JsonObject state(int clients) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String service = LocalCluster.serviceToken("failover-check");
+    String base = "http://127.0.0.1:" + LocalCluster.httpPort(1) + "/api/v1/";
+    JsonObject members = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "channels/" + CHANNEL + "/members"))
+        .header("Authorization", "Bearer " + service).build(), HttpResponse.BodyHandlers.ofString()).body());
+    int online = 0;
+    int notOne = 0;
+    for (int from = 0; from < clients; from += 1000) {
+      JsonArray batch = new JsonArray();
+      for (int i = from; i < Math.min(clients, from + 1000); i++) {
+        batch.add("fo-" + i);
+      }
+      JsonObject users = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "presence/query"))
+          .header("Authorization", "Bearer " + service).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("users", batch).encode())).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).getJsonObject("users");
+      for (String u : users.fieldNames()) {
+        JsonObject p = users.getJsonObject(u);
+        online += "offline".equals(p.getString("status")) ? 0 : 1;
+        notOne += p.getInteger("connections") == 1 ? 0 : 1;
+      }
+    }
+    return new JsonObject().put("channel members (of " + clients + ")", members.getInteger("count"))
+        .put("users online (of " + clients + ")", online)
+        .put("users with other than one connection", notOne);
+  }
+
+  private static boolean exact(JsonObject state, int clients) {
+    return state.getInteger("channel members (of " + clients + ")") == clients && state.getInteger("users online (of " + clients + ")") == clients
+        && state.getInteger("users with other than one connection") == 0;
+  }
+
+  /** Waits (30 s at most) until the nodes' CPU is below 5 % of a core over a second. */
+  private static void awaitQuiet(long... pids) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long cpu = total(pids);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1000); // sampling CPU time: there is no event to await
+      long now = total(pids);
+      if (now - cpu < 50 * pids.length) {
+        return;
+      }
+      cpu = now;
+    }
+  }
+
+  private static long total(long... pids) throws Exception {
+    long sum = 0;
+    for (long pid : pids) {
+      sum += Proc.cpuMillis(pid);
+    }
+    return sum;
+  }
+}
