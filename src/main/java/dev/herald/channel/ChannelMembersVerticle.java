@@ -56,8 +56,8 @@ public final class ChannelMembersVerticle extends VerticleBase {
 
   /**
    * A gateway's joins, {@code {"nodeId", "joins": [{"channel", "userId", "connId"}, …]}} (or one,
-   * {@code {"channel", "userId", "connId", "nodeId"}}): applied in one Hazelcast call, one
-   * operation per partition; each membership's events are traced by its first connection.
+   * {@code {"channel", "userId", "connId", "nodeId"}}): in as few Hazelcast calls as backups
+   * allow ({@link ClusterHandle#byPartition}); each membership's events are traced by its first connection.
    */
   private void onJoin(Message<JsonObject> msg) {
     JsonObject b = msg.body();
@@ -67,9 +67,12 @@ public final class ChannelMembersVerticle extends VerticleBase {
       JsonObject j = (JsonObject) o;
       byKey.computeIfAbsent(Membership.key(j.getString("channel"), j.getString("userId")), k -> new ArrayList<>(1)).add(j.getString("connId"));
     }
-    ClusterHandle.future(map.submitToKeys(byKey.keySet(), MembershipOp.join(byKey, b.getString("nodeId"))), context)
-        .onSuccess(changes -> changes.forEach((key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, byKey.get(key).get(0))))
-        .onComplete(ar -> Replies.ack(msg, ar));
+    List<Future<?>> parts = new ArrayList<>();
+    for (Map<String, List<String>> part : cluster.byPartition(byKey)) {
+      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), MembershipOp.join(part, b.getString("nodeId"))), context)
+          .onSuccess(changes -> changes.forEach((key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, part.get(key).get(0)))));
+    }
+    Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }
 
   private void onLeave(Message<JsonObject> msg) {

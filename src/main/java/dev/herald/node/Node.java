@@ -29,6 +29,8 @@ import dev.herald.webhook.WebhookMetrics;
 import dev.herald.channel.MembershipJanitor;
 import dev.herald.presence.PresenceJanitor;
 import dev.herald.presence.PresenceVerticle;
+import dev.herald.presence.PresenceSerializers;
+import dev.herald.channel.MembershipSerializers;
 import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -204,6 +206,8 @@ public final class Node {
       throw new ConfigException("cluster.configFile " + (cluster.configFile() == null ? "(embedded cluster.xml)" : cluster.configFile())
           + " is not a valid Hazelcast config: " + e.getMessage());
     }
+    PresenceSerializers.register(hz.getSerializationConfig());
+    MembershipSerializers.register(hz.getSerializationConfig());
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(false);
     net.setPublicAddress(cluster.host() + ":" + cluster.port());

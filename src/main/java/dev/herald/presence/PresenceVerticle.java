@@ -111,8 +111,8 @@ public final class PresenceVerticle extends VerticleBase {
 
   /**
    * A gateway's connects, {@code {"nodeId", "connections": [{"userId", "connId"}, …]}} (or one,
-   * {@code {"userId", "connId", "nodeId"}}): applied in one Hazelcast call, one operation per
-   * partition, whatever their number; each user's events are traced by its first connection.
+   * {@code {"userId", "connId", "nodeId"}}): in as few Hazelcast calls as backups allow
+   * ({@link ClusterHandle#byPartition}); each user's events are traced by its first connection.
    */
   private void onConnect(Message<JsonObject> msg) {
     JsonObject b = msg.body();
@@ -126,10 +126,14 @@ public final class PresenceVerticle extends VerticleBase {
         byUser.computeIfAbsent(c.getString("userId"), u -> new ArrayList<>(1)).add(c.getString("connId"));
       }
     }
-    PresenceOp op = PresenceOp.connect(byUser, b.getString("nodeId"), System.currentTimeMillis()).offlineFor(config.offlineRecordSeconds());
-    ClusterHandle.future(map.submitToKeys(byUser.keySet(), op), context)
-        .onSuccess(changes -> changes.forEach((user, change) -> PresenceEvents.presence(vertx, change, node, byUser.get(user).get(0))))
-        .onComplete(ar -> Replies.ack(msg, ar));
+    long now = System.currentTimeMillis();
+    List<Future<?>> parts = new ArrayList<>();
+    for (Map<String, List<String>> part : cluster.byPartition(byUser)) {
+      PresenceOp op = PresenceOp.connect(part, b.getString("nodeId"), now).offlineFor(config.offlineRecordSeconds());
+      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), op), context)
+          .onSuccess(changes -> changes.forEach((user, change) -> PresenceEvents.presence(vertx, change, node, part.get(user).get(0)))));
+    }
+    Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }
 
   private void onDisconnect(Message<JsonObject> msg) {
