@@ -23,18 +23,22 @@ http() { # METHOD URL [BODY]: prints the response body; fails on a non-2xx answe
       .catch(() => process.exit(1));' "$@"
 }
 
+# ready means this node's /ready, while this node runs: another process on the port answering
+# /ready is not this node (the node itself refuses to start on a port in use, in one line)
+ready=""
 for _ in $(seq 1 120); do
-  if http GET "http://localhost:$port/ready" >/dev/null 2>&1; then break; fi
-  kill -0 "$pid" 2>/dev/null || { echo "herald exited; see the lines above" >&2; exit 1; }
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; echo "herald exited (see the line above); nothing started" >&2; exit 1; }
+  if http GET "http://localhost:$port/ready" >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; then ready=1; break; fi
   sleep 0.5
 done
+[ -n "$ready" ] || { echo "herald (pid $pid) did not become ready on port $port in 60 s" >&2; exit 1; }
 
 token=$(http POST "http://localhost:$port/dev/token" '{"sub":"alice","channels":["demo.*"],"publish":["demo.*"]}' \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))') || token="(dev tokens are off in this config)"
 
 cat <<MSG
 
-  Herald is up.
+  Herald is up: pid $pid, http port $port.
   Demo page:   http://localhost:$port/
   Bridge:      ws://localhost:$port/eventbus/websocket?token=<jwt>   (SockJS: http://localhost:$port/eventbus)
   Dev token for alice (channels demo.*):

@@ -8,13 +8,18 @@ import dev.herald.observability.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
  * {@code java -jar herald.jar [-conf FILE]}: loads and validates the config (exit 2 naming the
- * key on any error), joins the cluster, deploys the roles (exit 1 if that fails), and leaves
- * the cluster cleanly on SIGTERM.
+ * key on any error), joins the cluster, deploys the roles (exit 2 and one line naming the port
+ * and its variable when a port is in use, exit 1 on any other failure), and leaves the cluster
+ * cleanly on SIGTERM.
  */
 public final class Main {
 
@@ -33,8 +38,19 @@ public final class Main {
       System.exit(2);
       return;
     }
+    String taken = portTaken(config);
+    if (taken != null) {
+      System.err.println("herald: " + taken);
+      System.exit(2);
+      return;
+    }
     Logging.configure(config.log().format(), config.node().name());
     Node.start(config).onComplete(ar -> {
+      if (ar.failed() && portInUse(ar.cause()) && portTaken(config) != null) {
+        // taken between the check and the bind
+        System.err.println("herald: " + portTaken(config));
+        System.exit(2);
+      }
       if (ar.failed()) {
         LOG.error("node failed to start: {}", ar.cause().toString(), ar.cause());
         System.exit(1);
@@ -45,6 +61,40 @@ public final class Main {
         node.stop().await();
       }, "herald-shutdown"));
     });
+  }
+
+  static boolean portInUse(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The usual first-hour failure, said in one line before anything starts (rather than as the
+   * libraries' stack traces): which of the node's ports is in use, and what moves it; null if none.
+   */
+  static String portTaken(HeraldConfig config) {
+    if (!free(config.http().host(), config.http().port())) {
+      return "http port " + config.http().port() + " on " + config.http().host()
+          + " is in use: stop what holds it, or set HERALD_HTTP_PORT (http.port)";
+    }
+    if (!free(config.cluster().host(), config.cluster().port())) {
+      return "cluster port " + config.cluster().port() + " on " + config.cluster().host()
+          + " is in use (another Herald node?): set HERALD_CLUSTER_PORT (cluster.port)";
+    }
+    return null;
+  }
+
+  private static boolean free(String host, int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(host, port));
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
   }
 
   static String confPath(String[] args) {

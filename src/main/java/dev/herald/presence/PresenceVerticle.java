@@ -25,7 +25,8 @@ import java.util.Set;
  * Who is online, cluster-wide. Records live in the Hazelcast map {@value #MAP}, changed only by
  * {@link PresenceOp} entry processors, so changes from every node apply atomically per user.
  * The node whose change altered a user's visible status publishes the event on
- * {@code rt.presence.user.<user>} (through {@link Addresses#PRESENCE_EVENTS}, which every gateway hands to its watchers). Connections of a node that died are removed by {@link PresenceJanitor}.
+ * {@code rt.presence.user.<user>} (through {@link Addresses#PRESENCE_EVENTS}, which every gateway
+ * hands to its watchers). Connections of a node that died are removed by {@link PresenceJanitor}.
  */
 public final class PresenceVerticle extends VerticleBase {
 

@@ -20,12 +20,13 @@ class HeraldConfigTest {
   private static final String SECRET = "0123456789abcdef0123456789abcdef";
 
   @Test
-  @DisplayName("the embedded default is a dev node on 8080 in a one-member loopback cluster")
+  @DisplayName("the embedded default is a dev node on 8080 in a one-member loopback cluster on 5801 (scripts/cluster.sh's are 8081-8083, 5701-5703)")
   void embeddedDefault() {
     HeraldConfig c = HeraldConfig.load(null, Map.of());
     assertEquals(8080, c.http().port());
     assertTrue(c.auth().devTokens());
-    assertEquals(List.of("127.0.0.1:5701"), c.cluster().members());
+    assertEquals(5801, c.cluster().port());
+    assertEquals(List.of("127.0.0.1:5801"), c.cluster().members());
     assertEquals(1, c.cluster().quorum(), "one member: no split-brain protection");
     assertEquals(1, c.roles().instances(Role.GATEWAY));
     assertEquals(1, c.roles().instances(Role.AUTH));

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.time.Duration;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -206,6 +209,34 @@ class JarProcessIT {
   }
 
   private record Result(int exit, String output) {
+  }
+
+  @Test
+  @DisplayName("a port in use stops the node with exit code 2 and one line naming the port and the variable that moves it")
+  void portInUse() throws Exception {
+    int freeHttp = TestNodes.freePort();
+    int freeCluster = TestNodes.freePort();
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      Result http = runJar(null, Map.of("HERALD_HTTP_PORT", String.valueOf(port), "HERALD_CLUSTER_PORT", String.valueOf(freeCluster),
+          "HERALD_CLUSTER_MEMBERS", "127.0.0.1:" + freeCluster));
+      assertEquals(2, http.exit(), http.output());
+      assertEquals("herald: http port " + port + " on 0.0.0.0 is in use: stop what holds it, or set HERALD_HTTP_PORT (http.port)",
+          lastLine(http.output()));
+      assertFalse(http.output().contains("\tat "), "no stack trace: " + http.output());
+      Result cluster = runJar(null, Map.of("HERALD_HTTP_PORT", String.valueOf(freeHttp), "HERALD_CLUSTER_PORT", String.valueOf(port),
+          "HERALD_CLUSTER_MEMBERS", "127.0.0.1:" + port));
+      assertEquals(2, cluster.exit(), cluster.output());
+      assertEquals("herald: cluster port " + port + " on 127.0.0.1 is in use (another Herald node?): set HERALD_CLUSTER_PORT (cluster.port)",
+          lastLine(cluster.output()));
+      assertFalse(cluster.output().contains("\tat "), "no stack trace: " + cluster.output());
+    }
+  }
+
+  /** The line the node ends with (a dev node warns about its dev mode first). */
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    return lines[lines.length - 1].strip();
   }
 
   @Test
