@@ -5,7 +5,8 @@
 # builds it and the product jar when missing, and installs the comparison servers fanout measures
 # beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if Node.js is here and
 # they are missing. The scenario starts the nodes it needs from
-# conf/cluster-node-N.json (so nothing may be listening on 8081-8083 / 5701-5703), stops them at
+# conf/cluster-node-N.json (on HTTP 8081-8083 and Hazelcast 5701-5703; HERALD_HTTP_PORT_BASE and
+# HERALD_CLUSTER_PORT_BASE move them, as for scripts/cluster.sh), stops them at
 # the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks.md
 # (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the
 # load generator on core 1 (taskset); they still share the machine.

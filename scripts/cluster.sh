@@ -4,7 +4,9 @@
 #   scripts/cluster.sh stop      SIGTERM exactly the pids this script started, then SIGKILL stragglers
 #   scripts/cluster.sh status    one line per node: pid, alive, ready
 #   scripts/cluster.sh kill I    SIGKILL node I (a crash, for failover drills)
-# Pid files and logs go to $HERALD_RUN_DIR (default run/cluster).
+# Pid files and logs go to $HERALD_RUN_DIR (default run/cluster). Node I listens on HTTP
+# $HERALD_HTTP_PORT_BASE+I (default 8080+I) and Hazelcast $HERALD_CLUSTER_PORT_BASE+I (default
+# 5700+I): move both bases to run a second cluster beside this one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,14 @@ run_dir=${HERALD_RUN_DIR:-run/cluster}
 jar=target/herald.jar
 mkdir -p "$run_dir"
 
-port_of() { echo $((8080 + $1)); }
+http_base=${HERALD_HTTP_PORT_BASE:-8080}
+cluster_base=${HERALD_CLUSTER_PORT_BASE:-5700}
+for base in "$http_base" "$cluster_base"; do
+  [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1 ] && [ "$base" -le 65500 ] \
+    || { echo "HERALD_HTTP_PORT_BASE and HERALD_CLUSTER_PORT_BASE must be numbers from 1 to 65500" >&2; exit 2; }
+done
+port_of() { echo $((http_base + $1)); }
+members="127.0.0.1:$((cluster_base + 1)),127.0.0.1:$((cluster_base + 2)),127.0.0.1:$((cluster_base + 3))"
 
 is_ours() { # PID: alive and running herald.jar (guards against a reused pid)
   [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' < "/proc/$1/cmdline" | grep -q 'herald.jar'
@@ -30,14 +39,18 @@ start() {
     local pidf="$run_dir/node-$i.pid"
     if [ -f "$pidf" ] && is_ours "$(cat "$pidf")"; then echo "node-$i already running (pid $(cat "$pidf"))"; continue; fi
     # publishes need a majority of the nodes started (cluster.quorum), not of the three listed
-    HERALD_CLUSTER_QUORUM=$(( n >= 3 ? 2 : 1 )) nohup java @conf/jvm.options ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" > "$run_dir/node-$i.log" 2>&1 &
+    HERALD_CLUSTER_QUORUM=$(( n >= 3 ? 2 : 1 )) HERALD_HTTP_PORT=$(port_of "$i") HERALD_CLUSTER_PORT=$((cluster_base + i)) \
+      HERALD_CLUSTER_MEMBERS=$members nohup java @conf/jvm.options ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" \
+      > "$run_dir/node-$i.log" 2>&1 &
     echo $! > "$pidf"
-    echo "node-$i: pid $!, http $(port_of "$i"), log $run_dir/node-$i.log"
+    echo "node-$i: pid $!, http $(port_of "$i"), cluster $((cluster_base + i)), log $run_dir/node-$i.log"
   done
   for i in $(seq 1 "$n"); do
     local t0=$SECONDS
-    until ready "$i"; do
+    # ready means this node answers while it runs (another process on its port is not it)
+    while true; do
       is_ours "$(cat "$run_dir/node-$i.pid")" || { echo "node-$i died; tail of its log:" >&2; tail -n 20 "$run_dir/node-$i.log" >&2; exit 1; }
+      ready "$i" && break
       [ $((SECONDS - t0)) -lt 60 ] || { echo "node-$i not ready after 60 s" >&2; exit 1; }
       sleep 0.2
     done

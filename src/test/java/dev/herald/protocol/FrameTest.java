@@ -23,6 +23,21 @@ class FrameTest {
     assertEquals(Frame.Type.PING, Frame.parse(Buffer.buffer("{\"type\":\"ping\"}"), 32).type());
   }
 
+  @Test
+  @DisplayName("a channel message's short form carries seq and data, then from and the trace id only when the message has them")
+  void channelMessage() {
+    JsonObject m = new JsonObject().put("channel", "fanout.one").put("seq", 31).put("epoch", "8f0c2b9e-5d3a-4b7e-9c1f-2a6d4e8b0c17")
+        .put("ts", 1796000000000L).put("data", new JsonObject().put("t", 3600000000L).put("b", 12));
+    Buffer plain = Frame.channelMessage("rt.channel.fanout.one", m);
+    assertEquals("{\"address\":\"rt.channel.fanout.one\",\"body\":[31,{\"t\":3600000000,\"b\":12}]}", plain.toString());
+    assertEquals(23, new JsonObject().put("t", 3600000000L).put("b", 12).encode().length());
+    assertEquals(71, plain.length(), "a 23-byte message in 71 bytes (the bar in docs/benchmarks.md: 80 for 25)");
+    assertEquals("[31,{\"t\":3600000000,\"b\":12},\"ann\"]",
+        new JsonObject(Frame.channelMessage("a", m.copy().put("from", "ann"))).getJsonArray("body").encode());
+    assertEquals("[31,{\"t\":3600000000,\"b\":12},null,\"tr-1\"]",
+        new JsonObject(Frame.channelMessage("a", m.copy().put("traceId", "tr-1"))).getJsonArray("body").encode());
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @DisplayName("a malformed frame is refused with a code saying why")
   @CsvSource(delimiter = '|', value = {

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Herald nodes the benchmark starts as separate processes of the product jar ({@link #HERALD_JAR})
- * from {@code conf/cluster-node-N.json} (HTTP 8080+N); it stops exactly the processes it started.
+ * from {@code conf/cluster-node-N.json}, on HTTP {@code HERALD_HTTP_PORT_BASE}+N and Hazelcast
+ * {@code HERALD_CLUSTER_PORT_BASE}+N (8080+N and 5700+N by default, as scripts/cluster.sh); it stops
+ * exactly the processes it started.
  */
 final class LocalCluster implements AutoCloseable {
 
@@ -35,8 +37,27 @@ final class LocalCluster implements AutoCloseable {
     nodes.forEach(Process::destroyForcibly);
   }
 
+  private static final int HTTP_BASE = base("HERALD_HTTP_PORT_BASE", 8080);
+  private static final int CLUSTER_BASE = base("HERALD_CLUSTER_PORT_BASE", 5700);
+
+  private static int base(String variable, int otherwise) {
+    String v = System.getenv(variable);
+    if (v == null || v.isBlank()) {
+      return otherwise;
+    }
+    try {
+      int base = Integer.parseInt(v.trim());
+      if (base >= 1 && base <= 65500) {
+        return base;
+      }
+    } catch (NumberFormatException notANumber) {
+      // said below
+    }
+    throw new IllegalArgumentException(variable + " must be a number from 1 to 65500, not '" + v + "'");
+  }
+
   static int httpPort(int node) {
-    return 8080 + node;
+    return HTTP_BASE + node;
   }
 
   /** The product jar the nodes run: {@code -Dherald.jar}, else {@code target/herald.jar} under the working directory. */
@@ -70,6 +91,10 @@ final class LocalCluster implements AutoCloseable {
       // a majority of the nodes this cluster runs, not of the three the conf files list: one node
       // alone must take publishes
       pb.environment().put("HERALD_CLUSTER_QUORUM", String.valueOf(n >= 3 ? n / 2 + 1 : 1));
+      pb.environment().put("HERALD_HTTP_PORT", String.valueOf(httpPort(i)));
+      pb.environment().put("HERALD_CLUSTER_PORT", String.valueOf(CLUSTER_BASE + i));
+      pb.environment().put("HERALD_CLUSTER_MEMBERS", "127.0.0.1:" + (CLUSTER_BASE + 1) + ",127.0.0.1:" + (CLUSTER_BASE + 2)
+          + ",127.0.0.1:" + (CLUSTER_BASE + 3));
       Process p = pb
           .redirectErrorStream(true).redirectOutput(logDir.resolve("node-" + i + ".log").toFile()).start();
       nodes.add(p);
