@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * Tells the presence services what this gateway's connections do: a connection opened or closed,
- * joined or left a channel. Opens and joins go in batches ({@link Batcher}). A leave is sent only after its join was counted, so it can never
- * overtake it on the way to a service on another node.
+ * joined or left a channel. Opens and joins go in batches ({@link Batcher}). A leave is sent only
+ * after its join was counted, so it can never overtake it on the way to a service on another node.
  */
 final class MembershipLink {
 
@@ -30,19 +30,17 @@ final class MembershipLink {
   static final int MAX_BATCH = 512;
 
   private final EventBus eventBus;
-  /** This node's id, read at each use: it changes when the node rejoins after a split. */
-  private final Supplier<String> nodeId;
   private final DeliveryOptions options;
   private final Batcher connects;
   private final Batcher joins;
 
+  /** @param nodeId this node's id, read at each batch: it changes when the node rejoins after a split */
   MembershipLink(Vertx vertx, Supplier<String> nodeId, long timeoutMs) {
     this.eventBus = vertx.eventBus();
-    this.nodeId = nodeId;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.connects = new Batcher(vertx, Addresses.PRESENCE_CONNECT, "connections", MAX_BATCH, options,
-        () -> new JsonObject().put("nodeId", nodeId.get()));
-    this.joins = new Batcher(vertx, Addresses.MEMBERS_JOIN, "joins", MAX_BATCH, options, () -> new JsonObject().put("nodeId", nodeId.get()));
+    Supplier<JsonObject> envelope = () -> new JsonObject().put("nodeId", nodeId.get());
+    this.connects = new Batcher(vertx, Addresses.PRESENCE_CONNECT, "connections", MAX_BATCH, options, envelope);
+    this.joins = new Batcher(vertx, Addresses.MEMBERS_JOIN, "joins", MAX_BATCH, options, envelope);
   }
 
   /**

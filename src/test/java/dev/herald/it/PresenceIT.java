@@ -68,6 +68,8 @@ class PresenceIT {
       WsClient tab1 = connect(a, "tabby");
       assertEquals("online", nextEvent(watcher, "tabby").getString("status"));
       WsClient tab2 = connect(b, "tabby");
+      // a connection's frames wait until presence counts it: an answered frame proves tab2 is counted
+      tab2.sync();
       assertEquals("rec", tab1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
       JsonObject busy = nextEvent(watcher, "tabby");
       assertEquals("busy", busy.getString("status"));
