@@ -8,10 +8,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +45,7 @@ final class FailoverScenario {
       Bench.progress("warming the survivors: " + clients + " connects, then closes");
       List<BridgeClient> warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
       Future.join(warm.stream().map(BridgeClient::close).toList()).await();
-      awaitQuiet(cluster.pid(1), cluster.pid(2));
+      Proc.awaitQuiet(cluster.pid(1), cluster.pid(2));
 
       Bench.progress("connecting " + clients + " clients to node 3");
       List<BridgeClient> onNode3 = storm(vertx, ws, tokens, i -> 3, inFlight);
@@ -70,12 +66,15 @@ final class FailoverScenario {
           .put("survivors' CPU per reconnect + subscribe (µs)", Bench.round2(cpu * 1000.0 / clients));
       Bench.progress("waiting for the cluster to clean up after node 3 (60 s at most)");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      JsonObject state = state(clients);
-      while (!exact(state, clients) && System.nanoTime() < deadline) {
+      Truth truth = Truth.of(CHANNEL, "fo-", clients);
+      while (!truth.exact(clients) && System.nanoTime() < deadline) {
         Thread.sleep(1000); // the janitor runs on its own clock: nothing to await
-        state = state(clients);
+        truth = Truth.of(CHANNEL, "fo-", clients);
       }
-      figures.put("cleaned up after the kill (s)", Bench.round2((System.nanoTime() - killedAt) / 1e9)).mergeIn(state);
+      figures.put("cleaned up after the kill (s)", Bench.round2((System.nanoTime() - killedAt) / 1e9))
+          .put("channel members (of " + clients + ")", truth.members())
+          .put("users online (of " + clients + ")", truth.online())
+          .put("users with other than one connection", truth.notOneConnection());
       return new JsonObject().put("scenario", "failover").put("parameters", params).put("figures", figures);
     } finally {
       vertx.close().await();
@@ -94,61 +93,5 @@ final class FailoverScenario {
     }
     Future.all(connecting).await();
     return connecting.stream().map(Future::result).toList();
-  }
-
-  /** Members of the channel, users online, and users online with other than one connection, as node 1 answers. */
-  private static JsonObject state(int clients) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    String service = LocalCluster.serviceToken("failover-check");
-    String base = "http://127.0.0.1:" + LocalCluster.httpPort(1) + "/api/v1/";
-    JsonObject members = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "channels/" + CHANNEL + "/members"))
-        .header("Authorization", "Bearer " + service).build(), HttpResponse.BodyHandlers.ofString()).body());
-    int online = 0;
-    int notOne = 0;
-    for (int from = 0; from < clients; from += 1000) {
-      JsonArray batch = new JsonArray();
-      for (int i = from; i < Math.min(clients, from + 1000); i++) {
-        batch.add("fo-" + i);
-      }
-      JsonObject users = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "presence/query"))
-          .header("Authorization", "Bearer " + service).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("users", batch).encode())).build(),
-          HttpResponse.BodyHandlers.ofString()).body()).getJsonObject("users");
-      for (String u : users.fieldNames()) {
-        JsonObject p = users.getJsonObject(u);
-        online += "offline".equals(p.getString("status")) ? 0 : 1;
-        notOne += p.getInteger("connections") == 1 ? 0 : 1;
-      }
-    }
-    return new JsonObject().put("channel members (of " + clients + ")", members.getInteger("count"))
-        .put("users online (of " + clients + ")", online)
-        .put("users with other than one connection", notOne);
-  }
-
-  private static boolean exact(JsonObject state, int clients) {
-    return state.getInteger("channel members (of " + clients + ")") == clients && state.getInteger("users online (of " + clients + ")") == clients
-        && state.getInteger("users with other than one connection") == 0;
-  }
-
-  /** Waits (30 s at most) until the nodes' CPU is below 5 % of a core over a second. */
-  private static void awaitQuiet(long... pids) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long cpu = total(pids);
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(1000); // sampling CPU time: there is no event to await
-      long now = total(pids);
-      if (now - cpu < 50 * pids.length) {
-        return;
-      }
-      cpu = now;
-    }
-  }
-
-  private static long total(long... pids) throws Exception {
-    long sum = 0;
-    for (long pid : pids) {
-      sum += Proc.cpuMillis(pid);
-    }
-    return sum;
   }
 }

@@ -181,7 +181,7 @@ final class FanoutScenario {
       if (storm < storms - 1) {
         Bench.progress(name + ": closing them, and waiting for the server to settle");
         target.closeSubscribers().await();
-        awaitQuiet(pid);
+        Proc.awaitQuiet(pid);
       }
     }
     Bench.progress(name + ": " + warmup + " warm-up broadcasts");
@@ -227,20 +227,6 @@ final class FanoutScenario {
       figures.put("server heap per subscribed connection, after GC (KB)", Bench.round2((double) (heap1 - heap0) / n));
     }
     return figures.mergeIn(target.extraFigures());
-  }
-
-  /** Waits (30 s at most) until the server's CPU is below 5 % of a core over a second: the closed connections are cleaned up. */
-  private static void awaitQuiet(long pid) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long cpu = Proc.cpuMillis(pid);
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(1000); // sampling the server's CPU time: there is no event to await
-      long now = Proc.cpuMillis(pid);
-      if (now - cpu < 50) {
-        return;
-      }
-      cpu = now;
-    }
   }
 
   /** Publishes {@code count} messages one at a time, each awaited by all {@code n} subscribers. */

@@ -103,27 +103,10 @@ final class HeraldTarget implements FanoutTarget {
     JsonObject ready = new JsonObject(java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/ready")).build(), HttpResponse.BodyHandlers.ofString()).body());
     // after storms of connects, closes and connects again: presence and membership exactly right
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String base = "http://127.0.0.1:" + LocalCluster.httpPort(1) + "/api/v1/";
-    JsonObject members = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "channels/" + CHANNEL + "/members"))
-        .header("Authorization", "Bearer " + serviceToken).build(), HttpResponse.BodyHandlers.ofString()).body());
-    int online = 0;
-    for (int from = 0; from < users; from += 1000) {
-      JsonArray batch = new JsonArray();
-      for (int i = from; i < Math.min(users, from + 1000); i++) {
-        batch.add("fan-" + i);
-      }
-      JsonObject q = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "presence/query"))
-          .header("Authorization", "Bearer " + serviceToken).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("users", batch).encode())).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      for (String u : q.getJsonObject("users").fieldNames()) {
-        online += "offline".equals(q.getJsonObject("users").getJsonObject(u).getString("status")) ? 0 : 1;
-      }
-    }
+    Truth truth = Truth.of(CHANNEL, "fan-", users);
     return new JsonObject().put("bus registrations with all subscribed", ready.getInteger("busRegistrations"))
-        .put("channel members at the end (of " + users + ")", members.getInteger("count"))
-        .put("users online at the end (of " + users + ")", online);
+        .put("channel members at the end (of " + users + ")", truth.members())
+        .put("users online at the end (of " + users + ")", truth.online());
   }
 
   @Override

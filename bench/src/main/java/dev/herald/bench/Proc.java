@@ -63,6 +63,28 @@ final class Proc {
     return "?";
   }
 
+  /** Waits (30 s at most) until these processes' CPU is below 5 % of a core each over a second: what was closed is cleaned up. */
+  static void awaitQuiet(long... pids) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long cpu = cpuMillis(pids);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1000); // sampling CPU time: there is no event to await
+      long now = cpuMillis(pids);
+      if (now - cpu < 50L * pids.length) {
+        return;
+      }
+      cpu = now;
+    }
+  }
+
+  private static long cpuMillis(long... pids) throws Exception {
+    long sum = 0;
+    for (long pid : pids) {
+      sum += cpuMillis(pid);
+    }
+    return sum;
+  }
+
   /** Live heap after a full GC, from the node's own JVM (jcmd GC.run, then GC.heap_info). */
   static long heapAfterGcKb(long pid) throws Exception {
     run("jcmd", String.valueOf(pid), "GC.run");
