@@ -1,10 +1,9 @@
 package dev.herald.channel;
 
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.config.SerializerConfig;
+import dev.herald.cluster.Serializers;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.StreamSerializer;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -25,8 +24,19 @@ public final class MembershipSerializers {
   }
 
   public static void register(SerializationConfig config) {
-    config.addSerializerConfig(new SerializerConfig().setTypeClass(Membership.class).setImplementation(new Memberships()));
-    config.addSerializerConfig(new SerializerConfig().setTypeClass(Membership.Change.class).setImplementation(new Changes()));
+    config.addSerializerConfig(Serializers.of(Membership.class, MEMBERSHIP, MembershipSerializers::write, MembershipSerializers::read));
+    config.addSerializerConfig(Serializers.of(Membership.Change.class, CHANGE, (out, c) -> {
+      out.writeBoolean(c.next() != null);
+      if (c.next() != null) {
+        write(out, c.next());
+      }
+      out.writeByte(c.event() == null ? -1 : c.event().ordinal());
+      out.writeLong(c.version());
+    }, in -> {
+      Membership next = in.readBoolean() ? read(in) : null;
+      byte event = in.readByte();
+      return new Membership.Change(next, event < 0 ? null : EVENTS[event], in.readLong());
+    }));
   }
 
   static void write(ObjectDataOutput out, Membership m) throws IOException {
@@ -49,46 +59,5 @@ public final class MembershipSerializers {
       connections.put(in.readString(), in.readString());
     }
     return new Membership(channel, userId, connections, in.readLong());
-  }
-
-  private static final class Memberships implements StreamSerializer<Membership> {
-    @Override
-    public void write(ObjectDataOutput out, Membership m) throws IOException {
-      MembershipSerializers.write(out, m);
-    }
-
-    @Override
-    public Membership read(ObjectDataInput in) throws IOException {
-      return MembershipSerializers.read(in);
-    }
-
-    @Override
-    public int getTypeId() {
-      return MEMBERSHIP;
-    }
-  }
-
-  private static final class Changes implements StreamSerializer<Membership.Change> {
-    @Override
-    public void write(ObjectDataOutput out, Membership.Change c) throws IOException {
-      out.writeBoolean(c.next() != null);
-      if (c.next() != null) {
-        MembershipSerializers.write(out, c.next());
-      }
-      out.writeByte(c.event() == null ? -1 : c.event().ordinal());
-      out.writeLong(c.version());
-    }
-
-    @Override
-    public Membership.Change read(ObjectDataInput in) throws IOException {
-      Membership next = in.readBoolean() ? MembershipSerializers.read(in) : null;
-      byte event = in.readByte();
-      return new Membership.Change(next, event < 0 ? null : EVENTS[event], in.readLong());
-    }
-
-    @Override
-    public int getTypeId() {
-      return CHANGE;
-    }
   }
 }

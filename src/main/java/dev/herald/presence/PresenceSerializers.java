@@ -1,10 +1,9 @@
 package dev.herald.presence;
 
 import com.hazelcast.config.SerializationConfig;
-import com.hazelcast.config.SerializerConfig;
+import dev.herald.cluster.Serializers;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.StreamSerializer;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -27,8 +26,15 @@ public final class PresenceSerializers {
   }
 
   public static void register(SerializationConfig config) {
-    config.addSerializerConfig(new SerializerConfig().setTypeClass(PresenceRecord.class).setImplementation(new Records()));
-    config.addSerializerConfig(new SerializerConfig().setTypeClass(PresenceRecord.Change.class).setImplementation(new Changes()));
+    config.addSerializerConfig(Serializers.of(PresenceRecord.class, RECORD, PresenceSerializers::write, PresenceSerializers::read));
+    config.addSerializerConfig(Serializers.of(PresenceRecord.Change.class, CHANGE, (out, c) -> {
+      write(out, c.next());
+      out.writeByte(c.previous() == null ? -1 : c.previous().ordinal());
+    }, in -> {
+      PresenceRecord next = read(in);
+      byte previous = in.readByte();
+      return new PresenceRecord.Change(next, previous < 0 ? null : STATUSES[previous]);
+    }));
   }
 
   static void write(ObjectDataOutput out, PresenceRecord r) throws IOException {
@@ -53,42 +59,5 @@ public final class PresenceSerializers {
       connections.put(in.readString(), in.readString());
     }
     return new PresenceRecord(userId, chosen, connections, in.readLong(), in.readLong(), in.readLong());
-  }
-
-  private static final class Records implements StreamSerializer<PresenceRecord> {
-    @Override
-    public void write(ObjectDataOutput out, PresenceRecord r) throws IOException {
-      PresenceSerializers.write(out, r);
-    }
-
-    @Override
-    public PresenceRecord read(ObjectDataInput in) throws IOException {
-      return PresenceSerializers.read(in);
-    }
-
-    @Override
-    public int getTypeId() {
-      return RECORD;
-    }
-  }
-
-  private static final class Changes implements StreamSerializer<PresenceRecord.Change> {
-    @Override
-    public void write(ObjectDataOutput out, PresenceRecord.Change c) throws IOException {
-      PresenceSerializers.write(out, c.next());
-      out.writeByte(c.previous() == null ? -1 : c.previous().ordinal());
-    }
-
-    @Override
-    public PresenceRecord.Change read(ObjectDataInput in) throws IOException {
-      PresenceRecord next = PresenceSerializers.read(in);
-      byte previous = in.readByte();
-      return new PresenceRecord.Change(next, previous < 0 ? null : STATUSES[previous]);
-    }
-
-    @Override
-    public int getTypeId() {
-      return CHANGE;
-    }
   }
 }
