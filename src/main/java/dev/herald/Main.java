@@ -46,9 +46,10 @@ public final class Main {
     }
     Logging.configure(config.log().format(), config.node().name());
     Node.start(config).onComplete(ar -> {
-      if (ar.failed() && portInUse(ar.cause()) && portTaken(config) != null) {
+      String takenSince = ar.failed() && portInUse(ar.cause()) ? portTaken(config) : null;
+      if (takenSince != null) {
         // taken between the check and the bind
-        System.err.println("herald: " + portTaken(config));
+        System.err.println("herald: " + takenSince);
         System.exit(2);
       }
       if (ar.failed()) {

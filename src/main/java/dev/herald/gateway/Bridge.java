@@ -140,7 +140,6 @@ final class Bridge implements Handler<SockJSSocket> {
 
   /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token named. */
   void handleRaw(ServerWebSocket ws, Principal principal) {
-    LeanWebSockets.apply(ws);
     open(ClientSocket.raw(ws), principal, null, true);
   }
 

@@ -43,10 +43,12 @@ interface ClientSocket {
   /**
    * Herald's raw WebSocket, upgraded by the gateway itself rather than by SockJS, which would keep
    * the upgrade request and its routing context for the connection's whole life (~1.5 KB each).
-   * Frames go out as binary messages, as they did when SockJS served this endpoint.
+   * Frames go out as binary messages, as they did when SockJS served this endpoint. Trimmed by
+   * {@link LeanWebSockets} first: call on the socket's event loop, before anything is written.
    */
   static ClientSocket raw(ServerWebSocket ws) {
     WebSocketInternal inner = LeanWebSockets.unwrap(ws);
+    LeanWebSockets.apply(inner);
     return new ClientSocket() {
       @Override
       public Future<Void> write(Buffer frame) {

@@ -92,9 +92,8 @@ final class LeanWebSockets {
     }
   }
 
-  /** Call on the socket's event loop, before the first write. */
-  static void apply(ServerWebSocket ws) {
-    WebSocketInternal inner = unwrap(ws);
+  /** Trims the socket {@link #unwrap} found (null: nothing to trim); on its event loop, before the first write. */
+  static void apply(WebSocketInternal inner) {
     if (CONN == null || inner == null) {
       return;
     }

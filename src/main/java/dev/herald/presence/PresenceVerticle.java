@@ -119,13 +119,9 @@ public final class PresenceVerticle extends VerticleBase {
     JsonObject b = msg.body();
     Map<String, List<String>> byUser = new LinkedHashMap<>();
     JsonArray batch = b.getJsonArray("connections");
-    if (batch == null) {
-      byUser.put(b.getString("userId"), List.of(b.getString("connId")));
-    } else {
-      for (Object o : batch) {
-        JsonObject c = (JsonObject) o;
-        byUser.computeIfAbsent(c.getString("userId"), u -> new ArrayList<>(1)).add(c.getString("connId"));
-      }
+    for (Object o : batch == null ? List.of(b) : batch) {
+      JsonObject c = (JsonObject) o;
+      byUser.computeIfAbsent(c.getString("userId"), u -> new ArrayList<>(1)).add(c.getString("connId"));
     }
     long now = System.currentTimeMillis();
     List<Future<?>> parts = new ArrayList<>();

@@ -34,8 +34,8 @@ class LeanWebSocketsTest {
       Promise<String> trimmed = Promise.promise();
       Router router = Router.router(vertx);
       router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
-        LeanWebSockets.apply(ws);
         WebSocketInternal inner = LeanWebSockets.unwrap(ws);
+        LeanWebSockets.apply(inner);
         try {
           Field conn = Class.forName("io.vertx.core.http.impl.WebSocketImplBase").getDeclaredField("conn");
           conn.setAccessible(true);

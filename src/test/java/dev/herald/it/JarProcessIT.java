@@ -218,19 +218,19 @@ class JarProcessIT {
     int freeCluster = TestNodes.freePort();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
-      Result http = runJar(null, Map.of("HERALD_HTTP_PORT", String.valueOf(port), "HERALD_CLUSTER_PORT", String.valueOf(freeCluster),
-          "HERALD_CLUSTER_MEMBERS", "127.0.0.1:" + freeCluster));
-      assertEquals(2, http.exit(), http.output());
-      assertEquals("herald: http port " + port + " on 0.0.0.0 is in use: stop what holds it, or set HERALD_HTTP_PORT (http.port)",
-          lastLine(http.output()));
-      assertFalse(http.output().contains("\tat "), "no stack trace: " + http.output());
-      Result cluster = runJar(null, Map.of("HERALD_HTTP_PORT", String.valueOf(freeHttp), "HERALD_CLUSTER_PORT", String.valueOf(port),
-          "HERALD_CLUSTER_MEMBERS", "127.0.0.1:" + port));
-      assertEquals(2, cluster.exit(), cluster.output());
-      assertEquals("herald: cluster port " + port + " on 127.0.0.1 is in use (another Herald node?): set HERALD_CLUSTER_PORT (cluster.port)",
-          lastLine(cluster.output()));
-      assertFalse(cluster.output().contains("\tat "), "no stack trace: " + cluster.output());
+      refusedInOneLine(port, freeCluster, "herald: http port " + port + " on 0.0.0.0 is in use: stop what holds it, or set HERALD_HTTP_PORT (http.port)");
+      refusedInOneLine(freeHttp, port,
+          "herald: cluster port " + port + " on 127.0.0.1 is in use (another Herald node?): set HERALD_CLUSTER_PORT (cluster.port)");
     }
+  }
+
+  /** The embedded node on these ports exits with 2, ending with {@code line}, without a stack trace. */
+  private static void refusedInOneLine(int httpPort, int clusterPort, String line) throws Exception {
+    Result r = runJar(null, Map.of("HERALD_HTTP_PORT", String.valueOf(httpPort), "HERALD_CLUSTER_PORT", String.valueOf(clusterPort),
+        "HERALD_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort));
+    assertEquals(2, r.exit(), r.output());
+    assertEquals(line, lastLine(r.output()));
+    assertFalse(r.output().contains("\tat "), "no stack trace: " + r.output());
   }
 
   /** The line the node ends with (a dev node warns about its dev mode first). */
