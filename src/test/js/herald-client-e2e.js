@@ -18,7 +18,13 @@ function fail(err) { console.error('FAIL', err && err.stack || err); process.exi
 function waitFor(predicate, what, ms = 60000) {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const tick = () => predicate() ? resolve() : Date.now() - t0 > ms ? reject(new Error('waited for ' + what)) : setTimeout(tick, 20);
+    const tick = () => {
+      let done;
+      try { done = predicate(); } catch (err) { reject(err); return; }
+      if (done) resolve();
+      else if (Date.now() - t0 > ms) reject(new Error('waited for ' + (typeof what === 'function' ? what() : what)));
+      else setTimeout(tick, 20);
+    };
     tick();
   });
 }
@@ -58,7 +64,8 @@ async function devToken(claims) {
   let tokensAsked = 0;
   const log = [];
   const client = HeraldClient.connect(base + '/eventbus', {
-    EventBus, baseDelayMs: 200, maxDelayMs: 2000, maxAttempts: 12,
+    // a slow machine may need 20 s and more to restart the node: tries enough for a minute
+    EventBus, baseDelayMs: 200, maxDelayMs: 2000, maxAttempts: 40,
     refreshBeforeMs: 58000, // dev tokens live 60 s: refresh after ~2 s
     getToken: () => { tokensAsked++; return devToken({ sub: 'recoverer', channels: ['rec.*', 'gap.*'] }); },
     onState: (s, info) => log.push([s, info]),
@@ -84,7 +91,10 @@ async function devToken(claims) {
 
   console.log('KILL');
   await waitFor(() => log.some(([s]) => s === 'backoff'), 'backing off after the node died');
-  await waitFor(() => recoveries['rec.chan'] && recoveries['gap.chan'], 'recovery after reconnect', 80000);
+  await waitFor(() => {
+    if (log.some(([s]) => s === 'gave_up')) throw new Error('gave up before the node came back: ' + JSON.stringify(log));
+    return recoveries['rec.chan'] && recoveries['gap.chan'];
+  }, () => 'recovery after reconnect (states: ' + JSON.stringify(log) + ')', 80000);
 
   const delays = log.filter(([s]) => s === 'backoff').map(([, i]) => i.delayMs);
   assert.ok(delays.length >= 2, 'more than one try while the node was down: ' + delays);

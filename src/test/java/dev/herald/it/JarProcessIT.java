@@ -118,6 +118,7 @@ class JarProcessIT {
       while ((line = lines.readLine()) != null) {
         out.append(line).append('\n');
         if (line.equals("KILL")) {
+          long killed = System.nanoTime();
           herald.destroyForcibly().waitFor();
           // while the node is down, another member takes the publishes
           for (int i = 0; i < 150; i++) {
@@ -128,6 +129,7 @@ class JarProcessIT {
             }
           }
           startHerald();
+          out.append("node back after ").append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).append(" ms\n");
         }
       }
     }
