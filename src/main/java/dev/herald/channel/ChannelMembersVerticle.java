@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,22 +56,26 @@ public final class ChannelMembersVerticle extends VerticleBase {
   }
 
   /**
-   * A gateway's joins, {@code {"nodeId", "joins": [{"channel", "userId", "connId"}, …]}} (or one,
-   * {@code {"channel", "userId", "connId", "nodeId"}}): in as few Hazelcast calls as backups
-   * allow ({@link ClusterHandle#byPartition}); each membership's events are traced by its first connection.
+   * A gateway's joins, {@code {"nodeId", "joins": [{"channel", "userId", "connId", "traceId"?}, …]}}
+   * (or one, {@code {"channel", "userId", "connId", "traceId"?, "nodeId"}}): in as few Hazelcast
+   * calls as backups allow ({@link ClusterHandle#byPartition}); each membership's events are traced
+   * by its first join's trace id, or its connection id.
    */
   private void onJoin(Message<JsonObject> msg) {
     JsonObject b = msg.body();
     Map<String, List<String>> byKey = new LinkedHashMap<>();
+    Map<String, String> traces = new HashMap<>();
     JsonArray batch = b.getJsonArray("joins");
     for (Object o : batch == null ? List.of(b) : batch) {
       JsonObject j = (JsonObject) o;
-      byKey.computeIfAbsent(Membership.key(j.getString("channel"), j.getString("userId")), k -> new ArrayList<>(1)).add(j.getString("connId"));
+      String key = Membership.key(j.getString("channel"), j.getString("userId"));
+      byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(j.getString("connId"));
+      traces.putIfAbsent(key, j.getString("traceId", j.getString("connId")));
     }
     List<Future<?>> parts = new ArrayList<>();
     for (Map<String, List<String>> part : cluster.byPartition(byKey)) {
       parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), MembershipOp.join(part, b.getString("nodeId"))), context)
-          .onSuccess(changes -> changes.forEach((key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, part.get(key).get(0)))));
+          .onSuccess(changes -> changes.forEach((key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, traces.get(key)))));
     }
     Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }

@@ -79,8 +79,8 @@ final class Bridge implements Handler<SockJSSocket> {
   }
 
   /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect and revoke). */
-  void disconnect(String userId) {
-    connections.disconnect(userId);
+  void disconnect(String userId, String traceId) {
+    connections.disconnect(userId, traceId);
   }
 
   /** Node shutdown ({@link Connections#closeAll}). */
@@ -106,7 +106,7 @@ final class Bridge implements Handler<SockJSSocket> {
         counted.add(membership.joinPresence(c));
       }
       if (c.channels != null) {
-        List.copyOf(c.channels.keySet()).forEach(channel -> counted.add(membership.joinChannel(c, channel)));
+        List.copyOf(c.channels.keySet()).forEach(channel -> counted.add(membership.joinChannel(c, channel, null)));
       }
     }
     Future.join(counted).onComplete(v -> {
@@ -277,7 +277,7 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     return switch (frame.type()) {
-      case UNREGISTER -> registrations.unregister(c, frame.address());
+      case UNREGISTER -> registrations.unregister(c, frame.address(), TraceIds.given(frame.headers()));
       case REGISTER -> registrations.register(c, frame, target);
       default -> sends.send(c, frame, target);
     };

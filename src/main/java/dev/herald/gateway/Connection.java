@@ -36,6 +36,8 @@ final class Connection {
    * user who reconnects elsewhere meanwhile never shows offline.
    */
   boolean closedByDrain;
+  /** The trace id of the request that closed this connection (a traced disconnect), else null: its own id traces the leave. */
+  String closedBy;
   /** Whether presence counts this connection; it is told of the close only if it does. */
   Presence presence = Presence.NONE;
 

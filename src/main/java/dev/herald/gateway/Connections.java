@@ -131,10 +131,11 @@ final class Connections {
     vertx.runOnContext(v -> close(c, CloseCode.SLOW_CONSUMER.code, "slow consumer: more than " + config.maxQueuedBytes() + " bytes unread", true));
   }
 
-  /** Closes every connection of {@code userId} here. */
-  void disconnect(String userId) {
+  /** Closes every connection of {@code userId} here; {@code traceId} (may be null) traces their leaving. */
+  void disconnect(String userId, String traceId) {
     for (Connection c : List.copyOf(connections.values())) {
       if (c.principal.userId().equals(userId)) {
+        c.closedBy = traceId;
         close(c, CloseCode.DISCONNECTED.code, "disconnected by the server", false);
       }
     }

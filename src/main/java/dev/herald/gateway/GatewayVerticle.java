@@ -5,6 +5,7 @@ import dev.herald.token.Principal;
 import dev.herald.token.Revocations;
 import dev.herald.token.TokenVerifier;
 import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Headers;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
@@ -67,7 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
     tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
     bridge = new Bridge(vertx, config, cluster::nodeId, owners);
-    vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId")));
+    vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     mergeListener = cluster.hazelcast().getLifecycleService().addLifecycleListener(e -> {
       if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {

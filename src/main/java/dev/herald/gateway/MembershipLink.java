@@ -65,9 +65,12 @@ final class MembershipLink {
     });
   }
 
-  /** The connection's id is the trace id of what it causes outside a request (presence, webhooks). */
-  private DeliveryOptions traced(Connection c) {
-    return new DeliveryOptions(options).addHeader(Headers.TRACE_ID, c.id);
+  /**
+   * What a connection causes is traced by the frame or request that caused it, else by the
+   * connection's id (presence, webhooks).
+   */
+  private DeliveryOptions traced(Connection c, String traceId) {
+    return new DeliveryOptions(options).addHeader(Headers.TRACE_ID, traceId != null ? traceId : c.id);
   }
 
   /** Tells presence the connection is gone, once, and only if it was counted. */
@@ -77,24 +80,35 @@ final class MembershipLink {
     }
     c.presence = Connection.Presence.LEFT;
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, traced(c)).mapEmpty();
+    return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, traced(c, c.closedBy)).mapEmpty();
   }
 
-  /** Counts the connection as a member of {@code channel}; completes (never fails) once the membership service answered. */
-  Future<Void> joinChannel(Connection c, String channel) {
-    Future<Void> joined = joins.add(member(c, channel)).mapEmpty();
+  /**
+   * Counts the connection as a member of {@code channel}; completes (never fails) once the
+   * membership service answered. {@code traceId} (the register frame's, or null) traces the
+   * occupancy event it may cause.
+   */
+  Future<Void> joinChannel(Connection c, String channel, String traceId) {
+    JsonObject join = member(c, channel);
+    if (traceId != null) {
+      join.put("traceId", traceId);
+    }
+    Future<Void> joined = joins.add(join).mapEmpty();
     c.channels().put(channel, joined);
     return joined.otherwiseEmpty();
   }
 
-  /** Ends the membership once its join has been counted (a leave must not overtake its join). */
-  Future<Void> leaveChannel(Connection c, String channel) {
+  /**
+   * Ends the membership once its join has been counted (a leave must not overtake its join);
+   * {@code traceId} (the unregister frame's, or null) traces it, else what closed the connection.
+   */
+  Future<Void> leaveChannel(Connection c, String channel, String traceId) {
     Future<Void> joined = c.channels == null ? null : c.channels.remove(channel);
     if (joined == null) {
       return Future.succeededFuture();
     }
     return joined.transform(ar -> ar.succeeded()
-        ? Requests.localFirst(eventBus, Addresses.MEMBERS_LEAVE, member(c, channel), options).mapEmpty()
+        ? Requests.localFirst(eventBus, Addresses.MEMBERS_LEAVE, member(c, channel), traced(c, traceId != null ? traceId : c.closedBy)).mapEmpty()
         : Future.succeededFuture());
   }
 
@@ -107,7 +121,7 @@ final class MembershipLink {
     List<Future<Void>> left = new ArrayList<>();
     if (c.channels != null) {
       for (String channel : List.copyOf(c.channels.keySet())) {
-        left.add(leaveChannel(c, channel));
+        left.add(leaveChannel(c, channel, null));
       }
     }
     left.add(leavePresence(c));

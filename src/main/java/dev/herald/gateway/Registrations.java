@@ -4,6 +4,7 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
+import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class Registrations {
     // the membership join is counted before the connection's next frame, so a member list or an
     // occupancy event that follows a register sees it
     return fanout.subscribe(address, c).compose(v -> target.kind() == Addresses.Kind.CHANNEL
-        ? membership.joinChannel(c, target.arg()) : Future.<Void>succeededFuture()).recover(err -> {
+        ? membership.joinChannel(c, target.arg(), TraceIds.given(frame.headers())) : Future.<Void>succeededFuture()).recover(err -> {
       LOG.warn("registration of {} failed: {}", address, err.getMessage());
       c.registrations.remove(address);
       fanout.unsubscribe(address, c);
@@ -54,12 +55,13 @@ final class Registrations {
     });
   }
 
-  Future<Void> unregister(Connection c, String address) {
+  /** @param traceId the unregister frame's trace id, or null */
+  Future<Void> unregister(Connection c, String address, String traceId) {
     if (c.registrations.remove(address)) {
       fanout.unsubscribe(address, c);
       Target t = Addresses.parse(address);
       if (t.kind() == Addresses.Kind.CHANNEL) {
-        membership.leaveChannel(c, t.arg());
+        membership.leaveChannel(c, t.arg(), traceId);
       }
     }
     return Future.succeededFuture();
@@ -73,7 +75,7 @@ final class Registrations {
     for (String address : List.copyOf(c.registrations)) {
       ReplyException refused = Permissions.check(c.principal, Frame.Type.REGISTER, Addresses.parse(address), null);
       if (refused != null) {
-        unregister(c, address);
+        unregister(c, address, null);
         metrics.refused.increment();
         c.write(Frame.err(address, ErrorCode.FORBIDDEN.exception("your refreshed token no longer allows " + address + ": unregistered")));
       }

@@ -93,6 +93,19 @@ class PresenceIT {
   }
 
   @Test
+  @DisplayName("a member list asked right after a register, on the same connection and without waiting, includes that connection (20 of 20)")
+  void membersRightAfterRegister() {
+    try (WsClient c = WsClient.connect(client, port(a), hs256(claims("eager").put("channels", new JsonArray().add("eager.*"))))) {
+      for (int i = 0; i < 20; i++) {
+        String channel = "eager." + i;
+        c.register(Addresses.channel(channel)); // no sync: the request follows the register frame at once
+        JsonObject list = c.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", channel)).getJsonObject("body");
+        assertEquals(new JsonArray().add(new JsonObject().put("userId", "eager").put("status", "online")), list.getJsonArray("members"), channel);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("subscribing joins a channel: join on the first tab, leave on the last, members listed with status")
   void channelMembers() {
     String token = hs256(claims("member").put("channels", new JsonArray().add("club.*")));

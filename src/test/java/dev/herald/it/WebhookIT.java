@@ -264,6 +264,32 @@ class WebhookIT {
     await(6, user("occupant"));
   }
 
+  @Test
+  @DisplayName("occupancy and offline webhooks carry the trace id of the frame or request that caused them")
+  void tracesReachOccupancyAndOffline() throws Exception {
+    WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("tracer").put("channels", new io.vertx.core.json.JsonArray().add("tr.*"))));
+    Predicate<JsonObject> room = e -> "tr.room".equals(e.getJsonObject("data").getString("channel"));
+    String address = Addresses.channel("tr.room");
+    c.send(new JsonObject().put("type", "register").put("address", address).put("headers", new JsonObject().put("traceId", "trace-register-1")));
+    assertEquals("trace-register-1", await(1, room.and(type("channel.occupied"))).get(0).getString("trace"));
+    c.send(new JsonObject().put("type", "unregister").put("address", address).put("headers", new JsonObject().put("traceId", "trace-unregister-1")));
+    assertEquals("trace-unregister-1", await(1, room.and(type("channel.vacated"))).get(0).getString("trace"));
+    c.subscribe(address);
+    await(2, room.and(type("channel.occupied")));
+    String service = hs256(claims("ops").put("roles", new io.vertx.core.json.JsonArray().add("service")));
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + b.config().http().port() + "/api/v1/users/tracer/disconnect"))
+        .header("Authorization", "Bearer " + service).header("X-Trace-Id", "trace-kick-1")
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, r.statusCode(), r.body());
+    assertEquals("trace-kick-1", await(2, room.and(type("channel.vacated"))).get(1).getString("trace"));
+    assertEquals("trace-kick-1", await(1, user("tracer").and(type("user.offline"))).get(0).getString("trace"));
+  }
+
+  private static Predicate<JsonObject> type(String type) {
+    return e -> e.getString("type").equals(type);
+  }
+
   /** The cluster's member count of a channel, as the membership service keeps it. */
   private static Integer occupancy(String channel) {
     return a.clusterManager().getHazelcastInstance().<String, Integer>getMap("herald.occupancy").get(channel);
