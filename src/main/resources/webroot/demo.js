@@ -3,7 +3,8 @@
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
-  var me, herald, tickTimer;
+  var me, herald, tickTimer, pollTimer;
+  var NAME_KEY = 'herald.demo.name';
   var people = {}; // userId -> status
   var samples = { push: [], poll: [] };
   var polls = { total: 0, empty: 0 };
@@ -20,18 +21,34 @@
 
   $('login').onsubmit = function (e) {
     e.preventDefault();
-    if (herald) return;
-    me = $('user').value.trim();
+    join($('user').value.trim());
+  };
+
+  // the name is remembered: a reload joins again as the same user, until Leave
+  function join(name) {
+    if (herald || !name) return;
+    me = name;
+    try { localStorage.setItem(NAME_KEY, me); } catch (err) { /* private mode: not remembered */ }
+    $('user').value = me;
     $('join').disabled = true;
     $('user').disabled = true;
+    $('leave').hidden = false;
     start();
+  }
+
+  $('leave').onclick = function () {
+    try { localStorage.removeItem(NAME_KEY); } catch (err) { /* nothing kept */ }
+    clearTimeout(tickTimer);
+    clearInterval(pollTimer);
+    herald.close();
+    location.reload();
   };
 
   function setConn(state) {
     var el = $('conn');
-    var label = { open: 'live', connecting: 'connecting', reconnecting: 'reconnecting', backoff: 'reconnecting', gave_up: 'gave up', closed: 'offline' }[state];
+    var label = { open: 'live', connecting: 'connecting', reconnecting: 'reconnecting', backoff: 'reconnecting', gave_up: 'gave up: reload to retry', closed: 'offline' }[state];
     if (!label) return;
-    el.textContent = label;
+    $('conn-label').textContent = label;
     el.className = 'conn ' + (state === 'open' ? 'on' : state === 'backoff' || state === 'reconnecting' ? 'retry' : 'off');
     el.dataset.state = state;
   }
@@ -55,7 +72,12 @@
       if (e.event === 'join') { watch(e.userId, 'online'); } else if (e.userId !== me) { leave(e.userId); }
     });
     // chat with history: the last 50 on every (re)load, then live, recovered after reconnects
-    herald.subscribe('demo.chat', function (m) { addMessage(m); });
+    // (a lost history is found on each open: see onOpen)
+    herald.subscribe('demo.chat', function (m) { addMessage(m); }, function (info) {
+      if (!info.recovered && !info.error && info.epoch !== null && info.epoch === chatEpoch && info.epoch !== lostFor) {
+        notice('some messages were missed while offline: more than the server keeps');
+      }
+    });
     // the update stream both panels measure: this page publishes one tick a second
     herald.subscribe('demo.ticks.' + me, function (m, meta) {
       if (!meta.replayed) sample('push', Date.now() - m.data.t);
@@ -70,7 +92,14 @@
     if (!$('messages').dataset.loaded) {
       $('messages').dataset.loaded = '1';
       herald.request('rt.channel.history', { channel: 'demo.chat', since: 0, limit: 1000 }).then(function (h) {
+        if (chatEpoch === undefined) chatEpoch = h.epoch;
         h.messages.slice(-50).forEach(addMessage);
+      });
+    } else {
+      // back after a disconnect: if the channel's numbering changed (a single node restarted and
+      // its history died with it), the chat says so
+      herald.request('rt.channel.history', { channel: 'demo.chat', since: 0, limit: 1 }).then(function (h) {
+        if (chatEpoch !== undefined && h.epoch !== chatEpoch && h.epoch !== lostFor) historyLost(h.epoch);
       });
     }
     if (!tickTimer) {
@@ -125,8 +154,36 @@
     herald.publish('demo.chat', { text: text }).then(function () { $('text').value = ''; });
   };
 
+  // the numbering the shown messages belong to: undefined before the first, null once history
+  // was lost and no new message has come yet
+  var chatEpoch;
+  var lostFor; // the epoch the last "history was lost" line was shown for
+
+  function notice(text) {
+    var li = document.createElement('li');
+    li.className = 'notice';
+    li.textContent = text;
+    $('messages').appendChild(li);
+  }
+
+  // the old messages go (their numbering is gone), a line says why, and what the new numbering
+  // already holds is shown
+  function historyLost(epoch) {
+    $('messages').innerHTML = '';
+    chatEpoch = lostFor = epoch;
+    notice('the server restarted and lost the chat history; new messages follow');
+    herald.request('rt.channel.history', { channel: 'demo.chat', since: 0, limit: 50 }).then(function (h) {
+      h.messages.forEach(function (m) { if (m.epoch === chatEpoch || chatEpoch === null) addMessage(m); });
+    }, function () { /* live messages still come */ });
+  }
+
   function addMessage(m) {
     var ol = $('messages');
+    if (chatEpoch === undefined || chatEpoch === null) {
+      chatEpoch = m.epoch;
+    } else if (m.epoch !== chatEpoch) {
+      historyLost(m.epoch);
+    }
     if (ol.querySelector('[data-seq="' + m.seq + '"]')) return;
     var li = document.createElement('li');
     li.dataset.seq = m.seq;
@@ -151,7 +208,7 @@
     var since = null;
     var channel = 'demo.ticks.' + me;
     var token = null;
-    setInterval(function () {
+    pollTimer = setInterval(function () {
       var ready = token ? Promise.resolve(token) : devToken({ sub: me + '.poller', channels: [channel] });
       ready.then(function (t) {
         token = t;
@@ -164,6 +221,7 @@
         var fresh = since === null ? [] : h.messages; // the first poll only finds where the stream is
         since = h.nextSeq - 1;
         polls.total++;
+        $('poll-count').dataset.polls = polls.total;
         if (!fresh.length) polls.empty++;
         var now = Date.now();
         fresh.forEach(function (m) { sample('poll', now - m.data.t); });
@@ -186,20 +244,53 @@
     draw();
   }
 
+  // the chart sizes itself to its box, with a y axis in ms and a grid line per step
   function draw() {
     var c = $('chart');
+    var ratio = window.devicePixelRatio || 1;
+    var w = c.clientWidth, h = c.clientHeight;
+    if (c.width !== Math.round(w * ratio)) { c.width = Math.round(w * ratio); c.height = Math.round(h * ratio); }
     var g = c.getContext('2d');
-    g.clearRect(0, 0, c.width, c.height);
-    var max = Math.max(100, Math.max.apply(null, samples.push.concat(samples.poll)));
-    [['push', '#1f6feb'], ['poll', '#d2691e']].forEach(function (k) {
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.clearRect(0, 0, w, h);
+    var highest = Math.max(100, Math.max.apply(null, samples.push.concat(samples.poll)));
+    var step = Math.pow(10, Math.floor(Math.log10(highest / 2)));
+    if (highest / step > 8) step *= highest / step > 16 ? 5 : 2;
+    var max = Math.ceil(highest / step) * step;
+    g.font = '11px system-ui, sans-serif';
+    var left = g.measureText(max + ' ms').width + 12, bottom = 20, top = 8, right = 8;
+    var plotW = w - left - right, plotH = h - top - bottom;
+    g.fillStyle = '#444';
+    g.strokeStyle = '#ddd';
+    g.textAlign = 'right';
+    g.textBaseline = 'middle';
+    for (var v = 0; v <= max; v += step) {
+      var gy = top + plotH - (v / max) * plotH;
+      g.beginPath(); g.moveTo(left, gy); g.lineTo(w - right, gy); g.stroke();
+      g.fillText(v + ' ms', left - 6, gy);
+    }
+    g.textAlign = 'left';
+    g.textBaseline = 'alphabetic';
+    g.fillText('oldest', left, h - 4);
+    g.textAlign = 'right';
+    g.fillText('newest update', w - right, h - 4);
+    [['push', '#1f5fcc'], ['poll', '#a84f00']].forEach(function (k) {
       g.strokeStyle = k[1];
+      g.lineWidth = 2;
       g.beginPath();
       samples[k[0]].forEach(function (v, i) {
-        var x = i * (c.width / 60);
-        var y = c.height - 4 - (v / max) * (c.height - 8);
+        var x = left + i * (plotW / 59);
+        var y = top + plotH - (v / max) * plotH;
         if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
       });
       g.stroke();
     });
+    g.lineWidth = 1;
   }
+
+  draw();
+  window.addEventListener('resize', draw);
+  var remembered = null;
+  try { remembered = localStorage.getItem(NAME_KEY); } catch (err) { /* not available */ }
+  if (remembered) join(remembered);
 }());

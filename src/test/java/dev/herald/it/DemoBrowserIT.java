@@ -7,6 +7,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -14,27 +17,37 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The demo page in a real browser (Debian's Chromium through playwright-core) against a node process. */
+/**
+ * The demo page in a real browser (Debian's Chromium through playwright-core) against a node
+ * process, which the test restarts halfway. Screenshots land in {@code target/demo.png} (wide) and
+ * {@code target/demo-narrow.png} (420 px).
+ */
 class DemoBrowserIT {
 
   @TempDir
   static Path dir;
   private static Process herald;
   private static int port;
+  private static Path confFile;
 
   @BeforeAll
   static void start() throws Exception {
     assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "Chromium is missing: scripts/test.sh installs it (apt-get install chromium)");
     port = TestNodes.freePort();
     int hz = TestNodes.freePort();
+    // no JWT secret: dev tokens are signed with a random one, new at each start
     JsonObject conf = new JsonObject()
         .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1"))
         .put("cluster", new JsonObject().put("port", hz))
         .put("auth", new JsonObject().put("devTokens", true));
-    Path confFile = dir.resolve("demo.json");
+    confFile = dir.resolve("demo.json");
     Files.writeString(confFile, conf.encode());
+    startHerald();
+  }
+
+  private static void startHerald() throws Exception {
     herald = new ProcessBuilder("java", "@" + JarProcessIT.ROOT.resolve("conf/jvm.options"), "-jar", JarProcessIT.JAR.toString(), "-conf", confFile.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("herald.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("herald.log").toFile())).start();
     JarProcessIT.awaitReady(port, herald, dir.resolve("herald.log"));
   }
 
@@ -45,15 +58,26 @@ class DemoBrowserIT {
   }
 
   @Test
-  @DisplayName("two users in two pages: status, chat, history after reload, polling slower than push, no console errors")
+  @DisplayName("two users in two pages: nothing usable before joining, status, chat, name and history kept over a reload, polling slower than push, "
+      + "a node restart announced as lost history with new messages shown and polling resumed, one column at 420 px, Leave, AA contrast, no console errors")
   void demo() throws Exception {
-    Path shot = JarProcessIT.ROOT.resolve("target/demo.png");
     Process js = new ProcessBuilder("node", JarProcessIT.ROOT.resolve("src/test/js/demo-browser.js").toString(),
-        "http://127.0.0.1:" + port, shot.toString()).redirectErrorStream(true).start();
-    String out = new String(js.getInputStream().readAllBytes());
+        "http://127.0.0.1:" + port, JarProcessIT.ROOT.resolve("target/demo").toString()).redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(js.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        out.append(line).append('\n');
+        if (line.equals("RESTART")) {
+          herald.destroy();
+          assertTrue(herald.waitFor(30, TimeUnit.SECONDS), "the node stops on SIGTERM");
+          startHerald();
+        }
+      }
+    }
     assertTrue(js.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, js.exitValue(), out);
-    assertTrue(out.contains("PASS"), out);
+    assertEquals(0, js.exitValue(), out.toString());
+    assertTrue(out.toString().contains("PASS"), out.toString());
     System.out.println(out);
   }
 }
