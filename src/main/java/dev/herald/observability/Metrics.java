@@ -63,9 +63,12 @@ public final class Metrics {
     vertx.setPeriodic(10_000, id -> refresh.run());
   }
 
-  /** A gauge read at each scrape. */
+  /**
+   * A gauge read at each scrape. It holds {@code obj} strongly: Micrometer's default weak
+   * reference let a lambda that nothing else held be collected, and the gauge read NaN.
+   */
   public static <T> void gauge(Vertx vertx, String name, String help, T obj, java.util.function.ToDoubleFunction<T> f) {
-    io.micrometer.core.instrument.Gauge.builder(name, obj, f).description(help).register(of(vertx));
+    io.micrometer.core.instrument.Gauge.builder(name, obj, f).description(help).strongReference(true).register(of(vertx));
   }
 
   public static Counter counter(Vertx vertx, String name, String help, String... tags) {

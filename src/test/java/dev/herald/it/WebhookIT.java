@@ -307,6 +307,12 @@ class WebhookIT {
         "herald_webhook_circuit_open", "jvm_memory_used_bytes")) {
       assertTrue(before.contains(series), series + " in\n" + before);
     }
+    // a gauge whose state only it held was collected and read NaN (herald_cluster_members did)
+    System.gc();
+    String collected = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    List<String> nan = collected.lines().filter(l -> !l.startsWith("#") && l.endsWith(" NaN")).toList();
+    assertEquals(List.of(), nan, "no series reads NaN after a GC");
+    assertEquals(2.0, value(collected, "herald_cluster_members"));
     double connects = value(before, "herald_connects_total");
     double deliveries = value(before, "herald_fanout_deliveries_total");
     try (WsClient c = WsClient.connect(client, a.config().http().port(),
