@@ -3,6 +3,7 @@ package dev.herald;
 import dev.herald.node.Node;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
+import io.vertx.core.Future;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Logging;
 import org.slf4j.Logger;
@@ -45,7 +46,16 @@ public final class Main {
       return;
     }
     Logging.configure(config.log().format(), config.node().name());
-    Node.start(config).onComplete(ar -> {
+    Future<Node> started;
+    try {
+      started = Node.start(config);
+    } catch (ConfigException e) {
+      // the cluster file (cluster.configFile) is read as the node starts
+      System.err.println("herald: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    started.onComplete(ar -> {
       String takenSince = ar.failed() && portInUse(ar.cause()) ? portTaken(config) : null;
       if (takenSince != null) {
         // taken between the check and the bind

@@ -31,6 +31,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
 
   public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";
   public static final String ENV_JWT_SECRET = "HERALD_JWT_SECRET";
+  public static final String ENV_CLUSTER_HOST = "HERALD_CLUSTER_HOST";
   public static final String ENV_CLUSTER_PORT = "HERALD_CLUSTER_PORT";
   public static final String ENV_CLUSTER_MEMBERS = "HERALD_CLUSTER_MEMBERS";
   public static final String ENV_CLUSTER_SECRET = "HERALD_CLUSTER_SECRET";
@@ -112,6 +113,11 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
       JsonObject auth = sectionOf(out, "auth");
       JsonObject jwt = auth.getJsonObject("jwt", new JsonObject());
       auth.put("jwt", jwt.put("secret", secret));
+    }
+    String clusterHost = env.get(ENV_CLUSTER_HOST);
+    if (clusterHost != null) {
+      // each pod its own address (Kubernetes: from status.podIP)
+      sectionOf(out, "cluster").put("host", clusterHost.trim());
     }
     String clusterPort = env.get(ENV_CLUSTER_PORT);
     if (clusterPort != null) {

@@ -214,6 +214,10 @@ public final class Node {
     InterfacesConfig ifaces = net.getInterfaces();
     if (!"0.0.0.0".equals(cluster.host()) && cluster.host().matches("[0-9.]+")) {
       ifaces.setEnabled(true).setInterfaces(List.of(cluster.host()));
+      // listen on that address only: Hazelcast binds every interface by default, which would
+      // open the cluster port beyond the one cluster.host names (and let no two nodes of one host
+      // share a port on different addresses)
+      hz.setProperty("hazelcast.socket.bind.any", "false");
     } else {
       ifaces.setEnabled(false);
     }

@@ -41,10 +41,11 @@ class HeraldConfigTest {
         .put("auth", new JsonObject().put("jwt", new JsonObject().put("secret", "x".repeat(40))));
     HeraldConfig c = HeraldConfig.fromJson(HeraldConfig.applyEnv(file, Map.of(
         "HERALD_HTTP_PORT", "9100", "HERALD_JWT_SECRET", SECRET,
-        "HERALD_CLUSTER_PORT", "5799", "HERALD_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701")));
+        "HERALD_CLUSTER_PORT", "5799", "HERALD_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701", "HERALD_CLUSTER_HOST", "10.0.0.7")));
     assertEquals(9100, c.http().port());
     assertEquals(SECRET, c.auth().jwt().secret());
     assertEquals(5799, c.cluster().port());
+    assertEquals("10.0.0.7", c.cluster().host());
     assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
     assertEquals(1, c.cluster().quorum(), "two members cannot lose one and keep a majority: off");
   }

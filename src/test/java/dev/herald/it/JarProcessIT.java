@@ -271,5 +271,16 @@ class JarProcessIT {
     Result r5 = runJar(webhookWithoutUrl, Map.of());
     assertEquals(2, r5.exit());
     assertTrue(r5.output().contains("roles.webhook"), r5.output());
+
+    // a discovery file that turns on a second discovery beside the shipped one
+    Path twoDiscoveries = dir.resolve("two.xml");
+    Files.writeString(twoDiscoveries, Files.readString(ROOT.resolve("cluster/multicast.xml")).replace("<tcp-ip enabled=\"false\"/>", "<tcp-ip enabled=\"true\"/>"));
+    Path usesIt = dir.resolve("two.json");
+    Files.writeString(usesIt, new JsonObject().put("auth", new JsonObject().put("jwt", new JsonObject().put("secret", TestTokens.SECRET)))
+        .put("cluster", new JsonObject().put("configFile", twoDiscoveries.toString())).encode());
+    Result r6 = runJar(usesIt, Map.of());
+    assertEquals(2, r6.exit(), r6.output());
+    assertEquals(1, r6.output().strip().lines().count(), r6.output());
+    assertTrue(r6.output().startsWith("herald: cluster.configFile " + twoDiscoveries), r6.output());
   }
 }

@@ -39,6 +39,8 @@ class HazelcastConfigTest {
     assertEquals(3, hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size());
     assertEquals(2, hz.getSplitBrainProtectionConfig("herald-majority").getMinimumClusterSize());
     assertEquals("herald-majority", hz.getMapConfig("herald.channels").getSplitBrainProtectionName());
+    assertEquals("false", hz.getProperty("hazelcast.socket.bind.any"), "the cluster port listens on cluster.host only");
+    assertEquals("OBJECT", hz.getMapConfig("herald.presence").getInMemoryFormat().name(), "herald-base.xml is imported");
   }
 
   @Test
