@@ -34,6 +34,7 @@ public final class BroadcastVerticle extends VerticleBase {
   private final BroadcastConfig config;
   private final ClusterHandle cluster;
   private IMap<String, ChannelLog> logs;
+  private io.micrometer.core.instrument.Timer publishes;
   private ChannelLog.Retention retention;
 
   public BroadcastVerticle(BroadcastConfig config, ClusterHandle cluster) {
@@ -44,6 +45,7 @@ public final class BroadcastVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     logs = cluster.hazelcast().getMap(MAP);
+    publishes = ChannelMetrics.publishes(vertx);
     retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L);
     return Future.join(
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
@@ -77,6 +79,7 @@ public final class BroadcastVerticle extends VerticleBase {
     String from = msg.headers().contains(Headers.SERVICE) ? null : msg.headers().get(Headers.USER_ID);
     String traceId = msg.headers().contains(Headers.TRACED) ? msg.headers().get(Headers.TRACE_ID) : null;
     PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, traceId, id, retention, config.channelIdleSeconds());
+    long t0 = System.nanoTime();
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
@@ -86,6 +89,7 @@ public final class BroadcastVerticle extends VerticleBase {
         ErrorCode.UNAVAILABLE.fail(msg, "this node is cut off from the majority of the cluster; publish again (same id) later or elsewhere");
       } else {
         long seq = ar.result().seq();
+        publishes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, seq, from);
         msg.reply(new JsonObject().put("channel", channel).put("seq", seq));
         // stored on the owner and its backup: deliver (a repeat too, in case the first try's node

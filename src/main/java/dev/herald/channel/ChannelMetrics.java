@@ -4,6 +4,7 @@ import com.hazelcast.aggregation.Aggregator;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.observability.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 
 import java.util.Map;
@@ -19,6 +20,12 @@ public final class ChannelMetrics {
     Metrics.clusterGauge(vertx, "herald_channels", "channels with a message log (cluster-wide)", () -> (long) logs.size());
     Metrics.clusterGauge(vertx, "herald_history_messages", "messages kept in channel histories (cluster-wide)",
         () -> logs.aggregate(new HistoryMessages()));
+    publishes(vertx);
+  }
+
+  /** Publish latency on the broadcast service: from the request to its answer (stored on the owner and its backup). */
+  static Timer publishes(Vertx vertx) {
+    return Metrics.timer(vertx, "herald_publish", "channel publishes, from request to acknowledgement (stored with its backup)");
   }
 
   /** Messages kept in all channels' histories, counted where the logs live. */

@@ -1,6 +1,7 @@
 package dev.herald.observability;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -70,6 +71,19 @@ public final class Metrics {
   public static <T> void gauge(Vertx vertx, String name, String help, T obj, java.util.function.ToDoubleFunction<T> f) {
     io.micrometer.core.instrument.Gauge.builder(name, obj, f).description(help).strongReference(true).register(of(vertx));
   }
+
+  /**
+   * A latency histogram with a few fixed buckets (1 ms to 5 s) for Prometheus's
+   * {@code histogram_quantile}, not a bucket per power of two: the series stay few.
+   */
+  public static Timer timer(Vertx vertx, String name, String help) {
+    return Timer.builder(name).description(help)
+        .serviceLevelObjectives(SLO_BUCKETS)
+        .register(of(vertx));
+  }
+
+  private static final java.time.Duration[] SLO_BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000)
+      .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
   public static Counter counter(Vertx vertx, String name, String help, String... tags) {
     return Counter.builder(name).description(help).tags(tags).register(of(vertx));

@@ -21,6 +21,7 @@ final class PresenceEvents {
     }
     PresenceRecord r = c.next();
     vertx.eventBus().publish(Addresses.PRESENCE_EVENTS, c.event());
+    PresenceMetrics.events(vertx, r.status()).increment();
     if (c.previous() == Status.OFFLINE) {
       WebhookEvents.raise(vertx, WebhookEvents.USER_ONLINE, r.toJson(), node, traceId);
     } else if (r.status() == Status.OFFLINE) {

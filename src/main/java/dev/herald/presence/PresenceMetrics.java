@@ -4,6 +4,7 @@ import com.hazelcast.aggregation.Aggregator;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.observability.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 
 import java.util.Map;
@@ -18,6 +19,15 @@ public final class PresenceMetrics {
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     Metrics.clusterGauge(vertx, "herald_presence_records", "users with a presence record (cluster-wide)", () -> (long) presence.size());
     Metrics.clusterGauge(vertx, "herald_presence_online", "users online (cluster-wide)", () -> presence.aggregate(new OnlineUsers()));
+    for (Status s : Status.values()) {
+      events(vertx, s);
+    }
+  }
+
+  /** Presence events raised by this node, by the status they announce. */
+  static Counter events(Vertx vertx, Status status) {
+    return Metrics.counter(vertx, "herald_presence_events", "presence changes raised by this node (each raised once cluster-wide), by new status",
+        "status", status.wire());
   }
 
   /** Users with at least one live connection, counted where the records live. */

@@ -304,7 +304,7 @@ class WebhookIT {
     for (String series : List.of("herald_connections_open", "herald_connects_total", "herald_frames_in_total", "herald_fanout_deliveries_total",
         "herald_cluster_members", "herald_channels", "herald_history_messages", "herald_presence_records", "herald_presence_online",
         "herald_webhook_queue", "herald_webhook_dropped",
-        "herald_webhook_circuit_open", "jvm_memory_used_bytes")) {
+        "herald_webhook_circuit_open", "herald_publish_seconds_bucket", "herald_presence_events_total", "jvm_memory_used_bytes")) {
       assertTrue(before.contains(series), series + " in\n" + before);
     }
     // a gauge whose state only it held was collected and read NaN (herald_cluster_members did)
@@ -323,6 +323,7 @@ class WebhookIT {
       String after = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
       assertEquals(connects + 1, value(after, "herald_connects_total"));
       assertTrue(value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
+      assertTrue(value(after, "herald_publish_seconds_count") >= 1, "the publish was timed");
       // the gateways report their connections every second: wait for this one to be counted
       Eventually.eventually(java.time.Duration.ofSeconds(10), "herald_connections_open counts the client", () -> value(
           http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
