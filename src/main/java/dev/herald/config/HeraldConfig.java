@@ -102,7 +102,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   }
 
   /** Environment variables win over the file. */
-  static JsonObject applyEnv(JsonObject root, Map<String, String> env) {
+  public static JsonObject applyEnv(JsonObject root, Map<String, String> env) {
     JsonObject out = root.copy();
     String httpPort = env.get(ENV_HTTP_PORT);
     if (httpPort != null) {

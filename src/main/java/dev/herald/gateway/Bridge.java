@@ -167,7 +167,7 @@ final class Bridge implements Handler<SockJSSocket> {
   private void onError(Connection c, Throwable err) {
     if (err instanceof IllegalStateException || err instanceof io.netty.handler.codec.CorruptedFrameException
         || err instanceof io.netty.handler.codec.TooLongFrameException) {
-      metrics.limited("frame_size");
+      metrics.limited(BridgeMetrics.Bound.FRAME_SIZE);
       c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
       connections.close(c, CloseCode.TOO_BIG.code, ErrorCode.TOO_LARGE.text, false);
     } else {
@@ -192,7 +192,7 @@ final class Bridge implements Handler<SockJSSocket> {
       return;
     }
     if (!c.queued(config.maxPendingInboundBytes()).offer(data)) {
-      metrics.limited("pending_inbound");
+      metrics.limited(BridgeMetrics.Bound.PENDING_INBOUND);
       c.write(Frame.err(ErrorCode.RATE_LIMITED, "more than " + config.maxPendingInboundBytes() + " bytes of frames waiting"));
       connections.close(c, CloseCode.FLOODING.code, "flooding: more than " + config.maxPendingInboundBytes() + " bytes of frames waiting", false);
     }
@@ -240,7 +240,7 @@ final class Bridge implements Handler<SockJSSocket> {
     boolean ping = data.length() == PING.length() && data.equals(PING);
     if (!c.commandBucket(config.commandsPerSecond(), config.commandBurst()).tryTake(System.nanoTime())) {
       // every frame counts, answered or not, pings too
-      metrics.limited("commands");
+      metrics.limited(BridgeMetrics.Bound.COMMANDS);
       metrics.refused.increment();
       c.write(Frame.err(ErrorCode.RATE_LIMITED, "at most " + config.commandsPerSecond() + " frames a second per connection"));
       return Future.succeededFuture();
@@ -250,7 +250,7 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture(); // what the official client sends every 5 s: no need to parse it
     }
     if (data.length() > config.maxFrameBytes()) {
-      metrics.limited("frame_size");
+      metrics.limited(BridgeMetrics.Bound.FRAME_SIZE);
       c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
       return Future.succeededFuture();
     }

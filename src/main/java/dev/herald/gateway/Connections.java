@@ -124,7 +124,7 @@ final class Connections {
   }
 
   void slowConsumer(Connection c) {
-    metrics.limited("slow_consumer");
+    metrics.limited(BridgeMetrics.Bound.SLOW_CONSUMER);
     LOG.info("closing connection {} of {}: a slow consumer ({} bytes unread, bridge.maxQueuedBytes {})",
         c.id, c.principal.userId(), c.backlog, config.maxQueuedBytes());
     // not now: a fan-out may be walking the subscribers this close removes it from

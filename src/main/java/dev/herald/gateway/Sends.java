@@ -41,12 +41,12 @@ final class Sends {
   /** Handles a {@code send} or {@code publish} frame; the future completes when the connection's next frame may be handled. */
   Future<Void> send(Connection c, Frame frame, Target target) {
     if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
-      metrics.limited("publishes");
+      metrics.limited(BridgeMetrics.Bound.PUBLISHES);
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"), metrics);
       return Future.succeededFuture();
     }
     if (c.pendingReplies >= config.maxPendingReplies()) {
-      metrics.limited("pending_replies");
+      metrics.limited(BridgeMetrics.Bound.PENDING_REPLIES);
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
       return Future.succeededFuture();
     }
