@@ -5,7 +5,6 @@
   var $ = function (id) { return document.getElementById(id); };
   var me, herald, tickTimer, pollTimer;
   var NAME_KEY = 'herald.demo.name';
-  var people = {}; // userId -> status
   var samples = { push: [], poll: [] };
   var polls = { total: 0, empty: 0 };
 
@@ -114,33 +113,38 @@
     }
   }
 
+  // who is in the lobby (member events and the member list) and how each is (presence events,
+  // which win over a snapshot's status): a user who left the lobby is gone from the list, even if
+  // their offline event comes after the leave
+  var members = {};
+  var statuses = {};
   var watched = {};
   function watch(userId, status) {
     if (!watched[userId]) {
       watched[userId] = true;
-      herald.watchPresence(userId, function (err, e) { if (!err) setPerson(userId, e.status); });
+      herald.watchPresence(userId, function (err, e) { if (!err) { statuses[userId] = e.status; render(); } });
     }
-    // a snapshot (the member list, a join) never overrides what a presence event already said
-    if (!(userId in people)) setPerson(userId, status);
+    members[userId] = true;
+    if (!(userId in statuses)) statuses[userId] = status;
+    render();
   }
 
   function leave(userId) {
-    delete people[userId];
-    setPerson(null);
+    delete members[userId];
+    render();
   }
 
-  function setPerson(userId, status) {
-    if (userId !== null) people[userId] = status;
+  function render() {
     var list = $('people');
     list.innerHTML = '';
-    Object.keys(people).sort().forEach(function (u) {
+    Object.keys(members).sort().forEach(function (u) {
       var li = document.createElement('li');
       li.dataset.user = u;
-      li.dataset.status = people[u];
+      li.dataset.status = statuses[u];
       var dot = document.createElement('span');
-      dot.className = 'dot ' + people[u];
+      dot.className = 'dot ' + statuses[u];
       li.appendChild(dot);
-      li.appendChild(document.createTextNode(u + (u === me ? ' (you)' : '') + ' — ' + people[u]));
+      li.appendChild(document.createTextNode(u + (u === me ? ' (you)' : '') + ' — ' + statuses[u]));
       list.appendChild(li);
     });
   }

@@ -1,7 +1,9 @@
 package dev.herald.channel;
 
 import com.hazelcast.map.IMap;
+import com.hazelcast.projection.Projection;
 import dev.herald.cluster.ClusterHandle;
+import dev.herald.protocol.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
@@ -17,6 +19,9 @@ import dev.herald.observability.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -49,7 +54,8 @@ public final class BroadcastVerticle extends VerticleBase {
     retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L);
     return Future.join(
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion());
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.ADMIN_CHANNELS, this::onAdminList).completion());
   }
 
   private void onPublish(Message<Object> msg) {
@@ -98,6 +104,51 @@ public final class BroadcastVerticle extends VerticleBase {
             .onFailure(e -> LOG.warn("delivery of {} seq {} failed (clients recover it from history): {}", channel, seq, e.toString()));
       }
     });
+  }
+
+  /**
+   * The admin console's channel list: every channel with a log or members, its last seq and its
+   * member count ({@link AdminListing}). Reads every log's summary (projected where it lives) and
+   * the occupancy map, on a worker thread.
+   */
+  private void onAdminList(Message<Object> msg) {
+    AdminListing listing;
+    try {
+      listing = AdminListing.from(msg.body());
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      msg.fail(e.failureCode(), e.getMessage());
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      Map<String, long[]> channels = new HashMap<>();
+      for (LastSeq s : logs.project(new LastSeqs())) {
+        channels.put(s.channel(), new long[] {s.seq(), 0});
+      }
+      IMap<String, Integer> occupancy = cluster.hazelcast().getMap(MembershipEvents.OCCUPANCY_MAP);
+      occupancy.forEach((channel, members) -> channels.computeIfAbsent(channel, c -> new long[2])[1] = members);
+      return listing.answer("channels", List.copyOf(channels.entrySet()), Map.Entry::getKey, e -> new JsonObject()
+          .put("channel", e.getKey()).put("seq", e.getValue()[0]).put("members", e.getValue()[1]));
+    }, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** A channel's last seq, as the admin console lists it. */
+  record LastSeq(String channel, long seq) implements java.io.Serializable {
+  }
+
+  /** Projects each log to its {@link LastSeq} where it is stored: only that travels. */
+  static final class LastSeqs implements Projection<Map.Entry<String, ChannelLog>, LastSeq> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public LastSeq transform(Map.Entry<String, ChannelLog> e) {
+      return new LastSeq(e.getKey(), e.getValue().nextSeq() - 1);
+    }
   }
 
   private void onHistory(Message<Object> msg) {

@@ -91,6 +91,7 @@ public final class GatewayVerticle extends VerticleBase {
       Bodies.on(router.post("/dev/token"), config.http().maxBodyBytes(), config.http()).handler(this::devToken);
     }
     new HttpApi(vertx, config, tokens, revocations).mount(router);
+    new AdminPage(tokens, config.http()).mount(router);
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
     router.get(BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and

@@ -47,6 +47,8 @@ public final class Permissions {
         return null;
       case PRESENCE_GET:
         return presenceGet(p, body);
+      case ADMIN:
+        return p.isService() ? null : ErrorCode.FORBIDDEN.exception("the admin addresses need a token with role \"service\"");
       case CHANNEL_PUBLISH: {
         String ch = channelOf(body);
         if (ch == null) {

@@ -37,7 +37,10 @@ public final class HeartbeatVerticle extends VerticleBase {
   public Future<?> start() {
     long interval = config.heartbeat().intervalSeconds() * 1000L;
     vertx.setPeriodic(0, interval, id -> beat(interval));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.NODE_HEARTBEAT, this::onBeat).completion();
+    return Future.join(
+        vertx.eventBus().<JsonObject>consumer(Addresses.NODE_HEARTBEAT, this::onBeat).completion(),
+        // the admin console: the live nodes and their load (the departed ones are gone from the view)
+        vertx.eventBus().consumer(Addresses.ADMIN_NODES, m -> m.reply(new JsonObject().put("nodes", view.nodes()))).completion());
   }
 
   private void beat(long interval) {

@@ -2,6 +2,7 @@ package dev.herald.presence;
 
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
+import dev.herald.protocol.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
@@ -51,7 +52,49 @@ public final class PresenceVerticle extends VerticleBase {
         eb.<Object>consumer(Addresses.PRESENCE_SET, this::onSet).completion(),
         eb.<Object>consumer(Addresses.PRESENCE_GET, this::onGet).completion(),
         eb.<JsonObject>consumer(Addresses.PRESENCE_CONNECT, this::onConnect).completion(),
-        eb.<JsonObject>consumer(Addresses.PRESENCE_DISCONNECT, this::onDisconnect).completion());
+        eb.<JsonObject>consumer(Addresses.PRESENCE_DISCONNECT, this::onDisconnect).completion(),
+        eb.<Object>consumer(Addresses.ADMIN_USERS, this::onAdminList).completion());
+  }
+
+  /**
+   * The admin console's user list: users online (a live connection), with their status and
+   * connection count ({@link AdminListing}); each record is projected where it is stored, on a
+   * worker thread.
+   */
+  private void onAdminList(Message<Object> msg) {
+    AdminListing listing;
+    try {
+      listing = AdminListing.from(msg.body());
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      msg.fail(e.failureCode(), e.getMessage());
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      List<Online> online = map.project(new Onlines()).stream().filter(o -> o != null).toList();
+      return listing.answer("users", online, Online::userId, o -> new JsonObject()
+          .put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
+    }, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** A user online, as the admin console lists it. */
+  record Online(String userId, String status, int connections) implements java.io.Serializable {
+  }
+
+  /** Projects each record to an {@link Online} (null when offline) where it is stored. */
+  static final class Onlines implements com.hazelcast.projection.Projection<Map.Entry<String, PresenceRecord>, Online> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Online transform(Map.Entry<String, PresenceRecord> e) {
+      PresenceRecord r = e.getValue();
+      return r == null || r.connections().isEmpty() ? null : new Online(r.userId(), r.status().wire(), r.connections().size());
+    }
   }
 
   private void onSet(Message<Object> msg) {

@@ -20,6 +20,12 @@ public final class Addresses {
   public static final String USER_PREFIX = "rt.user.";
   public static final String INBOX_SUFFIX = ".inbox";
   public static final String AUTH_REFRESH = "rt.auth.refresh";
+  /** The admin console's reads (service tokens only): live nodes with their load, answered by the heartbeat service. */
+  public static final String ADMIN_NODES = "rt.admin.nodes";
+  /** Channels with their last seq and member count, answered by the broadcast service: {@code {"limit"?, "prefix"?}}. */
+  public static final String ADMIN_CHANNELS = "rt.admin.channels";
+  /** Users online with their status and connections, answered by the presence service: {@code {"limit"?, "prefix"?}}. */
+  public static final String ADMIN_USERS = "rt.admin.users";
 
   /** Verify a token: body {@code {"token"}}, reply the verified claims. */
   public static final String AUTH_VERIFY = "herald.auth.verify";
@@ -71,7 +77,7 @@ public final class Addresses {
   /** What a client-supplied address refers to. */
   public enum Kind {
     PRESENCE_SET, PRESENCE_GET, PRESENCE_USER, CHANNEL, CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS,
-    MEMBERS, INBOX, AUTH_REFRESH, UNKNOWN
+    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, UNKNOWN
   }
 
   /**
@@ -93,6 +99,7 @@ public final class Addresses {
       case CHANNEL_HISTORY: return new Target(Kind.CHANNEL_HISTORY, null);
       case CHANNEL_MEMBERS: return new Target(Kind.CHANNEL_MEMBERS, null);
       case AUTH_REFRESH: return new Target(Kind.AUTH_REFRESH, null);
+      case ADMIN_NODES, ADMIN_CHANNELS, ADMIN_USERS: return new Target(Kind.ADMIN, null);
       default: break;
     }
     if (address.startsWith(PRESENCE_USER_PREFIX)) {
