@@ -147,6 +147,7 @@ class WebhookIT {
   @DisplayName("a failing receiver opens the circuit, events queue, and after recovery each arrives once, in order per user")
   void breakerOpensAndRecovers() throws Exception {
     long deliveredBefore = webhookFigures(a).getLong("delivered");
+    double deliveredMetricBefore = metric(a, "herald_webhook_delivered");
     breakerStates.clear();
     failNext.set(6);
     List<WsClient> users = new ArrayList<>();
@@ -167,11 +168,20 @@ class WebhookIT {
       assertEquals(List.of("user.online", "user.offline"), types, u);
     }
     assertTrue(got.stream().allMatch(r -> r.getBoolean("signatureValid")));
-    // what an operator sees follows the recovery: nothing queued, all four delivered to both receivers
+    // what an operator sees follows the recovery: nothing queued, all four delivered to both
+    // receivers, the circuit closed, in /ready and in /metrics alike
     Eventually.eventually(Duration.ofSeconds(10), "/ready's webhook figures after the recovery", () -> {
       JsonObject f = webhookFigures(a);
       return f.getLong("queued") == 0 && f.getLong("delivered") >= deliveredBefore + 8;
     });
+    Eventually.eventually(Duration.ofSeconds(10), "/metrics after the recovery", () -> metric(a, "herald_webhook_queue") == 0
+        && metric(a, "herald_webhook_delivered") >= deliveredMetricBefore + 8 && metric(a, "herald_webhook_circuit_open") == 0);
+  }
+
+  /** A series of a node's /metrics. */
+  private static double metric(Node n, String series) throws Exception {
+    return value(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + n.config().http().port() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(), series);
   }
 
   /** The webhook block of a node's /ready. */
