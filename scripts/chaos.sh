@@ -140,13 +140,14 @@ for i in 1 2 3; do start_node "$i"; done
 for i in 1 2 3; do await_ready "$i"; done
 echo "chaos: 3 nodes ready ($hosts)"
 
-total=$((warm + fault + settle))
-[ "$scenario" = rolling ] && total=$((warm + 3 * 20 + settle))
+# the clients run until the script touches the stop file ($settle s after the fault is over,
+# restarts included), or $total s at most
+total=$((warm + fault + settle + 120))
 for i in 1 2 3; do
   others=""
   for j in 1 2 3; do [ "$j" = "$i" ] || others="$others,$(endpoint "$j")"; done
   $(in_host "$i") java -Xmx256m -jar "$bench" chaos-client --nodes "$(endpoint "$i")$others" --tag "h$i" \
-    --seconds "$total" --secret "$SECRET" --out "$run_dir/client-$i.json" > "$run_dir/client-$i.log" 2>&1 &
+    --seconds "$total" --stopFile "$run_dir/stop" --secret "$SECRET" --out "$run_dir/client-$i.json" > "$run_dir/client-$i.log" 2>&1 &
   pids+=("$!")
   client_pids+=("$!")
 done
@@ -168,6 +169,8 @@ case "$scenario" in
     for i in 1 2 3; do stop_node "$i"; start_node "$i"; await_ready "$i"; done ;;
 esac
 echo "chaos: fault done in $((SECONDS - t_fault)) s: $what"
+sleep "$settle"
+touch "$run_dir/stop"
 
 # each client writes what it saw after its run, then stays connected until the check is done
 for i in 1 2 3; do

@@ -50,7 +50,13 @@ final class ChaosClient {
     }
     Publisher p = c.new Publisher(o.integer("rate", 20));
     c.vertx.setTimer(100, id -> p.connect(0));
-    Thread.sleep(seconds * 1000L);
+    // runs --seconds at most, or until the script says the fault and the settling are over
+    String stopFile = o.string("stopFile", null);
+    Path stop = stopFile == null ? null : Path.of(stopFile);
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end && (stop == null || !Files.exists(stop))) {
+      Thread.sleep(100);
+    }
     c.running = false;
     JsonArray alive = new JsonArray();
     synchronized (c.events) {
