@@ -78,6 +78,15 @@ final class Bridge implements Handler<SockJSSocket> {
     return connections.count();
   }
 
+  /**
+   * The largest WebSocket message accepted (close 1009 past it; past {@code maxFrameBytes} a frame
+   * is refused with {@code too_large} first): twice the frame limit and some, as SockJS escapes
+   * frames inside a JSON array.
+   */
+  static int messageLimit(BridgeConfig config) {
+    return config.maxFrameBytes() * 2 + 1024;
+  }
+
   /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect and revoke). */
   void disconnect(String userId, String traceId) {
     connections.disconnect(userId, traceId);
@@ -140,7 +149,7 @@ final class Bridge implements Handler<SockJSSocket> {
 
   /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token named. */
   void handleRaw(ServerWebSocket ws, Principal principal) {
-    open(ClientSocket.raw(ws), principal, null, true);
+    open(ClientSocket.raw(ws, messageLimit(config)), principal, null, true);
   }
 
   private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw) {

@@ -46,7 +46,7 @@ interface ClientSocket {
    * Frames go out as binary messages, as they did when SockJS served this endpoint. Trimmed by
    * {@link LeanWebSockets} first: call on the socket's event loop, before anything is written.
    */
-  static ClientSocket raw(ServerWebSocket ws) {
+  static ClientSocket raw(ServerWebSocket ws, int maxMessageBytes) {
     WebSocketInternal inner = LeanWebSockets.unwrap(ws);
     LeanWebSockets.apply(inner);
     return new ClientSocket() {
@@ -96,12 +96,61 @@ interface ClientSocket {
 
       @Override
       public void handlers(Handler<Buffer> frames, Handler<Void> closed, Handler<Throwable> failed) {
-        ws.binaryMessageHandler(frames);
-        ws.textMessageHandler(text -> frames.handle(Buffer.buffer(text)));
+        ws.frameHandler(new Messages(frames, failed, maxMessageBytes));
         ws.closeHandler(closed);
         ws.exceptionHandler(failed);
       }
     };
+  }
+
+  /**
+   * A raw WebSocket's messages, text or binary alike, as the bytes that came: Vert.x's own
+   * message handlers would decode a text message to a String (and Herald encode it back), a
+   * String, an array and a buffer for every 5-second ping. A message in one frame (every ping,
+   * nearly every frame) is handed on as it was read, undecoded and uncopied; a fragmented one is
+   * put together, at most {@code max} bytes (past that, the same failure Vert.x reports: an
+   * {@link IllegalStateException}).
+   */
+  static final class Messages implements Handler<io.vertx.core.http.WebSocketFrame> {
+    private final Handler<Buffer> messages;
+    private final Handler<Throwable> failed;
+    private final int max;
+    private Buffer partial;
+
+    Messages(Handler<Buffer> messages, Handler<Throwable> failed, int max) {
+      this.messages = messages;
+      this.failed = failed;
+      this.max = max;
+    }
+
+    @Override
+    public void handle(io.vertx.core.http.WebSocketFrame frame) {
+      if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
+        return; // ping, pong and close: Vert.x answers them
+      }
+      Buffer data = frame.binaryData();
+      if (!frame.isContinuation() && frame.isFinal()) {
+        partial = null;
+        messages.handle(data);
+        return;
+      }
+      if (!frame.isContinuation()) {
+        partial = Buffer.buffer(Math.min(max, 2 * data.length()));
+      } else if (partial == null) {
+        return; // a continuation of nothing: Netty's decoder refuses those before they get here
+      }
+      if (partial.length() + data.length() > max) {
+        partial = null;
+        failed.handle(new IllegalStateException("WebSocket message over " + max + " bytes"));
+        return;
+      }
+      partial.appendBuffer(data);
+      if (frame.isFinal()) {
+        Buffer whole = partial;
+        partial = null;
+        messages.handle(whole);
+      }
+    }
   }
 
   /** A SockJS session; {@code tcp} is its TCP connection on the websocket transport, else null. */

@@ -105,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().last().handler(ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
 
-    int wsLimit = config.bridge().maxFrameBytes() * 2 + 1024; // SockJS escapes frames inside a JSON array
+    int wsLimit = Bridge.messageLimit(config.bridge());
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
