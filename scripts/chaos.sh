@@ -49,8 +49,9 @@ rm -rf "$run_dir" && mkdir -p "$run_dir"
 NET=10.213.77
 SECRET=chaos-dev-secret-not-for-production-use-0123
 CLUSTER_SECRET=chaos-cluster-secret-0123456789
+. scripts/netns.sh
 hosts=netns
-if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ] || [ "$(id -u)" != 0 ] || ! ip netns add hc-probe 2>/dev/null; then
+if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ] || ! namespaces_usable hc; then
   hosts=loopback
   if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ]; then
     echo "chaos.sh: HERALD_CHAOS_HOSTS=loopback: hosts are loopback processes" >&2
@@ -58,18 +59,13 @@ if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ] || [ "$(id -u)" != 0 ] || ! ip netns
     echo "chaos.sh: network namespaces refused here (needs root and ip netns): hosts fall back to loopback processes" >&2
   fi
   [ "$scenario" != partition ] || { echo "chaos.sh: a partition needs namespaces; cannot run it here" >&2; exit 3; }
-else
-  ip netns del hc-probe
 fi
 
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "$hosts" = netns ]; then
-    for i in 1 2 3; do ip netns del "hc$i" 2>/dev/null || true; ip link del "hcv$i" 2>/dev/null || true; done
-    ip link del hcbr 2>/dev/null || true
-  fi
+  if [ "$hosts" = netns ]; then hosts_down hc; fi
 }
 trap cleanup EXIT
 
@@ -80,21 +76,7 @@ hz_port() { if [ "$hosts" = netns ]; then echo 5701; else echo $((15700 + $1)); 
 in_host() { if [ "$hosts" = netns ]; then echo "ip netns exec hc$1"; fi; }
 endpoint() { echo "$(addr "$1"):$(http_port "$1")"; }
 
-if [ "$hosts" = netns ]; then
-  for i in 1 2 3; do ip netns del "hc$i" 2>/dev/null || true; ip link del "hcv$i" 2>/dev/null || true; done
-  ip link del hcbr 2>/dev/null || true
-  ip link add hcbr type bridge
-  ip addr add "$NET.254/24" dev hcbr
-  ip link set hcbr up
-  for i in 1 2 3; do
-    ip netns add "hc$i"
-    ip link add "hcv$i" type veth peer name eth0 netns "hc$i"
-    ip link set "hcv$i" master hcbr up
-    ip -n "hc$i" addr add "$NET.$i/24" dev eth0
-    ip -n "hc$i" link set eth0 up
-    ip -n "hc$i" link set lo up
-  done
-fi
+if [ "$hosts" = netns ]; then hosts_up hc "$NET"; fi
 
 members=""
 for i in 1 2 3; do members="$members${members:+,}\"$(addr "$i"):$(hz_port "$i")\""; done

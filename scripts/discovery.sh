@@ -30,31 +30,16 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  for i in 1 2 3; do ip netns del "hd$i" 2>/dev/null || true; ip link del "hdv$i" 2>/dev/null || true; done
-  ip link del hdbr 2>/dev/null || true
+  hosts_down hd
 }
 
-if [ "$(id -u)" != 0 ] || ! ip netns add hd-probe 2>/dev/null; then
+. scripts/netns.sh
+if ! namespaces_usable hd; then
   echo "discovery.sh: three hosts need network namespaces (root and ip netns), refused here: $mode discovery not proven on this machine" >&2
   exit 3
 fi
-ip netns del hd-probe
 trap cleanup EXIT
-for i in 1 2 3; do ip netns del "hd$i" 2>/dev/null || true; ip link del "hdv$i" 2>/dev/null || true; done
-ip link del hdbr 2>/dev/null || true
-ip link add hdbr type bridge
-ip addr add "$NET.254/24" dev hdbr
-ip link set hdbr up
-for i in 1 2 3; do
-  ip netns add "hd$i"
-  ip link add "hdv$i" type veth peer name eth0 netns "hd$i"
-  ip link set "hdv$i" master hdbr up
-  ip -n "hd$i" addr add "$NET.$i/24" dev eth0
-  ip -n "hd$i" link set eth0 up
-  ip -n "hd$i" link set lo up
-  # multicast leaves by the segment's interface (a namespace has no default route)
-  ip -n "hd$i" route add 224.0.0.0/4 dev eth0
-done
+hosts_up hd "$NET"
 addr() { echo "$NET.$1"; }
 endpoint() { echo "http://$(addr "$1"):8080"; }
 if [ "$mode" = multicast ]; then

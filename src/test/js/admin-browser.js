@@ -7,7 +7,7 @@
 // is AA; signing out ends the session; no console errors. Exits 0 with PASS, else 1.
 'use strict';
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launch, contrasts, assertContrast } = require('./browser');
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 const tokens = require('./service-token');
 
@@ -32,11 +32,7 @@ function user(sub, channel) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     page.on('console', m => { if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) errors.push(m.text()); });
@@ -87,15 +83,7 @@ function user(sub, channel) {
     await waitFor(() => back.got.closed !== null, 'the revoked user disconnected');
     await page.waitForSelector('#users tr[data-user="adm-bob"]', { state: 'detached', timeout: 15000 });
 
-    const ratio = await page.evaluate(() => {
-      const rgb = s => s.match(/[\d.]+/g).slice(0, 3).map(Number);
-      const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
-      const el = document.getElementById('conn');
-      const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(getComputedStyle(el).backgroundColor));
-      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    });
-    assert.ok(ratio >= 4.5, 'badge contrast ' + ratio);
+    assertContrast(await contrasts(page, ['#conn', 'h2 small', 'th']));
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
 
     // signing out ends the session

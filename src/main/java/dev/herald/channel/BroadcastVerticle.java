@@ -112,29 +112,15 @@ public final class BroadcastVerticle extends VerticleBase {
    * the occupancy map, on a worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing listing;
-    try {
-      listing = AdminListing.from(msg.body());
-    } catch (io.vertx.core.eventbus.ReplyException e) {
-      msg.fail(e.failureCode(), e.getMessage());
-      return;
-    }
-    vertx.executeBlocking(() -> {
+    AdminListing.reply(vertx, msg, "channels", () -> {
       Map<String, long[]> channels = new HashMap<>();
       for (LastSeq s : logs.project(new LastSeqs())) {
         channels.put(s.channel(), new long[] {s.seq(), 0});
       }
       IMap<String, Integer> occupancy = cluster.hazelcast().getMap(MembershipEvents.OCCUPANCY_MAP);
       occupancy.forEach((channel, members) -> channels.computeIfAbsent(channel, c -> new long[2])[1] = members);
-      return listing.answer("channels", List.copyOf(channels.entrySet()), Map.Entry::getKey, e -> new JsonObject()
-          .put("channel", e.getKey()).put("seq", e.getValue()[0]).put("members", e.getValue()[1]));
-    }, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
-      }
-    });
+      return List.copyOf(channels.entrySet());
+    }, Map.Entry::getKey, e -> new JsonObject().put("channel", e.getKey()).put("seq", e.getValue()[0]).put("members", e.getValue()[1]));
   }
 
   /** A channel's last seq, as the admin console lists it. */

@@ -62,24 +62,8 @@ public final class PresenceVerticle extends VerticleBase {
    * worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing listing;
-    try {
-      listing = AdminListing.from(msg.body());
-    } catch (io.vertx.core.eventbus.ReplyException e) {
-      msg.fail(e.failureCode(), e.getMessage());
-      return;
-    }
-    vertx.executeBlocking(() -> {
-      List<Online> online = map.project(new Onlines()).stream().filter(o -> o != null).toList();
-      return listing.answer("users", online, Online::userId, o -> new JsonObject()
-          .put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
-    }, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
-      }
-    });
+    AdminListing.reply(vertx, msg, "users", () -> map.project(new Onlines()).stream().filter(o -> o != null).toList(), Online::userId,
+        o -> new JsonObject().put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
   }
 
   /** A user online, as the admin console lists it. */

@@ -1,11 +1,14 @@
 package dev.herald.protocol;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -32,6 +35,29 @@ public record AdminListing(int limit, String prefix) {
 
   public boolean matches(String name) {
     return name.startsWith(prefix);
+  }
+
+  /**
+   * Answers an admin console's list request: {@code read} (on a worker thread: it walks a cluster
+   * map) gives the items, the answer the first {@link #limit} matching ones by name; a bad body
+   * is {@code bad_request}, a failed read {@code unavailable}.
+   */
+  public static <T> void reply(Vertx vertx, Message<Object> msg, String key, Callable<List<T>> read,
+                               Function<T, String> name, Function<T, JsonObject> json) {
+    AdminListing listing;
+    try {
+      listing = from(msg.body());
+    } catch (ReplyException e) {
+      msg.fail(e.failureCode(), e.getMessage());
+      return;
+    }
+    vertx.executeBlocking(() -> listing.answer(key, read.call(), name, json), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+      }
+    });
   }
 
   /** The first {@link #limit} of {@code items} by name, as JSON under {@code key}, with the total that matched. */

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.token.TestTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -36,7 +37,7 @@ final class ChaosCheck {
 
   private ChaosCheck(List<String> nodes, String secret) {
     this.nodes = nodes;
-    this.token = Jwt.hs256(secret, new JsonObject().put("sub", "chaos-check").put("roles", new JsonArray().add("service")));
+    this.token = TestTokens.hs256(secret, TestTokens.claims("chaos-check").put("roles", new JsonArray().add("service")));
   }
 
   static int run(Bench.Options o) throws Exception {

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.token.TestTokens;
 import dev.herald.client.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,7 +91,7 @@ final class ChaosClient {
   private Future<BridgeClient> connect(String user, int attempt, JsonObject claims) {
     String node = nodes.get(attempt % nodes.size());
     int colon = node.lastIndexOf(':');
-    String token = Jwt.hs256(secret, claims.copy().put("sub", user));
+    String token = TestTokens.hs256(secret, claims.copy().mergeIn(TestTokens.claims(user)));
     return BridgeClient.connect(vertx, ws, node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), token, null, 2000);
   }
 

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.token.TestTokens;
 import io.vertx.core.json.JsonObject;
 
 import java.io.File;
@@ -169,7 +170,7 @@ final class LocalCluster implements AutoCloseable {
   static String serviceToken(String sub) throws Exception {
     String secret = new JsonObject(Files.readString(Path.of("conf/cluster-node-1.json")))
         .getJsonObject("auth").getJsonObject("jwt").getString("secret");
-    return Jwt.hs256(secret, new JsonObject().put("sub", sub).put("roles", new io.vertx.core.json.JsonArray().add("service")));
+    return TestTokens.hs256(secret, TestTokens.claims(sub).put("roles", new io.vertx.core.json.JsonArray().add("service")));
   }
 
   /** Dev tokens for users {@code prefix0..prefix(n-1)} with these other claims, fetched 64 at a time. */

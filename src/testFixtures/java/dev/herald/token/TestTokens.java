@@ -14,7 +14,8 @@ import java.util.Base64;
 
 /**
  * Builds JWTs by hand (JCA only, not the library under test), so tests can make every kind of
- * bad token: wrong key, {@code alg: none}, missing claims, algorithm confusion.
+ * bad token: wrong key, {@code alg: none}, missing claims, algorithm confusion. Shared with the
+ * benchmark (src/testFixtures), which signs its clients' tokens with a cluster's secret.
  */
 public final class TestTokens {
 
