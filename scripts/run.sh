@@ -43,6 +43,8 @@ cat <<MSG
   Bridge:      ws://localhost:$port/eventbus/websocket?token=<jwt>   (SockJS: http://localhost:$port/eventbus)
   Dev token for alice (channels demo.*):
   $token
+  Admin console: http://localhost:$port/admin (its service token is in the node's log above,
+               on the line "*** DEV MODE *** admin console")
 
   More tokens: curl -X POST localhost:$port/dev/token -H 'Content-Type: application/json' -d '{"sub":"bob","channels":["demo.*"]}'
   Ctrl-C stops the node.

@@ -67,11 +67,27 @@ public final class Main {
         System.exit(1);
       }
       Node node = ar.result();
+      devAdminToken(config, node);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down: leaving the cluster");
         node.stop().await();
       }, "herald-shutdown"));
     });
+  }
+
+  /**
+   * In dev mode, a service token for the admin console, written to this process's log only: the
+   * dev node signs with a secret made up at each start, and {@code /dev/token} never mints roles,
+   * so whoever sees the node's output (and only they) can open {@code /admin}. Valid 12 hours.
+   */
+  private static void devAdminToken(HeraldConfig config, Node node) {
+    if (!config.auth().devTokens() || config.roles().instances(dev.herald.config.Role.GATEWAY) == 0) {
+      return;
+    }
+    String token = new dev.herald.token.TokenVerifier(node.vertx(), config.auth().jwt())
+        .sign(new io.vertx.core.json.JsonObject().put("sub", "dev-admin").put("roles", new io.vertx.core.json.JsonArray().add("service")), 12 * 3600);
+    LOG.warn("*** DEV MODE *** admin console: http://localhost:{}/admin, sign in with this service token (this run only, 12 h): {}",
+        config.http().port(), token);
   }
 
   static boolean portInUse(Throwable failure) {

@@ -58,6 +58,27 @@ class DemoBrowserIT {
   }
 
   @Test
+  @DisplayName("a dev node logs a service token for its admin console, and only the log has it: it signs in at /admin")
+  void devAdminToken() throws Exception {
+    // logged right after the node is ready (JSON lines: the URL's slashes may come escaped); the
+    // last one is the running node's (the other test restarts it)
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+        "admin console: http:\\\\?/\\\\?/localhost:" + port + "\\\\?/admin, sign in with this service token \\(this run only, 12 h\\): ([A-Za-z0-9_.-]+)");
+    Eventually.eventually(java.time.Duration.ofSeconds(10), "the log names the console and its token",
+        () -> line.matcher(Files.readString(dir.resolve("herald.log"))).find());
+    java.util.regex.Matcher m = line.matcher(Files.readString(dir.resolve("herald.log")));
+    String token = null;
+    while (m.find()) {
+      token = m.group(1);
+    }
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/admin/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + token)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(303, r.statusCode(), r.body());
+  }
+
+  @Test
   @DisplayName("two users in two pages: nothing usable before joining, status, chat, name and history kept over a reload, polling slower than push, "
       + "a node restart announced as lost history with new messages shown and polling resumed, one column at 420 px, Leave, AA contrast, no console errors")
   void demo() throws Exception {
