@@ -3,7 +3,12 @@ package dev.herald;
 import dev.herald.node.Node;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
+import dev.herald.config.Role;
+import dev.herald.token.Principal;
+import dev.herald.token.TokenVerifier;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Logging;
 import org.slf4j.Logger;
@@ -81,11 +86,11 @@ public final class Main {
    * so whoever sees the node's output (and only they) can open {@code /admin}. Valid 12 hours.
    */
   private static void devAdminToken(HeraldConfig config, Node node) {
-    if (!config.auth().devTokens() || config.roles().instances(dev.herald.config.Role.GATEWAY) == 0) {
+    if (!config.auth().devTokens() || config.roles().instances(Role.GATEWAY) == 0) {
       return;
     }
-    String token = new dev.herald.token.TokenVerifier(node.vertx(), config.auth().jwt())
-        .sign(new io.vertx.core.json.JsonObject().put("sub", "dev-admin").put("roles", new io.vertx.core.json.JsonArray().add("service")), 12 * 3600);
+    String token = new TokenVerifier(node.vertx(), config.auth().jwt())
+        .sign(new JsonObject().put("sub", "dev-admin").put("roles", new JsonArray().add(Principal.ROLE_SERVICE)), 12 * 3600);
     LOG.warn("*** DEV MODE *** admin console: http://localhost:{}/admin, sign in with this service token (this run only, 12 h): {}",
         config.http().port(), token);
   }

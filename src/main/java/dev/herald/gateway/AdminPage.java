@@ -3,6 +3,7 @@ package dev.herald.gateway;
 import dev.herald.config.HttpConfig;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.token.Principal;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.Cookie;
@@ -86,9 +87,9 @@ final class AdminPage {
     });
   }
 
-  private io.vertx.core.Future<Principal> serviceToken(RoutingContext ctx, String token) {
-    return tokens.check(ctx, token, false).compose(p -> p.isService() ? io.vertx.core.Future.succeededFuture(p)
-        : io.vertx.core.Future.failedFuture(ErrorCode.FORBIDDEN.exception("the admin console needs a token with role \"service\"")));
+  private Future<Principal> serviceToken(RoutingContext ctx, String token) {
+    return tokens.check(ctx, token, false).compose(p -> p.isService() ? Future.succeededFuture(p)
+        : Future.failedFuture(ErrorCode.FORBIDDEN.exception("the admin console needs a token with role \"service\"")));
   }
 
   private void login(RoutingContext ctx) {

@@ -1,5 +1,7 @@
 package dev.herald.presence;
 
+import io.vertx.core.Future;
+
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.Janitor;
@@ -15,6 +17,7 @@ public final class PresenceJanitor extends Janitor {
 
   private final PresenceConfig config;
   private final String node;
+  private PresenceEvents events;
 
   public PresenceJanitor(PresenceConfig config, ClusterHandle cluster, String node) {
     super(cluster, config.reconcileSeconds());
@@ -23,10 +26,16 @@ public final class PresenceJanitor extends Janitor {
   }
 
   @Override
+  public Future<?> start() {
+    events = new PresenceEvents(vertx, node);
+    return super.start();
+  }
+
+  @Override
   protected void clean(Set<String> nodes, boolean alive) {
     long now = System.currentTimeMillis();
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     PresenceOp op = (alive ? PresenceOp.keepNodes(nodes, now) : PresenceOp.dropNodes(nodes, now)).offlineFor(config.offlineRecordSeconds());
-    run("presence", presence, op, nodes, alive, (user, c) -> PresenceEvents.presence(vertx, c, node, null));
+    run("presence", presence, op, nodes, alive, (user, c) -> events.raise(c, null));
   }
 }

@@ -7,6 +7,7 @@ import dev.herald.observability.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 
+import java.util.EnumMap;
 import java.util.Map;
 
 /** Presence's gauges in {@code /metrics}: users with a record and users online, cluster-wide. */
@@ -19,15 +20,17 @@ public final class PresenceMetrics {
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     Metrics.clusterGauge(vertx, "herald_presence_records", "users with a presence record (cluster-wide)", () -> (long) presence.size());
     Metrics.clusterGauge(vertx, "herald_presence_online", "users online (cluster-wide)", () -> presence.aggregate(new OnlineUsers()));
-    for (Status s : Status.values()) {
-      events(vertx, s);
-    }
+    events(vertx);
   }
 
-  /** Presence events raised by this node, by the status they announce. */
-  static Counter events(Vertx vertx, Status status) {
-    return Metrics.counter(vertx, "herald_presence_events", "presence changes raised by this node (each raised once cluster-wide), by new status",
-        "status", status.wire());
+  /** Presence events raised by this node, by the status they announce: every series from the start. */
+  static Map<Status, Counter> events(Vertx vertx) {
+    Map<Status, Counter> counts = new EnumMap<>(Status.class);
+    for (Status s : Status.values()) {
+      counts.put(s, Metrics.counter(vertx, "herald_presence_events",
+          "presence changes raised by this node (each raised once cluster-wide), by new status", "status", s.wire()));
+    }
+    return counts;
   }
 
   /** Users with at least one live connection, counted where the records live. */

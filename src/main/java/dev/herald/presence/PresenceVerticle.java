@@ -37,6 +37,7 @@ public final class PresenceVerticle extends VerticleBase {
   private final String node;
   private final PresenceConfig config;
   private IMap<String, PresenceRecord> map;
+  private PresenceEvents events;
 
   public PresenceVerticle(ClusterHandle cluster, String node, PresenceConfig config) {
     this.cluster = cluster;
@@ -47,6 +48,7 @@ public final class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     map = cluster.hazelcast().getMap(MAP);
+    events = new PresenceEvents(vertx, node);
     var eb = vertx.eventBus();
     return Future.join(
         eb.<Object>consumer(Addresses.PRESENCE_SET, this::onSet).completion(),
@@ -155,7 +157,7 @@ public final class PresenceVerticle extends VerticleBase {
     for (Map<String, List<String>> part : cluster.byPartition(byUser)) {
       PresenceOp op = PresenceOp.connect(part, b.getString("nodeId"), now).offlineFor(config.offlineRecordSeconds());
       parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), op), context)
-          .onSuccess(changes -> changes.forEach((user, change) -> PresenceEvents.presence(vertx, change, node, part.get(user).get(0)))));
+          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, part.get(user).get(0)))));
     }
     Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }
@@ -170,6 +172,6 @@ public final class PresenceVerticle extends VerticleBase {
   private Future<PresenceRecord.Change> apply(String user, PresenceOp op, Message<?> cause) {
     String trace = cause.headers().get(Headers.TRACE_ID);
     return ClusterHandle.future(map.submitToKey(user, op.offlineFor(config.offlineRecordSeconds())), context)
-        .onSuccess(change -> PresenceEvents.presence(vertx, change, node, trace));
+        .onSuccess(change -> events.raise(change, trace));
   }
 }

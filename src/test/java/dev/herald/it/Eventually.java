@@ -14,6 +14,11 @@ public final class Eventually {
 
   /** Fails with {@code what} unless {@code check} holds within {@code timeout}; an exception from the check counts as not yet. */
   public static void eventually(Duration timeout, String what, Callable<Boolean> check) {
+    eventually(timeout, () -> what, check);
+  }
+
+  /** As above, with the failure's message made when it fails (to say what was seen last). */
+  public static void eventually(Duration timeout, java.util.function.Supplier<String> what, Callable<Boolean> check) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     while (true) {
@@ -25,7 +30,7 @@ public final class Eventually {
         last = e;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what, last);
+        throw new AssertionError("not within " + timeout + ": " + what.get(), last);
       }
       try {
         Thread.sleep(50);

@@ -96,11 +96,8 @@ final class LocalCluster implements AutoCloseable {
       pb.environment().put("HERALD_CLUSTER_PORT", String.valueOf(CLUSTER_BASE + i));
       // the members this cluster runs, not the three the conf files list: a node looks for a listed
       // member that is not there every 5 s (a split-brain check), 5 ms/s of an idle lone node's CPU
-      StringBuilder members = new StringBuilder();
-      for (int m = 1; m <= n; m++) {
-        members.append(m > 1 ? "," : "").append("127.0.0.1:").append(CLUSTER_BASE + m);
-      }
-      pb.environment().put("HERALD_CLUSTER_MEMBERS", members.toString());
+      pb.environment().put("HERALD_CLUSTER_MEMBERS", java.util.stream.IntStream.rangeClosed(1, n)
+          .mapToObj(m -> "127.0.0.1:" + (CLUSTER_BASE + m)).collect(java.util.stream.Collectors.joining(",")));
       Process p = pb
           .redirectErrorStream(true).redirectOutput(logDir.resolve("node-" + i + ".log").toFile()).start();
       nodes.add(p);
