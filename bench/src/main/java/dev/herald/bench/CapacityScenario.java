@@ -54,7 +54,6 @@ final class CapacityScenario {
       cluster.start(1);
       long pid = cluster.pid(1);
       int users = Math.max(1, target / 100);
-      LocalCluster.tokens("idle-", 1, new JsonObject()); // the node answers before the clients start
       long rssBefore = Proc.rssKb(pid);
       long heapBefore = Proc.heapAfterGcKb(pid);
       long t0 = System.nanoTime();

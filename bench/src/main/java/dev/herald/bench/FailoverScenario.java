@@ -40,7 +40,7 @@ final class FailoverScenario {
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/failover-logs"))) {
       Bench.progress("starting 3 nodes");
       cluster.start(3);
-      Bench.progress("getting " + clients + " dev tokens");
+      Bench.progress("signing " + clients + " tokens");
       List<String> tokens = LocalCluster.tokens("fo-", clients, new JsonObject().put("channels", new JsonArray().add("failover.*")));
       Bench.progress("warming the survivors: " + clients + " connects, then closes");
       List<BridgeClient> warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);

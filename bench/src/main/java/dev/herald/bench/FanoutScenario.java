@@ -17,14 +17,18 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
  * Channel fan-out on one server, Herald and (in the same run, on the same core) the comparison
  * servers of {@code scripts/compare}: Socket.IO 4 and a bare {@code ws} broadcaster.
- * For each: {@code subscribers} connections connect and subscribe to one room, {@code inflight}
- * at a time, timed with the server's CPU per connection; they close and connect again, {@code
+ * First the load generator warms up: one unmeasured storm against a throwaway process of each.
+ * Then for each: {@code subscribers} connections connect and subscribe to one room, {@code inflight}
+ * at a time, timed with the server's CPU per connection (a JVM's compiler threads' share apart)
+ * and the load generator's; they close and connect again, {@code
  * storms} times in all (the first storm meets a fresh process, the last a warm one); {@code warmup}
  * broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
  * optimiser); the server's idle CPU is measured for {@code idle} seconds; then {@code broadcasts}
@@ -38,6 +42,8 @@ final class FanoutScenario {
 
   /** Figures added up over rounds; every other figure is the median of the rounds. */
   private static final Set<String> SUMMED = Set.of("deliveries", "warm-up deliveries", "lost seqs", "duplicated seqs");
+
+  private static final long SELF = ProcessHandle.current().pid();
 
   private FanoutScenario() {
   }
@@ -65,19 +71,13 @@ final class FanoutScenario {
       // per server: each round's figures, and the latencies of all rounds
       Map<String, List<JsonObject>> perRound = new LinkedHashMap<>();
       Map<String, Histogram> latencies = new LinkedHashMap<>();
+      warmLoadGenerator(vertx, names, subscribers, inFlight);
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < names.size(); k++) {
           String name = names.get(k).trim();
-          // a client source address per server and round: closed sockets linger in TIME_WAIT
-          WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
-              .setLocalAddress("127.0.0." + (2 + r * names.size() + k)).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
+          WebSocketClient ws = client(vertx, "127.0.0." + (2 + r * names.size() + k));
           Bench.progress("round " + (r + 1) + "/" + rounds + ": starting " + name);
-          try (FanoutTarget target = switch (name) {
-            case "herald" -> new HeraldTarget(vertx, ws);
-            case "socket.io" -> new NodeTarget.SocketIo(vertx, ws, 8091);
-            case "ws" -> new NodeTarget.BareWs(vertx, ws, 8092);
-            default -> throw new IllegalArgumentException("--compare knows socket.io and ws, not '" + name + "'");
-          }) {
+          try (FanoutTarget target = open(name, vertx, ws)) {
             Histogram h = new Histogram(3);
             perRound.computeIfAbsent(name, x -> new ArrayList<>()).add(measure(target, subscribers, inFlight, storms, warmup, broadcasts, idle, h));
             latencies.computeIfAbsent(name, x -> new Histogram(3)).add(h);
@@ -113,6 +113,68 @@ final class FanoutScenario {
     }
   }
 
+  /** A client whose connections come from {@code localAddress}: closed sockets linger in TIME_WAIT, so each storm's server gets its own. */
+  private static WebSocketClient client(Vertx vertx, String localAddress) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000).setLocalAddress(localAddress)
+        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
+  }
+
+  private static FanoutTarget open(String name, Vertx vertx, WebSocketClient ws) throws Exception {
+    return switch (name) {
+      case "herald" -> new HeraldTarget(vertx, ws);
+      case "socket.io" -> new NodeTarget.SocketIo(vertx, ws, 8091);
+      case "ws" -> new NodeTarget.BareWs(vertx, ws, 8092);
+      default -> throw new IllegalArgumentException("--compare knows socket.io and ws, not '" + name + "'");
+    };
+  }
+
+  /**
+   * One unmeasured storm against a throwaway process of each server, so that the first measured
+   * storm meets a load generator whose own JIT has compiled its client paths: otherwise the first
+   * server measured would pay for the load generator's warm-up in its "fresh server" storm.
+   */
+  private static void warmLoadGenerator(Vertx vertx, List<String> names, int n, int inFlight) throws Exception {
+    for (int k = 0; k < names.size(); k++) {
+      String name = names.get(k).trim();
+      WebSocketClient ws = client(vertx, "127.0.1." + (2 + k));
+      Bench.progress("warming the load generator up: one storm against a throwaway " + name);
+      try (FanoutTarget target = open(name, vertx, ws)) {
+        target.prepare(n);
+        storm(target, n, inFlight, new SeqCheck(), (s, data) -> {
+        }, () -> {
+        });
+        target.closeSubscribers().await();
+      } finally {
+        ws.close().await();
+      }
+    }
+  }
+
+  /**
+   * {@code n} connects and subscribes, {@code inFlight} at a time: a new one as soon as one before
+   * it is subscribed; {@code atHalf} runs once half of them are.
+   */
+  private static void storm(FanoutTarget target, int n, int inFlight, SeqCheck check, BiConsumer<Long, JsonObject> onMessage,
+                            Runnable atHalf) throws Exception {
+    Semaphore slots = new Semaphore(inFlight);
+    AtomicInteger done = new AtomicInteger();
+    List<Future<?>> subscribing = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      LongConsumer seq = check.subscriber();
+      slots.acquire();
+      subscribing.add(target.subscribe(i, (s, data) -> {
+        seq.accept(s);
+        onMessage.accept(s, data);
+      }).onComplete(ar -> {
+        slots.release();
+        if (done.incrementAndGet() == n / 2) {
+          atHalf.run();
+        }
+      }));
+    }
+    Future.all(subscribing).await();
+  }
+
   /** Herald's figure over Socket.IO's, when both ran: below 1 is Herald ahead. */
   private static void ratio(JsonObject figures, String key) {
     Object herald = figures.getValue("herald: " + key);
@@ -141,12 +203,14 @@ final class FanoutScenario {
     LongAdder delivered = new LongAdder();
     CountDownLatch[] round = {new CountDownLatch(0)};
     long heap0 = target.heapAfterGcKb();
-    long rss0 = Proc.rssKb(pid);
+    long[] rssHalf = {-1};
     // the first storm meets a fresh process (the JVM compiles the connect path meanwhile); the
     // last, once the clients before it left, a warm one, as when a node's clients fail over to
     // survivors that have been running for a while
     double[] stormSeconds = new double[storms];
     double[] stormCpu = new double[storms];
+    double[] stormClientCpu = new double[storms];
+    double[] stormJit = new double[storms];
     SeqCheck seqs = null;
     long heap1 = -1;
     long rss1 = -1;
@@ -154,29 +218,31 @@ final class FanoutScenario {
       SeqCheck check = new SeqCheck();
       Bench.progress(name + ": storm " + (storm + 1) + ": connecting and subscribing " + n + " connections, " + inFlight + " in flight");
       long cpu00 = Proc.cpuMillis(pid);
+      long self00 = Proc.cpuMillis(SELF);
+      long jit00 = Proc.jitMillis(pid);
       long t0 = System.nanoTime();
-      // a new connection as soon as one of the inFlight before it is subscribed
-      Semaphore slots = new Semaphore(inFlight);
-      List<Future<?>> subscribing = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        LongConsumer seq = check.subscriber();
-        slots.acquire();
-        subscribing.add(target.subscribe(i, (s, data) -> {
-          latency.recordValue(Math.max(0, micros() - data.getLong("t")));
-          seq.accept(s);
-          delivered.increment();
-          round[0].countDown();
-        }).onComplete(ar -> slots.release()));
-      }
-      Future.all(subscribing).await();
+      boolean first = storm == 0;
+      storm(target, n, inFlight, check, (s, data) -> {
+        latency.recordValue(Math.max(0, micros() - data.getLong("t")));
+        delivered.increment();
+        round[0].countDown();
+      }, () -> {
+        if (first) {
+          rssHalf[0] = Proc.rssKbUnchecked(pid);
+        }
+      });
       stormSeconds[storm] = (System.nanoTime() - t0) / 1e9;
       stormCpu[storm] = (Proc.cpuMillis(pid) - cpu00) * 1000.0 / n;
+      stormClientCpu[storm] = (Proc.cpuMillis(SELF) - self00) * 1000.0 / n;
+      stormJit[storm] = (Proc.jitMillis(pid) - jit00) * 1000.0 / n;
       seqs = check;
       if (storm == 0) {
-        // what the connections of a fresh server hold, after a full collection where there is one
-        // (later storms leave the heap they grew: a JVM keeps what it once committed)
-        heap1 = target.heapAfterGcKb();
+        // what the connections of a fresh server hold: resident memory grown from half of them to
+        // all (the first ones also pay what any load costs once: a young generation touched for
+        // the first time, code compiled), and the live heap after a full collection where there is
+        // one (later storms leave the heap they grew: a JVM keeps what it once committed)
         rss1 = Proc.rssKb(pid);
+        heap1 = target.heapAfterGcKb();
       }
       if (storm < storms - 1) {
         Bench.progress(name + ": closing them, and waiting for the server to settle");
@@ -209,6 +275,10 @@ final class FanoutScenario {
         .put("server CPU per connect + subscribe, fresh (µs)", Bench.round2(stormCpu[0]))
         .put("connect storm, warm server (s)", Bench.round2(stormSeconds[storms - 1]))
         .put("server CPU per connect + subscribe, warm (µs)", Bench.round2(stormCpu[storms - 1]))
+        .put("of which JIT compiler threads, fresh (µs)", Bench.round2(stormJit[0]))
+        .put("of which JIT compiler threads, warm (µs)", Bench.round2(stormJit[storms - 1]))
+        .put("load generator CPU per connect + subscribe, fresh server (µs)", Bench.round2(stormClientCpu[0]))
+        .put("load generator CPU per connect + subscribe, warm server (µs)", Bench.round2(stormClientCpu[storms - 1]))
         .put("deliveries", d)
         .put("warm-up deliveries", warmDeliveries)
         .put("lost seqs", seqs.lost())
@@ -222,7 +292,7 @@ final class FanoutScenario {
         .put("bytes per delivered message", d == 0 ? 0 : Bench.round2((double) bytes / d))
         .put("server idle CPU (ms/s)", Bench.round2(idleCpuPerSecond))
         .put("server RSS with all subscribed (MiB)", rss / 1024)
-        .put("server RSS per subscribed connection, fresh server (KB)", Bench.round2((double) (rss1 - rss0) / n));
+        .put("server RSS per subscribed connection, from half to all of them (KB)", Bench.round2((double) (rss1 - rssHalf[0]) / (n - n / 2)));
     if (heap1 >= 0) {
       figures.put("server heap per subscribed connection, after GC (KB)", Bench.round2((double) (heap1 - heap0) / n));
     }

@@ -54,7 +54,7 @@ final class HeraldTarget implements FanoutTarget {
 
   @Override
   public void prepare(int subscribers) throws Exception {
-    Bench.progress("getting " + subscribers + " dev tokens (one user per connection)");
+    Bench.progress("signing " + subscribers + " tokens (one user per connection)");
     users = subscribers;
     tokens = LocalCluster.tokens("fan-", subscribers, new JsonObject().put("channels", new JsonArray().add("fanout.*")));
     serviceToken = LocalCluster.serviceToken("fan-publisher");

@@ -41,6 +41,15 @@ final class Proc {
     return ticks * 10;
   }
 
+  /** {@link #rssKb}, for a callback that may not throw. */
+  static long rssKbUnchecked(long pid) {
+    try {
+      return rssKb(pid);
+    } catch (Exception e) {
+      throw new IllegalStateException("RSS of " + pid + " unreadable", e);
+    }
+  }
+
   /** Resident memory of a process, from /proc, in KB. */
   static long rssKb(long pid) throws Exception {
     Matcher m = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
