@@ -275,8 +275,6 @@ final class FanoutScenario {
         .put("server CPU per connect + subscribe, fresh (µs)", Bench.round2(stormCpu[0]))
         .put("connect storm, warm server (s)", Bench.round2(stormSeconds[storms - 1]))
         .put("server CPU per connect + subscribe, warm (µs)", Bench.round2(stormCpu[storms - 1]))
-        .put("of which JIT compiler threads, fresh (µs)", Bench.round2(stormJit[0]))
-        .put("of which JIT compiler threads, warm (µs)", Bench.round2(stormJit[storms - 1]))
         .put("load generator CPU per connect + subscribe, fresh server (µs)", Bench.round2(stormClientCpu[0]))
         .put("load generator CPU per connect + subscribe, warm server (µs)", Bench.round2(stormClientCpu[storms - 1]))
         .put("deliveries", d)
@@ -293,6 +291,10 @@ final class FanoutScenario {
         .put("server idle CPU (ms/s)", Bench.round2(idleCpuPerSecond))
         .put("server RSS with all subscribed (MiB)", rss / 1024)
         .put("server RSS per subscribed connection, from half to all of them (KB)", Bench.round2((double) (rss1 - rssHalf[0]) / (n - n / 2)));
+    if (target.jvm()) {
+      figures.put("of which JIT compiler threads, fresh (µs)", Bench.round2(stormJit[0]))
+          .put("of which JIT compiler threads, warm (µs)", Bench.round2(stormJit[storms - 1]));
+    }
     if (heap1 >= 0) {
       figures.put("server heap per subscribed connection, after GC (KB)", Bench.round2((double) (heap1 - heap0) / n));
     }

@@ -33,6 +33,11 @@ interface FanoutTarget extends AutoCloseable {
   /** Bytes of the frames the subscribers received so far, as they came on the wire (the WebSocket messages' payloads). */
   long bytesReceived();
 
+  /** Whether the server is a JVM: then its compiler threads' CPU is told apart (a Node.js server's is not). */
+  default boolean jvm() {
+    return false;
+  }
+
   /** A JVM server's live heap after a full collection, in KB (which also leaves its RSS after a GC); -1 where there is no such thing. */
   default long heapAfterGcKb() throws Exception {
     return -1;

@@ -94,6 +94,11 @@ final class HeraldTarget implements FanoutTarget {
   }
 
   @Override
+  public boolean jvm() {
+    return true;
+  }
+
+  @Override
   public long heapAfterGcKb() throws Exception {
     return Proc.heapAfterGcKb(pid());
   }
