@@ -15,18 +15,24 @@ const base = process.argv[2];
 const screenshot = process.argv[3];
 const errors = [];
 
-/** A user on the official client, registered on a channel; resolves once registered. */
+/**
+ * A user on the official client, registered on a channel; resolves once registered, with
+ * promises of the first message on the channel and of the close (the err frame's code, else
+ * 'closed').
+ */
 function user(sub, channel) {
   const token = tokens.sign({ sub, channels: [channel] });
   const eb = new EventBus(base + '/eventbus?token=' + encodeURIComponent(token));
-  const got = { messages: [], closed: null, errors: [] };
-  eb.onerror = e => { got.errors.push(e); if (e && e.body === 'closed') got.closed = e.failureCode; };
-  eb.onclose = () => { if (got.closed === null) got.closed = 'closed'; };
+  let closedWith, received;
+  const closed = new Promise(resolve => { closedWith = resolve; });
+  const message = new Promise(resolve => { received = resolve; });
+  eb.onerror = e => { if (e && e.body === 'closed') closedWith(e.failureCode); };
+  eb.onclose = () => closedWith('closed');
   return new Promise((resolve, reject) => {
     eb.onopen = () => {
-      eb.registerHandler('rt.channel.' + channel, (err, m) => { if (!err) got.messages.push(m.body); });
+      eb.registerHandler('rt.channel.' + channel, (err, m) => { if (!err) received(m.body); });
       // a request after the register frame: answered once the register is in effect
-      eb.send('rt.channel.members', { channel }, (err) => err ? reject(err) : resolve({ eb, got }));
+      eb.send('rt.channel.members', { channel }, (err) => err ? reject(err) : resolve({ eb, message, closed }));
     };
   });
 }
@@ -64,15 +70,13 @@ function user(sub, channel) {
     await page.fill('#publish-data', '{"hello": "from the console"}');
     await page.click('#publish-send');
     await page.waitForSelector('#result:has-text("published to adm.room as seq 1")');
-    await waitFor(() => alice.got.messages.length === 1, 'the message at the user');
-    const m = alice.got.messages[0];
+    const m = await within(alice.message, 'the message at the user');
     assert.deepEqual(m.data !== undefined ? m.data : m[1], { hello: 'from the console' });
     await page.waitForSelector('#channels tr[data-channel="adm.room"] td:nth-child(2):text-is("1")');
 
     // disconnect: her connection is closed for good (4403) and she leaves the list
     await page.click('#users tr[data-user="adm-alice"] button:has-text("Disconnect")');
-    await waitFor(() => alice.got.closed !== null, 'the user disconnected');
-    assert.equal(alice.got.closed, 4403, 'closed with 4403');
+    assert.equal(await within(alice.closed, 'the user disconnected'), 4403, 'closed with 4403');
     await page.waitForSelector('#users tr[data-user="adm-alice"]', { state: 'detached', timeout: 15000 });
 
     // revoke: the same for a user who came back
@@ -80,7 +84,7 @@ function user(sub, channel) {
     await page.waitForSelector('#users tr[data-user="adm-bob"]', { timeout: 15000 });
     await page.click('#users tr[data-user="adm-bob"] button:has-text("Revoke")');
     await page.waitForSelector('#result:has-text("revoked the tokens of adm-bob")');
-    await waitFor(() => back.got.closed !== null, 'the revoked user disconnected');
+    await within(back.closed, 'the revoked user disconnected');
     await page.waitForSelector('#users tr[data-user="adm-bob"]', { state: 'detached', timeout: 15000 });
 
     assertContrast(await contrasts(page, ['#conn', 'h2 small', 'th']));
@@ -100,10 +104,9 @@ function user(sub, channel) {
 })().then(() => process.exit(0)) // the users' sockets would keep Node running
   .catch(e => { console.error('FAIL', e && e.stack || e, errors); process.exit(1); });
 
-function waitFor(predicate, what, ms = 15000) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => predicate() ? resolve() : Date.now() - t0 > ms ? reject(new Error('waited for ' + what)) : setTimeout(tick, 20);
-    tick();
-  });
+/** What {@code promise} resolves to, or a failure naming {@code what} after {@code ms}. */
+function within(promise, what, ms = 15000) {
+  let timer;
+  const late = new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error('waited for ' + what)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,7 @@
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
+  var LIMIT = 200; // rows per list
   var token = null;
   var herald;
 
@@ -61,8 +62,8 @@
     var channels = $('channel-filter').value.trim();
     Promise.all([
       herald.request('rt.admin.nodes', {}),
-      herald.request('rt.admin.users', { limit: 200, prefix: users }),
-      herald.request('rt.admin.channels', { limit: 200, prefix: channels })
+      herald.request('rt.admin.users', { limit: LIMIT, prefix: users }),
+      herald.request('rt.admin.channels', { limit: LIMIT, prefix: channels })
     ]).then(function (r) {
       var nodes = r[0].nodes.slice().sort(function (a, b) { return a.node < b.node ? -1 : 1; });
       fill('nodes', nodes, function (tr, n) {
@@ -77,12 +78,12 @@
         action(actions, 'Disconnect', 'disconnect ' + u.userId, function () { return userAction(u.userId, 'disconnect'); });
         action(actions, 'Revoke', 'revoke the tokens of ' + u.userId, function () { return userAction(u.userId, 'revoke'); });
       });
-      $('users-total').textContent = r[1].total + ' online' + (r[1].truncated ? ', first 200 shown' : '');
+      $('users-total').textContent = r[1].total + ' online' + (r[1].truncated ? ', first ' + LIMIT + ' shown' : '');
       fill('channels', r[2].channels, function (tr, c) {
         tr.dataset.channel = c.channel;
         cell(tr, c.channel); cell(tr, c.seq, true); cell(tr, c.members, true);
       });
-      $('channels-total').textContent = r[2].total + ' channels' + (r[2].truncated ? ', first 200 shown' : '');
+      $('channels-total').textContent = r[2].total + ' channels' + (r[2].truncated ? ', first ' + LIMIT + ' shown' : '');
     }).catch(function (err) {
       say('could not read the cluster: ' + (err && err.message || err), true);
     });

@@ -1,11 +1,10 @@
 package dev.herald.presence;
 
-import io.vertx.core.Future;
-
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.Janitor;
 import dev.herald.config.PresenceConfig;
+import io.vertx.core.Future;
 
 import java.util.Set;
 

@@ -64,7 +64,7 @@ public final class PresenceVerticle extends VerticleBase {
    * worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing.reply(vertx, msg, "users", () -> map.project(new Onlines()).stream().filter(o -> o != null).toList(), Online::userId,
+    AdminListing.reply(vertx, msg, "users", () -> map.project(new Onlines()).stream().filter(java.util.Objects::nonNull).toList(), Online::userId,
         o -> new JsonObject().put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
   }
 

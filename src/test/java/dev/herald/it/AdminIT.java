@@ -44,7 +44,12 @@ class AdminIT {
   }
 
   private static HttpResponse<String> login(String token) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.port() + "/admin/login"))
+    return login(nodes.port(), token);
+  }
+
+  /** Signs in at a node's {@code /admin/login} with {@code token}, as the form does. */
+  static HttpResponse<String> login(int port, String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/login"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
         HttpResponse.BodyHandlers.ofString());

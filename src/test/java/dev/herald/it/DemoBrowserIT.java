@@ -71,10 +71,7 @@ class DemoBrowserIT {
     while (m.find()) {
       token = m.group(1);
     }
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + port + "/admin/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + token)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> r = AdminIT.login(port, token);
     assertEquals(303, r.statusCode(), r.body());
   }
 

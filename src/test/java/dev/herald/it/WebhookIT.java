@@ -34,6 +34,7 @@ class WebhookIT {
 
   private static final String SECRET = "webhook-secret-webhook-secret-0123456789";
   /** Chosen before the nodes start, whose conf names it; the receiver listens on it before any test. */
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
   private static final int RECEIVER_PORT = TestNodes.freePort();
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject()
@@ -180,15 +181,17 @@ class WebhookIT {
 
   /** A series of a node's /metrics. */
   private static double metric(Node n, String series) throws Exception {
-    return value(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + n.config().http().port() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(), series);
+    return value(get(n, "/metrics"), series);
   }
 
   /** The webhook block of a node's /ready. */
   private static JsonObject webhookFigures(Node n) throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + n.config().http().port() + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(r.body()).getJsonObject("webhook");
+    return new JsonObject(get(n, "/ready")).getJsonObject("webhook");
+  }
+
+  private static String get(Node n, String path) throws Exception {
+    return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + n.config().http().port() + path)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test
@@ -287,7 +290,7 @@ class WebhookIT {
     c.subscribe(address);
     await(2, room.and(type("channel.occupied")));
     String service = hs256(claims("ops").put("roles", new io.vertx.core.json.JsonArray().add("service")));
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+    java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + b.config().http().port() + "/api/v1/users/tracer/disconnect"))
         .header("Authorization", "Bearer " + service).header("X-Trace-Id", "trace-kick-1")
         .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -308,9 +311,7 @@ class WebhookIT {
   @Test
   @DisplayName("/metrics exposes Herald's series in Prometheus format, and they move when traffic flows")
   void metrics() throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + a.config().http().port() + "/metrics");
-    String before = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String before = get(a, "/metrics");
     for (String series : List.of("herald_connections_open", "herald_connects_total", "herald_frames_in_total", "herald_fanout_deliveries_total",
         "herald_cluster_members", "herald_channels", "herald_history_messages", "herald_presence_records", "herald_presence_online",
         "herald_webhook_queue", "herald_webhook_dropped",
@@ -319,7 +320,7 @@ class WebhookIT {
     }
     // a gauge whose state only it held was collected and read NaN (herald_cluster_members did)
     System.gc();
-    String collected = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String collected = get(a, "/metrics");
     List<String> nan = collected.lines().filter(l -> !l.startsWith("#") && l.endsWith(" NaN")).toList();
     assertEquals(List.of(), nan, "no series reads NaN after a GC");
     assertEquals(2.0, value(collected, "herald_cluster_members"));
@@ -330,14 +331,13 @@ class WebhookIT {
       c.subscribe(Addresses.channel("m.x"));
       c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "m.x").put("data", 1));
       c.awaitOn(Addresses.channel("m.x"));
-      String after = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      String after = get(a, "/metrics");
       assertEquals(connects + 1, value(after, "herald_connects_total"));
       assertTrue(value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
       assertTrue(value(after, "herald_publish_seconds_count") >= 1, "the publish was timed");
       // the gateways report their connections every second: wait for this one to be counted
-      Eventually.eventually(java.time.Duration.ofSeconds(10), "herald_connections_open counts the client", () -> value(
-          http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
-          "herald_connections_open") >= 1);
+      Eventually.eventually(java.time.Duration.ofSeconds(10), "herald_connections_open counts the client",
+          () -> metric(a, "herald_connections_open") >= 1);
     }
   }
 
