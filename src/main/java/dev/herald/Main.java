@@ -35,6 +35,7 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    commonPoolThreads();
     HeraldConfig config;
     try {
       config = devDefaults(HeraldConfig.load(confPath(args), System.getenv()));
@@ -78,6 +79,21 @@ public final class Main {
         node.stop().await();
       }, "herald-shutdown"));
     });
+  }
+
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  /**
+   * Gives the JVM's common pool at least two threads, unless the command line chose. Hazelcast
+   * completes its asynchronous calls (the entry processors presence and channel membership run on
+   * a batch of keys) on that pool, and where it would have fewer than two threads (a machine of one
+   * or two cores) it starts a new thread for every completion instead: 8 % of a survivor's CPU in
+   * a failover storm (docs/benchmarks.md, "Connection cost"). Runs before anything touches the pool.
+   */
+  static void commonPoolThreads() {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() - 1 < 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
   }
 
   /**

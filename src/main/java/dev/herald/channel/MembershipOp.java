@@ -11,14 +11,15 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
 
   private static final long serialVersionUID = 1L;
 
+  // package-private for its wire form (MembershipSerializers)
   /** Joins: membership key to the connection ids that join it (a batch of joins; all on {@link #nodeId}). */
-  private final Map<String, List<String>> joins;
-  private final String connId;
-  private final String nodeId;
-  private final Set<String> nodes;
-  private final boolean keep;
+  final Map<String, List<String>> joins;
+  final String connId;
+  final String nodeId;
+  final Set<String> nodes;
+  final boolean keep;
 
-  private MembershipOp(Map<String, List<String>> joins, String connId, String nodeId, Set<String> nodes, boolean keep) {
+  MembershipOp(Map<String, List<String>> joins, String connId, String nodeId, Set<String> nodes, boolean keep) {
     this.joins = joins;
     this.connId = connId;
     this.nodeId = nodeId;

@@ -6,18 +6,21 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Hazelcast's wire form of memberships and of the changes {@link MembershipOp} answers, in place of
- * Java serialization (one change per member during a storm of joins; see {@code
- * PresenceSerializers}). The only place that knows their bytes.
+ * Hazelcast's wire form of memberships, of {@link MembershipOp} and of the changes it answers, in
+ * place of Java serialization (one op and one change per member during a storm of joins, the op
+ * sent again with each backup; see {@code PresenceSerializers}). The only place that knows their
+ * bytes.
  */
 public final class MembershipSerializers {
 
   private static final int MEMBERSHIP = 1003;
   private static final int CHANGE = 1004;
+  private static final int OP = 1006;
+  private static final byte JOIN = 0;
+  private static final byte LEAVE = 1;
+  private static final byte NODES = 2;
   private static final Membership.Event[] EVENTS = Membership.Event.values();
 
   private MembershipSerializers() {
@@ -37,27 +40,47 @@ public final class MembershipSerializers {
       byte event = in.readByte();
       return new Membership.Change(next, event < 0 ? null : EVENTS[event], in.readLong());
     }));
+    config.addSerializerConfig(Serializers.of(MembershipOp.class, OP, MembershipSerializers::writeOp, MembershipSerializers::readOp));
+  }
+
+  static void writeOp(ObjectDataOutput out, MembershipOp op) throws IOException {
+    if (op.joins != null) {
+      out.writeByte(JOIN);
+      out.writeString(op.nodeId);
+      Serializers.writeStringLists(out, op.joins);
+    } else if (op.connId != null) {
+      out.writeByte(LEAVE);
+      out.writeString(op.connId);
+    } else {
+      out.writeByte(NODES);
+      Serializers.writeStrings(out, op.nodes);
+      out.writeBoolean(op.keep);
+    }
+  }
+
+  static MembershipOp readOp(ObjectDataInput in) throws IOException {
+    byte form = in.readByte();
+    return switch (form) {
+      case JOIN -> {
+        String nodeId = in.readString();
+        yield new MembershipOp(Serializers.readStringLists(in), null, nodeId, null, false);
+      }
+      case LEAVE -> new MembershipOp(null, in.readString(), null, null, false);
+      case NODES -> new MembershipOp(null, null, null, Serializers.readStringSet(in), in.readBoolean());
+      default -> throw new IOException("unknown membership op form " + form);
+    };
   }
 
   static void write(ObjectDataOutput out, Membership m) throws IOException {
     out.writeString(m.channel);
     out.writeString(m.userId);
-    out.writeInt(m.connections.size());
-    for (Map.Entry<String, String> e : m.connections.entrySet()) {
-      out.writeString(e.getKey());
-      out.writeString(e.getValue());
-    }
+    Serializers.writeStringMap(out, m.connections);
     out.writeLong(m.version);
   }
 
   static Membership read(ObjectDataInput in) throws IOException {
     String channel = in.readString();
     String userId = in.readString();
-    int n = in.readInt();
-    Map<String, String> connections = new HashMap<>(n * 2);
-    for (int i = 0; i < n; i++) {
-      connections.put(in.readString(), in.readString());
-    }
-    return new Membership(channel, userId, connections, in.readLong());
+    return new Membership(channel, userId, Serializers.readStringMap(in), in.readLong());
   }
 }

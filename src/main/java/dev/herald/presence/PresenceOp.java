@@ -17,19 +17,20 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
 
   private static final long serialVersionUID = 1L;
 
-  private enum Kind { CONNECT, DISCONNECT, CHOOSE, DROP_NODES, KEEP_NODES }
+  enum Kind { CONNECT, DISCONNECT, CHOOSE, DROP_NODES, KEEP_NODES }
 
-  private final Kind kind;
+  // package-private for its wire form (PresenceSerializers)
+  final Kind kind;
   /** CONNECT: each user's new connections (a batch of connects; all on {@link #nodeId}). */
-  private final Map<String, List<String>> connects;
-  private final String connId;
-  private final String nodeId;
-  private final Status status;
-  private final Set<String> nodes;
-  private final long now;
-  private int offlineTtlSeconds;
+  final Map<String, List<String>> connects;
+  final String connId;
+  final String nodeId;
+  final Status status;
+  final Set<String> nodes;
+  final long now;
+  int offlineTtlSeconds;
 
-  private PresenceOp(Kind kind, Map<String, List<String>> connects, String connId, String nodeId, Status status, Set<String> nodes,
+  PresenceOp(Kind kind, Map<String, List<String>> connects, String connId, String nodeId, Status status, Set<String> nodes,
                      long now) {
     this.kind = kind;
     this.connects = connects;

@@ -6,20 +6,22 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Hazelcast's wire form of presence records and of the changes its entry processors answer, in
- * place of Java serialization: a storm of connects answers one {@link PresenceRecord.Change} per
- * user, and reading each back through {@code ObjectInputStream} was 5 % of the node's CPU
- * (docs/benchmarks.md, "Connection cost"). The records stay plain Java; this is the only place
- * that knows their bytes.
+ * Hazelcast's wire form of presence records, of the entry processor that changes them and of the
+ * changes it answers, in place of Java serialization: a storm of connects answers one
+ * {@link PresenceRecord.Change} per user, and reading each back through {@code ObjectInputStream}
+ * was 5 % of the node's CPU; with another member holding backups, every {@link PresenceOp} is sent
+ * again with its backup (docs/benchmarks.md, "Connection cost"). The records stay plain Java;
+ * this is the only place that knows their bytes.
  */
 public final class PresenceSerializers {
 
   private static final int RECORD = 1001;
   private static final int CHANGE = 1002;
+  private static final int OP = 1005;
+  private static final PresenceOp.Kind[] KINDS = PresenceOp.Kind.values();
   private static final Status[] STATUSES = Status.values();
 
   private PresenceSerializers() {
@@ -35,16 +37,44 @@ public final class PresenceSerializers {
       byte previous = in.readByte();
       return new PresenceRecord.Change(next, previous < 0 ? null : STATUSES[previous]);
     }));
+    config.addSerializerConfig(Serializers.of(PresenceOp.class, OP, PresenceSerializers::writeOp, PresenceSerializers::readOp));
+  }
+
+  static void writeOp(ObjectDataOutput out, PresenceOp op) throws IOException {
+    out.writeByte(op.kind.ordinal());
+    out.writeLong(op.now);
+    out.writeInt(op.offlineTtlSeconds);
+    switch (op.kind) {
+      case CONNECT -> {
+        out.writeString(op.nodeId);
+        Serializers.writeStringLists(out, op.connects);
+      }
+      case DISCONNECT -> out.writeString(op.connId);
+      case CHOOSE -> out.writeByte(op.status.ordinal());
+      case DROP_NODES, KEEP_NODES -> Serializers.writeStrings(out, op.nodes);
+    }
+  }
+
+  static PresenceOp readOp(ObjectDataInput in) throws IOException {
+    PresenceOp.Kind kind = KINDS[in.readByte()];
+    long now = in.readLong();
+    int offlineTtlSeconds = in.readInt();
+    PresenceOp op = switch (kind) {
+      case CONNECT -> {
+        String nodeId = in.readString();
+        yield new PresenceOp(kind, Serializers.readStringLists(in), null, nodeId, null, null, now);
+      }
+      case DISCONNECT -> new PresenceOp(kind, null, in.readString(), null, null, null, now);
+      case CHOOSE -> new PresenceOp(kind, null, null, null, STATUSES[in.readByte()], null, now);
+      case DROP_NODES, KEEP_NODES -> new PresenceOp(kind, null, null, null, null, Serializers.readStringSet(in), now);
+    };
+    return op.offlineFor(offlineTtlSeconds);
   }
 
   static void write(ObjectDataOutput out, PresenceRecord r) throws IOException {
     out.writeString(r.userId());
     out.writeByte(r.chosen().ordinal());
-    out.writeInt(r.connections().size());
-    for (Map.Entry<String, String> e : r.connections().entrySet()) {
-      out.writeString(e.getKey());
-      out.writeString(e.getValue());
-    }
+    Serializers.writeStringMap(out, r.connections());
     out.writeLong(r.since());
     out.writeLong(r.lastSeen());
     out.writeLong(r.version());
@@ -53,11 +83,7 @@ public final class PresenceSerializers {
   static PresenceRecord read(ObjectDataInput in) throws IOException {
     String userId = in.readString();
     Status chosen = STATUSES[in.readByte()];
-    int n = in.readInt();
-    Map<String, String> connections = new HashMap<>(n * 2);
-    for (int i = 0; i < n; i++) {
-      connections.put(in.readString(), in.readString());
-    }
+    Map<String, String> connections = Serializers.readStringMap(in);
     return new PresenceRecord(userId, chosen, connections, in.readLong(), in.readLong(), in.readLong());
   }
 }

@@ -1,24 +1,32 @@
 package dev.herald.channel;
 
 import com.hazelcast.config.SerializationConfig;
+import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.AbstractMap.SimpleEntry;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class MembershipSerializersTest {
 
+  private static SerializationService service() {
+    SerializationConfig config = new SerializationConfig();
+    MembershipSerializers.register(config);
+    return new DefaultSerializationServiceBuilder().setConfig(config).build();
+  }
+
   @Test
   @DisplayName("memberships and their changes, a last leave's (no membership left) too, cross Hazelcast in their own form")
   void roundTrip() {
-    SerializationConfig config = new SerializationConfig();
-    MembershipSerializers.register(config);
-    SerializationService s = new DefaultSerializationServiceBuilder().setConfig(config).build();
+    SerializationService s = service();
     Membership.Change join = Membership.join(null, "room", "ann", List.of("c1", "c2"), "node-a", 1000);
     assertEquals(1004, s.toData(join).getType());
     Membership.Change back = s.toObject(s.toData(join));
@@ -31,5 +39,27 @@ class MembershipSerializersTest {
     Membership.Change gone = s.toObject(s.toData(leave));
     assertNull(gone.next());
     assertEquals(Membership.Event.LEAVE, gone.event());
+  }
+
+  @Test
+  @DisplayName("joins, a leave and node cleanups cross in their own form and change a membership as the originals do")
+  void ops() {
+    SerializationService s = service();
+    String key = Membership.key("room", "ann");
+    Membership ann = Membership.join(null, "room", "ann", List.of("c1", "c2"), "node-a", 1000).next();
+    List<MembershipOp> ops = List.of(
+        MembershipOp.join(Map.of(key, List.of("c3")), "node-b"),
+        MembershipOp.leave("c1"),
+        MembershipOp.nodes(Set.of("node-a"), false),
+        MembershipOp.nodes(Set.of("node-a"), true));
+    for (MembershipOp op : ops) {
+      Data data = s.toData(op);
+      assertEquals(1006, data.getType());
+      MembershipOp back = s.toObject(data);
+      Membership.Change expected = op.process(new SimpleEntry<>(key, ann));
+      Membership.Change actual = back.process(new SimpleEntry<>(key, ann));
+      assertEquals(expected.event(), actual.event());
+      assertEquals(expected.next() == null ? null : expected.next().connections, actual.next() == null ? null : actual.next().connections);
+    }
   }
 }

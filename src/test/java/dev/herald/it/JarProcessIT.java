@@ -2,6 +2,8 @@ package dev.herald.it;
 
 import dev.herald.node.Node;
 import dev.herald.token.TestTokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -182,6 +184,37 @@ class JarProcessIT {
     }
     assertEquals(0, js.exitValue(), output);
     assertTrue(output.contains("PASS"), output);
+  }
+
+  @Test
+  @DisplayName("a burst of connects and subscribes starts no thread per connect (Hazelcast completes on a pool, not on a new thread each time)")
+  void connectsStartNoThreads() throws Exception {
+    int clients = 60;
+    double before = metric("jvm_threads_started_threads_total");
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<Future<WsClient>> connecting = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        connecting.add(WsClient.connect(vertx, httpPort, TestTokens.hs256(TestTokens.claims("burst-" + i)), null, false));
+      }
+      List<WsClient> connected = WsClient.get(Future.all(connecting)).list();
+      connected.forEach(c -> c.register("rt.channel.burst"));
+      connected.forEach(WsClient::sync);
+      double started = metric("jvm_threads_started_threads_total") - before;
+      // without a pool: one thread per presence and per membership call, one call per partition
+      // touched (the peer holds backups), so at least one per client
+      assertTrue(started < clients / 3.0, started + " threads started for " + clients + " connects");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static double metric(String name) throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not in /metrics"));
   }
 
   @Test

@@ -7,7 +7,10 @@ import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuil
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.AbstractMap.SimpleEntry;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,5 +37,26 @@ class PresenceSerializersTest {
     assertNull(back.previous());
     assertEquals(1001, s.toData(online.next()).getType());
     assertEquals(online.next(), s.toObject(s.toData(online.next())));
+  }
+
+  @Test
+  @DisplayName("each kind of entry processor crosses in its own form and changes a record as the original does")
+  void ops() {
+    SerializationService s = service();
+    PresenceRecord ann = PresenceRecord.absent("ann").connect(List.of("c1"), "node-a", 100).next();
+    List<PresenceOp> ops = List.of(
+        PresenceOp.connect(Map.of("ann", List.of("c2", "c3"), "bob", List.of("c4")), "node-b", 200),
+        PresenceOp.disconnect("c1", 300),
+        PresenceOp.choose(Status.AWAY, 400),
+        PresenceOp.dropNodes(Set.of("node-a", "node-z"), 500),
+        PresenceOp.keepNodes(Set.of("node-b"), 600));
+    for (PresenceOp op : ops) {
+      op.offlineFor(42);
+      Data data = s.toData(op);
+      assertEquals(1005, data.getType(), op.kind.name());
+      PresenceOp back = s.toObject(data);
+      assertEquals(42, back.offlineTtlSeconds);
+      assertEquals(op.process(new SimpleEntry<>("ann", ann)), back.process(new SimpleEntry<>("ann", ann)), op.kind.name());
+    }
   }
 }
