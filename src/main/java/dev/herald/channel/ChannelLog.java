@@ -53,6 +53,29 @@ public final class ChannelLog implements Serializable {
     this.epoch = epoch;
   }
 
+  /**
+   * A log as it was written out ({@code ChannelLogSerializers}): its messages in seq order, none
+   * dropped again (the retention kept them once already).
+   */
+  static ChannelLog restore(String channel, String epoch, long nextSeq, long lastPublished, java.util.List<Stored> messages) {
+    ChannelLog log = new ChannelLog(channel, epoch);
+    log.nextSeq = nextSeq;
+    for (Stored s : messages) {
+      log.messages.addLast(s);
+      log.bytes += s.bytes();
+      if (s.id() != null) {
+        log.byId.put(s.id(), s);
+      }
+    }
+    log.lastPublished = lastPublished;
+    return log;
+  }
+
+  /** The kept messages, oldest first. */
+  Iterable<Stored> messages() {
+    return messages;
+  }
+
   public String epoch() {
     return epoch;
   }

@@ -21,8 +21,9 @@ public final class DeliverOp implements EntryProcessor<String, ChannelLog, Void>
 
   private static final long serialVersionUID = 1L;
 
-  private final long seq;
-  private final int idleSeconds;
+  // package-private for its wire form (ChannelLogSerializers)
+  final long seq;
+  final int idleSeconds;
   private transient HazelcastInstance hazelcast;
 
   DeliverOp(long seq, int idleSeconds) {

@@ -11,10 +11,11 @@ public final class HistoryOp implements EntryProcessor<String, ChannelLog, Strin
 
   private static final long serialVersionUID = 1L;
 
-  private final long since;
-  private final int limit;
-  private final long now;
-  private final long ttlMs;
+  // package-private for its wire form (ChannelLogSerializers)
+  final long since;
+  final int limit;
+  final long now;
+  final long ttlMs;
 
   public HistoryOp(long since, int limit, long now, long ttlMs) {
     this.since = since;

@@ -28,13 +28,14 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   /** Where the node leaves its Vert.x in the Hazelcast user context (for {@link DeliverOp}). */
   public static final String VERTX_KEY = "herald.vertx";
 
-  private final long ts;
-  private final String from;
-  private final String data;
-  private final String traceId;
-  private final String id;
-  private final ChannelLog.Retention retention;
-  private final int idleSeconds;
+  // package-private for its wire form (ChannelLogSerializers)
+  final long ts;
+  final String from;
+  final String data;
+  final String traceId;
+  final String id;
+  final ChannelLog.Retention retention;
+  final int idleSeconds;
   private transient ChannelLog.Stored stored;
   private transient HazelcastInstance hazelcast;
   private transient String epoch;
@@ -84,7 +85,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   }
 
   /** Applies the primary's message, with its seq and epoch, to the backup copy. */
-  private record Backup(String epoch, ChannelLog.Stored stored, ChannelLog.Retention retention, int idleSeconds)
+  record Backup(String epoch, ChannelLog.Stored stored, ChannelLog.Retention retention, int idleSeconds)
       implements EntryProcessor<String, ChannelLog, Published> {
 
     @Override

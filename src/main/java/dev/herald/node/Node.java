@@ -31,6 +31,7 @@ import dev.herald.presence.PresenceJanitor;
 import dev.herald.presence.PresenceVerticle;
 import dev.herald.presence.PresenceSerializers;
 import dev.herald.channel.MembershipSerializers;
+import dev.herald.channel.ChannelLogSerializers;
 import dev.herald.webhook.WebhookVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -208,6 +209,7 @@ public final class Node {
     }
     PresenceSerializers.register(hz.getSerializationConfig());
     MembershipSerializers.register(hz.getSerializationConfig());
+    ChannelLogSerializers.register(hz.getSerializationConfig());
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(false);
     net.setPublicAddress(cluster.host() + ":" + cluster.port());
