@@ -87,8 +87,9 @@ public final class Main {
    * Gives the JVM's common pool at least two threads, unless the command line chose. Hazelcast
    * completes its asynchronous calls (the entry processors presence and channel membership run on
    * a batch of keys) on that pool, and where it would have fewer than two threads (a machine of one
-   * or two cores) it starts a new thread for every completion instead: 8 % of a survivor's CPU in
-   * a failover storm (docs/benchmarks.md, "Connection cost"). Runs before anything touches the pool.
+   * or two cores) it starts a new thread for every completion instead: 10 000 clients of a dead
+   * node took 34-49 s to reconnect to two survivors with that, 18-19 s without (docs/benchmarks.md,
+   * "Connection cost"). Runs before anything touches the pool.
    */
   static void commonPoolThreads() {
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() - 1 < 2) {
