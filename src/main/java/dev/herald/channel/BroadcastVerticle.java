@@ -3,6 +3,7 @@ package dev.herald.channel;
 import com.hazelcast.map.IMap;
 import com.hazelcast.projection.Projection;
 import dev.herald.cluster.ClusterHandle;
+import dev.herald.cluster.KeyPrefix;
 import dev.herald.protocol.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
@@ -108,17 +109,20 @@ public final class BroadcastVerticle extends VerticleBase {
 
   /**
    * The admin console's channel list: every channel with a log or members, its last seq and its
-   * member count ({@link AdminListing}). Reads every log's summary (projected where it lives) and
-   * the occupancy map, on a worker thread.
+   * member count ({@link AdminListing}). Reads the summaries of the logs whose channel starts with
+   * the prefix (tested and projected where each log lives) and the same channels' occupancy, on a
+   * worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing.reply(vertx, msg, "channels", () -> {
+    AdminListing.reply(vertx, msg, "channels", listing -> {
       Map<String, long[]> channels = new HashMap<>();
-      for (LastSeq s : logs.project(new LastSeqs())) {
+      for (LastSeq s : logs.project(new LastSeqs(), new KeyPrefix<>(listing.prefix()))) {
         channels.put(s.channel(), new long[] {s.seq(), 0});
       }
       IMap<String, Integer> occupancy = cluster.hazelcast().getMap(MembershipEvents.OCCUPANCY_MAP);
-      occupancy.forEach((channel, members) -> channels.computeIfAbsent(channel, c -> new long[2])[1] = members);
+      for (Map.Entry<String, Integer> e : occupancy.entrySet(new KeyPrefix<>(listing.prefix()))) {
+        channels.computeIfAbsent(e.getKey(), c -> new long[2])[1] = e.getValue();
+      }
       return List.copyOf(channels.entrySet());
     }, Map.Entry::getKey, e -> new JsonObject().put("channel", e.getKey()).put("seq", e.getValue()[0]).put("members", e.getValue()[1]));
   }

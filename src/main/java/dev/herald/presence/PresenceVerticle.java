@@ -2,6 +2,7 @@ package dev.herald.presence;
 
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
+import dev.herald.cluster.KeyPrefix;
 import dev.herald.protocol.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Map;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -60,11 +62,12 @@ public final class PresenceVerticle extends VerticleBase {
 
   /**
    * The admin console's user list: users online (a live connection), with their status and
-   * connection count ({@link AdminListing}); each record is projected where it is stored, on a
-   * worker thread.
+   * connection count ({@link AdminListing}); the records whose user id starts with the prefix are
+   * projected where they are stored, on a worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing.reply(vertx, msg, "users", () -> map.project(new Onlines()).stream().filter(java.util.Objects::nonNull).toList(), Online::userId,
+    AdminListing.reply(vertx, msg, "users",
+        listing -> map.project(new Onlines(), new KeyPrefix<>(listing.prefix())).stream().filter(Objects::nonNull).toList(), Online::userId,
         o -> new JsonObject().put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
   }
 

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -37,12 +36,18 @@ public record AdminListing(int limit, String prefix) {
     return name.startsWith(prefix);
   }
 
+  /** Reads the items a listing asks for (at least those whose name starts with its {@link #prefix}). */
+  public interface Read<T> {
+    List<T> read(AdminListing listing) throws Exception;
+  }
+
   /**
-   * Answers an admin console's list request: {@code read} (on a worker thread: it walks a cluster
-   * map) gives the items, the answer the first {@link #limit} matching ones by name; a bad body
-   * is {@code bad_request}, a failed read {@code unavailable}.
+   * Answers an admin console's list request: {@code read} (on a worker thread: it queries cluster
+   * maps, with the prefix tested where the entries are stored) gives the items, the answer the
+   * first {@link #limit} matching ones by name; a bad body is {@code bad_request}, a failed read
+   * {@code unavailable}.
    */
-  public static <T> void reply(Vertx vertx, Message<Object> msg, String key, Callable<List<T>> read,
+  public static <T> void reply(Vertx vertx, Message<Object> msg, String key, Read<T> read,
                                Function<T, String> name, Function<T, JsonObject> json) {
     AdminListing listing;
     try {
@@ -51,7 +56,7 @@ public record AdminListing(int limit, String prefix) {
       msg.fail(e.failureCode(), e.getMessage());
       return;
     }
-    vertx.executeBlocking(() -> listing.answer(key, read.call(), name, json), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> listing.answer(key, read.read(listing), name, json), false).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
