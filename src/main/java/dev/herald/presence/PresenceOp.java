@@ -31,7 +31,7 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
   int offlineTtlSeconds;
 
   PresenceOp(Kind kind, Map<String, List<String>> connects, String connId, String nodeId, Status status, Set<String> nodes,
-                     long now) {
+             long now) {
     this.kind = kind;
     this.connects = connects;
     this.connId = connId;
