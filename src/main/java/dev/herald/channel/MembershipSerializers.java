@@ -8,16 +8,18 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 
 /**
- * Hazelcast's wire form of memberships, of {@link MembershipOp} and of the changes it answers, in
- * place of Java serialization (one op and one change per member during a storm of joins, the op
- * sent again with each backup; see {@code PresenceSerializers}). The only place that knows their
- * bytes.
+ * Hazelcast's wire form of memberships, of {@link MembershipOp} and of the changes it answers, and
+ * of the occupancy count each join and leave sends ({@link MembershipEvents.Count}), in place of
+ * Java serialization (one op, one change and one count per member during a storm of joins, each
+ * op sent again with its backup; see {@code PresenceSerializers}). The only place that knows
+ * their bytes.
  */
 public final class MembershipSerializers {
 
   private static final int MEMBERSHIP = 1003;
   private static final int CHANGE = 1004;
   private static final int OP = 1006;
+  private static final int COUNT = 1013;
   private static final byte JOIN = 0;
   private static final byte LEAVE = 1;
   private static final byte NODES = 2;
@@ -41,6 +43,8 @@ public final class MembershipSerializers {
       return new Membership.Change(next, event < 0 ? null : EVENTS[event], in.readLong());
     }));
     config.addSerializerConfig(Serializers.of(MembershipOp.class, OP, MembershipSerializers::writeOp, MembershipSerializers::readOp));
+    config.addSerializerConfig(Serializers.of(MembershipEvents.Count.class, COUNT, (out, c) -> out.writeInt(c.delta()),
+        in -> new MembershipEvents.Count(in.readInt())));
   }
 
   static void writeOp(ObjectDataOutput out, MembershipOp op) throws IOException {

@@ -42,7 +42,7 @@ class MembershipSerializersTest {
   }
 
   @Test
-  @DisplayName("joins, a leave and node cleanups cross in their own form and change a membership as the originals do")
+  @DisplayName("joins, a leave, node cleanups and occupancy counts cross in their own form and do what the originals do")
   void ops() {
     SerializationService s = service();
     String key = Membership.key("room", "ann");
@@ -61,5 +61,8 @@ class MembershipSerializersTest {
       assertEquals(expected.event(), actual.event());
       assertEquals(expected.next() == null ? null : expected.next().connections, actual.next() == null ? null : actual.next().connections);
     }
+    MembershipEvents.Count leave = s.toObject(s.toData(new MembershipEvents.Count(-1)));
+    assertEquals(1013, s.toData(leave).getType());
+    assertEquals(2, leave.process(new SimpleEntry<>("room", 3)));
   }
 }
