@@ -60,13 +60,7 @@ public final class ChannelLog implements Serializable {
   static ChannelLog restore(String channel, String epoch, long nextSeq, long lastPublished, java.util.List<Stored> messages) {
     ChannelLog log = new ChannelLog(channel, epoch);
     log.nextSeq = nextSeq;
-    for (Stored s : messages) {
-      log.messages.addLast(s);
-      log.bytes += s.bytes();
-      if (s.id() != null) {
-        log.byId.put(s.id(), s);
-      }
-    }
+    messages.forEach(log::keep);
     log.lastPublished = lastPublished;
     return log;
   }
@@ -127,11 +121,7 @@ public final class ChannelLog implements Serializable {
   }
 
   private void add(Stored s, Retention r) {
-    messages.addLast(s);
-    bytes += s.bytes();
-    if (s.id() != null) {
-      byId.put(s.id(), s);
-    }
+    keep(s);
     lastPublished = Math.max(lastPublished, s.ts());
     while (!messages.isEmpty() && (messages.size() > r.count() || bytes > r.bytes() || messages.peekFirst().ts() < s.ts() - r.ttlMs())) {
       Stored dropped = messages.removeFirst();
@@ -139,6 +129,15 @@ public final class ChannelLog implements Serializable {
       if (dropped.id() != null) {
         byId.remove(dropped.id(), dropped);
       }
+    }
+  }
+
+  /** Keeps {@code s} as the newest message, counted and findable by its id. */
+  private void keep(Stored s) {
+    messages.addLast(s);
+    bytes += s.bytes();
+    if (s.id() != null) {
+      byId.put(s.id(), s);
     }
   }
 

@@ -32,11 +32,7 @@ public record AdminListing(int limit, String prefix) {
     return new AdminListing(l, p);
   }
 
-  public boolean matches(String name) {
-    return name.startsWith(prefix);
-  }
-
-  /** Reads the items a listing asks for (at least those whose name starts with its {@link #prefix}). */
+  /** Reads the items a listing asks for: those whose name starts with its {@link #prefix}, selected where they are stored. */
   public interface Read<T> {
     List<T> read(AdminListing listing) throws Exception;
   }
@@ -65,9 +61,9 @@ public record AdminListing(int limit, String prefix) {
     });
   }
 
-  /** The first {@link #limit} of {@code items} by name, as JSON under {@code key}, with the total that matched. */
+  /** The first {@link #limit} of the matching {@code items} by name, as JSON under {@code key}, with how many matched. */
   public <T> JsonObject answer(String key, List<T> items, Function<T, String> name, Function<T, JsonObject> json) {
-    List<T> sorted = items.stream().filter(i -> matches(name.apply(i))).sorted(Comparator.comparing(name)).toList();
+    List<T> sorted = items.stream().sorted(Comparator.comparing(name)).toList();
     JsonArray out = new JsonArray();
     sorted.stream().limit(limit).map(json).forEach(out::add);
     return new JsonObject().put(key, out).put("total", sorted.size()).put("truncated", sorted.size() > limit);

@@ -85,8 +85,7 @@ class AbuseIT {
 
   private static double metric(String name, String label) throws Exception {
     String text = call("GET", "/metrics", null, "Authorization", "Bearer " + METRICS_TOKEN).body();
-    return text.lines().filter(l -> l.startsWith(name) && l.contains(label)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return MetricsText.sum(text, name, label);
   }
 
   private static String status(String user) throws Exception {

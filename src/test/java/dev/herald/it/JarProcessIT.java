@@ -210,11 +210,8 @@ class JarProcessIT {
   }
 
   private static double metric(String name) throws Exception {
-    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
-        .orElseThrow(() -> new AssertionError(name + " is not in /metrics"));
+    return MetricsText.value(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body(), name);
   }
 
   @Test

@@ -160,11 +160,7 @@ class NodeDeathIT {
     for (int port : new int[] {8081, 8082}) {
       String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      for (String line : text.split("\n")) {
-        if (line.startsWith("herald_janitor_runs_total{") && line.contains("janitor=\"PresenceJanitor\"")) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
+      sum += MetricsText.sum(text, "herald_janitor_runs_total", "janitor=\"PresenceJanitor\"");
     }
     return sum;
   }

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookIT {
 
   private static final String SECRET = "webhook-secret-webhook-secret-0123456789";
-  /** Chosen before the nodes start, whose conf names it; the receiver listens on it before any test. */
   private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+  /** Chosen before the nodes start, whose conf names it; the receiver listens on it before any test. */
   private static final int RECEIVER_PORT = TestNodes.freePort();
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject()
@@ -181,7 +181,7 @@ class WebhookIT {
 
   /** A series of a node's /metrics. */
   private static double metric(Node n, String series) throws Exception {
-    return value(get(n, "/metrics"), series);
+    return MetricsText.value(get(n, "/metrics"), series);
   }
 
   /** The webhook block of a node's /ready. */
@@ -323,18 +323,18 @@ class WebhookIT {
     String collected = get(a, "/metrics");
     List<String> nan = collected.lines().filter(l -> !l.startsWith("#") && l.endsWith(" NaN")).toList();
     assertEquals(List.of(), nan, "no series reads NaN after a GC");
-    assertEquals(2.0, value(collected, "herald_cluster_members"));
-    double connects = value(before, "herald_connects_total");
-    double deliveries = value(before, "herald_fanout_deliveries_total");
+    assertEquals(2.0, MetricsText.value(collected, "herald_cluster_members"));
+    double connects = MetricsText.value(before, "herald_connects_total");
+    double deliveries = MetricsText.value(before, "herald_fanout_deliveries_total");
     try (WsClient c = WsClient.connect(client, a.config().http().port(),
         hs256(claims("metered").put("channels", new io.vertx.core.json.JsonArray().add("m.*")).put("publish", new io.vertx.core.json.JsonArray().add("m.*"))))) {
       c.subscribe(Addresses.channel("m.x"));
       c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "m.x").put("data", 1));
       c.awaitOn(Addresses.channel("m.x"));
       String after = get(a, "/metrics");
-      assertEquals(connects + 1, value(after, "herald_connects_total"));
-      assertTrue(value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
-      assertTrue(value(after, "herald_publish_seconds_count") >= 1, "the publish was timed");
+      assertEquals(connects + 1, MetricsText.value(after, "herald_connects_total"));
+      assertTrue(MetricsText.value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
+      assertTrue(MetricsText.value(after, "herald_publish_seconds_count") >= 1, "the publish was timed");
       // the gateways report their connections every second: wait for this one to be counted
       Eventually.eventually(java.time.Duration.ofSeconds(10), "herald_connections_open counts the client",
           () -> metric(a, "herald_connections_open") >= 1);
@@ -342,15 +342,6 @@ class WebhookIT {
   }
 
   /** The value of the first sample of a series in Prometheus text. */
-  private static double value(String text, String series) {
-    for (String line : text.split("\n")) {
-      if (line.startsWith(series + "{") || line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError(series + " missing");
-  }
-
   private static long droppedOn(Node n) {
     JsonObject s = dev.herald.observability.Readiness.figures(n.vertx(), WebhookVerticle.FIGURES);
     return s == null ? 0 : s.getLong("dropped");

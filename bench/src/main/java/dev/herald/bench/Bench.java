@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.lang.management.ManagementFactory;
@@ -7,8 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.IntFunction;
 
 /**
  * {@code java -jar bench/target/herald-bench.jar SCENARIO [--key value ...]} (run through
@@ -100,6 +105,21 @@ public final class Bench {
   }
 
   /** The progress line on standard error. */
+  /**
+   * Starts {@code n} operations, {@code inFlight} at a time (the next as soon as one before it
+   * completes), and waits for all of them: a storm of connects.
+   */
+  static <T> List<Future<T>> bounded(int n, int inFlight, IntFunction<Future<T>> start) throws InterruptedException {
+    Semaphore slots = new Semaphore(inFlight);
+    List<Future<T>> started = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      slots.acquire();
+      started.add(start.apply(i).onComplete(ar -> slots.release()));
+    }
+    Future.all(started).await();
+    return started;
+  }
+
   static void progress(String what) {
     System.err.println("[bench] " + what);
   }

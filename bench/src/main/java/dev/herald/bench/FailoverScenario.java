@@ -9,9 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -84,14 +82,7 @@ final class FailoverScenario {
   /** Connects client {@code i} to node {@code node(i)} and subscribes it, {@code inFlight} at a time; all, once done. */
   private static List<BridgeClient> storm(Vertx vertx, WebSocketClient ws, List<String> tokens, java.util.function.IntUnaryOperator node,
                                           int inFlight) throws Exception {
-    Semaphore slots = new Semaphore(inFlight);
-    List<Future<BridgeClient>> connecting = new ArrayList<>(tokens.size());
-    for (int i = 0; i < tokens.size(); i++) {
-      slots.acquire();
-      connecting.add(BridgeClient.connect(vertx, ws, LocalCluster.httpPort(node.applyAsInt(i)), tokens.get(i))
-          .compose(c -> c.subscribe(Wire.channel(CHANNEL), f -> { }).map(c)).onComplete(ar -> slots.release()));
-    }
-    Future.all(connecting).await();
-    return connecting.stream().map(Future::result).toList();
+    return Bench.bounded(tokens.size(), inFlight, i -> BridgeClient.connect(vertx, ws, LocalCluster.httpPort(node.applyAsInt(i)), tokens.get(i))
+        .compose(c -> c.subscribe(Wire.channel(CHANNEL), f -> { }).map(c))).stream().map(Future::result).toList();
   }
 }

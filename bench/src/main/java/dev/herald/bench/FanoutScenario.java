@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -156,23 +155,18 @@ final class FanoutScenario {
    */
   private static void storm(FanoutTarget target, int n, int inFlight, SeqCheck check, BiConsumer<Long, JsonObject> onMessage,
                             Runnable atHalf) throws Exception {
-    Semaphore slots = new Semaphore(inFlight);
     AtomicInteger done = new AtomicInteger();
-    List<Future<?>> subscribing = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    Bench.bounded(n, inFlight, i -> {
       LongConsumer seq = check.subscriber();
-      slots.acquire();
-      subscribing.add(target.subscribe(i, (s, data) -> {
+      return target.subscribe(i, (s, data) -> {
         seq.accept(s);
         onMessage.accept(s, data);
-      }).onComplete(ar -> {
-        slots.release();
+      }).<Void>mapEmpty().onComplete(ar -> {
         if (done.incrementAndGet() == n / 2) {
           atHalf.run();
         }
-      }));
-    }
-    Future.all(subscribing).await();
+      });
+    });
   }
 
   /** Herald's figure over Socket.IO's, when both ran: below 1 is Herald ahead. */

@@ -153,30 +153,25 @@ final class LocalCluster implements AutoCloseable {
     return token(new JsonObject().put("sub", user));
   }
 
-  /** A dev token for these claims from node 1. */
+  /**
+   * A token for these claims (with a {@code sub}), signed here with the local cluster's dev secret
+   * (from conf/cluster-node-1.json), as a deployment's own token service signs them: asking node 1's
+   * /dev/token had it compile its token-minting path just before the storm a scenario measures.
+   */
   static String token(JsonObject claims) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalCluster.httpPort(1) + "/dev/token"))
-        .POST(HttpRequest.BodyPublishers.ofString(claims.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(r.body()).getString("token");
+    return TestTokens.hs256(devSecret(), TestTokens.claims(claims.getString("sub")).mergeIn(claims));
   }
 
-  /**
-   * A service token for the HTTP API, signed with the local cluster's dev secret (from
-   * conf/cluster-node-1.json): /dev/token never mints roles.
-   */
+  /** A service token for the HTTP API: /dev/token never mints roles. */
   static String serviceToken(String sub) throws Exception {
-    return TestTokens.hs256(devSecret(), TestTokens.claims(sub).put("roles", new io.vertx.core.json.JsonArray().add("service")));
+    return token(new JsonObject().put("sub", sub).put("roles", new io.vertx.core.json.JsonArray().add("service")));
   }
 
   private static String devSecret() throws Exception {
     return new JsonObject(Files.readString(Path.of("conf/cluster-node-1.json"))).getJsonObject("auth").getJsonObject("jwt").getString("secret");
   }
 
-  /**
-   * Tokens for users {@code prefix0..prefix(n-1)} with these other claims, signed here with the
-   * local cluster's dev secret, as a deployment's own token service signs them: fetching 10 000
-   * from /dev/token had node 1 compile its token-minting path just before the storm it measures.
-   */
+  /** Tokens for users {@code prefix0..prefix(n-1)} with these other claims ({@link #token}). */
   static List<String> tokens(String prefix, int n, JsonObject claims) throws Exception {
     String secret = devSecret();
     List<String> out = new ArrayList<>(n);
