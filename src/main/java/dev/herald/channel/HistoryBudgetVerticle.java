@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps the history held by the channels this node owns under
@@ -51,14 +52,16 @@ public final class HistoryBudgetVerticle extends VerticleBase {
     if (running) {
       return;
     }
-    // while this node owns too few channels to reach the budget even when each is full, nothing to do
-    long channels = logs.getLocalMapStats().getOwnedEntryCount();
-    if (channels * config.historyMaxBytes() <= config.historyMaxBytesPerNode()) {
-      return;
-    }
     running = true;
-    // localKeySet queries this member's partitions and can wait while they migrate: not on the event loop
-    vertx.executeBlocking(() -> logs.localKeySet(), false)
+    // not on the event loop: Hazelcast's map statistics wait (100 ms, up to three times, per
+    // partition) for each backup replica that has no owner yet, as many have while a dead member's
+    // partitions are copied again; read here, they held the loop 2-3 s in failovers
+    // (docs/benchmarks.md); localKeySet queries this member's partitions and can wait while they migrate too
+    vertx.executeBlocking(() -> {
+      // while this node owns too few channels to reach the budget even when each is full, nothing to do
+      long channels = logs.getLocalMapStats().getOwnedEntryCount();
+      return channels * config.historyMaxBytes() <= config.historyMaxBytesPerNode() ? Set.<String>of() : logs.localKeySet();
+    }, false)
         .compose(owned -> owned.isEmpty() ? Future.succeededFuture(Map.<String, HistoryBudget.Usage>of())
             : ClusterHandle.future(logs.submitToKeys(owned, new UsageOp()), context))
         .compose(usage -> {
