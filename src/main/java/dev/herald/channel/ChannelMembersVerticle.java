@@ -5,6 +5,7 @@ import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Replies;
 import dev.herald.protocol.Requests;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * Who is in which channel. Subscribing a connection to {@code rt.channel.<name>} makes its user a
@@ -55,41 +57,44 @@ public final class ChannelMembersVerticle extends VerticleBase {
         eb.<Object>consumer(Addresses.CHANNEL_MEMBERS, this::onList).completion());
   }
 
-  /**
-   * A gateway's joins, {@code {"nodeId", "joins": [{"channel", "userId", "connId", "traceId"?}, …]}}
-   * (or one, {@code {"channel", "userId", "connId", "traceId"?, "nodeId"}}): in as few Hazelcast
-   * calls as backups allow ({@link ClusterHandle#byPartition}); each membership's events are traced
-   * by its first join's trace id, or its connection id.
-   */
   private void onJoin(Message<JsonObject> msg) {
+    applyBatch(msg, "joins", (part, nodeId) -> MembershipOp.join(part, nodeId));
+  }
+
+  private void onLeave(Message<JsonObject> msg) {
+    applyBatch(msg, "leaves", (part, nodeId) -> MembershipOp.leave(part));
+  }
+
+  /**
+   * A gateway's joins or leaves, {@code {"nodeId", "<field>": [{"channel", "userId", "connId",
+   * "traceId"?}, …]}} (or one, {@code {"channel", "userId", "connId", "traceId"?, "nodeId"?}}, else
+   * traced by its header): in as few Hazelcast calls as backups allow ({@link ClusterHandle#byPartition});
+   * each membership's events are traced by its first item's trace id, else its connection id
+   * ({@link MembershipEvents#memberships}).
+   */
+  private void applyBatch(Message<JsonObject> msg, String field, BiFunction<Map<String, List<String>>, String, MembershipOp> opFor) {
     JsonObject b = msg.body();
+    String header = msg.headers().get(Headers.TRACE_ID);
     Map<String, List<String>> byKey = new LinkedHashMap<>();
     Map<String, String> traces = new HashMap<>();
-    JsonArray batch = b.getJsonArray("joins");
+    JsonArray batch = b.getJsonArray(field);
     for (Object o : batch == null ? List.of(b) : batch) {
       JsonObject j = (JsonObject) o;
       String key = Membership.key(j.getString("channel"), j.getString("userId"));
       byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(j.getString("connId"));
-      traces.putIfAbsent(key, j.getString("traceId", j.getString("connId")));
+      traces.putIfAbsent(key, j.getString("traceId", header != null ? header : j.getString("connId")));
     }
-    List<Future<?>> parts = new ArrayList<>();
+    List<Future<Map<String, Membership.Change>>> parts = new ArrayList<>();
     for (Map<String, List<String>> part : cluster.byPartition(byKey)) {
-      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), MembershipOp.join(part, b.getString("nodeId"))), context)
-          .onSuccess(changes -> changes.forEach((key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, traces.get(key)))));
+      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), opFor.apply(part, b.getString("nodeId"))), context));
     }
-    Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
-  }
-
-  private void onLeave(Message<JsonObject> msg) {
-    JsonObject b = msg.body();
-    apply(Membership.key(b.getString("channel"), b.getString("userId")), MembershipOp.leave(b.getString("connId")), msg)
-        .onComplete(ar -> Replies.ack(msg, ar));
-  }
-
-  private Future<Membership.Change> apply(String key, MembershipOp op, Message<?> cause) {
-    String trace = cause.headers().get(dev.herald.protocol.Headers.TRACE_ID);
-    return ClusterHandle.future(map.submitToKey(key, op), context)
-        .onSuccess(c -> MembershipEvents.membership(vertx, cluster, key, c, node, trace));
+    // the events once every part is in: one occupancy update per channel for the whole batch
+    Future.join(parts).onComplete(ar -> {
+      Map<String, Membership.Change> changes = new LinkedHashMap<>();
+      parts.stream().filter(Future::succeeded).forEach(p -> changes.putAll(p.result()));
+      MembershipEvents.memberships(vertx, cluster, changes, node, traces::get);
+      Replies.ack(msg, ar);
+    });
   }
 
   /** {@code {"channel"}}: {@code {"channel", "members": [{"userId", "status"}], "count"}}, sorted by user id. */
@@ -122,9 +127,9 @@ public final class ChannelMembersVerticle extends VerticleBase {
     List<String> all = List.copyOf(users);
     List<Future<Message<Object>>> asks = new ArrayList<>();
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(10_000);
-    String trace = cause.headers().get(dev.herald.protocol.Headers.TRACE_ID);
+    String trace = cause.headers().get(Headers.TRACE_ID);
     if (trace != null) {
-      opts.addHeader(dev.herald.protocol.Headers.TRACE_ID, trace);
+      opts.addHeader(Headers.TRACE_ID, trace);
     }
     for (int from = 0; from < all.size(); from += PresenceConfig.MAX_GET_USERS) {
       JsonArray batch = new JsonArray(all.subList(from, Math.min(all.size(), from + PresenceConfig.MAX_GET_USERS)));

@@ -3,12 +3,13 @@ package dev.herald.channel;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.Janitor;
+import io.vertx.core.Future;
 
 import java.util.Set;
 
 /**
  * Takes the connections of nodes that are gone out of channel membership, and publishes each
- * resulting {@code leave} (and occupancy webhook) once ({@link Janitor}).
+ * resulting {@code leave} once, and the occupancy change of each channel in one update ({@link Janitor}).
  */
 public final class MembershipJanitor extends Janitor {
 
@@ -20,9 +21,9 @@ public final class MembershipJanitor extends Janitor {
   }
 
   @Override
-  protected void clean(Set<String> nodes, boolean alive) {
+  protected Future<Void> clean(Set<String> nodes, boolean alive) {
     IMap<String, Membership> members = cluster.hazelcast().getMap(ChannelMembersVerticle.MAP);
-    run("channel members", members, MembershipOp.nodes(nodes, alive), nodes, alive,
-        (key, c) -> MembershipEvents.membership(vertx, cluster, key, c, node, null));
+    return run("channel members", members, MembershipOp.nodes(nodes, alive), nodes, alive,
+        changes -> MembershipEvents.memberships(vertx, cluster, changes, node, key -> null));
   }
 }

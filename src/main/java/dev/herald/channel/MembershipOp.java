@@ -14,14 +14,15 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
   // package-private for its wire form (MembershipSerializers)
   /** Joins: membership key to the connection ids that join it (a batch of joins; all on {@link #nodeId}). */
   final Map<String, List<String>> joins;
-  final String connId;
+  /** Leaves: membership key to the connection ids that leave it (a batch of leaves). */
+  final Map<String, List<String>> leaves;
   final String nodeId;
   final Set<String> nodes;
   final boolean keep;
 
-  MembershipOp(Map<String, List<String>> joins, String connId, String nodeId, Set<String> nodes, boolean keep) {
+  MembershipOp(Map<String, List<String>> joins, Map<String, List<String>> leaves, String nodeId, Set<String> nodes, boolean keep) {
     this.joins = joins;
-    this.connId = connId;
+    this.leaves = leaves;
     this.nodeId = nodeId;
     this.nodes = nodes;
     this.keep = keep;
@@ -32,8 +33,9 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
     return new MembershipOp(joins, null, nodeId, null, false);
   }
 
-  public static MembershipOp leave(String connId) {
-    return new MembershipOp(null, connId, null, null, false);
+  /** Connections leaving: {@link Membership#key} to its connection ids; run on those keys. */
+  public static MembershipOp leave(Map<String, List<String>> leaves) {
+    return new MembershipOp(null, leaves, null, null, false);
   }
 
   /** Removes connections held by these nodes ({@code keep} false) or by any other node ({@code keep} true). */
@@ -51,8 +53,9 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
           System.currentTimeMillis());
     } else if (current == null) {
       return new Membership.Change(null, null, 0);
-    } else if (connId != null) {
-      change = current.leave(e -> e.getKey().equals(connId));
+    } else if (leaves != null) {
+      List<String> going = leaves.getOrDefault(entry.getKey(), List.of());
+      change = current.leave(e -> going.contains(e.getKey()));
     } else {
       change = current.leave(e -> nodes.contains(e.getValue()) != keep);
     }

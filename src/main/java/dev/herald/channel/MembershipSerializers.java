@@ -52,9 +52,9 @@ public final class MembershipSerializers {
       out.writeByte(JOIN);
       out.writeString(op.nodeId);
       Serializers.writeStringLists(out, op.joins);
-    } else if (op.connId != null) {
+    } else if (op.leaves != null) {
       out.writeByte(LEAVE);
-      out.writeString(op.connId);
+      Serializers.writeStringLists(out, op.leaves);
     } else {
       out.writeByte(NODES);
       Serializers.writeStrings(out, op.nodes);
@@ -69,7 +69,7 @@ public final class MembershipSerializers {
         String nodeId = in.readString();
         yield new MembershipOp(Serializers.readStringLists(in), null, nodeId, null, false);
       }
-      case LEAVE -> new MembershipOp(null, in.readString(), null, null, false);
+      case LEAVE -> new MembershipOp(null, Serializers.readStringLists(in), null, null, false);
       case NODES -> new MembershipOp(null, null, null, Serializers.readStringSet(in), in.readBoolean());
       default -> throw new IOException("unknown membership op form " + form);
     };

@@ -1,12 +1,9 @@
 package dev.herald.gateway;
 
 import dev.herald.protocol.Addresses;
-import dev.herald.protocol.Headers;
-import dev.herald.protocol.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -19,28 +16,30 @@ import java.util.function.Supplier;
 
 /**
  * Tells the presence services what this gateway's connections do: a connection opened or closed,
- * joined or left a channel. Opens and joins go in batches ({@link Batcher}). A leave is sent only
+ * joined or left a channel, each kind in batches ({@link Batcher}): a storm of connects, or of
+ * closes, is one request and one Hazelcast call per partition every few ms. A leave is sent only
  * after its join was counted, so it can never overtake it on the way to a service on another node.
  */
 final class MembershipLink {
 
   private static final Logger LOG = LoggerFactory.getLogger(MembershipLink.class);
 
-  /** Connects and joins go in batches, at most this many a request. */
+  /** Each kind goes in batches of at most this many a request. */
   static final int MAX_BATCH = 512;
 
-  private final EventBus eventBus;
-  private final DeliveryOptions options;
   private final Batcher connects;
+  private final Batcher disconnects;
   private final Batcher joins;
+  private final Batcher leaves;
 
   /** @param nodeId this node's id, read at each batch: it changes when the node rejoins after a split */
   MembershipLink(Vertx vertx, Supplier<String> nodeId, long timeoutMs) {
-    this.eventBus = vertx.eventBus();
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
     Supplier<JsonObject> envelope = () -> new JsonObject().put("nodeId", nodeId.get());
     this.connects = new Batcher(vertx, Addresses.PRESENCE_CONNECT, "connections", MAX_BATCH, options, envelope);
+    this.disconnects = new Batcher(vertx, Addresses.PRESENCE_DISCONNECT, "connections", MAX_BATCH, options, envelope);
     this.joins = new Batcher(vertx, Addresses.MEMBERS_JOIN, "joins", MAX_BATCH, options, envelope);
+    this.leaves = new Batcher(vertx, Addresses.MEMBERS_LEAVE, "leaves", MAX_BATCH, options, envelope);
   }
 
   /**
@@ -65,14 +64,6 @@ final class MembershipLink {
     });
   }
 
-  /**
-   * What a connection causes is traced by the frame or request that caused it, else by the
-   * connection's id (presence, webhooks).
-   */
-  private DeliveryOptions traced(Connection c, String traceId) {
-    return new DeliveryOptions(options).addHeader(Headers.TRACE_ID, traceId != null ? traceId : c.id);
-  }
-
   /** Tells presence the connection is gone, once, and only if it was counted. */
   Future<Void> leavePresence(Connection c) {
     if (c.presence != Connection.Presence.JOINED) {
@@ -80,7 +71,7 @@ final class MembershipLink {
     }
     c.presence = Connection.Presence.LEFT;
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return Requests.localFirst(eventBus, Addresses.PRESENCE_DISCONNECT, who, traced(c, c.closedBy)).mapEmpty();
+    return disconnects.add(traced(who, c, c.closedBy)).mapEmpty();
   }
 
   /**
@@ -108,8 +99,16 @@ final class MembershipLink {
       return Future.succeededFuture();
     }
     return joined.transform(ar -> ar.succeeded()
-        ? Requests.localFirst(eventBus, Addresses.MEMBERS_LEAVE, member(c, channel), traced(c, traceId != null ? traceId : c.closedBy)).mapEmpty()
+        ? leaves.add(traced(member(c, channel), c, traceId != null ? traceId : c.closedBy)).mapEmpty()
         : Future.succeededFuture());
+  }
+
+  /**
+   * What a connection causes is traced by the frame or request that caused it, else by the
+   * connection's id (presence, webhooks).
+   */
+  private static JsonObject traced(JsonObject item, Connection c, String traceId) {
+    return item.put("traceId", traceId != null ? traceId : c.id);
   }
 
   private static JsonObject member(Connection c, String channel) {

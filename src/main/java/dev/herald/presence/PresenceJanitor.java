@@ -31,10 +31,10 @@ public final class PresenceJanitor extends Janitor {
   }
 
   @Override
-  protected void clean(Set<String> nodes, boolean alive) {
+  protected Future<Void> clean(Set<String> nodes, boolean alive) {
     long now = System.currentTimeMillis();
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     PresenceOp op = (alive ? PresenceOp.keepNodes(nodes, now) : PresenceOp.dropNodes(nodes, now)).offlineFor(config.offlineRecordSeconds());
-    run("presence", presence, op, nodes, alive, (user, c) -> events.raise(c, null));
+    return run("presence", presence, op, nodes, alive, changes -> changes.forEach((user, c) -> events.raise(c, null)));
   }
 }

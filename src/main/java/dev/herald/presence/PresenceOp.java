@@ -21,20 +21,17 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
 
   // package-private for its wire form (PresenceSerializers)
   final Kind kind;
-  /** CONNECT: each user's new connections (a batch of connects; all on {@link #nodeId}). */
-  final Map<String, List<String>> connects;
-  final String connId;
+  /** CONNECT, DISCONNECT: each user's connections opened (all on {@link #nodeId}) or closed, a batch of them. */
+  final Map<String, List<String>> connections;
   final String nodeId;
   final Status status;
   final Set<String> nodes;
   final long now;
   int offlineTtlSeconds;
 
-  PresenceOp(Kind kind, Map<String, List<String>> connects, String connId, String nodeId, Status status, Set<String> nodes,
-             long now) {
+  PresenceOp(Kind kind, Map<String, List<String>> connections, String nodeId, Status status, Set<String> nodes, long now) {
     this.kind = kind;
-    this.connects = connects;
-    this.connId = connId;
+    this.connections = connections;
     this.nodeId = nodeId;
     this.status = status;
     this.nodes = nodes;
@@ -43,25 +40,26 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
 
   /** New connections on {@code nodeId}: user id to its connection ids; run on those users' keys. */
   public static PresenceOp connect(Map<String, List<String>> connects, String nodeId, long now) {
-    return new PresenceOp(Kind.CONNECT, connects, null, nodeId, null, null, now);
+    return new PresenceOp(Kind.CONNECT, connects, nodeId, null, null, now);
   }
 
-  public static PresenceOp disconnect(String connId, long now) {
-    return new PresenceOp(Kind.DISCONNECT, null, connId, null, null, null, now);
+  /** Connections closed: user id to its connection ids; run on those users' keys. */
+  public static PresenceOp disconnect(Map<String, List<String>> disconnects, long now) {
+    return new PresenceOp(Kind.DISCONNECT, disconnects, null, null, null, now);
   }
 
   public static PresenceOp choose(Status status, long now) {
-    return new PresenceOp(Kind.CHOOSE, null, null, null, status, null, now);
+    return new PresenceOp(Kind.CHOOSE, null, null, status, null, now);
   }
 
   /** Removes the connections held by these nodes (a node that left or is shutting down). */
   public static PresenceOp dropNodes(Set<String> gone, long now) {
-    return new PresenceOp(Kind.DROP_NODES, null, null, null, null, Set.copyOf(gone), now);
+    return new PresenceOp(Kind.DROP_NODES, null, null, null, Set.copyOf(gone), now);
   }
 
   /** Removes the connections held by any node not in {@code alive} (the safety net after a missed cleanup). */
   public static PresenceOp keepNodes(Set<String> alive, long now) {
-    return new PresenceOp(Kind.KEEP_NODES, null, null, null, null, Set.copyOf(alive), now);
+    return new PresenceOp(Kind.KEEP_NODES, null, null, null, Set.copyOf(alive), now);
   }
 
   /** A record this op leaves offline is forgotten after {@code seconds} (presence.offlineRecordSeconds). */
@@ -74,8 +72,8 @@ public final class PresenceOp implements EntryProcessor<String, PresenceRecord, 
   public PresenceRecord.Change process(Map.Entry<String, PresenceRecord> entry) {
     PresenceRecord current = entry.getValue() != null ? entry.getValue() : PresenceRecord.created(entry.getKey(), now);
     PresenceRecord.Change change = switch (kind) {
-      case CONNECT -> current.connect(connects.getOrDefault(entry.getKey(), List.of()), nodeId, now);
-      case DISCONNECT -> current.disconnect(connId, now);
+      case CONNECT -> current.connect(connections.getOrDefault(entry.getKey(), List.of()), nodeId, now);
+      case DISCONNECT -> current.disconnect(connections.getOrDefault(entry.getKey(), List.of()), now);
       case CHOOSE -> current.choose(status, now);
       case DROP_NODES -> current.dropNodes(nodes::contains, now);
       case KEEP_NODES -> current.dropNodes(n -> !nodes.contains(n), now);

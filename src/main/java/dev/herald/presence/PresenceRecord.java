@@ -85,11 +85,15 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
   }
 
   public Change disconnect(String connId, long now) {
-    if (!connections.containsKey(connId)) {
+    return disconnect(List.of(connId), now);
+  }
+
+  /** Several connections of this user closed, as one change (a batch of disconnects); unknown ones change nothing. */
+  public Change disconnect(Collection<String> connIds, long now) {
+    Map<String, String> conns = new HashMap<>(connections);
+    if (!conns.keySet().removeAll(connIds)) {
       return new Change(this, null);
     }
-    Map<String, String> conns = new HashMap<>(connections);
-    conns.remove(connId);
     return to(chosen, conns, now);
   }
 

@@ -47,9 +47,9 @@ public final class PresenceSerializers {
     switch (op.kind) {
       case CONNECT -> {
         out.writeString(op.nodeId);
-        Serializers.writeStringLists(out, op.connects);
+        Serializers.writeStringLists(out, op.connections);
       }
-      case DISCONNECT -> out.writeString(op.connId);
+      case DISCONNECT -> Serializers.writeStringLists(out, op.connections);
       case CHOOSE -> out.writeByte(op.status.ordinal());
       case DROP_NODES, KEEP_NODES -> Serializers.writeStrings(out, op.nodes);
     }
@@ -62,11 +62,11 @@ public final class PresenceSerializers {
     PresenceOp op = switch (kind) {
       case CONNECT -> {
         String nodeId = in.readString();
-        yield new PresenceOp(kind, Serializers.readStringLists(in), null, nodeId, null, null, now);
+        yield new PresenceOp(kind, Serializers.readStringLists(in), nodeId, null, null, now);
       }
-      case DISCONNECT -> new PresenceOp(kind, null, in.readString(), null, null, null, now);
-      case CHOOSE -> new PresenceOp(kind, null, null, null, STATUSES[in.readByte()], null, now);
-      case DROP_NODES, KEEP_NODES -> new PresenceOp(kind, null, null, null, null, Serializers.readStringSet(in), now);
+      case DISCONNECT -> new PresenceOp(kind, Serializers.readStringLists(in), null, null, null, now);
+      case CHOOSE -> new PresenceOp(kind, null, null, STATUSES[in.readByte()], null, now);
+      case DROP_NODES, KEEP_NODES -> new PresenceOp(kind, null, null, null, Serializers.readStringSet(in), now);
     };
     return op.offlineFor(offlineTtlSeconds);
   }

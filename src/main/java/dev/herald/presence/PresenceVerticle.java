@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Who is online, cluster-wide. Records live in the Hazelcast map {@value #MAP}, changed only by
@@ -142,33 +144,41 @@ public final class PresenceVerticle extends VerticleBase {
     return users;
   }
 
-  /**
-   * A gateway's connects, {@code {"nodeId", "connections": [{"userId", "connId"}, …]}} (or one,
-   * {@code {"userId", "connId", "nodeId"}}): in as few Hazelcast calls as backups allow
-   * ({@link ClusterHandle#byPartition}); each user's events are traced by its first connection.
-   */
   private void onConnect(Message<JsonObject> msg) {
-    JsonObject b = msg.body();
-    Map<String, List<String>> byUser = new LinkedHashMap<>();
-    JsonArray batch = b.getJsonArray("connections");
-    for (Object o : batch == null ? List.of(b) : batch) {
-      JsonObject c = (JsonObject) o;
-      byUser.computeIfAbsent(c.getString("userId"), u -> new ArrayList<>(1)).add(c.getString("connId"));
-    }
     long now = System.currentTimeMillis();
-    List<Future<?>> parts = new ArrayList<>();
-    for (Map<String, List<String>> part : cluster.byPartition(byUser)) {
-      PresenceOp op = PresenceOp.connect(part, b.getString("nodeId"), now).offlineFor(config.offlineRecordSeconds());
-      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), op), context)
-          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, part.get(user).get(0)))));
-    }
-    Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
+    applyBatch(msg, (part, nodeId) -> PresenceOp.connect(part, nodeId, now));
   }
 
   private void onDisconnect(Message<JsonObject> msg) {
+    long now = System.currentTimeMillis();
+    applyBatch(msg, (part, nodeId) -> PresenceOp.disconnect(part, now));
+  }
+
+  /**
+   * A gateway's connects or disconnects, {@code {"nodeId", "connections": [{"userId", "connId",
+   * "traceId"?}, …]}} (or one, {@code {"userId", "connId", "nodeId"?}}, traced by its header): in
+   * as few Hazelcast calls as backups allow ({@link ClusterHandle#byPartition}); each user's events
+   * are traced by its first item's trace id, else its connection id.
+   */
+  private void applyBatch(Message<JsonObject> msg, BiFunction<Map<String, List<String>>, String, PresenceOp> opFor) {
     JsonObject b = msg.body();
-    apply(b.getString("userId"), PresenceOp.disconnect(b.getString("connId"), System.currentTimeMillis()), msg)
-        .onComplete(ar -> Replies.ack(msg, ar));
+    String header = msg.headers().get(Headers.TRACE_ID);
+    Map<String, List<String>> byUser = new LinkedHashMap<>();
+    Map<String, String> traces = new HashMap<>();
+    JsonArray batch = b.getJsonArray("connections");
+    for (Object o : batch == null ? List.of(b) : batch) {
+      JsonObject c = (JsonObject) o;
+      String user = c.getString("userId");
+      byUser.computeIfAbsent(user, u -> new ArrayList<>(1)).add(c.getString("connId"));
+      traces.putIfAbsent(user, c.getString("traceId", header != null ? header : c.getString("connId")));
+    }
+    List<Future<?>> parts = new ArrayList<>();
+    for (Map<String, List<String>> part : cluster.byPartition(byUser)) {
+      PresenceOp op = opFor.apply(part, b.getString("nodeId")).offlineFor(config.offlineRecordSeconds());
+      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), op), context)
+          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, traces.get(user)))));
+    }
+    Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }
 
   /** Applies one change atomically, then publishes what it changed (client event, webhook). */

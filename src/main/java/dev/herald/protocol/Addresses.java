@@ -36,13 +36,13 @@ public final class Addresses {
    * per watcher's node, and publishing to a user nobody watched a cluster lookup of that address.
    */
   public static final String PRESENCE_EVENTS = "herald.presence.events";
-  /** A connection opened: {@code {"userId", "connId", "nodeId"}}; replies once presence counts it. */
+  /** Connections opened: {@code {"nodeId", "connections": [{"userId", "connId"}, …]}}; replies once presence counts them. */
   public static final String PRESENCE_CONNECT = "herald.presence.connect";
-  /** A connection closed: {@code {"userId", "connId"}}. */
+  /** Connections closed: {@code {"nodeId", "connections": [{"userId", "connId", "traceId"?}, …]}}. */
   public static final String PRESENCE_DISCONNECT = "herald.presence.disconnect";
-  /** A connection subscribed to a channel: {@code {"channel", "userId", "connId", "nodeId"}}; replies when counted. */
+  /** Connections subscribed to channels: {@code {"nodeId", "joins": [{"channel", "userId", "connId", "traceId"?}, …]}}; replies when counted. */
   public static final String MEMBERS_JOIN = "herald.members.join";
-  /** A connection's subscription to a channel ended: {@code {"channel", "userId", "connId"}}. */
+  /** Subscriptions ended: {@code {"nodeId", "leaves": [{"channel", "userId", "connId", "traceId"?}, …]}}. */
   public static final String MEMBERS_LEAVE = "herald.members.leave";
   /** A webhook event to send ({@code {"id", "type", "ts", "node", "data"}}), sent to one webhook verticle, local first. */
   public static final String WEBHOOK_EVENT = "herald.webhook.event";

@@ -1,6 +1,7 @@
 package dev.herald.channel;
 
 import dev.herald.cluster.OnNodes;
+import dev.herald.protocol.WebhookEvents;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,6 +47,28 @@ class MembershipTest {
     String key = Membership.key("room.1", "ann@x");
     assertEquals("room.1", Membership.channelOf(key));
     assertEquals("ann@x", Membership.userOf(key));
+  }
+
+  @Test
+  @DisplayName("a batch of leaves: both tabs of one user in one op make one LEAVE and remove the entry; a key the batch does not name is untouched")
+  void leaveInBatch() {
+    String key = Membership.key("room", "ann");
+    Map<String, Membership> store = new HashMap<>();
+    store.put(key, Membership.join(null, "room", "ann", List.of("c1", "c2"), "node-a", 1000).next());
+    Map.Entry<String, Membership> entry = new java.util.AbstractMap.SimpleEntry<>(key, store.get(key)) {
+      @Override
+      public Membership setValue(Membership v) {
+        store.put(key, v);
+        return super.setValue(v);
+      }
+    };
+    MembershipOp op = MembershipOp.leave(Map.of(key, List.of("c1", "c2"), Membership.key("room", "bob"), List.of("c3")));
+    Membership.Change c = op.process(entry);
+    assertEquals(Membership.Event.LEAVE, c.event());
+    assertNull(store.get(key), "no connection left: no entry");
+    Membership bob = Membership.join(null, "room", "bob", "c4", "node-a", 1000).next();
+    assertSame(bob, op.process(new java.util.AbstractMap.SimpleEntry<>(Membership.key("room", "bob"), bob)).next(),
+        "bob's connection c4 is not in the batch");
   }
 
   @Test
@@ -97,12 +121,33 @@ class MembershipTest {
         return v == null ? store.remove("room") : store.put("room", v);
       }
     };
-    assertEquals(1, new MembershipEvents.Count(1).process(entry));
-    assertEquals(2, new MembershipEvents.Count(1).process(entry));
-    assertEquals(1, new MembershipEvents.Count(-1).process(entry));
-    assertEquals(0, new MembershipEvents.Count(-1).process(entry));
+    assertArrayEquals(new int[] {0, 1}, new MembershipEvents.Count(1).process(entry));
+    assertArrayEquals(new int[] {1, 3}, new MembershipEvents.Count(2).process(entry), "a batch adds its joins at once");
+    assertArrayEquals(new int[] {3, 2}, new MembershipEvents.Count(-1).process(entry));
+    assertArrayEquals(new int[] {2, 0}, new MembershipEvents.Count(-2).process(entry));
     assertFalse(store.containsKey("room"), "a channel at zero members keeps no entry");
-    assertEquals(0, new MembershipEvents.Count(-1).process(entry), "a late leave does not go negative");
+    assertArrayEquals(new int[] {0, 0}, new MembershipEvents.Count(-1).process(entry), "a late leave does not go negative");
+  }
+
+  @Test
+  @DisplayName("a batch's tally: its net change, occupied for its first joiner, vacated for its last leaver, nothing in between")
+  void occupancyTally() {
+    MembershipEvents.Tally joins = new MembershipEvents.Tally();
+    joins.add(Membership.key("room", "ann"), Membership.Event.JOIN);
+    joins.add(Membership.key("room", "bob"), Membership.Event.JOIN);
+    assertEquals(2, joins.delta);
+    assertEquals(Membership.key("room", "ann"), joins.firstJoin);
+    assertEquals(WebhookEvents.CHANNEL_OCCUPIED, joins.webhook(0, 2));
+    assertNull(joins.webhook(1, 3), "the channel had members already");
+
+    MembershipEvents.Tally leaves = new MembershipEvents.Tally();
+    leaves.add(Membership.key("room", "ann"), Membership.Event.LEAVE);
+    leaves.add(Membership.key("room", "bob"), Membership.Event.LEAVE);
+    assertEquals(-2, leaves.delta);
+    assertEquals(Membership.key("room", "bob"), leaves.lastLeave);
+    assertEquals(WebhookEvents.CHANNEL_VACATED, leaves.webhook(2, 0));
+    assertNull(leaves.webhook(3, 1), "members are left");
+    assertNull(leaves.webhook(0, 0), "a count already at zero was not vacated by this batch");
   }
 
   @Test

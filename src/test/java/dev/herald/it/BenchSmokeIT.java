@@ -51,6 +51,7 @@ class BenchSmokeIT {
       assertTrue(figures.getDouble(server + ": bytes per delivered message") > 0, server);
       assertTrue(figures.containsKey(server + ": connect storm, warm server (s)"), server);
       assertTrue(figures.containsKey(server + ": load generator CPU per connect + subscribe, warm server (µs)"), server);
+      assertTrue(figures.containsKey(server + ": server CPU per close, warm, to the server settled (µs)"), server);
       assertEquals(2 * 60, figures.getLong(server + ": deliveries"), server);
       assertEquals(2 * 20, figures.getLong(server + ": warm-up deliveries"), server);
       assertEquals(0, figures.getLong(server + ": lost seqs"), server);

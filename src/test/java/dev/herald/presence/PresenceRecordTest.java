@@ -65,6 +65,18 @@ class PresenceRecordTest {
   }
 
   @Test
+  @DisplayName("a batch closing every tab of a user is one change: offline once, one version up")
+  void batchOfCloses() {
+    PresenceRecord r = ALICE.connect(List.of("c1", "c2"), "n1", 100).next();
+    PresenceRecord.Change closed = r.disconnect(List.of("c1", "c2", "unknown"), 130);
+    assertEquals(Status.ONLINE, closed.previous());
+    assertEquals(Status.OFFLINE, closed.next().status());
+    assertEquals(r.version() + 1, closed.next().version());
+    assertFalse(r.disconnect(List.of("c1"), 130).changed(), "one tab of two is no event");
+    assertFalse(r.disconnect(List.of("unknown"), 130).changed());
+  }
+
+  @Test
   @DisplayName("choosing the status one already has, or closing an unknown connection, is no event")
   void noops() {
     PresenceRecord r = ALICE.connect("c1", "n1", 100).next();

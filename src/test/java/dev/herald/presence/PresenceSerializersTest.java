@@ -46,7 +46,7 @@ class PresenceSerializersTest {
     PresenceRecord ann = PresenceRecord.absent("ann").connect(List.of("c1"), "node-a", 100).next();
     List<PresenceOp> ops = List.of(
         PresenceOp.connect(Map.of("ann", List.of("c2", "c3"), "bob", List.of("c4")), "node-b", 200),
-        PresenceOp.disconnect("c1", 300),
+        PresenceOp.disconnect(Map.of("ann", List.of("c1", "c9"), "bob", List.of("c4")), 300),
         PresenceOp.choose(Status.AWAY, 400),
         PresenceOp.dropNodes(Set.of("node-a", "node-z"), 500),
         PresenceOp.keepNodes(Set.of("node-b"), 600));

@@ -27,8 +27,8 @@ import java.util.function.LongConsumer;
  * First the load generator warms up: one unmeasured storm against a throwaway process of each.
  * Then for each: {@code subscribers} connections connect and subscribe to one room, {@code inflight}
  * at a time, timed with the server's CPU per connection (a JVM's compiler threads' share apart)
- * and the load generator's; they close and connect again, {@code
- * storms} times in all (the first storm meets a fresh process, the last a warm one); {@code warmup}
+ * and the load generator's; they close (the last close timed too: the server's CPU until it
+ * settles, per connection) and connect again, {@code storms} times in all (the first storm meets a fresh process, the last a warm one); {@code warmup}
  * broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
  * optimiser); the server's idle CPU is measured for {@code idle} seconds; then {@code broadcasts}
  * messages are published one at a time, each awaited by every subscriber: publish-to-receive
@@ -205,6 +205,7 @@ final class FanoutScenario {
     double[] stormCpu = new double[storms];
     double[] stormClientCpu = new double[storms];
     double[] stormJit = new double[storms];
+    double closeCpu = 0;
     SeqCheck seqs = null;
     long heap1 = -1;
     long rss1 = -1;
@@ -240,8 +241,11 @@ final class FanoutScenario {
       }
       if (storm < storms - 1) {
         Bench.progress(name + ": closing them, and waiting for the server to settle");
+        long close0 = Proc.cpuMillis(pid);
         target.closeSubscribers().await();
         Proc.awaitQuiet(pid);
+        // the last close (before the warm storm): what the server does when its clients all go at once
+        closeCpu = (Proc.cpuMillis(pid) - close0) * 1000.0 / n;
       }
     }
     Bench.progress(name + ": " + warmup + " warm-up broadcasts");
@@ -269,6 +273,7 @@ final class FanoutScenario {
         .put("server CPU per connect + subscribe, fresh (µs)", Bench.round2(stormCpu[0]))
         .put("connect storm, warm server (s)", Bench.round2(stormSeconds[storms - 1]))
         .put("server CPU per connect + subscribe, warm (µs)", Bench.round2(stormCpu[storms - 1]))
+        .put("server CPU per close, warm, to the server settled (µs)", Bench.round2(closeCpu))
         .put("load generator CPU per connect + subscribe, fresh server (µs)", Bench.round2(stormClientCpu[0]))
         .put("load generator CPU per connect + subscribe, warm server (µs)", Bench.round2(stormClientCpu[storms - 1]))
         .put("deliveries", d)
