@@ -84,6 +84,15 @@ public final class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(deadline::started);
+    // the bridge first: a connect (the most frequent request, thousands a second in a reconnect
+    // storm) then tests five routes, not the twenty of the API and console with their patterns
+    router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
+    router.get(BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
+    // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
+    // empty (no capturing group: SockJS reads the session id from the request's param0)
+    Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
+    SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
+    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));
@@ -92,13 +101,6 @@ public final class GatewayVerticle extends VerticleBase {
     }
     new HttpApi(vertx, config, tokens, revocations).mount(router);
     new AdminPage(tokens, config.http()).mount(router);
-    router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
-    router.get(BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
-    // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
-    // empty (no capturing group: SockJS reads the session id from the request's param0)
-    Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
-    SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
-    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
     router.get("/vendor/sockjs.min.js").handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.get("/*").handler(StaticHandler.create("webroot"));
