@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,7 +58,7 @@ public final class ChannelLog implements Serializable {
    * A log as it was written out ({@code ChannelLogSerializers}): its messages in seq order, none
    * dropped again (the retention kept them once already).
    */
-  static ChannelLog restore(String channel, String epoch, long nextSeq, long lastPublished, java.util.List<Stored> messages) {
+  static ChannelLog restore(String channel, String epoch, long nextSeq, long lastPublished, List<Stored> messages) {
     ChannelLog log = new ChannelLog(channel, epoch);
     log.nextSeq = nextSeq;
     messages.forEach(log::keep);

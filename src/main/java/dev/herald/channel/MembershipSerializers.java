@@ -9,10 +9,9 @@ import java.io.IOException;
 
 /**
  * Hazelcast's wire form of memberships, of {@link MembershipOp} and of the changes it answers, and
- * of the occupancy count each join and leave sends ({@link MembershipEvents.Count}), in place of
- * Java serialization (one op, one change and one count per member during a storm of joins, each
- * op sent again with its backup; see {@code PresenceSerializers}). The only place that knows
- * their bytes.
+ * of the occupancy count a batch of joins or leaves sends ({@link MembershipEvents.Count}), in
+ * place of Java serialization (a change per member during a storm of joins, each op sent again
+ * with its backup; see {@code PresenceSerializers}). The only place that knows their bytes.
  */
 public final class MembershipSerializers {
 

@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * a per-connection TTL, which would cost a refresh write per connection per period for what the
  * member list already tells. A node without a majority ({@link ClusterHandle#hasQuorum}) cleans
  * nothing: on the small side of a split the others are unreachable, not gone. Cleanups run one
- * at a time, and publish their changes a slice per event-loop turn. Deployed once per node; each feature that keeps connections
- * (presence, channel membership) has its own.
+ * at a time, and publish their changes a slice per event-loop turn. Deployed once per node; each
+ * feature that keeps connections (presence, channel membership) has its own.
  */
 public abstract class Janitor extends VerticleBase {
 

@@ -1,6 +1,8 @@
 package dev.herald.presence;
 
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.KeyPrefix;
 import dev.herald.protocol.AdminListing;
@@ -18,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Map;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -64,12 +65,12 @@ public final class PresenceVerticle extends VerticleBase {
 
   /**
    * The admin console's user list: users online (a live connection), with their status and
-   * connection count ({@link AdminListing}); the records whose user id starts with the prefix are
-   * projected where they are stored, on a worker thread.
+   * connection count ({@link AdminListing}); the records of users online whose id starts with the
+   * prefix are selected and projected where they are stored, on a worker thread.
    */
   private void onAdminList(Message<Object> msg) {
     AdminListing.reply(vertx, msg, "users",
-        listing -> map.project(new Onlines(), new KeyPrefix<>(listing.prefix())).stream().filter(Objects::nonNull).toList(), Online::userId,
+        listing -> List.copyOf(map.project(new Onlines(), Predicates.and(new KeyPrefix<>(listing.prefix()), new Connected()))), Online::userId,
         o -> new JsonObject().put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
   }
 
@@ -77,14 +78,24 @@ public final class PresenceVerticle extends VerticleBase {
   record Online(String userId, String status, int connections) implements java.io.Serializable {
   }
 
-  /** Projects each record to an {@link Online} (null when offline) where it is stored. */
+  /** Selects the records with a live connection: offline ones (kept for lastSeen) stay where they are. */
+  static final class Connected implements Predicate<String, PresenceRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean apply(Map.Entry<String, PresenceRecord> e) {
+      return e.getValue() != null && !e.getValue().connections().isEmpty();
+    }
+  }
+
+  /** Projects a record of a user online to an {@link Online} where it is stored. */
   static final class Onlines implements com.hazelcast.projection.Projection<Map.Entry<String, PresenceRecord>, Online> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public Online transform(Map.Entry<String, PresenceRecord> e) {
       PresenceRecord r = e.getValue();
-      return r == null || r.connections().isEmpty() ? null : new Online(r.userId(), r.status().wire(), r.connections().size());
+      return new Online(r.userId(), r.status().wire(), r.connections().size());
     }
   }
 

@@ -341,7 +341,6 @@ class WebhookIT {
     }
   }
 
-  /** The value of the first sample of a series in Prometheus text. */
   private static long droppedOn(Node n) {
     JsonObject s = dev.herald.observability.Readiness.figures(n.vertx(), WebhookVerticle.FIGURES);
     return s == null ? 0 : s.getLong("dropped");

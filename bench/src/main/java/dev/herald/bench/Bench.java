@@ -104,7 +104,6 @@ public final class Bench {
     return Math.round(v * 100) / 100.0;
   }
 
-  /** The progress line on standard error. */
   /**
    * Starts {@code n} operations, {@code inFlight} at a time (the next as soon as one before it
    * completes), and waits for all of them: a storm of connects.
@@ -120,6 +119,7 @@ public final class Bench {
     return started;
   }
 
+  /** The progress line on standard error. */
   static void progress(String what) {
     System.err.println("[bench] " + what);
   }

@@ -28,8 +28,8 @@ import java.util.function.LongConsumer;
  * Then for each: {@code subscribers} connections connect and subscribe to one room, {@code inflight}
  * at a time, timed with the server's CPU per connection (a JVM's compiler threads' share apart)
  * and the load generator's; they close (the last close timed too: the server's CPU until it
- * settles, per connection) and connect again, {@code storms} times in all (the first storm meets a fresh process, the last a warm one); {@code warmup}
- * broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
+ * settles, per connection) and connect again, {@code storms} times in all (the first storm meets
+ * a fresh process, the last a warm one); {@code warmup} broadcasts are sent and not measured (both runtimes compile their hot paths: the JVM's C2, V8's
  * optimiser); the server's idle CPU is measured for {@code idle} seconds; then {@code broadcasts}
  * messages are published one at a time, each awaited by every subscriber: publish-to-receive
  * latency per delivery, deliveries per second, the server's CPU per delivery from its own /proc
@@ -244,8 +244,10 @@ final class FanoutScenario {
         long close0 = Proc.cpuMillis(pid);
         target.closeSubscribers().await();
         Proc.awaitQuiet(pid);
-        // the last close (before the warm storm): what the server does when its clients all go at once
-        closeCpu = (Proc.cpuMillis(pid) - close0) * 1000.0 / n;
+        if (storm == storms - 2) {
+          // the last close, before the warm storm: what the server does when its clients all go at once
+          closeCpu = (Proc.cpuMillis(pid) - close0) * 1000.0 / n;
+        }
       }
     }
     Bench.progress(name + ": " + warmup + " warm-up broadcasts");
