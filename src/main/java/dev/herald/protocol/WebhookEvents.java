@@ -25,6 +25,9 @@ public final class WebhookEvents {
   /** The header carrying {@code sha256=<hex HMAC-SHA256 of the body>}. */
   public static final String SIGNATURE_HEADER = "X-Herald-Signature";
 
+  /** The node-local map (and its key) that says this node runs a webhook verticle. */
+  private static final String SERVED = "herald.webhook.served";
+
   private WebhookEvents() {
   }
 
@@ -33,15 +36,30 @@ public final class WebhookEvents {
   }
 
   /**
-   * Hands an event to a webhook verticle, this node's if it runs one. Fire and forget: presence
-   * and delivery never wait for webhooks. With no webhook verticle anywhere, nothing is sent.
+   * Hands an event to a webhook verticle, this node's if it runs one ({@link #servedHere}), else
+   * any node's. Fire and forget: presence and delivery never wait for webhooks, and with no webhook
+   * verticle anywhere the event goes nowhere. A send, not a request: a request with a reply, tried
+   * locally first, cost two failed requests per event (a reply handler, a random reply address, a
+   * timer each) on nodes that run none (docs/benchmarks.md, "What a storm onto two nodes costs").
    */
   public static void raise(Vertx vertx, String type, JsonObject data, String node, String traceId) {
-    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(5000);
+    DeliveryOptions opts = new DeliveryOptions().setLocalOnly(vertx.sharedData().getLocalMap(SERVED).containsKey(SERVED));
     if (traceId != null) {
       opts.addHeader(Headers.TRACE_ID, traceId);
     }
-    Requests.localFirst(vertx.eventBus(), Addresses.WEBHOOK_EVENT, event(type, data, node, System.currentTimeMillis()), opts);
+    vertx.eventBus().send(Addresses.WEBHOOK_EVENT, event(type, data, node, System.currentTimeMillis()), opts);
+  }
+
+  /**
+   * Whether this node's webhook verticle takes the events raised here: set once its consumer is
+   * registered, cleared when it stops.
+   */
+  public static void servedHere(Vertx vertx, boolean served) {
+    if (served) {
+      vertx.sharedData().getLocalMap(SERVED).put(SERVED, true);
+    } else {
+      vertx.sharedData().getLocalMap(SERVED).remove(SERVED);
+    }
   }
 
   /** {@code sha256=<hex>} of the body with the secret. */

@@ -2,6 +2,7 @@ package dev.herald.webhook;
 
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Headers;
+import dev.herald.protocol.WebhookEvents;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.WebhookConfig;
 import dev.herald.observability.Readiness;
@@ -48,12 +49,18 @@ public final class WebhookVerticle extends VerticleBase {
     report();
     // deliveries and retries change the figures too, on the senders' own schedule: keep them current
     vertx.setPeriodic(1000, id -> report());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.WEBHOOK_EVENT, this::onEvent).completion();
+    return vertx.eventBus().<JsonObject>consumer(Addresses.WEBHOOK_EVENT, this::onEvent).completion()
+        .onSuccess(v -> WebhookEvents.servedHere(vertx, true));
+  }
+
+  @Override
+  public Future<?> stop() {
+    WebhookEvents.servedHere(vertx, false);
+    return Future.succeededFuture();
   }
 
   private void onEvent(Message<JsonObject> msg) {
     WebhookSender.Pending p = new WebhookSender.Pending(msg.body(), msg.headers().get(Headers.TRACE_ID));
-    msg.reply(null);
     senders.forEach(s -> s.offer(p));
     report();
   }

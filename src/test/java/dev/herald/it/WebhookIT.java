@@ -36,12 +36,13 @@ class WebhookIT {
   private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
   /** Chosen before the nodes start, whose conf names it; the receiver listens on it before any test. */
   private static final int RECEIVER_PORT = TestNodes.freePort();
+  private static final JsonObject WEBHOOKS = new JsonObject().put("urls", new io.vertx.core.json.JsonArray()
+          .add("http://127.0.0.1:" + RECEIVER_PORT + "/hook").add("http://127.0.0.1:" + RECEIVER_PORT + "/second")).put("secret", SECRET)
+      .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5);
+  /** Node a runs the webhook service; node b none: what b raises goes to a's, over the cluster. */
   @RegisterExtension
-  static final TestNodes nodes = TestNodes.pair(new JsonObject()
-      .put("webhook", new JsonObject().put("urls", new io.vertx.core.json.JsonArray()
-              .add("http://127.0.0.1:" + RECEIVER_PORT + "/hook").add("http://127.0.0.1:" + RECEIVER_PORT + "/second")).put("secret", SECRET)
-          .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5))
-      .put("roles", new JsonObject().put("webhook", 1)));
+  static final TestNodes nodes = TestNodes.pair(new JsonObject().put("webhook", WEBHOOKS).put("roles", new JsonObject().put("webhook", 1)),
+      new JsonObject().put("webhook", WEBHOOKS));
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -122,7 +123,9 @@ class WebhookIT {
     await(1, user("once-").and(e -> e.getString("type").equals("user.offline")));
     WsClient c2 = WsClient.connect(client, b.config().http().port(), hs256(claims("once-1")));
     c2.sync();
-    await(2, user("once-").and(e -> e.getString("type").equals("user.online")));
+    JsonObject viaB = await(2, user("once-").and(e -> e.getString("type").equals("user.online"))).get(1);
+    assertEquals(b.config().node().name(), viaB.getJsonObject("event").getString("node"), "raised by b, whose presence service counted c2");
+    assertEquals(a.config().node().name(), viaB.getString("node"), "sent by a's webhook service: b runs none");
     c2.close();
     await(2, user("once-").and(e -> e.getString("type").equals("user.offline")));
     Set<String> ids = new HashSet<>();

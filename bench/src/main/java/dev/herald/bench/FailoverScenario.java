@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The clients of a node that dies reconnect to the survivors, all at once. Three nodes (separate
  * processes, on one core); the survivors first take a storm of {@code clients} connects and let
- * them go (they are warm, as nodes that have served for a while are); then {@code clients} users
+ * them go (they are warm, as nodes that have served for a while are), then the same storm again,
+ * timed (the baseline: the same work without a death to recover from); then {@code clients} users
  * connect to node 3 and subscribe to one channel; node 3 gets SIGKILL; every client reconnects as
  * soon as it sees its connection close, to node 1 or 2 in turn, {@code inflight} at a time, and
  * subscribes again. Measured: kill to the last client subscribed again, the survivors' CPU per
@@ -44,6 +45,15 @@ final class FailoverScenario {
       List<BridgeClient> warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
       Future.join(warm.stream().map(BridgeClient::close).toList()).await();
       Proc.awaitQuiet(cluster.pid(1), cluster.pid(2));
+      // the same storm again, timed: what the survivors take without a death to recover from
+      Bench.progress("the survivors warm: " + clients + " connects, timed, then closes");
+      long base0 = Proc.cpuMillis(cluster.pid(1)) + Proc.cpuMillis(cluster.pid(2));
+      long baseAt = System.nanoTime();
+      warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
+      double baseSeconds = (System.nanoTime() - baseAt) / 1e9;
+      long baseCpu = Proc.cpuMillis(cluster.pid(1)) + Proc.cpuMillis(cluster.pid(2)) - base0;
+      Future.join(warm.stream().map(BridgeClient::close).toList()).await();
+      Proc.awaitQuiet(cluster.pid(1), cluster.pid(2));
 
       Bench.progress("connecting " + clients + " clients to node 3");
       List<BridgeClient> onNode3 = storm(vertx, ws, tokens, i -> 3, inFlight);
@@ -61,7 +71,9 @@ final class FailoverScenario {
       JsonObject figures = new JsonObject()
           .put("kill to every client seeing the close (s)", Bench.round2(seenClosed))
           .put("kill to every client subscribed again (s)", Bench.round2(reconnected))
-          .put("survivors' CPU per reconnect + subscribe (µs)", Bench.round2(cpu * 1000.0 / clients));
+          .put("survivors' CPU per reconnect + subscribe (µs)", Bench.round2(cpu * 1000.0 / clients))
+          .put("without a death: the same storm onto the warm survivors (s)", Bench.round2(baseSeconds))
+          .put("without a death: survivors' CPU per connect + subscribe (µs)", Bench.round2(baseCpu * 1000.0 / clients));
       Bench.progress("waiting for the cluster to clean up after node 3 (60 s at most)");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       Truth truth = Truth.of(CHANNEL, "fo-", clients);
