@@ -37,7 +37,7 @@ public final class Bench {
           + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--warmup 10] [--idle 5] [--rounds 3] [--inflight 256] [--storms 3] [--compare socket.io,ws|none]\n"
           + "       bench polling-vs-push [--clients 100] [--seconds 30] [--warmup 10] [--baseline 30]\n"
           + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
-          + "       bench failover [--clients 10000] [--inflight 256]\n"
+          + "       bench failover [--clients 10000] [--inflight 256] [--warmups 1]\n"
           + "every scenario: [--report docs/benchmarks.md|none]");
       return 2;
     }

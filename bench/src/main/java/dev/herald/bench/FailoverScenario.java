@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The clients of a node that dies reconnect to the survivors, all at once. Three nodes (separate
- * processes, on one core); the survivors first take a storm of {@code clients} connects and let
- * them go (they are warm, as nodes that have served for a while are), then the same storm again,
+ * processes, on one core); the survivors first take {@code warmups} storms of {@code clients}
+ * connects and let them go (they are warm, as nodes that have served for a while are: one storm
+ * leaves a one-core node compiling for minutes, more come closer), then the same storm again,
  * timed (the baseline: the same work without a death to recover from); then {@code clients} users
  * connect to node 3 and subscribe to one channel; node 3 gets SIGKILL; every client reconnects as
  * soon as it sees its connection close, to node 1 or 2 in turn, {@code inflight} at a time, and
@@ -33,7 +34,11 @@ final class FailoverScenario {
   static JsonObject run(Bench.Options o) throws Exception {
     int clients = o.integer("clients", 10_000);
     int inFlight = o.integer("inflight", 256);
-    JsonObject params = new JsonObject().put("clients", clients).put("inflight", inFlight);
+    int warmups = o.integer("warmups", 1);
+    if (warmups < 1) {
+      throw new IllegalArgumentException("--warmups must be 1 or more");
+    }
+    JsonObject params = new JsonObject().put("clients", clients).put("inflight", inFlight).put("warmups", warmups);
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/failover-logs"))) {
@@ -41,10 +46,13 @@ final class FailoverScenario {
       cluster.start(3);
       Bench.progress("signing " + clients + " tokens");
       List<String> tokens = LocalCluster.tokens("fo-", clients, new JsonObject().put("channels", new JsonArray().add("failover.*")));
-      Bench.progress("warming the survivors: " + clients + " connects, then closes");
-      List<BridgeClient> warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
-      Future.join(warm.stream().map(BridgeClient::close).toList()).await();
-      Proc.awaitQuiet(cluster.pid(1), cluster.pid(2));
+      List<BridgeClient> warm;
+      for (int k = 1; k <= warmups; k++) {
+        Bench.progress("warming the survivors (" + k + " of " + warmups + "): " + clients + " connects, then closes");
+        warm = storm(vertx, ws, tokens, i -> 1 + i % 2, inFlight);
+        Future.join(warm.stream().map(BridgeClient::close).toList()).await();
+        Proc.awaitQuiet(cluster.pid(1), cluster.pid(2));
+      }
       // the same storm again, timed: what the survivors take without a death to recover from
       Bench.progress("the survivors warm: " + clients + " connects, timed, then closes");
       long base0 = Proc.cpuMillis(cluster.pid(1)) + Proc.cpuMillis(cluster.pid(2));
