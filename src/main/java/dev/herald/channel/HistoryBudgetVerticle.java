@@ -12,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,13 +62,13 @@ public final class HistoryBudgetVerticle extends VerticleBase {
       return channels * config.historyMaxBytes() <= config.historyMaxBytesPerNode() ? Set.<String>of() : logs.localKeySet();
     }, false)
         .compose(owned -> owned.isEmpty() ? Future.succeededFuture(Map.<String, HistoryBudget.Usage>of())
-            : ClusterHandle.future(logs.submitToKeys(owned, new UsageOp()), context))
+            : cluster.onKeys(logs, owned, new UsageOp(), context))
         .compose(usage -> {
           List<String> clear = HistoryBudget.toClear(usage, config.historyMaxBytesPerNode());
           if (clear.isEmpty()) {
             return Future.succeededFuture();
           }
-          return ClusterHandle.future(logs.submitToKeys(new HashSet<>(clear), new ClearOp()), context).onSuccess(freed -> {
+          return cluster.onKeys(logs, clear, new ClearOp(), context).onSuccess(freed -> {
             long sum = freed.values().stream().mapToLong(Long::longValue).sum();
             dropped.increment(sum);
             LOG.warn("history over broadcast.historyMaxBytesPerNode ({} bytes): dropped {} bytes of {} channels published to longest ago",

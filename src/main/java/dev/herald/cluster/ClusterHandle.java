@@ -1,17 +1,22 @@
 package dev.herald.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -51,7 +56,8 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
    * backups carries the processor whole: a processor holding the whole batch would send every
    * partition's backup every key's arguments. So with another member to hold backups, one batch
    * per partition; alone, the whole batch in one call (measured: half the CPU per connect of one
-   * call per partition, docs/benchmarks.md "Connection cost").
+   * call per partition, docs/benchmarks.md "Connection cost"; a gateway's batch is at most a few
+   * hundred keys, so the cost {@link #onKeys} avoids stays small).
    */
   public <V> Collection<Map<String, V>> byPartition(Map<String, V> batch) {
     if (hazelcast.getCluster().getMembers().size() == 1) {
@@ -61,6 +67,27 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
     Map<Integer, Map<String, V>> out = new HashMap<>();
     batch.forEach((key, value) -> out.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new LinkedHashMap<>()).put(key, value));
     return out.values();
+  }
+
+  /**
+   * Runs {@code op} on {@code keys}, one call per partition; completes on {@code context} with each
+   * key's result. Not one {@code submitToKeys} (or {@code executeOnKeys}) with every key: Hazelcast
+   * 5.3 hands each partition's operation the whole key set, and each hashes every key to skip those
+   * of other partitions (its {@code MultipleEntryOperationFactory}): partitions times keys on the
+   * partition threads, 2.7 million hashes for a cleanup of 10 000 records (docs/benchmarks.md,
+   * "What a storm onto two nodes costs").
+   */
+  public <V, R> Future<Map<String, R>> onKeys(IMap<String, V> map, Collection<String> keys, EntryProcessor<String, V, R> op, Context context) {
+    PartitionService partitions = hazelcast.getPartitionService();
+    Map<Integer, Set<String>> byPartition = new HashMap<>();
+    keys.forEach(key -> byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>()).add(key));
+    List<Future<Map<String, R>>> calls = new ArrayList<>(byPartition.size());
+    byPartition.values().forEach(part -> calls.add(future(map.submitToKeys(part, op), context)));
+    return Future.all(calls).map(done -> {
+      Map<String, R> results = new HashMap<>();
+      calls.forEach(call -> results.putAll(call.result()));
+      return results;
+    });
   }
 
   /**

@@ -115,18 +115,17 @@ public abstract class Janitor extends VerticleBase {
     // a query first: it reads the stored records as they are (OBJECT format), where an entry
     // processor over the whole map would copy every record before testing the predicate; the
     // processor then runs on the few that matched, and re-checks each against its current state
-    return vertx.executeBlocking(() -> {
-      Set<String> stale = map.keySet(which);
-      return stale.isEmpty() ? Map.<String, R>of() : map.executeOnKeys(stale, op);
-    }, false).compose(changes -> publish(List.copyOf(changes.entrySet()), 0, publish).onSuccess(v -> {
-      if (!changes.isEmpty()) {
-        LOG.info("{} cleanup: {} entries changed", what, changes.size());
-      }
-      runs.increment();
-    }), err -> {
-      LOG.warn("{} cleanup failed: {}", what, err.toString());
-      return Future.succeededFuture();
-    });
+    return vertx.executeBlocking(() -> map.keySet(which), false)
+        .compose(stale -> stale.isEmpty() ? Future.succeededFuture(Map.<String, R>of()) : cluster.onKeys(map, stale, op, context))
+        .compose(changes -> publish(List.copyOf(changes.entrySet()), 0, publish).onSuccess(v -> {
+          if (!changes.isEmpty()) {
+            LOG.info("{} cleanup: {} entries changed", what, changes.size());
+          }
+          runs.increment();
+        }), err -> {
+          LOG.warn("{} cleanup failed: {}", what, err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** Publishes a slice of the changes from {@code from}, and the rest after this event-loop turn (a timer: queued behind I/O). */

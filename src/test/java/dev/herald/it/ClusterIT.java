@@ -1,5 +1,9 @@
 package dev.herald.it;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import dev.herald.cluster.ClusterHandle;
 import dev.herald.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -9,7 +13,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
@@ -85,6 +92,38 @@ class ClusterIT {
       }
     } finally {
       clients.forEach(WsClient::close);
+    }
+  }
+
+  /** Adds one to a stored count and answers the new count: a processor with a result per key. */
+  static final class Increment implements EntryProcessor<String, Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer process(Map.Entry<String, Integer> entry) {
+      int next = (entry.getValue() == null ? 0 : entry.getValue()) + 1;
+      entry.setValue(next);
+      return next;
+    }
+  }
+
+  @Test
+  @DisplayName("a processor run on keys of every partition, one call per partition, answers every key and changes each once")
+  void onKeysAcrossPartitions() {
+    HazelcastInstance hz = a.clusterManager().getHazelcastInstance();
+    IMap<String, Integer> map = hz.getMap("test.onkeys");
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < 2_000; i++) {
+      keys.add("k" + i);
+      map.set("k" + i, i);
+    }
+    long partitions = keys.stream().map(k -> hz.getPartitionService().getPartition(k).getPartitionId()).distinct().count();
+    assertTrue(partitions > 200, "the keys span most partitions, owned by both members: " + partitions);
+    Map<String, Integer> results = ClusterHandle.of(hz, 1).onKeys(map, keys, new Increment(), a.vertx().getOrCreateContext()).await();
+    assertEquals(keys.size(), results.size(), "a result for every key");
+    for (int i = 0; i < 2_000; i++) {
+      assertEquals(i + 1, results.get("k" + i));
+      assertEquals(i + 1, map.get("k" + i));
     }
   }
 
