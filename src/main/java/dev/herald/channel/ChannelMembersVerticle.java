@@ -5,6 +5,7 @@ import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.GatewayBatch;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Replies;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,41 +58,28 @@ public final class ChannelMembersVerticle extends VerticleBase {
   }
 
   private void onJoin(Message<JsonObject> msg) {
-    applyBatch(msg, "joins", (part, nodeId) -> MembershipOp.join(part, nodeId));
+    applyBatch(msg, GatewayBatch.JOINS, (part, nodeId) -> MembershipOp.join(part, nodeId));
   }
 
   private void onLeave(Message<JsonObject> msg) {
-    applyBatch(msg, "leaves", (part, nodeId) -> MembershipOp.leave(part));
+    applyBatch(msg, GatewayBatch.LEAVES, (part, nodeId) -> MembershipOp.leave(part));
   }
 
   /**
-   * A gateway's joins or leaves, {@code {"nodeId", "<field>": [{"channel", "userId", "connId",
-   * "traceId"?}, …]}} (or one, {@code {"channel", "userId", "connId", "traceId"?, "nodeId"?}}, else
-   * traced by its header): in as few Hazelcast calls as backups allow ({@link ClusterHandle#byPartition});
-   * each membership's events are traced by its first item's trace id, else its connection id
-   * ({@link MembershipEvents#memberships}).
+   * A gateway's joins or leaves ({@link GatewayBatch}, by membership key): in as few Hazelcast
+   * calls as backups allow ({@link ClusterHandle#byPartition}); the events once every part is in,
+   * with one occupancy update per channel for the whole batch ({@link MembershipEvents#memberships}).
    */
   private void applyBatch(Message<JsonObject> msg, String field, BiFunction<Map<String, List<String>>, String, MembershipOp> opFor) {
-    JsonObject b = msg.body();
-    String header = msg.headers().get(Headers.TRACE_ID);
-    Map<String, List<String>> byKey = new LinkedHashMap<>();
-    Map<String, String> traces = new HashMap<>();
-    JsonArray batch = b.getJsonArray(field);
-    for (Object o : batch == null ? List.of(b) : batch) {
-      JsonObject j = (JsonObject) o;
-      String key = Membership.key(j.getString("channel"), j.getString("userId"));
-      byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(j.getString("connId"));
-      traces.putIfAbsent(key, j.getString("traceId", header != null ? header : j.getString("connId")));
-    }
+    GatewayBatch batch = GatewayBatch.read(msg, field, j -> Membership.key(j.getString("channel"), j.getString("userId")));
     List<Future<Map<String, Membership.Change>>> parts = new ArrayList<>();
-    for (Map<String, List<String>> part : cluster.byPartition(byKey)) {
-      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), opFor.apply(part, b.getString("nodeId"))), context));
+    for (Map<String, List<String>> part : cluster.byPartition(batch.connections())) {
+      parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), opFor.apply(part, batch.nodeId())), context));
     }
-    // the events once every part is in: one occupancy update per channel for the whole batch
     Future.join(parts).onComplete(ar -> {
       Map<String, Membership.Change> changes = new LinkedHashMap<>();
       parts.stream().filter(Future::succeeded).forEach(p -> changes.putAll(p.result()));
-      MembershipEvents.memberships(vertx, cluster, changes, node, traces::get);
+      MembershipEvents.memberships(vertx, cluster, changes, node, batch.traces()::get);
       Replies.ack(msg, ar);
     });
   }

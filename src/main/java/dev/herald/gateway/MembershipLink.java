@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import dev.herald.protocol.Addresses;
+import dev.herald.protocol.GatewayBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -36,10 +37,10 @@ final class MembershipLink {
   MembershipLink(Vertx vertx, Supplier<String> nodeId, long timeoutMs) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
     Supplier<JsonObject> envelope = () -> new JsonObject().put("nodeId", nodeId.get());
-    this.connects = new Batcher(vertx, Addresses.PRESENCE_CONNECT, "connections", MAX_BATCH, options, envelope);
-    this.disconnects = new Batcher(vertx, Addresses.PRESENCE_DISCONNECT, "connections", MAX_BATCH, options, envelope);
-    this.joins = new Batcher(vertx, Addresses.MEMBERS_JOIN, "joins", MAX_BATCH, options, envelope);
-    this.leaves = new Batcher(vertx, Addresses.MEMBERS_LEAVE, "leaves", MAX_BATCH, options, envelope);
+    this.connects = new Batcher(vertx, Addresses.PRESENCE_CONNECT, GatewayBatch.CONNECTIONS, MAX_BATCH, options, envelope);
+    this.disconnects = new Batcher(vertx, Addresses.PRESENCE_DISCONNECT, GatewayBatch.CONNECTIONS, MAX_BATCH, options, envelope);
+    this.joins = new Batcher(vertx, Addresses.MEMBERS_JOIN, GatewayBatch.JOINS, MAX_BATCH, options, envelope);
+    this.leaves = new Batcher(vertx, Addresses.MEMBERS_LEAVE, GatewayBatch.LEAVES, MAX_BATCH, options, envelope);
   }
 
   /**

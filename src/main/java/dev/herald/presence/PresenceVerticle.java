@@ -8,6 +8,7 @@ import dev.herald.cluster.KeyPrefix;
 import dev.herald.protocol.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.GatewayBatch;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Replies;
@@ -18,11 +19,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -166,28 +165,16 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   /**
-   * A gateway's connects or disconnects, {@code {"nodeId", "connections": [{"userId", "connId",
-   * "traceId"?}, …]}} (or one, {@code {"userId", "connId", "nodeId"?}}, traced by its header): in
-   * as few Hazelcast calls as backups allow ({@link ClusterHandle#byPartition}); each user's events
-   * are traced by its first item's trace id, else its connection id.
+   * A gateway's connects or disconnects ({@link GatewayBatch}, by user): in as few Hazelcast calls
+   * as backups allow ({@link ClusterHandle#byPartition}); each user's events carry its trace id.
    */
   private void applyBatch(Message<JsonObject> msg, BiFunction<Map<String, List<String>>, String, PresenceOp> opFor) {
-    JsonObject b = msg.body();
-    String header = msg.headers().get(Headers.TRACE_ID);
-    Map<String, List<String>> byUser = new LinkedHashMap<>();
-    Map<String, String> traces = new HashMap<>();
-    JsonArray batch = b.getJsonArray("connections");
-    for (Object o : batch == null ? List.of(b) : batch) {
-      JsonObject c = (JsonObject) o;
-      String user = c.getString("userId");
-      byUser.computeIfAbsent(user, u -> new ArrayList<>(1)).add(c.getString("connId"));
-      traces.putIfAbsent(user, c.getString("traceId", header != null ? header : c.getString("connId")));
-    }
+    GatewayBatch batch = GatewayBatch.read(msg, GatewayBatch.CONNECTIONS, c -> c.getString("userId"));
     List<Future<?>> parts = new ArrayList<>();
-    for (Map<String, List<String>> part : cluster.byPartition(byUser)) {
-      PresenceOp op = opFor.apply(part, b.getString("nodeId")).offlineFor(config.offlineRecordSeconds());
+    for (Map<String, List<String>> part : cluster.byPartition(batch.connections())) {
+      PresenceOp op = opFor.apply(part, batch.nodeId()).offlineFor(config.offlineRecordSeconds());
       parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), op), context)
-          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, traces.get(user)))));
+          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, batch.traces().get(user)))));
     }
     Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }
