@@ -2,9 +2,9 @@
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
 # Scenarios: cluster, fanout, polling-vs-push, capacity (scripts/bench.sh alone prints their
 # options). The load generator is its own project (bench/, never in the product jar); this
-# builds it and the product jar when missing, and installs the comparison servers fanout measures
-# beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if Node.js is here and
-# they are missing. The scenario starts the nodes it needs from
+# builds it and the product jar when missing, and installs the comparison servers fanout and
+# failover measure beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if
+# Node.js is here and they are missing. The scenario starts the nodes it needs from
 # conf/cluster-node-N.json (on HTTP 8081-8083 and Hazelcast 5701-5703; HERALD_HTTP_PORT_BASE and
 # HERALD_CLUSTER_PORT_BASE move them, as for scripts/cluster.sh), stops them at
 # the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks.md
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 if [ ! -f bench/target/herald-bench.jar ] || [ -n "$(find bench/src bench/pom.xml -newer bench/target/herald-bench.jar 2>/dev/null | head -1)" ]; then
   mvn -q -B -f bench/pom.xml -DskipTests package
 fi
-if [ "${1:-}" = fanout ] && [ ! -d scripts/compare/node_modules ] && command -v npm >/dev/null; then
+if { [ "${1:-}" = fanout ] || [ "${1:-}" = failover ]; } && [ ! -d scripts/compare/node_modules ] && command -v npm >/dev/null; then
   (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
@@ -37,7 +38,7 @@ public final class Bench {
           + "       bench fanout [--subscribers 10000] [--broadcasts 20] [--warmup 10] [--idle 5] [--rounds 3] [--inflight 256] [--storms 3] [--compare socket.io,ws|none]\n"
           + "       bench polling-vs-push [--clients 100] [--seconds 30] [--warmup 10] [--baseline 30]\n"
           + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
-          + "       bench failover [--clients 10000] [--inflight 256] [--warmups 1]\n"
+          + "       bench failover [--clients 10000] [--inflight 256] [--warmups 12] [--deaths 2] [--compare socket.io|none]\n"
           + "every scenario: [--report docs/benchmarks.md|none]");
       return 2;
     }
@@ -104,16 +105,23 @@ public final class Bench {
     return Math.round(v * 100) / 100.0;
   }
 
+  /** How long one operation of {@link #bounded} may take before the scenario fails. */
+  static final long OPERATION_TIMEOUT_S = 120;
+
   /**
    * Starts {@code n} operations, {@code inFlight} at a time (the next as soon as one before it
-   * completes), and waits for all of them: a storm of connects.
+   * completes), and waits for all of them: a storm of connects. One that has not completed in
+   * {@value #OPERATION_TIMEOUT_S} s fails the scenario (it waited for ever once, on a Socket.IO join).
    */
   static <T> List<Future<T>> bounded(int n, int inFlight, IntFunction<Future<T>> start) throws InterruptedException {
     Semaphore slots = new Semaphore(inFlight);
     List<Future<T>> started = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       slots.acquire();
-      started.add(start.apply(i).onComplete(ar -> slots.release()));
+      int op = i;
+      started.add(start.apply(i).timeout(OPERATION_TIMEOUT_S, TimeUnit.SECONDS)
+          .recover(err -> Future.failedFuture(new IllegalStateException("operation " + op + " of " + n + " failed: " + err, err)))
+          .onComplete(ar -> slots.release()));
     }
     Future.all(started).await();
     return started;

@@ -214,7 +214,7 @@ final class FanoutScenario {
       Bench.progress(name + ": storm " + (storm + 1) + ": connecting and subscribing " + n + " connections, " + inFlight + " in flight");
       long cpu00 = Proc.cpuMillis(pid);
       long self00 = Proc.cpuMillis(SELF);
-      long jit00 = Proc.jitMillis(pid);
+      java.util.Map<String, Long> jit00 = Proc.jitThreads(pid);
       long t0 = System.nanoTime();
       boolean first = storm == 0;
       storm(target, n, inFlight, check, (s, data) -> {
@@ -229,7 +229,7 @@ final class FanoutScenario {
       stormSeconds[storm] = (System.nanoTime() - t0) / 1e9;
       stormCpu[storm] = (Proc.cpuMillis(pid) - cpu00) * 1000.0 / n;
       stormClientCpu[storm] = (Proc.cpuMillis(SELF) - self00) * 1000.0 / n;
-      stormJit[storm] = (Proc.jitMillis(pid) - jit00) * 1000.0 / n;
+      stormJit[storm] = Proc.jitSince(pid, jit00) * 1000.0 / n;
       seqs = check;
       if (storm == 0) {
         // what the connections of a fresh server hold: resident memory grown from half of them to

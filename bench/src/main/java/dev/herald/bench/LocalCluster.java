@@ -80,31 +80,42 @@ final class LocalCluster implements AutoCloseable {
     List<Long> readyMs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       long t0 = System.nanoTime();
-      List<String> cmd = new ArrayList<>(pinning());
-      cmd.add("java");
-      cmd.add("@conf/jvm.options"); // as shipped; HERALD_NODE_JAVA_OPTS comes after and wins
-      String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
-      if (opts != null && !opts.isBlank()) {
-        cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
-      }
-      cmd.addAll(List.of("-jar", jar, "-conf", "conf/cluster-node-" + i + ".json"));
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      // a majority of the nodes this cluster runs, not of the three the conf files list: one node
-      // alone must take publishes
-      pb.environment().put("HERALD_CLUSTER_QUORUM", String.valueOf(n >= 3 ? n / 2 + 1 : 1));
-      pb.environment().put("HERALD_HTTP_PORT", String.valueOf(httpPort(i)));
-      pb.environment().put("HERALD_CLUSTER_PORT", String.valueOf(CLUSTER_BASE + i));
-      // the members this cluster runs, not the three the conf files list: a node looks for a listed
-      // member that is not there every 5 s (a split-brain check), 5 ms/s of an idle lone node's CPU
-      pb.environment().put("HERALD_CLUSTER_MEMBERS", java.util.stream.IntStream.rangeClosed(1, n)
-          .mapToObj(m -> "127.0.0.1:" + (CLUSTER_BASE + m)).collect(java.util.stream.Collectors.joining(",")));
-      Process p = pb
-          .redirectErrorStream(true).redirectOutput(logDir.resolve("node-" + i + ".log").toFile()).start();
-      nodes.add(p);
-      awaitReady(p, httpPort(i));
+      Files.deleteIfExists(logDir.resolve("node-" + i + ".log")); // a restart appends to it
+      nodes.add(launch(i, n, jar));
       readyMs.add((System.nanoTime() - t0) / 1_000_000);
     }
     return readyMs;
+  }
+
+  /** Starts node i again, as {@link #start} did (its earlier process is gone: {@link #kill}); returns once it is ready. */
+  void restart(int i) throws IOException, InterruptedException {
+    nodes.set(i - 1, launch(i, nodes.size(), HERALD_JAR));
+  }
+
+  /** Node i of a cluster of n, its output appended to its log; returns once it is ready. */
+  private Process launch(int i, int n, String jar) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(pinning());
+    cmd.add("java");
+    cmd.add("@conf/jvm.options"); // as shipped; HERALD_NODE_JAVA_OPTS comes after and wins
+    String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
+    if (opts != null && !opts.isBlank()) {
+      cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", jar, "-conf", "conf/cluster-node-" + i + ".json"));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    // a majority of the nodes this cluster runs, not of the three the conf files list: one node
+    // alone must take publishes
+    pb.environment().put("HERALD_CLUSTER_QUORUM", String.valueOf(n >= 3 ? n / 2 + 1 : 1));
+    pb.environment().put("HERALD_HTTP_PORT", String.valueOf(httpPort(i)));
+    pb.environment().put("HERALD_CLUSTER_PORT", String.valueOf(CLUSTER_BASE + i));
+    // the members this cluster runs, not the three the conf files list: a node looks for a listed
+    // member that is not there every 5 s (a split-brain check), 5 ms/s of an idle lone node's CPU
+    pb.environment().put("HERALD_CLUSTER_MEMBERS", java.util.stream.IntStream.rangeClosed(1, n)
+        .mapToObj(m -> "127.0.0.1:" + (CLUSTER_BASE + m)).collect(java.util.stream.Collectors.joining(",")));
+    Process p = pb.redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("node-" + i + ".log").toFile())).start();
+    awaitReady(p, httpPort(i));
+    return p;
   }
 
   /** SIGKILL node i. */

@@ -2,6 +2,8 @@ package dev.herald.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,23 +24,43 @@ final class Proc {
   /**
    * CPU time of a JVM's JIT compiler threads ({@code C1/C2 CompilerThread}), from /proc, in ms:
    * a warm-up cost, taken out of the figures that compare steady-state work within one process.
+   * Only the threads alive now: see {@link #jitSince} for a span of time.
    */
   static long jitMillis(long pid) throws Exception {
-    long ticks = 0;
+    return jitThreads(pid).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * The JIT compiler threads' CPU since {@code before} ({@link #jitThreads}), in ms, thread by
+   * thread: the JVM starts and stops compiler threads as its queue grows and shrinks, and a thread
+   * that ended took its CPU time out of /proc with it (a total taken twice then fell, below zero).
+   * What an ended thread used after {@code before} is lost: a lower bound.
+   */
+  static long jitSince(long pid, Map<String, Long> before) throws Exception {
+    long ms = 0;
+    for (Map.Entry<String, Long> t : jitThreads(pid).entrySet()) {
+      ms += t.getValue() - before.getOrDefault(t.getKey(), 0L);
+    }
+    return ms;
+  }
+
+  /** Each live JIT compiler thread's CPU time (thread id to ms). */
+  static Map<String, Long> jitThreads(long pid) throws Exception {
+    Map<String, Long> ms = new HashMap<>();
     try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
-          if (Files.readString(task.resolve("comm")).startsWith("C")
-              && Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+          String comm = Files.readString(task.resolve("comm"));
+          if (comm.startsWith("C") && comm.contains("CompilerThre")) {
             String[] f = Files.readString(task.resolve("stat")).replaceAll(".*\\) ", "").split(" ");
-            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            ms.put(task.getFileName().toString(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10);
           }
         } catch (java.io.IOException exited) {
           // the thread ended while we looked
         }
       }
     }
-    return ticks * 10;
+    return ms;
   }
 
   /** {@link #rssKb}, for a callback that may not throw. */
