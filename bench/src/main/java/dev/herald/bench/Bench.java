@@ -101,6 +101,13 @@ public final class Bench {
     return Math.round(micros / 10.0) / 100.0;
   }
 
+  /** The median of {@code values} (the mean of the middle two when they are even in number). */
+  static double median(double... values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
   static double round2(double v) {
     return Math.round(v * 100) / 100.0;
   }

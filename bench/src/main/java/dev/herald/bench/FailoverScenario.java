@@ -37,6 +37,9 @@ final class FailoverScenario {
   /** The survivors count as warm once their compiler threads took less than this share of a storm's CPU. */
   static final double WARM_JIT_SHARE = 0.1;
 
+  /** Socket.IO's storms in the same run: the first warms the load generator's client, the median of the rest is the bar. */
+  private static final int SOCKET_IO_STORMS = 4;
+
   private FailoverScenario() {
   }
 
@@ -84,27 +87,26 @@ final class FailoverScenario {
         }
         JsonObject death = death(vertx, ws, cluster, survivors, tokens, inFlight);
         Bench.progress("  " + death.encode());
-        String prefix = d == 1 ? "" : "death " + d + ": ";
+        String prefix = deathPrefix(d);
         death.forEach(e -> figures.put(prefix + e.getKey(), e.getValue()));
       }
       figures.put("without a death: the same storm onto the warm survivors (s)", base.getDouble("seconds"))
           .put("without a death: survivors' CPU per connect + subscribe (µs)", base.getDouble("cpu per connect (µs)"))
           .put("without a death: of which JIT compiler threads (µs)", base.getDouble("jit per connect (µs)"))
           .put("warm-up storms", warmupStorms.size());
-      figures.put("warm-up storms", warmupStorms.size());
       if (compare.equals("socket.io")) {
         cluster.close();
         JsonObject bar = socketIo(vertx, clients, inFlight);
         figures.mergeIn(bar);
         double sio = bar.getDouble("socket.io: the same storm onto one process, warm, median (s)");
         for (int d = 1; d <= deaths; d++) {
-          String prefix = d == 1 ? "" : "death " + d + ": ";
+          String prefix = deathPrefix(d);
           figures.put(prefix + "kill to every client subscribed again, over Socket.IO's storm",
               Bench.round2(figures.getDouble(prefix + "kill to every client subscribed again (s)") / sio));
         }
       }
       return new JsonObject().put("scenario", "failover").put("parameters", params).put("figures", figures)
-          .put("warm-up storms", warmupStorms);
+          .put("warm-up storm figures", warmupStorms);
     } finally {
       vertx.close().await();
     }
@@ -120,35 +122,32 @@ final class FailoverScenario {
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000).setLocalAddress("127.0.1.9"));
     try (NodeTarget.SocketIo target = new NodeTarget.SocketIo(vertx, ws, 8091)) {
       target.prepare(clients);
-      List<Double> seconds = new java.util.ArrayList<>();
-      List<Double> cpu = new java.util.ArrayList<>();
+      double[] seconds = new double[SOCKET_IO_STORMS - 1];
+      double[] cpu = new double[SOCKET_IO_STORMS - 1];
       for (int k = 1; k <= SOCKET_IO_STORMS; k++) {
         Bench.progress("socket.io: storm " + k + " of " + SOCKET_IO_STORMS + ": " + clients + " connects, each joining the room");
         long cpu0 = Proc.cpuMillis(target.pid());
         long at = System.nanoTime();
         Bench.bounded(clients, inFlight, i -> target.subscribe(i, (s, data) -> { }));
         if (k > 1) {
-          seconds.add((System.nanoTime() - at) / 1e9);
-          cpu.add((Proc.cpuMillis(target.pid()) - cpu0) * 1000.0 / clients);
+          seconds[k - 2] = (System.nanoTime() - at) / 1e9;
+          cpu[k - 2] = (Proc.cpuMillis(target.pid()) - cpu0) * 1000.0 / clients;
         }
         Bench.progress("  " + Bench.round2((System.nanoTime() - at) / 1e9) + " s");
         target.closeSubscribers().await();
         Proc.awaitQuiet(target.pid());
       }
-      return new JsonObject().put("socket.io: the same storm onto one process, warm, median (s)", Bench.round2(median(seconds)))
-          .put("socket.io: CPU per connect + join, median (µs)", Bench.round2(median(cpu)));
+      return new JsonObject().put("socket.io: the same storm onto one process, warm, median (s)", Bench.round2(Bench.median(seconds)))
+          .put("socket.io: CPU per connect + join, median (µs)", Bench.round2(Bench.median(cpu)));
     } finally {
       ws.close().await();
     }
   }
 
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  /** The first death's figures have no prefix (as before there were several); a later one's name it. */
+  private static String deathPrefix(int death) {
+    return death == 1 ? "" : "death " + death + ": ";
   }
-
-  private static final int SOCKET_IO_STORMS = 4;
 
   /**
    * Clients onto node 3, node 3 killed, the clients onto the survivors; the figures once the

@@ -183,8 +183,7 @@ final class FanoutScenario {
   }
 
   private static double median(List<JsonObject> rounds, String key) {
-    double[] v = rounds.stream().mapToDouble(r -> r.getDouble(key)).sorted().toArray();
-    return Bench.round2(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+    return Bench.round2(Bench.median(rounds.stream().mapToDouble(r -> r.getDouble(key)).toArray()));
   }
 
   /** One round on one server: its figures; the latencies go into {@code into}. */
