@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** A tiny run of each benchmark scenario, so the benchmark cannot rot. Asserts figures exist and nothing was lost; never timings. */
 class BenchSmokeIT {
@@ -26,15 +27,25 @@ class BenchSmokeIT {
     }
   }
 
+  /** A scenario still running after this long has hung (each takes 10-70 s here): it and what it started are killed. */
+  private static final long SCENARIO_TIMEOUT_S = 240;
+
   /** Runs the load generator's {@code SCENARIO ARGS} against the product jar; returns the figures it wrote. */
   private static JsonObject bench(String scenario, String... args) throws Exception {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java",
         "-Dherald.jar=" + JarProcessIT.JAR.toAbsolutePath(), "-jar", BENCH_JAR.toString(), scenario));
     cmd.addAll(java.util.List.of(args));
     cmd.addAll(java.util.List.of("--report", "none"));
-    Process p = new ProcessBuilder(cmd).directory(JarProcessIT.ROOT.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+    Path log = Files.createTempFile("bench-" + scenario, ".log");
+    Process p = new ProcessBuilder(cmd).directory(JarProcessIT.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(SCENARIO_TIMEOUT_S, TimeUnit.SECONDS)) {
+      // the nodes and comparison servers it started first: SIGKILL runs no shutdown hook of its
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      fail("bench " + scenario + " still running after " + SCENARIO_TIMEOUT_S + " s:\n" + Files.readString(log));
+    }
+    String out = Files.readString(log);
+    Files.delete(log);
     assertEquals(0, p.exitValue(), out);
     return new JsonObject(Files.readString(JarProcessIT.ROOT.resolve(Path.of("target/bench/" + scenario + ".json")))).getJsonObject("figures");
   }
