@@ -75,7 +75,8 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
    * 5.3 hands each partition's operation the whole key set, and each hashes every key to skip those
    * of other partitions (its {@code MultipleEntryOperationFactory}): partitions times keys on the
    * partition threads, 2.7 million hashes for a cleanup of 10 000 records (docs/benchmarks.md,
-   * "What a storm onto two nodes costs").
+   * "What a storm onto two nodes costs"). If a call fails, the others' keys were changed all the
+   * same: it fails with {@link PartlyApplied}, which carries their results.
    */
   public <V, R> Future<Map<String, R>> onKeys(IMap<String, V> map, Collection<String> keys, EntryProcessor<String, V, R> op, Context context) {
     PartitionService partitions = hazelcast.getPartitionService();
@@ -83,11 +84,28 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
     keys.forEach(key -> byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>()).add(key));
     List<Future<Map<String, R>>> calls = new ArrayList<>(byPartition.size());
     byPartition.values().forEach(part -> calls.add(future(map.submitToKeys(part, op), context)));
-    return Future.all(calls).map(done -> {
+    return Future.join(calls).transform(done -> {
       Map<String, R> results = new HashMap<>();
-      calls.forEach(call -> results.putAll(call.result()));
-      return results;
+      calls.stream().filter(Future::succeeded).forEach(call -> results.putAll(call.result()));
+      return done.succeeded() ? Future.succeededFuture(results) : Future.failedFuture(new PartlyApplied(results, done.cause()));
     });
+  }
+
+  /** Some calls of {@link #onKeys} failed: the results of those that did not, by key. */
+  public static final class PartlyApplied extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Map<String, ?> applied;
+
+    PartlyApplied(Map<String, ?> applied, Throwable cause) {
+      super("applied to " + applied.size() + " keys, failed for the rest: " + cause, cause);
+      this.applied = applied;
+    }
+
+    /** What {@code failure} leaves applied: its results if it is a {@link PartlyApplied} of {@code onKeys}, else none. */
+    @SuppressWarnings("unchecked")
+    public static <R> Map<String, R> appliedBy(Throwable failure) {
+      return failure instanceof PartlyApplied p ? (Map<String, R>) p.applied : Map.of();
+    }
   }
 
   /**

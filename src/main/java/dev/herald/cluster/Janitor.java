@@ -115,16 +115,21 @@ public abstract class Janitor extends VerticleBase {
     // a query first: it reads the stored records as they are (OBJECT format), where an entry
     // processor over the whole map would copy every record before testing the predicate; the
     // processor then runs on the few that matched, and re-checks each against its current state
+    // what changed is published even when some partitions failed (the next check retries those)
     return vertx.executeBlocking(() -> map.keySet(which), false)
         .compose(stale -> stale.isEmpty() ? Future.succeededFuture(Map.<String, R>of()) : cluster.onKeys(map, stale, op, context))
-        .compose(changes -> publish(List.copyOf(changes.entrySet()), 0, publish).onSuccess(v -> {
-          if (!changes.isEmpty()) {
-            LOG.info("{} cleanup: {} entries changed", what, changes.size());
-          }
-          runs.increment();
-        }), err -> {
-          LOG.warn("{} cleanup failed: {}", what, err.toString());
-          return Future.succeededFuture();
+        .transform(ar -> {
+          Map<String, R> changes = ar.succeeded() ? ar.result() : ClusterHandle.PartlyApplied.appliedBy(ar.cause());
+          return publish(List.copyOf(changes.entrySet()), 0, publish).onSuccess(v -> {
+            if (!changes.isEmpty()) {
+              LOG.info("{} cleanup: {} entries changed", what, changes.size());
+            }
+            if (ar.succeeded()) {
+              runs.increment();
+            } else {
+              LOG.warn("{} cleanup failed: {}", what, ar.cause().toString());
+            }
+          });
         });
   }
 

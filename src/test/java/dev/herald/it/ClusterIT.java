@@ -21,6 +21,7 @@ import java.util.Set;
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two real nodes in one JVM, joined through Hazelcast on loopback. */
@@ -125,6 +126,51 @@ class ClusterIT {
       assertEquals(i + 1, results.get("k" + i));
       assertEquals(i + 1, map.get("k" + i));
     }
+  }
+
+  /** {@link Increment}, except that it throws on one key: that key's partition's call fails. */
+  static final class IncrementButOne implements EntryProcessor<String, Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+    private final String failOn;
+
+    IncrementButOne(String failOn) {
+      this.failOn = failOn;
+    }
+
+    @Override
+    public Integer process(Map.Entry<String, Integer> entry) {
+      if (entry.getKey().equals(failOn)) {
+        throw new IllegalStateException("refused " + failOn);
+      }
+      return new Increment().process(entry);
+    }
+  }
+
+  @Test
+  @DisplayName("when one partition's call fails, onKeys fails with the results of every other partition's keys, which were changed")
+  void onKeysPartlyApplied() {
+    HazelcastInstance hz = a.clusterManager().getHazelcastInstance();
+    IMap<String, Integer> map = hz.getMap("test.onkeys.partly");
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < 500; i++) {
+      keys.add("k" + i);
+      map.set("k" + i, i);
+    }
+    int failing = hz.getPartitionService().getPartition("k7").getPartitionId();
+    Throwable failure = assertThrows(Throwable.class,
+        () -> ClusterHandle.of(hz, 1).onKeys(map, keys, new IncrementButOne("k7"), a.vertx().getOrCreateContext()).await());
+    Map<String, Integer> applied = ClusterHandle.PartlyApplied.appliedBy(failure);
+    int elsewhere = 0;
+    for (int i = 0; i < 500; i++) {
+      String k = "k" + i;
+      if (hz.getPartitionService().getPartition(k).getPartitionId() != failing) {
+        elsewhere++;
+        assertEquals(i + 1, applied.get(k), k);
+        assertEquals(i + 1, map.get(k), k);
+      }
+    }
+    assertEquals(elsewhere, applied.size(), "results for the keys of the partitions whose call succeeded, and only those");
+    assertTrue(elsewhere > 400, "most keys are in other partitions: " + elsewhere);
   }
 
   @Test
