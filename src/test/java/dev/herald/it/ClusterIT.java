@@ -108,16 +108,22 @@ class ClusterIT {
     }
   }
 
+  /** Keys k0..k(n-1) stored with the values 0..n-1; the keys. */
+  private static Set<String> counts(IMap<String, Integer> map, int n) {
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      keys.add("k" + i);
+      map.set("k" + i, i);
+    }
+    return keys;
+  }
+
   @Test
   @DisplayName("a processor run on keys of every partition, one call per partition, answers every key and changes each once")
   void onKeysAcrossPartitions() {
     HazelcastInstance hz = a.clusterManager().getHazelcastInstance();
     IMap<String, Integer> map = hz.getMap("test.onkeys");
-    Set<String> keys = new HashSet<>();
-    for (int i = 0; i < 2_000; i++) {
-      keys.add("k" + i);
-      map.set("k" + i, i);
-    }
+    Set<String> keys = counts(map, 2_000);
     long partitions = keys.stream().map(k -> hz.getPartitionService().getPartition(k).getPartitionId()).distinct().count();
     assertTrue(partitions > 200, "the keys span most partitions, owned by both members: " + partitions);
     Map<String, Integer> results = ClusterHandle.of(hz, 1).onKeys(map, keys, new Increment(), a.vertx().getOrCreateContext()).await();
@@ -151,11 +157,7 @@ class ClusterIT {
   void onKeysPartlyApplied() {
     HazelcastInstance hz = a.clusterManager().getHazelcastInstance();
     IMap<String, Integer> map = hz.getMap("test.onkeys.partly");
-    Set<String> keys = new HashSet<>();
-    for (int i = 0; i < 500; i++) {
-      keys.add("k" + i);
-      map.set("k" + i, i);
-    }
+    Set<String> keys = counts(map, 500);
     int failing = hz.getPartitionService().getPartition("k7").getPartitionId();
     Throwable failure = assertThrows(Throwable.class,
         () -> ClusterHandle.of(hz, 1).onKeys(map, keys, new IncrementButOne("k7"), a.vertx().getOrCreateContext()).await());
