@@ -1,6 +1,8 @@
 package dev.herald.config;
 
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code bridge}: limits on what one client connection may do. Each limit, when it bites, is
@@ -26,6 +28,17 @@ import java.util.Set;
  * @param maxPendingInboundBytes bytes of frames read from a connection and waiting behind one the
  *                             server is still handling; past it the connection is closed as
  *                             flooding; default {@value #DEFAULT_MAX_PENDING_INBOUND_BYTES}
+ * @param answerBytesPerSecond bytes of answers (history pages, member lists, any reply) a connection
+ *                             may be sent a second, with bursts of four times that; a request made
+ *                             while its answers are over it gets {@code err} {@code rate_limited};
+ *                             default {@value #DEFAULT_ANSWER_BYTES_PER_SECOND}
+ * @param maxConnectionsPerUser bridge connections one user may hold on a node; past it a new one
+ *                             is closed {@code 4430}; default {@value #DEFAULT_MAX_CONNECTIONS_PER_USER}
+ * @param transports           the SockJS transports served (besides Herald's raw WebSocket, always
+ *                             on): any of {@code websocket}, {@code xhr} (polling and streaming),
+ *                             {@code eventsource}, {@code htmlfile}, {@code jsonp}; default
+ *                             {@code ["websocket", "xhr"]}, the ones that need neither an iframe nor
+ *                             a script callback
  * @param drainGraceSeconds    on a graceful stop, how long the node's connections stay in presence
  *                             and channels while their clients reconnect elsewhere (no offline
  *                             flap); 0 takes them out at once; default {@value #DEFAULT_DRAIN_GRACE_SECONDS}
@@ -33,6 +46,7 @@ import java.util.Set;
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
                            int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
                            int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes,
+                           int answerBytesPerSecond, int maxConnectionsPerUser, List<String> transports,
                            int drainGraceSeconds) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -46,8 +60,19 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_PENDING_INBOUND_BYTES = 1024 * 1024;
   public static final int DEFAULT_DRAIN_GRACE_SECONDS = 3;
+  public static final int DEFAULT_ANSWER_BYTES_PER_SECOND = 2 * 1024 * 1024;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
+  /** The SockJS transports a deployment may turn on. */
+  public static final Set<String> TRANSPORTS = Set.of("websocket", "xhr", "eventsource", "htmlfile", "jsonp");
+  public static final List<String> DEFAULT_TRANSPORTS = List.of("websocket", "xhr");
 
   public BridgeConfig {
+    transports = List.copyOf(transports);
+    for (String t : transports) {
+      if (!TRANSPORTS.contains(t)) {
+        throw new ConfigException("bridge.transports: unknown transport " + t + " (known: " + String.join(", ", new TreeSet<>(TRANSPORTS)) + ")");
+      }
+    }
     if (maxPendingInboundBytes < maxFrameBytes) {
       throw new ConfigException("bridge.maxPendingInboundBytes must be at least bridge.maxFrameBytes (" + maxFrameBytes + ")");
     }
@@ -55,7 +80,8 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
 
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
-        "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes", "drainGraceSeconds"));
+        "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes",
+        "answerBytesPerSecond", "maxConnectionsPerUser", "transports", "drainGraceSeconds"));
     return new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 16 * 1024 * 1024),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH, 16, 1024),
@@ -67,6 +93,9 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
         s.integer("commandBurst", DEFAULT_COMMAND_BURST, 1, 1_000_000),
         s.integer("maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES, 64 * 1024, 1024 * 1024 * 1024),
         s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES, 1024, 1024 * 1024 * 1024),
+        s.integer("answerBytesPerSecond", DEFAULT_ANSWER_BYTES_PER_SECOND, 64 * 1024, 1024 * 1024 * 1024),
+        s.integer("maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 1_000_000),
+        s.strings("transports", DEFAULT_TRANSPORTS),
         s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS, 0, 60));
   }
 }

@@ -27,10 +27,18 @@ import java.util.Set;
  * @param authFailuresPerSecondPerIp bad tokens an address may present per second (bursts of ten
  *                       times that) before its requests are refused with 429 unchecked;
  *                       default {@value #DEFAULT_AUTH_FAILURES_PER_IP}
+ * @param maxConnections TCP connections the node holds at once (HTTP, SockJS, WebSocket); one past
+ *                       it is answered 503 and closed; default 0: the process's open-files limit
+ *                       less {@value #RESERVED_FILES} for the cluster, the jar and the logs
+ *                       ({@link #connectionLimit})
+ * @param maxConnectionsPerAddress TCP connections one peer address may hold at once; one past it
+ *                       is answered 429 and closed; default {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}.
+ *                       Behind a proxy every client is the proxy's address: raise it there
  */
 public record HttpConfig(String host, int port, List<String> allowedOrigins, boolean compression, int maxBodyBytes,
                          int apiRatePerSecond, int requestTimeoutSeconds, int maxHeaderBytes, int maxJsonDepth,
-                         String metricsToken, int authFailuresPerSecondPerIp) {
+                         String metricsToken, int authFailuresPerSecondPerIp, int maxConnections,
+                         int maxConnectionsPerAddress) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
@@ -40,6 +48,9 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
   public static final int DEFAULT_MAX_JSON_DEPTH = 32;
   public static final int DEFAULT_AUTH_FAILURES_PER_IP = 10;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 5000;
+  /** Open files kept for what is not a client: Hazelcast's and the event bus's sockets, jars, logs. */
+  public static final int RESERVED_FILES = 300;
 
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -53,9 +64,21 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
     return origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin);
   }
 
+  /**
+   * The node's connection bound: {@code maxConnections}, or when 0 the open-files limit less
+   * {@link #RESERVED_FILES} (given here, as the JVM reports it; at least 100).
+   */
+  public int connectionLimit(long openFilesLimit) {
+    if (maxConnections > 0) {
+      return maxConnections;
+    }
+    return openFilesLimit <= 0 ? Integer.MAX_VALUE : (int) Math.max(100, Math.min(Integer.MAX_VALUE, openFilesLimit - RESERVED_FILES));
+  }
+
   static HttpConfig from(Section s) {
     s.allowOnly(Set.of("host", "port", "allowedOrigins", "compression", "maxBodyBytes", "apiRatePerSecond",
-        "requestTimeoutSeconds", "maxHeaderBytes", "maxJsonDepth", "metricsToken", "authFailuresPerSecondPerIp"));
+        "requestTimeoutSeconds", "maxHeaderBytes", "maxJsonDepth", "metricsToken", "authFailuresPerSecondPerIp",
+        "maxConnections", "maxConnectionsPerAddress"));
     return new HttpConfig(
         s.string("host", DEFAULT_HOST),
         s.integer("port", DEFAULT_PORT, 0, 65535),
@@ -67,6 +90,8 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
         s.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 4096, 1024 * 1024),
         s.integer("maxJsonDepth", DEFAULT_MAX_JSON_DEPTH, 2, 500),
         s.string("metricsToken", null),
-        s.integer("authFailuresPerSecondPerIp", DEFAULT_AUTH_FAILURES_PER_IP, 1, 1_000_000));
+        s.integer("authFailuresPerSecondPerIp", DEFAULT_AUTH_FAILURES_PER_IP, 1, 1_000_000),
+        s.integer("maxConnections", 0, 0, 100_000_000),
+        s.integer("maxConnectionsPerAddress", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 100_000_000));
   }
 }

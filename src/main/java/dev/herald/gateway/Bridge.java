@@ -61,7 +61,7 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Connections connections;
   private final EventBus eventBus;
 
-  Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners) {
+  Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census) {
     this.config = config.bridge();
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
@@ -71,7 +71,7 @@ final class Bridge implements Handler<SockJSSocket> {
     this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
-    this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners);
+    this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census);
   }
 
   int connectionCount() {
@@ -141,7 +141,7 @@ final class Bridge implements Handler<SockJSSocket> {
       sock.close(CloseCode.TOKEN_EXPIRED.code, ErrorCode.UNAUTHORIZED.text);
       return;
     }
-    String path = ctx.request().path();
+    String path = ctx.normalizedPath();
     boolean webSocket = path.endsWith("/websocket");
     open(ClientSocket.sockJs(sock, webSocket ? ctx.request().connection() : null), principal,
         webSocket ? null : SessionOwners.sessionOf(path), false);
@@ -161,8 +161,24 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),
         config.maxQueuedBytes(), connections::slowConsumer);
-    connections.add(c);
+    if (!connections.add(c)) {
+      metrics.limited(BridgeMetrics.Bound.CONNECTIONS_PER_USER);
+      String why = "at most " + config.maxConnectionsPerUser() + " connections per user on a node";
+      socket.write(Frame.closing(CloseCode.TOO_MANY_CONNECTIONS.code, why)).onComplete(ar -> socket.close(CloseCode.TOO_MANY_CONNECTIONS.code, why));
+      return;
+    }
     socket.handlers(data -> onData(c, data), v -> connections.forget(c, true), err -> onError(c, err));
+    socket.guard(new FrameGuard.Listener() {
+      @Override
+      public boolean admit() {
+        return !c.closed && takeFrame(c);
+      }
+
+      @Override
+      public void unread() {
+        connections.slowConsumer(c);
+      }
+    });
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
     holdUntil(c, membership.joinPresence(c));
@@ -239,6 +255,21 @@ final class Bridge implements Handler<SockJSSocket> {
         process(c, nextQueued(c));
       }
     });
+  }
+
+  /**
+   * A WebSocket frame the bridge never sees as a message (ping, pong, a fragment): it takes from
+   * the same rate as any frame, and one over it closes the connection as flooding, since there is
+   * no message to answer with an err.
+   */
+  private boolean takeFrame(Connection c) {
+    if (c.commandBucket(config.commandsPerSecond(), config.commandBurst()).tryTake(System.nanoTime())) {
+      return true;
+    }
+    metrics.limited(BridgeMetrics.Bound.COMMANDS);
+    c.write(Frame.err(ErrorCode.RATE_LIMITED, "at most " + config.commandsPerSecond() + " frames a second per connection, control frames and fragments included"));
+    connections.close(c, CloseCode.FLOODING.code, "flooding: more than " + config.commandsPerSecond() + " frames a second", false);
+    return false;
   }
 
   /** Handles one frame; the future completes when the next frame may be handled. */

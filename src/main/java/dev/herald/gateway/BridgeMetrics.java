@@ -29,7 +29,11 @@ final class BridgeMetrics {
     PENDING_INBOUND,
     /** closed: did not read what it was sent */
     SLOW_CONSUMER,
-    FRAME_SIZE;
+    FRAME_SIZE,
+    /** requests refused while the connection's answers ran over bridge.answerBytesPerSecond */
+    ANSWER_BYTES,
+    /** connections refused: the user held bridge.maxConnectionsPerUser on the node */
+    CONNECTIONS_PER_USER;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -40,6 +40,9 @@ interface ClientSocket {
   /** Where whole frames, the close and transport errors go. */
   void handlers(Handler<Buffer> frames, Handler<Void> closed, Handler<Throwable> failed);
 
+  /** On a WebSocket, puts {@code guard}'s rules on its control frames and fragments ({@link FrameGuard}); else nothing. */
+  void guard(FrameGuard.Listener guard);
+
   /**
    * Herald's raw WebSocket, upgraded by the gateway itself rather than by SockJS, which would keep
    * the upgrade request and its routing context for the connection's whole life (~1.5 KB each).
@@ -99,6 +102,13 @@ interface ClientSocket {
         ws.frameHandler(new Messages(frames, failed, maxMessageBytes));
         ws.closeHandler(closed);
         ws.exceptionHandler(failed);
+      }
+
+      @Override
+      public void guard(FrameGuard.Listener guard) {
+        if (inner != null) {
+          FrameGuard.install(inner.channelHandlerContext(), guard);
+        }
       }
     };
   }
@@ -203,6 +213,13 @@ interface ClientSocket {
         sock.handler(frames);
         sock.closeHandler(closed);
         sock.exceptionHandler(failed);
+      }
+
+      @Override
+      public void guard(FrameGuard.Listener guard) {
+        if (tcp instanceof io.vertx.core.net.impl.ConnectionBase base) {
+          FrameGuard.install(base.channelHandlerContext(), guard);
+        }
       }
     };
   }

@@ -60,6 +60,7 @@ final class Connection {
 
   private TokenBucket publishes;
   private TokenBucket commands;
+  private TokenBucket answers;
 
   Connection(String id, ClientSocket socket, String sessionId, boolean rawWebSocket, Principal principal, long now,
              long maxBacklog, Handler<Connection> onSlow) {
@@ -92,6 +93,14 @@ final class Connection {
       commands = new TokenBucket(perSecond, burst, System.nanoTime());
     }
     return commands;
+  }
+
+  /** Bytes of answers this connection may still be sent (bridge.answerBytesPerSecond, bursts of four times that). */
+  TokenBucket answerBucket(int bytesPerSecond) {
+    if (answers == null) {
+      answers = new TokenBucket(bytesPerSecond, 4 * bytesPerSecond, System.nanoTime());
+    }
+    return answers;
   }
 
   FrameQueue<Buffer> queued(long maxBytes) {

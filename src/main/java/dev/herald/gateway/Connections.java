@@ -30,10 +30,12 @@ final class Connections {
   private final LocalFanout fanout;
   private final MembershipLink membership;
   private final SessionOwners owners;
+  private final ConnectionCensus census;
   private final Map<String, Connection> connections = new HashMap<>();
 
   Connections(Vertx vertx, BridgeConfig config, BridgeMetrics metrics, LocalFanout fanout, MembershipLink membership,
-              SessionOwners owners) {
+              SessionOwners owners, ConnectionCensus census) {
+    this.census = census;
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
@@ -44,12 +46,20 @@ final class Connections {
 
   private boolean draining;
 
-  void add(Connection c) {
+  /**
+   * Counts a new connection, unless its user holds the most a node allows
+   * ({@code bridge.maxConnectionsPerUser}): then false, and nothing is counted.
+   */
+  boolean add(Connection c) {
+    if (!census.userOpened(c.principal.userId())) {
+      return false;
+    }
     if (c.sessionId != null) {
       owners.claim(c.sessionId, c.principal.userId());
     }
     connections.put(c.id, c);
     metrics.connects.increment();
+    return true;
   }
 
   int count() {
@@ -76,6 +86,7 @@ final class Connections {
     c.closed = true;
     c.closedByDrain = !leave;
     connections.remove(c.id);
+    census.userClosed(c.principal.userId());
     if (c.sessionId != null) {
       owners.release(c.sessionId);
     }

@@ -22,7 +22,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
-import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
@@ -67,7 +66,11 @@ public final class GatewayVerticle extends VerticleBase {
     owners = new SessionOwners(vertx);
     tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
-    bridge = new Bridge(vertx, config, cluster::nodeId, owners);
+    int maxConnections = config.http().connectionLimit(openFilesLimit());
+    ConnectionCensus census = ConnectionCensus.of(vertx, maxConnections, config.http().maxConnectionsPerAddress(),
+        config.bridge().maxConnectionsPerUser());
+    Admission admission = new Admission(vertx, census, maxConnections, config.http().maxConnectionsPerAddress());
+    bridge = new Bridge(vertx, config, cluster::nodeId, owners, census);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     mergeListener = cluster.hazelcast().getLifecycleService().addLifecycleListener(e -> {
@@ -79,20 +82,21 @@ public final class GatewayVerticle extends VerticleBase {
       bridge.sweep();
       GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
     });
-    RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutSeconds() * 1000L,
-        Metrics.counter(vertx, "herald_http_request_timeouts", "connections closed for not sending a whole request in http.requestTimeoutSeconds"));
+    RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutSeconds() * 1000L);
+
+    SockJsSetup sockJs = new SockJsSetup(config.bridge(), config.http());
 
     Router router = Router.router(vertx);
-    router.route().handler(deadline::started);
+    router.route().handler(admission::check).handler(deadline::started).handler(new EdgeRules(config.http())::check);
     // the bridge first: a connect (the most frequent request, thousands a second in a reconnect
     // storm) then tests five routes, not the twenty of the API and console with their patterns
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
     router.get(BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
+    router.get(BRIDGE_PATH + "/info").handler(sockJs::info);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
     // empty (no capturing group: SockJS reads the session id from the request's param0)
     Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
-    SockJSHandlerOptions sockOpts = new SockJSHandlerOptions().setInsertJSESSIONID(false);
-    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockOpts).socketHandler(bridge));
+    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJs.options()).socketHandler(bridge));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));
@@ -101,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     new HttpApi(vertx, config, tokens, revocations).mount(router);
     new AdminPage(tokens, config.http()).mount(router);
-    router.get("/vendor/sockjs.min.js").handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
+    router.get(SockJsSetup.LIBRARY_URL).handler(ctx -> ctx.reroute("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
     router.get("/*").handler(StaticHandler.create("webroot"));
     router.route().last().handler(ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
@@ -127,7 +131,21 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setPerMessageWebSocketCompressionSupported(config.http().compression())
         .setPerFrameWebSocketCompressionSupported(config.http().compression());
-    return vertx.createHttpServer(opts).connectionHandler(deadline::opened).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(opts).connectionHandler(conn -> {
+      if (admission.opened(conn)) {
+        deadline.opened(conn);
+        conn.closeHandler(v -> {
+          deadline.closed(conn);
+          admission.closed(conn);
+        });
+      }
+    }).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  /** The process's open-files limit, or 0 when the JVM does not tell. */
+  private static long openFilesLimit() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount() : 0;
   }
 
   /**
@@ -180,7 +198,7 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.UNAVAILABLE.exception("node stopping, connect to another"));
       return;
     }
-    String owner = owners.owner(SessionOwners.sessionOf(ctx.request().path()));
+    String owner = owners.owner(SessionOwners.sessionOf(ctx.normalizedPath()));
     tokens.check(ctx, ctx.request().getParam("token"), owner != null).onComplete(ar -> {
       if (ar.failed()) {
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));

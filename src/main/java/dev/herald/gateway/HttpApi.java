@@ -5,11 +5,12 @@ import dev.herald.token.Revocations;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
-import dev.herald.protocol.JsonDepth;
+import dev.herald.protocol.JsonShape;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Requests;
 import dev.herald.config.BroadcastConfig;
 import dev.herald.config.HeraldConfig;
+import dev.herald.observability.Metrics;
 import dev.herald.observability.Trace;
 import dev.herald.observability.TraceIds;
 import org.slf4j.Logger;
@@ -47,14 +48,24 @@ final class HttpApi {
   private final HeraldConfig config;
   private final EdgeTokens tokens;
   private final Revocations revocations;
-  /** Per caller, on this gateway instance. */
+  /**
+   * Per caller, on this gateway instance; a caller's bucket is dropped once it went unused for
+   * {@value #BUCKET_IDLE_MS} ms and refilled (it would start full again), so callers seen once do
+   * not stay.
+   */
   private final Map<String, TokenBucket> buckets = new HashMap<>();
+  private static final long BUCKET_IDLE_MS = 10_000;
 
   HttpApi(Vertx vertx, HeraldConfig config, EdgeTokens tokens, Revocations revocations) {
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
     this.revocations = revocations;
+    vertx.setPeriodic(BUCKET_IDLE_MS / 2, id -> {
+      long now = System.nanoTime();
+      buckets.values().removeIf(b -> b.idle(BUCKET_IDLE_MS * 1_000_000, now));
+    });
+    Metrics.gauge(vertx, "herald_api_rate_buckets", "HTTP API callers with a rate-limit bucket on this gateway instance", buckets, Map::size);
   }
 
   void mount(Router router) {
@@ -311,9 +322,12 @@ final class HttpApi {
     }
     if (b == null) {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
-    } else if (JsonDepth.exceeds(b, config.http().maxJsonDepth() + 1)) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("JSON nested deeper than " + config.http().maxJsonDepth() + " levels"));
-      return null;
+    } else {
+      String refused = JsonShape.refusal(b, config.http().maxJsonDepth() + 1);
+      if (refused != null) {
+        Responses.error(ctx, ErrorCode.BAD_REQUEST.exception(JsonShape.explain(refused, config.http().maxJsonDepth())));
+        return null;
+      }
     }
     return b;
   }

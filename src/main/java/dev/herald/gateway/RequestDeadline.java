@@ -1,9 +1,9 @@
 package dev.herald.gateway;
 
+import dev.herald.observability.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.HashMap;
@@ -14,38 +14,66 @@ import java.util.Map;
  * silent, sending headers a byte at a time, or idle after their last answer, for longer than
  * {@code http.requestTimeoutSeconds}. Vert.x calls the request handler only once the headers are
  * complete, so the clock runs from the connection's start (or its last answer) to the next
- * request. WebSockets stop the clock for good at the upgrade; their liveness is the bridge's.
- * One timer per connection while it waits, on the connection's event loop.
+ * request. Only a request that did upgrade (answered 101) stops the clock for good, its liveness
+ * then the bridge's: an {@code Upgrade} header on a plain route, answered, gets the deadline again
+ * like any request.
+ *
+ * <p>A client that pipelines requests and never reads the answers would have them queue in the
+ * connection's output without bound (Vert.x writes an answer whether or not the socket can take
+ * it, then reads the next request). A request that finds the output over Netty's high-water mark
+ * waits for it to drain before it is handled, with the clock running: the connection stops being
+ * read, TCP pushes back, and one that never drains is closed at the deadline. One timer per
+ * connection while it waits, on the connection's event loop.
  */
 final class RequestDeadline {
 
   private final Vertx vertx;
   private final long timeoutMs;
   private final Counter timeouts;
+  private final Counter pipelinedUnread;
   private final Map<HttpConnection, Long> timers = new HashMap<>();
 
-  RequestDeadline(Vertx vertx, long timeoutMs, Counter timeouts) {
+  RequestDeadline(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
-    this.timeouts = timeouts;
+    this.timeouts = Metrics.counter(vertx, "herald_http_request_timeouts",
+        "connections closed for not sending a whole request in http.requestTimeoutSeconds");
+    this.pipelinedUnread = Metrics.counter(vertx, "herald_http_requests_held",
+        "requests held until the connection's earlier answers were read (pipelining without reading)");
   }
 
   void opened(HttpConnection conn) {
     arm(conn);
-    conn.closeHandler(v -> disarm(conn));
   }
 
-  /** The first handler of every request: the clock stops, and starts again when the answer ends (unless it upgraded). */
+  void closed(HttpConnection conn) {
+    disarm(conn);
+  }
+
+  /**
+   * The first handler of every request: once the connection's earlier answers left (or at the
+   * deadline, closed), the clock stops, and starts again when this answer ends (unless it upgraded).
+   */
   void started(RoutingContext ctx) {
     HttpConnection conn = ctx.request().connection();
-    disarm(conn);
-    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
-      ctx.addEndHandler(ar -> {
-        if (ar.succeeded() && !timers.containsKey(conn)) {
-          arm(conn);
-        }
-      });
+    if (ctx.response().writeQueueFull()) {
+      pipelinedUnread.increment();
+      if (!timers.containsKey(conn)) {
+        arm(conn);
+      }
+      ctx.response().drainHandler(v -> begin(ctx, conn));
+      return;
     }
+    begin(ctx, conn);
+  }
+
+  private void begin(RoutingContext ctx, HttpConnection conn) {
+    disarm(conn);
+    ctx.addEndHandler(ar -> {
+      if (ar.succeeded() && ctx.response().getStatusCode() != 101 && !timers.containsKey(conn)) {
+        arm(conn);
+      }
+    });
     ctx.next();
   }
 

@@ -12,6 +12,7 @@ import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -50,6 +51,13 @@ final class Sends {
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
       return Future.succeededFuture();
     }
+    if (c.answerBucket(config.answerBytesPerSecond()).available(System.nanoTime()) < 1) {
+      // what it was answered (history pages, member lists) is paid for by the bytes: a request
+      // worth 100 bytes may not buy megabytes of answers, over and over
+      metrics.limited(BridgeMetrics.Bound.ANSWER_BYTES);
+      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("answers are limited to " + config.answerBytesPerSecond() + " bytes a second per connection"), metrics);
+      return Future.succeededFuture();
+    }
     String traced = TraceIds.given(frame.headers());
     DeliveryOptions opts = new DeliveryOptions()
         .setSendTimeout(config.replyTimeoutMs())
@@ -69,7 +77,9 @@ final class Sends {
       metrics.replies.increment();
       Object answer = target.kind() == Addresses.Kind.AUTH_REFRESH ? adoptRefreshedToken(c, ar.result()) : ar.result().body();
       if (frame.replyAddress() != null) {
-        c.write(Frame.rec(frame.replyAddress(), answer));
+        Buffer out = Frame.rec(frame.replyAddress(), answer);
+        c.answerBucket(config.answerBytesPerSecond()).charge(out.length(), System.nanoTime());
+        c.write(out);
       }
     }).transform(ar -> Future.<Void>succeededFuture());
     // a connection's status changes and publishes take effect in the order it sent them: its next

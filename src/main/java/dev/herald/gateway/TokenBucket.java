@@ -10,12 +10,14 @@ final class TokenBucket {
   private final double burst;
   private double tokens;
   private long last;
+  private long lastUse;
 
   TokenBucket(int ratePerSecond, int burst, long nowNanos) {
     this.ratePerNano = ratePerSecond / 1e9;
     this.burst = burst;
     this.tokens = burst;
     this.last = nowNanos;
+    this.lastUse = nowNanos;
   }
 
   /** Tokens there are now, without taking one. */
@@ -25,10 +27,27 @@ final class TokenBucket {
     return tokens;
   }
 
+  /**
+   * Takes {@code n} tokens whether or not there are that many: for a cost known only once paid
+   * (the bytes of an answer). The bucket goes into debt, and {@link #tryTake}/{@link #available}
+   * see it until the rate has paid it back.
+   */
+  void charge(double n, long nowNanos) {
+    available(nowNanos);
+    tokens -= n;
+    lastUse = nowNanos;
+  }
+
+  /** Whether nothing was taken for {@code idleNanos} and the bucket refilled: its caller may be forgotten (it would start full again). */
+  boolean idle(long idleNanos, long nowNanos) {
+    return nowNanos - lastUse >= idleNanos && available(nowNanos) >= burst;
+  }
+
   /** Takes one token if there is one. */
   boolean tryTake(long nowNanos) {
     if (available(nowNanos) >= 1) {
       tokens -= 1;
+      lastUse = nowNanos;
       return true;
     }
     return false;

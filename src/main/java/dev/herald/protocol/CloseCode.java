@@ -16,6 +16,8 @@ public enum CloseCode {
   SLOW_CONSUMER(4409),
   /** The client sent more than the server could queue while busy (bridge.maxPendingInboundBytes). */
   FLOODING(4429),
+  /** The user holds the most connections a node allows one user (bridge.maxConnectionsPerUser). */
+  TOO_MANY_CONNECTIONS(4430),
   /** A WebSocket frame or message over the transport limit. */
   TOO_BIG(1009),
   /** A transport error. */

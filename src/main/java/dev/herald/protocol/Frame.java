@@ -80,8 +80,12 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
     if (reply != null && (!(reply instanceof String r) || r.isEmpty() || r.length() > MAX_REPLY_ADDRESS)) {
       throw new Invalid(ErrorCode.BAD_REQUEST, "replyAddress must be a string of 1-" + MAX_REPLY_ADDRESS + " characters");
     }
-    if (JsonDepth.exceeds(json.getValue("body"), maxDepth) || JsonDepth.exceeds(headers, 1)) {
-      throw new Invalid(ErrorCode.BAD_REQUEST, "JSON nested deeper than " + maxDepth + " levels", (String) reply);
+    String refused = JsonShape.refusal(json.getValue("body"), maxDepth);
+    if (refused == null) {
+      refused = JsonShape.refusal(headers, 1);
+    }
+    if (refused != null) {
+      throw new Invalid(ErrorCode.BAD_REQUEST, JsonShape.explain(refused, maxDepth), (String) reply);
     }
     return new Frame(type, a, json.getValue("body"), (JsonObject) headers, (String) reply);
   }

@@ -125,9 +125,13 @@ public final class RawSocket implements AutoCloseable {
 
   /** One masked text frame carrying the whole of {@code text}, however long. */
   public void sendFrame(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    sendFrame(0x1, true, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One masked frame of any kind: {@code opcode} 0 continuation, 1 text, 2 binary, 8 close, 9 ping, 10 pong. */
+  public void sendFrame(int opcode, boolean fin, byte[] payload) {
     ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
-    f.write(0x81);
+    f.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       f.write(0x80 | payload.length);
     } else if (payload.length < 65536) {
@@ -211,6 +215,38 @@ public final class RawSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads until the server ends the connection and returns how many bytes came, or -1 when it
+   * did not end within the socket's timeout.
+   */
+  public long countToEnd() {
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    try {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        total += n;
+      }
+      return total;
+    } catch (SocketTimeoutException e) {
+      return -1;
+    } catch (SocketException e) {
+      return total; // reset by the server
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the server has closed: a read that ends the stream (or is reset) within {@code ms}; false if it is still open. */
+  public boolean endsWithin(int ms) {
+    try {
+      socket.setSoTimeout(ms);
+      return drainsToEnd();
+    } catch (SocketException e) {
+      return true;
+    }
+  }
+
   private int readByte() throws IOException {
     int b = in.read();
     if (b < 0) {
@@ -219,7 +255,8 @@ public final class RawSocket implements AutoCloseable {
     return b;
   }
 
-  private String readLine() {
+  /** The next line the server sent (a status line, a header), or "" at the end of the stream. */
+  public String readLine() {
     StringBuilder b = new StringBuilder();
     try {
       int c;
