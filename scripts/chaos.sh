@@ -84,7 +84,7 @@ for i in 1 2 3; do
   cat > "$run_dir/node-$i.json" <<EOF
 {
   "node": { "name": "chaos-$i" },
-  "http": { "host": "$(addr "$i")", "port": $(http_port "$i"), "apiRatePerSecond": 100000 },
+  "http": { "host": "$(addr "$i")", "port": $(http_port "$i"), "apiRatePerSecond": 100000, "maxConnectionsPerAddress": 100000 },
   "cluster": { "host": "$(addr "$i")", "port": $(hz_port "$i"), "members": [$members], "secret": "$CLUSTER_SECRET" },
   "auth": { "devTokens": false, "jwt": { "algorithm": "HS256", "secret": "$SECRET" } },
   "bridge": { "publishPerSecond": 10000, "commandsPerSecond": 10000, "commandBurst": 10000 },
