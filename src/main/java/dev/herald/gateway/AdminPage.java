@@ -63,11 +63,30 @@ final class AdminPage {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
       Responses.json(ctx, 200, new JsonObject().put("token", token).put("userId", p.userId()).put("exp", p.exp()));
     }, false));
+    router.post(BASE + "/*").handler(AdminPage::sameOrigin);
     Bodies.on(router.post(BASE + "/login"), MAX_LOGIN_BYTES, http).handler(this::login);
     router.post(BASE + "/logout").handler(ctx -> {
       ctx.response().addCookie(cookie(ctx, "").setMaxAge(0));
       ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, BASE).end();
     });
+  }
+
+  /**
+   * The console's forms post only from its own page: a POST whose {@code Origin} is another site's
+   * (or that a browser marks {@code Sec-Fetch-Site: cross-site}) is refused 403, so no other page
+   * can sign a browser in with the attacker's token or out of its own (login and logout CSRF; the
+   * cookie itself is SameSite=Strict).
+   */
+  private static void sameOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    String host = ctx.request().getHeader(HttpHeaders.HOST);
+    boolean foreign = "cross-site".equals(ctx.request().getHeader("Sec-Fetch-Site"))
+        || (origin != null && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host))));
+    if (foreign) {
+      Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the console's forms post from its own page only (Origin " + origin + ")"));
+    } else {
+      ctx.next();
+    }
   }
 
   /** Runs {@code then} with the cookie's principal and token when it is a valid service token; else the login form or a 401. */

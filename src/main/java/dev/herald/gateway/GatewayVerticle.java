@@ -15,6 +15,7 @@ import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -134,12 +135,26 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.createHttpServer(opts).connectionHandler(conn -> {
       if (admission.opened(conn)) {
         deadline.opened(conn);
-        conn.closeHandler(v -> {
+        whenClosed(conn, () -> {
           deadline.closed(conn);
           admission.closed(conn);
         });
       }
     }).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  /**
+   * Runs {@code then} once the TCP connection under {@code conn} closes, upgraded or not: an
+   * upgrade hands the channel to a WebSocket connection, and the HTTP connection's own close
+   * handler never runs after it (the census would keep every WebSocket that ever closed). On the
+   * connection's event loop.
+   */
+  private static void whenClosed(HttpConnection conn, Runnable then) {
+    if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      base.channelHandlerContext().channel().closeFuture().addListener(f -> then.run());
+    } else {
+      conn.closeHandler(v -> then.run());
+    }
   }
 
   /** The process's open-files limit, or 0 when the JVM does not tell. */

@@ -56,6 +56,25 @@ class AdminIT {
   }
 
   @Test
+  @DisplayName("attack: another site's page posting the login (with the attacker's token) or the logout form is refused 403 and sets no cookie; the console's own page may")
+  void formsPostFromTheConsoleOnly() throws Exception {
+    String form = "token=" + URLEncoder.encode(SERVICE, StandardCharsets.UTF_8);
+    for (String[] h : new String[][] {{"Origin", "http://evil.example"}, {"Sec-Fetch-Site", "cross-site"}}) {
+      for (String path : List.of("/admin/login", "/admin/logout")) {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.port() + path))
+            .header("Content-Type", "application/x-www-form-urlencoded").header(h[0], h[1])
+            .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), path + " " + h[1] + ": " + r.body());
+        assertTrue(r.headers().firstValue("Set-Cookie").isEmpty(), path);
+      }
+    }
+    HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.port() + "/admin/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "http://127.0.0.1:" + nodes.port())
+        .header("Sec-Fetch-Site", "same-origin").POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(303, own.statusCode(), own.body());
+  }
+
+  @Test
   @DisplayName("nothing of the console without a service token: the login form (401), 401 for its files and session; a user token is refused (403)")
   void serviceTokenOnly() throws Exception {
     HttpResponse<String> page = get("/admin", null);

@@ -304,6 +304,22 @@ class EdgeAbuseIT {
     assertTrue(metric("herald_connections_refused_total", "reason=\"address\"") > 0);
   }
 
+  @Test
+  @DisplayName("WebSockets that closed give their place back: three rounds of http.maxConnectionsPerAddress WebSockets from one address, each closed before the next")
+  void closedWebSocketsLeaveTheCount() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      List<RawSocket> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < PER_ADDRESS; i++) {
+          open.add(RawSocket.open(port, "127.0.9.1", 0).upgrade(hs256(claims("round-" + round + "-" + i))));
+        }
+      } finally {
+        open.forEach(RawSocket::close);
+      }
+      eventually("the closed WebSockets counted out", () -> metric("herald_tcp_connections", "") < PER_ADDRESS);
+    }
+  }
+
   // ---- issue 32.3: answers cost what they return ----
 
   @Test

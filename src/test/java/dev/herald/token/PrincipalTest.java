@@ -29,6 +29,16 @@ class PrincipalTest {
   }
 
   @Test
+  @DisplayName("attack: a roles claim given as a string (or a list holding a non-string) is refused, never read as a role; duplicate claim keys leave the last, as the verifier read them")
+  void rolesOnlyAsAList() {
+    assertThrows(IllegalArgumentException.class, () -> Principal.fromClaims(claims().put("roles", "service")));
+    assertThrows(IllegalArgumentException.class, () -> Principal.fromClaims(claims().put("roles", new JsonArray().add(1))));
+    assertThrows(IllegalArgumentException.class, () -> Principal.fromClaims(claims().put("channels", "news")));
+    JsonObject twice = new JsonObject("{\"sub\":\"alice\",\"exp\":2000000000,\"roles\":[\"service\"],\"roles\":[]}");
+    assertFalse(Principal.fromClaims(twice).isService());
+  }
+
+  @Test
   @DisplayName("a watch claim restricts whose presence is visible, but never hides your own")
   void watch() {
     Principal p = Principal.fromClaims(claims().put("watch", new JsonArray().add("team.*")));

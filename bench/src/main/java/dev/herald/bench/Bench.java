@@ -39,6 +39,7 @@ public final class Bench {
           + "       bench polling-vs-push [--clients 100] [--seconds 30] [--warmup 10] [--baseline 30]\n"
           + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
           + "       bench failover [--clients 10000] [--inflight 256] [--warmups 12] [--deaths 2] [--compare socket.io|none]\n"
+          + "       bench abuse [--seconds 10] [--attacks none,pings,fragments,pipelining,upgrade-idle,history,connections]\n"
           + "every scenario: [--report docs/benchmarks.md|none]");
       return 2;
     }
@@ -67,8 +68,9 @@ public final class Bench {
       case "polling-vs-push" -> result = PollingVsPushScenario.run(new Options(opts));
       case "capacity" -> result = CapacityScenario.run(new Options(opts));
       case "failover" -> result = FailoverScenario.run(new Options(opts));
+      case "abuse" -> result = AbuseScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse)");
         return 2;
       }
     }
