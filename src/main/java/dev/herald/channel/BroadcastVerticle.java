@@ -1,5 +1,6 @@
 package dev.herald.channel;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.map.IMap;
 import com.hazelcast.projection.Projection;
 import dev.herald.cluster.ClusterHandle;
@@ -23,12 +24,14 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Channel messages: {@code rt.channel.publish {"channel", "data", "id"?}} assigns the next seq and stores the
  * message ({@link PublishOp}), replies {@code {"channel", "seq"}} once it is on its owner and its
- * backup, then has the owner deliver it on {@code rt.channel.<name>} ({@link DeliverOp});
+ * backup with a majority ({@link ClusterHandle#unconfirmed}; else, or past
+ * {@code broadcast.publishTimeoutMs}, {@code unavailable}), then has the owner deliver it on {@code rt.channel.<name>} ({@link DeliverOp});
  * {@code rt.channel.history {"channel", "since", "limit"?}} answers what came after {@code since}.
  * Logs live in the Hazelcast map {@value #MAP}, one entry per channel, with one synchronous backup.
  */
@@ -87,23 +90,42 @@ public final class BroadcastVerticle extends VerticleBase {
     String traceId = msg.headers().contains(Headers.TRACED) ? msg.headers().get(Headers.TRACE_ID) : null;
     PublishOp op = new PublishOp(System.currentTimeMillis(), from, data, traceId, id, retention, config.channelIdleSeconds());
     long t0 = System.nanoTime();
+    Set<Member> members = cluster.members();
+    // answered once: the ack, or unavailable (a failure, a write not confirmed, or none in time)
+    boolean[] answered = {false};
+    long timer = vertx.setTimer(config.publishTimeoutMs(), t -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        ChannelMetrics.unconfirmed(vertx, "timeout");
+        ErrorCode.UNAVAILABLE.fail(msg, "not confirmed within " + config.publishTimeoutMs() + " ms; publish again with the same id");
+      }
+    });
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
-      if (ar.failed()) {
-        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
-      } else if (!cluster.hasQuorum()) {
-        // stored here, but this node lost the majority while the backup was due (the backup member
-        // left): the majority may not have it, and its copy wins when the sides merge
-        ErrorCode.UNAVAILABLE.fail(msg, "this node is cut off from the majority of the cluster; publish again (same id) later or elsewhere");
-      } else {
-        long seq = ar.result().seq();
+      vertx.cancelTimer(timer);
+      long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+      String unconfirmed = ar.failed() ? ar.cause().getMessage() : cluster.unconfirmed(members, elapsedMs);
+      if (unconfirmed != null) {
+        // stored here perhaps, but not proven on two members of the majority: neither acknowledged
+        // nor delivered; the publisher's retry (same id) confirms it, or stores it where the majority is
+        if (!answered[0]) {
+          answered[0] = true;
+          ChannelMetrics.unconfirmed(vertx, ar.failed() ? "failed" : "unconfirmed");
+          ErrorCode.UNAVAILABLE.fail(msg, unconfirmed + "; publish again with the same id");
+        }
+        return;
+      }
+      long seq = ar.result().seq();
+      if (!answered[0]) {
+        answered[0] = true;
         publishes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, seq, from);
         msg.reply(new JsonObject().put("channel", channel).put("seq", seq));
-        // stored on the owner and its backup: deliver (a repeat too, in case the first try's node
-        // died before it delivered; what went out already is not sent again)
-        ClusterHandle.future(logs.submitToKey(channel, new DeliverOp(seq, config.channelIdleSeconds())), context)
-            .onFailure(e -> LOG.warn("delivery of {} seq {} failed (clients recover it from history): {}", channel, seq, e.toString()));
       }
+      // on the owner and its backup, with a majority: deliver, even when the answer went out as
+      // unavailable (too late); a repeat too, in case the first try's node died before it
+      // delivered (what went out already is not sent again)
+      ClusterHandle.future(logs.submitToKey(channel, new DeliverOp(seq, config.channelIdleSeconds())), context)
+          .onFailure(e -> LOG.warn("delivery of {} seq {} failed (clients recover it from history): {}", channel, seq, e.toString()));
     });
   }
 

@@ -28,6 +28,15 @@ public final class ChannelMetrics {
     return Metrics.timer(vertx, "herald_publish", "channel publishes, from request to acknowledgement (stored with its backup)");
   }
 
+  /**
+   * A publish answered {@code unavailable} instead of its ack, by why: {@code timeout} (not
+   * confirmed in broadcast.publishTimeoutMs), {@code unconfirmed} (completed, but a member left,
+   * the backup timed out or the majority was lost), {@code failed} (the write failed).
+   */
+  static void unconfirmed(Vertx vertx, String why) {
+    Metrics.counter(vertx, "herald_publish_unconfirmed", "publishes answered unavailable instead of an ack, by why", "why", why).increment();
+  }
+
   /** Messages kept in all channels' histories, counted where the logs live. */
   static final class HistoryMessages implements Aggregator<Map.Entry<String, ChannelLog>, Long> {
     private static final long serialVersionUID = 1L;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * seq. Nothing is delivered here: the owner could die before its backup has the message, and a
  * client would have seen a seq the promoted backup then gives to another message. The publisher
  * delivers with {@link DeliverOp} once this operation came back (after the backup acknowledged).
+ * A repeat (the same id) stores nothing, and sends the stored message to the backup again.
  */
 public final class PublishOp implements EntryProcessor<String, ChannelLog, PublishOp.Published>, HazelcastInstanceAware {
 
@@ -69,12 +70,15 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
     long before = log.nextSeq();
     ChannelLog.Stored s = log.append(ts, from, data, traceId, id, retention);
     epoch = log.epoch();
+    stored = s;
     if (log.nextSeq() == before) {
       // a repeat of a message still in the history (a publisher's retry, or Hazelcast's own retry
-      // of this operation): nothing stored, the backup left as it is
+      // of this operation): nothing new is stored, but the message goes to the backup again, and
+      // this completes only once the backup has it. The first try may have been answered for lack
+      // of its backup's ack (a publish timeout): acknowledging the repeat at once would confirm a
+      // message only this member may hold
       return new Published(log.channel(), s.seq(), epoch, true);
     }
-    stored = s;
     keep(entry, log, idleSeconds);
     return new Published(log.channel(), stored.seq(), epoch, false);
   }

@@ -1,5 +1,6 @@
 package dev.herald.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
@@ -40,14 +41,63 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
     return hazelcast.getCluster().getLocalMember().getUuid().toString();
   }
 
+  /** Hazelcast's split-brain protection of the channel logs, when {@link #quorum} is over 1. */
+  public static final String QUORUM = "herald-majority";
+
   /**
-   * True while this node sees at least {@link #quorum} members: it is on the majority side of any
-   * split. Read from the member list, which Hazelcast updates before it completes the operations
-   * that were waiting on a member now gone, so a write that completes because its backup member
-   * left can be told apart from one the majority holds.
+   * How recently a member must have sent a heartbeat to count towards {@link #quorum}: three
+   * heartbeats (one a second), well under failure detection (10 s). A member list lags: a master cut
+   * off from the others removes them one at a time (3, then 2, then 1), and a count of members
+   * would say "majority" in between; heartbeats stop at once.
+   */
+  public static final long QUORUM_TOLERANCE_MS = 3000;
+
+  /**
+   * True while this node is on the majority side of any split: at least {@link #quorum} members
+   * (itself included) sent it a heartbeat in the last {@value #QUORUM_TOLERANCE_MS} ms (Hazelcast's
+   * recently-active split-brain protection, the one that guards channel writes), and its member
+   * list still holds that many.
    */
   public boolean hasQuorum() {
-    return hazelcast.getCluster().getMembers().size() >= quorum;
+    if (hazelcast.getCluster().getMembers().size() < quorum) {
+      return false;
+    }
+    if (quorum <= 1) {
+      return true;
+    }
+    var protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(QUORUM);
+    return protection.hasMinimumSize();
+  }
+
+  /** The members now: pass it to {@link #unconfirmed} when the write it came before completes. */
+  public Set<Member> members() {
+    return hazelcast.getCluster().getMembers();
+  }
+
+  /**
+   * Why a write with one synchronous backup that completed {@code elapsedMs} after it was sent,
+   * when {@code before} were the members, is not proof that two members hold it; null when it is.
+   * Hazelcast completes such a write without its backup's ack in three cases, each caught here:
+   * a member left meanwhile (it credits one backup ack to every pending call, whichever member
+   * held the backup); the backup ack did not come within {@code hazelcast.operation.backup.timeout.millis}
+   * (it completes anyway); this node lost the majority (its copy loses when the sides merge).
+   */
+  public String unconfirmed(Set<Member> before, long elapsedMs) {
+    if (!hazelcast.getCluster().getMembers().containsAll(before)) {
+      return "a member left while the write waited for its backup";
+    }
+    if (elapsedMs >= backupTimeoutMs()) {
+      return "the backup did not acknowledge the write in " + backupTimeoutMs() + " ms";
+    }
+    if (!hasQuorum()) {
+      return "this node is cut off from the majority of the cluster";
+    }
+    return null;
+  }
+
+  private long backupTimeoutMs() {
+    String v = hazelcast.getConfig().getProperty("hazelcast.operation.backup.timeout.millis");
+    return v == null ? 5000 : Long.parseLong(v.trim());
   }
 
   /**

@@ -14,9 +14,13 @@ import java.util.Set;
  *                          (their seq and epoch stay); default {@value #DEFAULT_HISTORY_MAX_BYTES_PER_NODE}
  * @param channelIdleSeconds a channel nobody published to for this long is forgotten; the
  *                          next publish starts a new epoch; default {@value #DEFAULT_CHANNEL_IDLE_SECONDS}
+ * @param publishTimeoutMs  a publish not confirmed (stored on the channel's owner and its backup,
+ *                          with a majority) within this long is answered {@code unavailable}: the
+ *                          publisher retries with the same id, which is safe; default
+ *                          {@value #DEFAULT_PUBLISH_TIMEOUT_MS}, under the bridge's reply timeout
  */
 public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDataBytes, int historyMaxBytes,
-                              int historyMaxBytesPerNode, int channelIdleSeconds) {
+                              int historyMaxBytesPerNode, int channelIdleSeconds, int publishTimeoutMs) {
 
   public static final int DEFAULT_HISTORY_SIZE = 1000;
   public static final int DEFAULT_HISTORY_TTL_SECONDS = 3600;
@@ -24,6 +28,7 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
   public static final int DEFAULT_HISTORY_MAX_BYTES = 1024 * 1024;
   public static final int DEFAULT_HISTORY_MAX_BYTES_PER_NODE = 256 * 1024 * 1024;
   public static final int DEFAULT_CHANNEL_IDLE_SECONDS = 24 * 3600;
+  public static final int DEFAULT_PUBLISH_TIMEOUT_MS = 3000;
   /** Most messages in one history answer, and the default. */
   public static final int MAX_HISTORY_LIMIT = 1000;
   public static final int DEFAULT_HISTORY_LIMIT = 100;
@@ -38,13 +43,15 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
   }
 
   static BroadcastConfig from(Section s) {
-    s.allowOnly(Set.of("historySize", "historyTtlSeconds", "maxDataBytes", "historyMaxBytes", "historyMaxBytesPerNode", "channelIdleSeconds"));
+    s.allowOnly(Set.of("historySize", "historyTtlSeconds", "maxDataBytes", "historyMaxBytes", "historyMaxBytesPerNode", "channelIdleSeconds",
+        "publishTimeoutMs"));
     return new BroadcastConfig(
         s.integer("historySize", DEFAULT_HISTORY_SIZE, 1, 1_000_000),
         s.integer("historyTtlSeconds", DEFAULT_HISTORY_TTL_SECONDS, 1, 30 * 24 * 3600),
         s.integer("maxDataBytes", DEFAULT_MAX_DATA_BYTES, 16, 1024 * 1024),
         s.integer("historyMaxBytes", DEFAULT_HISTORY_MAX_BYTES, 1024, 1024 * 1024 * 1024),
         s.integer("historyMaxBytesPerNode", DEFAULT_HISTORY_MAX_BYTES_PER_NODE, 1024, Integer.MAX_VALUE),
-        s.integer("channelIdleSeconds", DEFAULT_CHANNEL_IDLE_SECONDS, 1, 365 * 24 * 3600));
+        s.integer("channelIdleSeconds", DEFAULT_CHANNEL_IDLE_SECONDS, 1, 365 * 24 * 3600),
+        s.integer("publishTimeoutMs", DEFAULT_PUBLISH_TIMEOUT_MS, 100, 300_000));
   }
 }

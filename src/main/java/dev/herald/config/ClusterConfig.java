@@ -26,9 +26,13 @@ import java.util.regex.Pattern;
  *                     runs. Default: a majority of {@code members} when they are 3 or more; else 1
  *                     (off: two members cannot lose one and keep a majority). Env
  *                     {@code HERALD_CLUSTER_QUORUM}: a cluster started smaller than its member list
- *                     (one node of three, for a benchmark) sets it, or it refuses every publish
+ *                     (one node of three, for a benchmark) sets it, or it refuses every publish.
+ *                     Required with a discovery of the cluster file's own (multicast, Kubernetes):
+ *                     its member list is not known in advance, so no default can be a majority
+ * @param quorumSet    whether {@code quorum} was given, not derived from {@code members}
  */
-public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort, String secret, int quorum) {
+public record ClusterConfig(String host, int port, List<String> members, String configFile, int eventBusPort, String secret, int quorum,
+                            boolean quorumSet) {
 
   public static final int MIN_SECRET_BYTES = 16;
 
@@ -64,6 +68,7 @@ public record ClusterConfig(String host, int port, List<String> members, String 
         s.string("configFile", null),
         s.integer("eventBusPort", 0, 0, 65535),
         s.string("secret", null),
-        s.integer("quorum", members.size() >= 3 ? members.size() / 2 + 1 : 1, 1, 1000));
+        s.integer("quorum", members.size() >= 3 ? members.size() / 2 + 1 : 1, 1, 1000),
+        s.has("quorum"));
   }
 }

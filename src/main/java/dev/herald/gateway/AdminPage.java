@@ -72,16 +72,19 @@ final class AdminPage {
   }
 
   /**
-   * The console's forms post only from its own page: a POST whose {@code Origin} is another site's
-   * (or that a browser marks {@code Sec-Fetch-Site: cross-site}) is refused 403, so no other page
+   * The console's forms post only from its own page: a POST a browser marks {@code Sec-Fetch-Site}
+   * other than {@code same-origin} (or, without that header, whose {@code Origin} is another's) is refused 403, so no other page
    * can sign a browser in with the attacker's token or out of its own (login and logout CSRF; the
    * cookie itself is SameSite=Strict).
    */
   private static void sameOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
     String host = ctx.request().getHeader(HttpHeaders.HOST);
-    boolean foreign = "cross-site".equals(ctx.request().getHeader("Sec-Fetch-Site"))
-        || (origin != null && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host))));
+    // a browser that sends Sec-Fetch-Site says where the request came from; the console's pages are
+    // no-referrer, for which Chromium sends "Origin: null" on its own form's POST
+    String site = ctx.request().getHeader("Sec-Fetch-Site");
+    boolean foreign = site != null ? !("same-origin".equals(site) || "none".equals(site))
+        : origin != null && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host)));
     if (foreign) {
       Responses.error(ctx, ErrorCode.FORBIDDEN.exception("the console's forms post from its own page only (Origin " + origin + ")"));
     } else {

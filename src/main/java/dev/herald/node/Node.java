@@ -194,7 +194,6 @@ public final class Node {
    * The cluster XML, with this node's interface, port and member list laid over it, and the
    * cluster name derived from {@code cluster.secret}.
    */
-  private static final String QUORUM = "herald-majority";
 
   static Config hazelcastConfig(HeraldConfig config) {
     ClusterConfig cluster = config.cluster();
@@ -236,11 +235,19 @@ public final class Node {
     } catch (RuntimeException e) {
       throw new ConfigException("cluster.configFile " + cluster.configFile() + ": " + e.getMessage());
     }
+    if (ownDiscovery(join) && !cluster.quorumSet()) {
+      throw new ConfigException("cluster.quorum must be set (HERALD_CLUSTER_QUORUM) when cluster.configFile " + cluster.configFile()
+          + " discovers members itself: with no member list, no default is a majority, and without one a node cut off"
+          + " from the others would go on assigning seqs the others assign too. Set it to a majority of the nodes"
+          + " you run (2 of 3), or 1 to run without split-brain protection");
+    }
     if (cluster.quorum() > 1) {
       // channel logs are written only with a majority: a node cut off from it answers publishes
       // unavailable instead of assigning seqs the majority assigns too (the rest is in ClusterHandle.hasQuorum)
-      hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(QUORUM, true, cluster.quorum()).setProtectOn(SplitBrainProtectionOn.WRITE));
-      hz.getMapConfig(BroadcastVerticle.MAP).setSplitBrainProtectionName(QUORUM);
+      hz.addSplitBrainProtectionConfig(SplitBrainProtectionConfig.newRecentlyActiveSplitBrainProtectionConfigBuilder(
+              ClusterHandle.QUORUM, cluster.quorum(), (int) ClusterHandle.QUORUM_TOLERANCE_MS)
+          .enabled(true).build().setProtectOn(SplitBrainProtectionOn.WRITE));
+      hz.getMapConfig(BroadcastVerticle.MAP).setSplitBrainProtectionName(ClusterHandle.QUORUM);
     }
     if (cluster.secret() != null) {
       hz.setClusterName(hz.getClusterName() + "-" + ClusterSecret.tag(cluster.secret()));

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChannelFailoverIT {
 
   @RegisterExtension
-  static final TestNodes nodes = TestNodes.pair(new JsonObject());
+  // a publish timeout far past the hold: what is tested is what completes, not the clock
+  static final TestNodes nodes = TestNodes.pair(new JsonObject().put("broadcast", new JsonObject().put("publishTimeoutMs", 30_000)));
   private static Node a;
   private static Node b;
   private static Vertx client;
@@ -79,7 +80,7 @@ class ChannelFailoverIT {
   }
 
   /** A key whose partition {@code n} owns and runs on partition thread {@code thread} of {@code threads}. */
-  private static String ownedOnThread(Node n, String prefix, int thread, int threads) {
+  static String ownedOnThread(Node n, String prefix, int thread, int threads) {
     for (int i = 0; ; i++) {
       String key = prefix + i;
       var partition = hz(n).getPartitionService().getPartition(key);

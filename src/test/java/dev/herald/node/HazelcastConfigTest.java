@@ -23,13 +23,23 @@ class HazelcastConfigTest {
   Path dir;
 
   private HeraldConfig conf(String xmlJoin) throws Exception {
+    return conf(xmlJoin, null);
+  }
+
+  private HeraldConfig conf(String xmlJoin, Integer quorum) throws Exception {
     String shipped = Files.readString(Path.of("cluster/cluster.xml"));
     String xml = shipped.replaceAll("(?s)<join>.*?</join>", "<join>" + xmlJoin + "</join>");
     Path file = Files.writeString(dir.resolve("cluster.xml"), xml);
-    return HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true))
-        .put("cluster", new JsonObject().put("configFile", file.toString())
-        .put("members", new JsonArray().add("10.0.0.1:5701").add("10.0.0.2:5701").add("10.0.0.3:5701"))));
+    JsonObject cluster = new JsonObject().put("configFile", file.toString())
+        .put("members", new JsonArray().add("10.0.0.1:5701").add("10.0.0.2:5701").add("10.0.0.3:5701"));
+    if (quorum != null) {
+      cluster.put("quorum", quorum);
+    }
+    return HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true)).put("cluster", cluster));
   }
+
+  private static final String KUBERNETES = "<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/>"
+      + "<kubernetes enabled=\"true\"><service-dns>herald.default.svc.cluster.local</service-dns></kubernetes>";
 
   @Test
   @DisplayName("the shipped file: TCP-IP join with cluster.members, a majority of three guarding channel writes")
@@ -38,6 +48,9 @@ class HazelcastConfigTest {
     assertTrue(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
     assertEquals(3, hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers().size());
     assertEquals(2, hz.getSplitBrainProtectionConfig("herald-majority").getMinimumClusterSize());
+    // members heard from recently, not the member list, which a node cut off shrinks one at a time
+    assertTrue(hz.getSplitBrainProtectionConfig("herald-majority").getFunctionImplementation()
+        instanceof com.hazelcast.splitbrainprotection.impl.RecentlyActiveSplitBrainProtectionFunction);
     assertEquals("herald-majority", hz.getMapConfig("herald.channels").getSplitBrainProtectionName());
     assertEquals("false", hz.getProperty("hazelcast.socket.bind.any"), "the cluster port listens on cluster.host only");
     assertEquals("OBJECT", hz.getMapConfig("herald.presence").getInMemoryFormat().name(), "herald-base.xml is imported");
@@ -46,10 +59,19 @@ class HazelcastConfigTest {
   @Test
   @DisplayName("a file that chooses Kubernetes discovery keeps it: Herald does not turn TCP-IP on beside it")
   void kubernetes() throws Exception {
-    Config hz = Node.hazelcastConfig(conf("<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/>"
-        + "<kubernetes enabled=\"true\"><service-dns>herald.default.svc.cluster.local</service-dns></kubernetes>"));
+    Config hz = Node.hazelcastConfig(conf(KUBERNETES, 2));
     assertTrue(hz.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled());
     assertFalse(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled());
+    assertEquals(2, hz.getSplitBrainProtectionConfig("herald-majority").getMinimumClusterSize());
+  }
+
+  @Test
+  @DisplayName("a discovery of the file's own (Kubernetes, multicast) without cluster.quorum is refused, naming the key: the member list says nothing of a majority")
+  void dynamicDiscoveryNeedsAQuorum() throws Exception {
+    HeraldConfig c = conf(KUBERNETES);
+    ConfigException e = assertThrows(ConfigException.class, () -> Node.hazelcastConfig(c));
+    assertTrue(e.getMessage().startsWith("cluster.quorum must be set"), e.getMessage());
+    assertTrue(Node.hazelcastConfig(conf(KUBERNETES, 1)).getSplitBrainProtectionConfigs().isEmpty(), "quorum 1: no protection, by choice");
   }
 
   @Test
