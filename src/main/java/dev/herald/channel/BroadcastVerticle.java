@@ -55,7 +55,8 @@ public final class BroadcastVerticle extends VerticleBase {
   public Future<?> start() {
     logs = cluster.hazelcast().getMap(MAP);
     publishes = ChannelMetrics.publishes(vertx);
-    retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L);
+    retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L,
+        config.idempotencySeconds() * 1000L);
     return Future.join(
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion(),

@@ -36,9 +36,24 @@ public final class ChannelLog implements Serializable {
     }
   }
 
-  /** How much history a channel keeps: at most {@code count} messages and {@code bytes}, none older than {@code ttlMs}. */
-  public record Retention(int count, long bytes, long ttlMs) implements Serializable {
+  /**
+   * How much history a channel keeps: at most {@code count} messages and {@code bytes}, none older
+   * than {@code ttlMs}; and for how long after it published a message's id still makes a repeat
+   * of it a repeat ({@code idempotencyMs}), kept or not.
+   */
+  public record Retention(int count, long bytes, long ttlMs, long idempotencyMs) implements Serializable {
+    /** Ids remembered only while their messages are kept. */
+    public Retention(int count, long bytes, long ttlMs) {
+      this(count, bytes, ttlMs, 0);
+    }
   }
+
+  /** The id and seq of a message the history no longer keeps, remembered for the idempotency window. */
+  public record Forgotten(String id, long seq, long ts) implements Serializable {
+  }
+
+  /** Most forgotten ids a channel remembers, whatever the window: a bound on what a fast channel keeps. */
+  public static final int MAX_FORGOTTEN = 10_000;
 
   private final String channel;
   private final String epoch;
@@ -48,6 +63,9 @@ public final class ChannelLog implements Serializable {
   private long lastPublished;
   /** The kept messages by idempotency key: every publish has one, and a scan per publish would cost the whole history. */
   private final Map<String, Stored> byId = new HashMap<>();
+  /** Ids of messages dropped from the history, oldest first, for the idempotency window. */
+  private final ArrayDeque<Forgotten> forgotten = new ArrayDeque<>();
+  private final Map<String, Forgotten> forgottenById = new HashMap<>();
 
   public ChannelLog(String channel, String epoch) {
     this.channel = channel;
@@ -58,12 +76,22 @@ public final class ChannelLog implements Serializable {
    * A log as it was written out ({@code ChannelLogSerializers}): its messages in seq order, none
    * dropped again (the retention kept them once already).
    */
-  static ChannelLog restore(String channel, String epoch, long nextSeq, long lastPublished, List<Stored> messages) {
+  static ChannelLog restore(String channel, String epoch, long nextSeq, long lastPublished, List<Stored> messages, List<Forgotten> forgotten) {
     ChannelLog log = new ChannelLog(channel, epoch);
     log.nextSeq = nextSeq;
     messages.forEach(log::keep);
+    forgotten.forEach(log::remember);
     log.lastPublished = lastPublished;
     return log;
+  }
+
+  /** The ids remembered past the history, oldest first. */
+  Iterable<Forgotten> forgotten() {
+    return forgotten;
+  }
+
+  int forgottenCount() {
+    return forgotten.size();
   }
 
   /** The kept messages, oldest first. */
@@ -88,6 +116,11 @@ public final class ChannelLog implements Serializable {
     Stored earlier = id == null ? null : byId(id);
     if (earlier != null) {
       return earlier;
+    }
+    Forgotten gone = id == null ? null : forgottenById.get(id);
+    if (gone != null && gone.ts() >= ts - r.idempotencyMs()) {
+      // its message is no longer kept, but its id is: the seq it had, with nothing to deliver again
+      return new Stored(gone.seq(), gone.ts(), null, null, null, id);
     }
     Stored s = new Stored(nextSeq++, ts, from, data, traceId, id);
     add(s, r);
@@ -129,8 +162,20 @@ public final class ChannelLog implements Serializable {
       bytes -= dropped.bytes();
       if (dropped.id() != null) {
         byId.remove(dropped.id(), dropped);
+        if (dropped.ts() >= s.ts() - r.idempotencyMs()) {
+          remember(new Forgotten(dropped.id(), dropped.seq(), dropped.ts()));
+        }
       }
     }
+    while (!forgotten.isEmpty() && (forgotten.size() > MAX_FORGOTTEN || forgotten.peekFirst().ts() < s.ts() - r.idempotencyMs())) {
+      Forgotten f = forgotten.removeFirst();
+      forgottenById.remove(f.id(), f);
+    }
+  }
+
+  private void remember(Forgotten f) {
+    forgotten.addLast(f);
+    forgottenById.put(f.id(), f);
   }
 
   /** Keeps {@code s} as the newest message, counted and findable by its id. */
@@ -145,6 +190,11 @@ public final class ChannelLog implements Serializable {
   /** Drops every kept message; the seq and epoch stay (the node's history budget ran out). Returns the bytes freed. */
   public long clearHistory() {
     long freed = bytes;
+    for (Stored m : messages) {
+      if (m.id() != null && forgotten.size() < MAX_FORGOTTEN) {
+        remember(new Forgotten(m.id(), m.seq(), m.ts())); // the window outlives the history; the next publish trims it
+      }
+    }
     messages.clear();
     byId.clear();
     bytes = 0;

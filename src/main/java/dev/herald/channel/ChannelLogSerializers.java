@@ -72,6 +72,12 @@ public final class ChannelLogSerializers {
     for (ChannelLog.Stored s : log.messages()) {
       writeStored(out, s);
     }
+    out.writeInt(log.forgottenCount());
+    for (ChannelLog.Forgotten f : log.forgotten()) {
+      out.writeString(f.id());
+      out.writeLong(f.seq());
+      out.writeLong(f.ts());
+    }
   }
 
   static ChannelLog readLog(ObjectDataInput in) throws IOException {
@@ -84,7 +90,12 @@ public final class ChannelLogSerializers {
     for (int i = 0; i < n; i++) {
       messages.add(readStored(in));
     }
-    return ChannelLog.restore(channel, epoch, nextSeq, lastPublished, messages);
+    int f = in.readInt();
+    List<ChannelLog.Forgotten> forgotten = new ArrayList<>(f);
+    for (int i = 0; i < f; i++) {
+      forgotten.add(new ChannelLog.Forgotten(in.readString(), in.readLong(), in.readLong()));
+    }
+    return ChannelLog.restore(channel, epoch, nextSeq, lastPublished, messages, forgotten);
   }
 
   private static void writeStored(ObjectDataOutput out, ChannelLog.Stored s) throws IOException {
@@ -104,9 +115,10 @@ public final class ChannelLogSerializers {
     out.writeInt(r.count());
     out.writeLong(r.bytes());
     out.writeLong(r.ttlMs());
+    out.writeLong(r.idempotencyMs());
   }
 
   private static ChannelLog.Retention readRetention(ObjectDataInput in) throws IOException {
-    return new ChannelLog.Retention(in.readInt(), in.readLong(), in.readLong());
+    return new ChannelLog.Retention(in.readInt(), in.readLong(), in.readLong(), in.readLong());
   }
 }

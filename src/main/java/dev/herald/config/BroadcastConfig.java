@@ -18,9 +18,15 @@ import java.util.Set;
  *                          with a majority) within this long is answered {@code unavailable}: the
  *                          publisher retries with the same id, which is safe; default
  *                          {@value #DEFAULT_PUBLISH_TIMEOUT_MS}, under the bridge's reply timeout
+ * @param idempotencySeconds how long after a message was published a publish with its id is still
+ *                          a repeat (answered with the original seq, stored nothing), whether or not
+ *                          the history still keeps the message (at most 10 000
+ *                          ids a channel past its history); default {@value #DEFAULT_IDEMPOTENCY_SECONDS},
+ *                          longer than any client's retries
  */
 public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDataBytes, int historyMaxBytes,
-                              int historyMaxBytesPerNode, int channelIdleSeconds, int publishTimeoutMs) {
+                              int historyMaxBytesPerNode, int channelIdleSeconds, int publishTimeoutMs,
+                              int idempotencySeconds) {
 
   public static final int DEFAULT_HISTORY_SIZE = 1000;
   public static final int DEFAULT_HISTORY_TTL_SECONDS = 3600;
@@ -29,6 +35,7 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
   public static final int DEFAULT_HISTORY_MAX_BYTES_PER_NODE = 256 * 1024 * 1024;
   public static final int DEFAULT_CHANNEL_IDLE_SECONDS = 24 * 3600;
   public static final int DEFAULT_PUBLISH_TIMEOUT_MS = 3000;
+  public static final int DEFAULT_IDEMPOTENCY_SECONDS = 600;
   /** Most messages in one history answer, and the default. */
   public static final int MAX_HISTORY_LIMIT = 1000;
   public static final int DEFAULT_HISTORY_LIMIT = 100;
@@ -44,7 +51,7 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
 
   static BroadcastConfig from(Section s) {
     s.allowOnly(Set.of("historySize", "historyTtlSeconds", "maxDataBytes", "historyMaxBytes", "historyMaxBytesPerNode", "channelIdleSeconds",
-        "publishTimeoutMs"));
+        "publishTimeoutMs", "idempotencySeconds"));
     return new BroadcastConfig(
         s.integer("historySize", DEFAULT_HISTORY_SIZE, 1, 1_000_000),
         s.integer("historyTtlSeconds", DEFAULT_HISTORY_TTL_SECONDS, 1, 30 * 24 * 3600),
@@ -52,6 +59,7 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
         s.integer("historyMaxBytes", DEFAULT_HISTORY_MAX_BYTES, 1024, 1024 * 1024 * 1024),
         s.integer("historyMaxBytesPerNode", DEFAULT_HISTORY_MAX_BYTES_PER_NODE, 1024, Integer.MAX_VALUE),
         s.integer("channelIdleSeconds", DEFAULT_CHANNEL_IDLE_SECONDS, 1, 365 * 24 * 3600),
-        s.integer("publishTimeoutMs", DEFAULT_PUBLISH_TIMEOUT_MS, 100, 300_000));
+        s.integer("publishTimeoutMs", DEFAULT_PUBLISH_TIMEOUT_MS, 100, 300_000),
+        s.integer("idempotencySeconds", DEFAULT_IDEMPOTENCY_SECONDS, 1, 7 * 24 * 3600));
   }
 }

@@ -81,7 +81,13 @@ final class RequestDeadline {
     timers.put(conn, vertx.setTimer(timeoutMs, id -> {
       if (timers.remove(conn) != null) {
         timeouts.increment();
-        conn.close();
+        // the channel itself: Vert.x's close waits for what is queued to go out first, and a client
+        // that reads nothing would keep it (and its queued answers) for ever
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+          base.channelHandlerContext().channel().close();
+        } else {
+          conn.close();
+        }
       }
     }));
   }

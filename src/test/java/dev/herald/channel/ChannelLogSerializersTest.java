@@ -48,6 +48,15 @@ class ChannelLogSerializersTest {
     // a retry of a kept message gets its seq back on the copy too, and nothing is stored twice
     assertEquals(5, back.append(3000, null, "{}", null, "id-5", KEEP_3).seq());
     assertEquals(6, back.nextSeq());
+    // and the ids the history dropped, within the idempotency window, cross with it
+    ChannelLog.Retention window = new ChannelLog.Retention(3, Long.MAX_VALUE, HOUR, HOUR);
+    ChannelLog windowed = new ChannelLog("room", "e2");
+    for (int i = 1; i <= 5; i++) {
+      windowed.append(1000 + i, null, "1", null, "w-" + i, window);
+    }
+    ChannelLog windowedBack = roundTrip(s, windowed, 1011);
+    assertEquals(1, windowedBack.append(3000, null, "1", null, "w-1", window).seq(), "w-1 is still a repeat on the copy");
+    assertEquals(6, windowedBack.nextSeq());
   }
 
   @Test

@@ -133,4 +133,25 @@ class ChannelLogTest {
     log.append(4, "a", "3", null, "msg-3", r); // msg-1 leaves the history (2 kept)
     assertEquals(4, log.append(5, "a", "1", null, "msg-1", r).seq(), "an id no longer kept is a new message");
   }
+
+  @Test
+  @DisplayName("an id stays a repeat for the idempotency window, kept in the history or not (dropped by count, or cleared by the node's budget); past the window it is a new message")
+  void idempotencyWindowOutlivesTheHistory() {
+    ChannelLog log = new ChannelLog("c", "e1");
+    ChannelLog.Retention r = new ChannelLog.Retention(2, Long.MAX_VALUE, HOUR, 10_000);
+    log.append(1_000, "a", "1", null, "msg-1", r);
+    log.append(2_000, "a", "2", null, "msg-2", r);
+    log.append(3_000, "a", "3", null, "msg-3", r); // msg-1 leaves the history (2 kept), its id does not
+    assertNull(log.byId("msg-1"));
+    ChannelLog.Stored repeat = log.append(5_000, "a", "1", null, "msg-1", r);
+    assertEquals(1, repeat.seq(), "a retry of a message the history dropped gets its seq");
+    assertEquals(4, log.nextSeq(), "and stores nothing");
+    log.clearHistory(); // the node's history budget: msg-2 and msg-3 go, their ids stay
+    assertEquals(3, log.append(6_000, "a", "3", null, "msg-3", r).seq());
+    assertEquals(4, log.nextSeq());
+    // 10 s after msg-1, the next message trims the window: msg-1 is a new message again
+    log.append(12_000, "a", "4", null, "msg-4", r);
+    assertEquals(5, log.append(12_500, "a", "1", null, "msg-1", r).seq());
+    assertEquals(6, log.append(12_600, "a", "2", null, "msg-2", r).seq(), "msg-2 (published at 2 s) is past the window at 12.6 s");
+  }
 }
