@@ -132,9 +132,15 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setPerMessageWebSocketCompressionSupported(config.http().compression())
         .setPerFrameWebSocketCompressionSupported(config.http().compression());
+    io.micrometer.core.instrument.Counter writeTimeouts = Metrics.counter(vertx, "herald_write_timeouts",
+        "connections closed for reading nothing of their output for http.requestTimeoutSeconds");
     return vertx.createHttpServer(opts).connectionHandler(conn -> {
       if (admission.opened(conn)) {
         deadline.opened(conn);
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+          base.channelHandlerContext().pipeline().addFirst(WriteDeadline.NAME,
+              new WriteDeadline(config.http().requestTimeoutSeconds() * 1000L, writeTimeouts));
+        }
         whenClosed(conn, () -> {
           deadline.closed(conn);
           admission.closed(conn);

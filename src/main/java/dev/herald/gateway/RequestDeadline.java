@@ -81,10 +81,10 @@ final class RequestDeadline {
     timers.put(conn, vertx.setTimer(timeoutMs, id -> {
       if (timers.remove(conn) != null) {
         timeouts.increment();
-        // the channel itself: Vert.x's close waits for what is queued to go out first, and a client
-        // that reads nothing would keep it (and its queued answers) for ever
+        // past Vert.x's handler (its context closes towards the socket): Vert.x's own close waits
+        // for what is queued to go out first, and a client that reads nothing would keep it for ever
         if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-          base.channelHandlerContext().channel().close();
+          base.channelHandlerContext().close();
         } else {
           conn.close();
         }

@@ -235,6 +235,7 @@ class EdgeAbuseIT {
       assertTrue(answered < requests / 2, answered + " answers: nothing pushed back (" + read + " bytes)");
     }
     assertTrue(metric("herald_http_requests_held_total", "") > heldBefore);
+    assertTrue(metric("herald_write_timeouts_total", "") > 0);
   }
 
   // ---- issue 32.2: connections per user, per address, per node ----
