@@ -120,4 +120,19 @@ class BenchSmokeIT {
     assertEquals(0, figures.getLong("offline events missing"));
     assertEquals(0, figures.getLong("offline events duplicated"));
   }
+
+  @Test
+  @DisplayName("the abuse scenario probes a node under each attack, every probe answered, and the node closes the attackers (pings, one token's thousand WebSockets)")
+  void abuse() throws Exception {
+    JsonObject figures = bench("abuse", "--seconds", "3", "--attacks", "none,pings,pipelining,history,connections");
+    for (String attack : new String[] {"none", "pings", "pipelining", "history", "connections"}) {
+      assertTrue(figures.getLong(attack + ": probes") > 0, attack);
+      assertEquals(0, figures.getLong(attack + ": probe failures"), attack);
+      assertTrue(figures.containsKey(attack + ": delivery p99 (ms)"), attack);
+    }
+    assertTrue(figures.getLong("pings: attacking connections closed by the node") > 0);
+    assertTrue(figures.getLong("history: history answers") > 0);
+    assertTrue(figures.getLong("connections: of which closed by the node") >= 900, "the per-user bound (100) closes the rest");
+    assertTrue(figures.containsKey("worst p99 under any attack (ms)"));
+  }
 }
