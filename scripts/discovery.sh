@@ -58,7 +58,7 @@ for i in 1 2 3; do
 {
   "node": { "name": "disc-$i" },
   "http": { "host": "$(addr "$i")", "port": 8080 },
-  "cluster": { "host": "$(addr "$i")", "port": 5701, "configFile": "$PWD/$file", "secret": "discovery-cluster-secret-0123456789" },
+  "cluster": { "host": "$(addr "$i")", "port": 5701, "configFile": "$PWD/$file", "secret": "discovery-cluster-secret-0123456789", "quorum": 2 },
   "auth": { "devTokens": true },
   "log": { "format": "text" }
 }

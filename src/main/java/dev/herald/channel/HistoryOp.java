@@ -6,7 +6,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 
-/** Reads a channel's history after a seq, where the log lives (no copy of the whole log travels). */
+/**
+ * Reads a channel's history after a seq, where the log lives (no copy of the whole log travels),
+ * by the owner's clock ({@link PublishOp#OWNER_CLOCK}) as the messages' times are.
+ */
 public final class HistoryOp implements EntryProcessor<String, ChannelLog, String>, ReadOnly {
 
   private static final long serialVersionUID = 1L;
@@ -28,7 +31,7 @@ public final class HistoryOp implements EntryProcessor<String, ChannelLog, Strin
   @Override
   public String process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue();
-    return log == null ? null : log.history(since, limit, now, ttlMs).encode();
+    return log == null ? null : log.history(since, limit, now == PublishOp.OWNER_CLOCK ? System.currentTimeMillis() : now, ttlMs).encode();
   }
 
   @Override

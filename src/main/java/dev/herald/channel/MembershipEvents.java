@@ -58,7 +58,7 @@ final class MembershipEvents {
         if (type != null) {
           String key = type.equals(WebhookEvents.CHANNEL_OCCUPIED) ? t.firstJoin : t.lastLeave;
           WebhookEvents.raise(vertx, type, new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)), node,
-              traceOf.apply(key));
+              traceOf.apply(key), null);
         }
       });
     });

@@ -31,8 +31,14 @@ public final class WebhookEvents {
   private WebhookEvents() {
   }
 
-  public static JsonObject event(String type, JsonObject data, String node, long ts) {
-    return new JsonObject().put("id", UUID.randomUUID().toString()).put("type", type).put("ts", ts).put("node", node).put("data", data);
+  /**
+   * An event; {@code key} names the change it reports (a user's presence version), so that the same
+   * change raised again (after a failover, by another node) carries the same {@code id} and a
+   * receiver drops the second; null when the change has no such name (a random id).
+   */
+  public static JsonObject event(String type, JsonObject data, String node, long ts, String key) {
+    String id = key == null ? UUID.randomUUID().toString() : UUID.nameUUIDFromBytes((type + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+    return new JsonObject().put("id", id).put("type", type).put("ts", ts).put("node", node).put("data", data);
   }
 
   /**
@@ -42,12 +48,12 @@ public final class WebhookEvents {
    * locally first, cost two failed requests per event (a reply handler, a random reply address, a
    * timer each) on nodes that run none (docs/benchmarks.md, "What a storm onto two nodes costs").
    */
-  public static void raise(Vertx vertx, String type, JsonObject data, String node, String traceId) {
+  public static void raise(Vertx vertx, String type, JsonObject data, String node, String traceId, String key) {
     DeliveryOptions opts = new DeliveryOptions().setLocalOnly(vertx.sharedData().getLocalMap(SERVED).containsKey(SERVED));
     if (traceId != null) {
       opts.addHeader(Headers.TRACE_ID, traceId);
     }
-    vertx.eventBus().send(Addresses.WEBHOOK_EVENT, event(type, data, node, System.currentTimeMillis()), opts);
+    vertx.eventBus().send(Addresses.WEBHOOK_EVENT, event(type, data, node, System.currentTimeMillis(), key), opts);
   }
 
   /**

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,50 +53,35 @@ class AbuseIT {
   private static Node node;
   private static int port;
   private static Vertx client;
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  private static final String SERVICE = hs256(claims("ops").put("roles", new JsonArray().add("service")));
+  private static NodeHttp http;
+  private static final String SERVICE = NodeHttp.SERVICE;
 
   @BeforeAll
   static void start() {
     node = nodes.a();
     port = nodes.port();
+    http = new NodeHttp(port, METRICS_TOKEN);
     client = nodes.client();
   }
 
   private static HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    HttpRequest request = b.build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      // the node closes a connection idle for http.requestTimeoutSeconds (2 s here); a request the
-      // client sent on it as it closed was never read, and gets no answer: once more, on a new one
-      if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
-        throw e;
-      }
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
+    return http.call(method, path, body, headers);
   }
 
   private static HttpResponse<String> service(String method, String path, String body) throws Exception {
-    return call(method, path, body, "Authorization", "Bearer " + SERVICE, "Content-Type", "application/json");
+    return http.service(method, path, body);
+  }
+
+  private static double metric(String name, String label) throws Exception {
+    return http.metric(name, label);
+  }
+
+  private static String status(String user) throws Exception {
+    return http.status(user);
   }
 
   private static void eventually(String what, java.util.concurrent.Callable<Boolean> check) {
     Eventually.eventually(Duration.ofSeconds(20), what, check);
-  }
-
-  private static double metric(String name, String label) throws Exception {
-    String text = call("GET", "/metrics", null, "Authorization", "Bearer " + METRICS_TOKEN).body();
-    return MetricsText.sum(text, name, label);
-  }
-
-  private static String status(String user) throws Exception {
-    return new JsonObject(service("GET", "/api/v1/presence/" + user, null).body()).getString("status");
   }
 
   // ---- 1. SockJS session hijack ----

@@ -124,8 +124,9 @@ class BenchSmokeIT {
   @Test
   @DisplayName("the abuse scenario probes a node under each attack, every probe answered, and the node closes the attackers (pings, one token's thousand WebSockets)")
   void abuse() throws Exception {
-    JsonObject figures = bench("abuse", "--seconds", "3", "--attacks", "none,pings,pipelining,history,connections");
-    for (String attack : new String[] {"none", "pings", "pipelining", "history", "connections"}) {
+    // 6 s: a pinger the node closed is cut 5 s after its close frame (it reads nothing, so it never answers it)
+    JsonObject figures = bench("abuse", "--seconds", "6", "--attacks", "none,pings,history,connections");
+    for (String attack : new String[] {"none", "pings", "history", "connections"}) {
       assertTrue(figures.getLong(attack + ": probes") > 0, attack);
       assertEquals(0, figures.getLong(attack + ": probe failures"), attack);
       assertTrue(figures.containsKey(attack + ": delivery p99 (ms)"), attack);

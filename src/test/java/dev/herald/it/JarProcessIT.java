@@ -122,12 +122,22 @@ class JarProcessIT {
         if (line.equals("KILL")) {
           long killed = System.nanoTime();
           herald.destroyForcibly().waitFor();
-          // while the node is down, another member takes the publishes
+          // while the node is down, another member takes the publishes; as any publisher does, one
+          // answered unavailable (the dead member held its backup) is sent again with the same id
           for (int i = 0; i < 150; i++) {
             for (String ch : i < 50 ? List.of("rec.chan", "gap.chan") : List.of("gap.chan")) {
-              dev.herald.protocol.Requests.localFirst(peer.vertx().eventBus(), dev.herald.protocol.Addresses.CHANNEL_PUBLISH,
-                  new JsonObject().put("channel", ch).put("data", i),
-                  new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.herald.protocol.Headers.USER_ID, "java")).await();
+              JsonObject body = new JsonObject().put("channel", ch).put("data", i).put("id", ch + "-" + i);
+              for (int attempt = 1; ; attempt++) {
+                try {
+                  dev.herald.protocol.Requests.localFirst(peer.vertx().eventBus(), dev.herald.protocol.Addresses.CHANNEL_PUBLISH, body,
+                      new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.herald.protocol.Headers.USER_ID, "java")).await();
+                  break;
+                } catch (io.vertx.core.eventbus.ReplyException e) {
+                  if (e.failureCode() != dev.herald.protocol.ErrorCode.UNAVAILABLE.code || attempt == 20) {
+                    throw e;
+                  }
+                }
+              }
             }
           }
           startHerald();
