@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Fault injection against a real 3-node Herald cluster, then a Jepsen-style check.
 #
-#   scripts/chaos.sh SCENARIO [--fault-seconds N] [--short] [--report docs/reliability.md|none]
-#   (--short: 12 s faults, past the 10 s failure detection; kill9 restarts after 5 s)
+#   scripts/chaos.sh SCENARIO [--fault-seconds N] [--short] [--repeat N] [--report docs/reliability.md|none]
+#   (--short: 12 s faults, past the 10 s failure detection; kill9 restarts after 5 s;
+#    --repeat N: the scenario N times, each run's result in target/chaos/SCENARIO-run-K.json,
+#    and a line saying how many held; exit 1 if any did not)
 #
 # SCENARIO: partition  node 3's link down for 30 s (a 1 vs 2 split), then healed
+#           partition-master  node 1's link down for 30 s: node 1 started first, so it is
+#                      Hazelcast's master (the oldest member), which a cut removes from the
+#                      others' view one member at a time
 #           kill9      SIGKILL of node 2 (it owns about a third of the channels), restarted after 30 s
 #           sigstop    SIGSTOP of node 2 for 20 s (a long GC pause), then SIGCONT
 #           rolling    SIGTERM each node in turn, each restarted before the next
@@ -22,8 +27,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scenario=${1:?usage: scripts/chaos.sh partition|kill9|sigstop|rolling [--fault-seconds N] [--short] [--report FILE|none]}
+scenario=${1:?usage: scripts/chaos.sh partition|partition-master|kill9|sigstop|rolling [--fault-seconds N] [--short] [--repeat N] [--report FILE|none]}
 shift
+repeat=1
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --repeat ]; then repeat=$2; shift 2; else args+=("$1"); shift; fi
+done
+if [ "$repeat" -gt 1 ]; then
+  held=0
+  for k in $(seq 1 "$repeat"); do
+    echo "chaos: $scenario, run $k of $repeat"
+    if "$0" "$scenario" "${args[@]}"; then held=$((held + 1)); fi
+    cp "target/chaos/$scenario/result.json" "target/chaos/$scenario-run-$k.json" 2>/dev/null || true
+  done
+  echo "chaos: $scenario: $held of $repeat runs held (each in target/chaos/$scenario-run-K.json)"
+  [ "$held" = "$repeat" ]
+  exit
+fi
+set -- "${args[@]+"${args[@]}"}"
 fault=30
 [ "$scenario" = sigstop ] && fault=20
 warm=8
@@ -37,7 +59,7 @@ while [ $# -gt 0 ]; do
     *) echo "chaos.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-case "$scenario" in partition|kill9|sigstop|rolling) ;; *) echo "chaos.sh: unknown scenario $scenario" >&2; exit 2 ;; esac
+case "$scenario" in partition|partition-master|kill9|sigstop|rolling) ;; *) echo "chaos.sh: unknown scenario $scenario" >&2; exit 2 ;; esac
 
 jar=${HERALD_JAR:-target/herald.jar}  # HERALD_JAR: measure another build (an older commit, say)
 bench=bench/target/herald-bench.jar
@@ -58,7 +80,7 @@ if [ "${HERALD_CHAOS_HOSTS:-}" = loopback ] || ! namespaces_usable hc; then
   else
     echo "chaos.sh: network namespaces refused here (needs root and ip netns): hosts fall back to loopback processes" >&2
   fi
-  [ "$scenario" != partition ] || { echo "chaos.sh: a partition needs namespaces; cannot run it here" >&2; exit 3; }
+  case "$scenario" in partition*) echo "chaos.sh: a partition needs namespaces; cannot run it here" >&2; exit 3 ;; esac
 fi
 
 pids=()
@@ -140,6 +162,9 @@ case "$scenario" in
   partition)
     what="node 3's link down ${fault} s (a 1 vs 2 split), then up"
     ip link set hcv3 down; sleep "$fault"; ip link set hcv3 up ;;
+  partition-master)
+    what="node 1's link down ${fault} s (the master, the oldest member, alone against 2), then up"
+    ip link set hcv1 down; sleep "$fault"; ip link set hcv1 up ;;
   kill9)
     what="SIGKILL node 2, restarted after ${fault} s"
     kill -KILL "${node_pid[2]}"; sleep "$fault"; start_node 2; await_ready 2 ;;

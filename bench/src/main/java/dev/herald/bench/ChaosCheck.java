@@ -24,10 +24,13 @@ import java.util.TreeMap;
  * cluster's history and presence once the fault healed, and counts what breaks a promise of
  * docs/protocol.md: an acknowledged message missing from history (lost) or stored twice
  * (duplicated); a seq seen or acknowledged with another message than history keeps there
- * (forked); seqs that went backwards for a subscriber; gaps history cannot fill; presence that
+ * (forked); a message delivered that history, keeping those around it, lacks; seqs that went
+ * backwards for a subscriber; gaps history cannot fill; presence that
  * does not match who is connected, on any node, within the wait; and, where the fault should not
  * cause one ({@code --noFlap true}), an {@code offline} event seen for a user still connected at
- * the end. Exit status 1 if any.
+ * the end. Exit status 1 if any. Reported, not failed on: subscribers that stopped receiving
+ * before the end (history holds messages past the last one they got, which no later message
+ * showed them as a gap), and how many messages that is.
  */
 final class ChaosCheck {
 
@@ -90,7 +93,9 @@ final class ChaosCheck {
       history.put(ch, h);
       stored.put(ch, datas);
     }
-    int acked = 0, lost = 0, forked = 0, errors = 0, received = 0, backwards = 0, gaps = 0, unrecoverable = 0, flaps = 0;
+    int acked = 0, lost = 0, forked = 0, errors = 0, received = 0, backwards = 0, gaps = 0, unrecoverable = 0, flaps = 0, notKept = 0;
+    /** Per subscriber and channel in the channel's current epoch, the last seq it received. */
+    Map<String, Long> lastSeen = new HashMap<>();
     Set<String> alive = new HashSet<>();
     clients.forEach(c -> c.getJsonArray("alive").forEach(u -> alive.add((String) u)));
     for (JsonObject c : clients) {
@@ -118,8 +123,14 @@ final class ChaosCheck {
             String key = e.getString("user") + "|" + e.getString("channel") + "|" + e.getString("epoch");
             long seq = e.getLong("seq");
             TreeMap<Long, Object> h = history.get(e.getString("channel"));
-            if (e.getString("epoch").equals(epochs.get(e.getString("channel"))) && h.containsKey(seq) && !h.get(seq).equals(e.getValue("data"))) {
+            boolean current = e.getString("epoch").equals(epochs.get(e.getString("channel")));
+            if (current && h.containsKey(seq) && !h.get(seq).equals(e.getValue("data"))) {
               forked++;
+            } else if (current && !h.isEmpty() && seq > h.firstKey() && seq < h.lastKey() && !h.containsKey(seq)) {
+              notKept++; // delivered, and history (which keeps all around it) lacks it
+            }
+            if (current) {
+              lastSeen.merge(e.getString("user") + "|" + e.getString("channel"), seq, Math::max);
             }
             Long prev = last.put(key, seq);
             if (prev != null && seq <= prev) {
@@ -138,16 +149,29 @@ final class ChaosCheck {
         }
       }
     }
+    // subscribers that stopped receiving: what history has past the last seq each one got (the
+    // messages before the quiet end of the run, which no later message would show as a gap)
+    int behind = 0;
+    long tailMissed = 0;
+    for (Map.Entry<String, Long> e : lastSeen.entrySet()) {
+      TreeMap<Long, Object> h = history.get(e.getKey().substring(e.getKey().indexOf('|') + 1));
+      long missed = h.isEmpty() ? 0 : h.lastKey() - e.getValue();
+      if (missed > 0) {
+        behind++;
+        tailMissed += missed;
+      }
+    }
     JsonObject presence = presence(clients, presenceWaitSeconds);
     JsonObject memory = new JsonObject();
     for (String n : nodes) {
       memory.put(n, heapMb(n));
     }
-    boolean ok = lost == 0 && forked == 0 && duplicated == 0 && backwards == 0 && unrecoverable == 0 && presence.getBoolean("converged")
+    boolean ok = lost == 0 && forked == 0 && duplicated == 0 && backwards == 0 && unrecoverable == 0 && notKept == 0 && presence.getBoolean("converged")
         && (!noFlap || flaps == 0);
     return new JsonObject().put("ok", ok).put("acked", acked).put("lost", lost).put("duplicated", duplicated).put("forked", forked)
         .put("publishErrors", errors).put("received", received).put("seqBackwards", backwards).put("gaps", gaps)
-        .put("unrecoverableGaps", unrecoverable).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
+        .put("unrecoverableGaps", unrecoverable).put("deliveredNotKept", notKept)
+        .put("subscribersBehindAtEnd", behind).put("tailMessagesMissed", tailMissed).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
   }
 
   /** Waits until every node's presence matches who is connected at the end (and the rest offline). */
@@ -234,7 +258,8 @@ final class ChaosCheck {
     JsonObject p = r.getJsonObject("presence");
     return "| " + r.getString("scenario") + " | " + r.getString("fault") + " | " + r.getString("hosts") + " | " + r.getInteger("acked") + " | "
         + r.getInteger("lost") + " | " + r.getInteger("duplicated") + " | " + r.getInteger("forked") + " | " + r.getInteger("publishErrors") + " | "
-        + r.getInteger("gaps") + " / " + r.getInteger("unrecoverableGaps") + " | " + r.getInteger("offlineFlaps") + " | " + (p.getBoolean("converged") ? String.format("%.1f s", p.getDouble("seconds")) : "no")
+        + r.getInteger("gaps") + " / " + r.getInteger("unrecoverableGaps") + " | " + r.getInteger("deliveredNotKept") + " | "
+        + r.getInteger("subscribersBehindAtEnd") + " / " + r.getLong("tailMessagesMissed") + " | " + r.getInteger("offlineFlaps") + " | " + (p.getBoolean("converged") ? String.format("%.1f s", p.getDouble("seconds")) : "no")
         + " | " + r.getJsonObject("heapMb").stream().map(e -> String.valueOf(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("") + " |";
   }
 }
