@@ -15,7 +15,6 @@ import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -67,11 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
     owners = new SessionOwners(vertx);
     tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
-    int maxConnections = config.http().connectionLimit(openFilesLimit());
-    ConnectionCensus census = ConnectionCensus.of(vertx, maxConnections, config.http().maxConnectionsPerAddress(),
-        config.bridge().maxConnectionsPerUser());
-    Admission admission = new Admission(vertx, census, maxConnections, config.http().maxConnectionsPerAddress());
-    bridge = new Bridge(vertx, config, cluster::nodeId, owners, census);
+    Edge edge = new Edge(vertx, config);
+    bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census());
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     mergeListener = cluster.hazelcast().getLifecycleService().addLifecycleListener(e -> {
@@ -83,12 +79,10 @@ public final class GatewayVerticle extends VerticleBase {
       bridge.sweep();
       GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
     });
-    RequestDeadline deadline = new RequestDeadline(vertx, config.http().requestTimeoutSeconds() * 1000L);
-
     SockJsSetup sockJs = new SockJsSetup(config.bridge(), config.http());
 
     Router router = Router.router(vertx);
-    router.route().handler(admission::check).handler(deadline::started).handler(new EdgeRules(config.http())::check);
+    edge.mount(router);
     // the bridge first: a connect (the most frequent request, thousands a second in a reconnect
     // storm) then tests five routes, not the twenty of the API and console with their patterns
     router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
@@ -132,41 +126,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(config.http().maxHeaderBytes())
         .setPerMessageWebSocketCompressionSupported(config.http().compression())
         .setPerFrameWebSocketCompressionSupported(config.http().compression());
-    io.micrometer.core.instrument.Counter writeTimeouts = Metrics.counter(vertx, "herald_write_timeouts",
-        "connections closed for reading nothing of their output for http.requestTimeoutSeconds");
-    return vertx.createHttpServer(opts).connectionHandler(conn -> {
-      if (admission.opened(conn)) {
-        deadline.opened(conn);
-        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-          base.channelHandlerContext().pipeline().addFirst(WriteDeadline.NAME,
-              new WriteDeadline(config.http().requestTimeoutSeconds() * 1000L, writeTimeouts));
-        }
-        whenClosed(conn, () -> {
-          deadline.closed(conn);
-          admission.closed(conn);
-        });
-      }
-    }).requestHandler(router).listen().onSuccess(s -> server = s);
-  }
-
-  /**
-   * Runs {@code then} once the TCP connection under {@code conn} closes, upgraded or not: an
-   * upgrade hands the channel to a WebSocket connection, and the HTTP connection's own close
-   * handler never runs after it (the census would keep every WebSocket that ever closed). On the
-   * connection's event loop.
-   */
-  private static void whenClosed(HttpConnection conn, Runnable then) {
-    if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-      base.channelHandlerContext().channel().closeFuture().addListener(f -> then.run());
-    } else {
-      conn.closeHandler(v -> then.run());
-    }
-  }
-
-  /** The process's open-files limit, or 0 when the JVM does not tell. */
-  private static long openFilesLimit() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
-        ? unix.getMaxFileDescriptorCount() : 0;
+    return vertx.createHttpServer(opts).connectionHandler(edge::opened).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
   /**
