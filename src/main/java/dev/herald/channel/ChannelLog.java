@@ -49,11 +49,11 @@ public final class ChannelLog implements Serializable {
   }
 
   /** The id and seq of a message the history no longer keeps, remembered for the idempotency window. */
-  public record Forgotten(String id, long seq, long ts) implements Serializable {
+  record Forgotten(String id, long seq, long ts) implements Serializable {
   }
 
   /** Most forgotten ids a channel remembers, whatever the window: a bound on what a fast channel keeps. */
-  public static final int MAX_FORGOTTEN = 10_000;
+  static final int MAX_FORGOTTEN = 10_000;
 
   private final String channel;
   private final String epoch;

@@ -25,11 +25,14 @@ import java.util.concurrent.CompletionStage;
  * and the Hazelcast instance, for the structures Vert.x's AsyncMap cannot express (entry processors).
  *
  * @param quorum how many members make a majority ({@code cluster.quorum})
+ * @param backupTimeoutMs Hazelcast's {@code hazelcast.operation.backup.timeout.millis}, past which
+ *                 it completes a write whose backup did not answer
  */
-public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
+public record ClusterHandle(HazelcastInstance hazelcast, int quorum, long backupTimeoutMs) {
 
   public static ClusterHandle of(HazelcastInstance hz, int quorum) {
-    return new ClusterHandle(hz, quorum);
+    String timeout = hz.getConfig().getProperty("hazelcast.operation.backup.timeout.millis");
+    return new ClusterHandle(hz, quorum, timeout == null ? 5000 : Long.parseLong(timeout.trim()));
   }
 
   /**
@@ -86,18 +89,13 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum) {
     if (!hazelcast.getCluster().getMembers().containsAll(before)) {
       return "a member left while the write waited for its backup";
     }
-    if (elapsedMs >= backupTimeoutMs()) {
-      return "the backup did not acknowledge the write in " + backupTimeoutMs() + " ms";
+    if (elapsedMs >= backupTimeoutMs) {
+      return "the backup did not acknowledge the write in " + backupTimeoutMs + " ms";
     }
     if (!hasQuorum()) {
       return "this node is cut off from the majority of the cluster";
     }
     return null;
-  }
-
-  private long backupTimeoutMs() {
-    String v = hazelcast.getConfig().getProperty("hazelcast.operation.backup.timeout.millis");
-    return v == null ? 5000 : Long.parseLong(v.trim());
   }
 
   /**

@@ -28,14 +28,10 @@ final class Admission {
   private final ConnectionCensus census;
   private final Map<HttpConnection, ConnectionCensus.Refusal> refused = new HashMap<>();
   private final Map<ConnectionCensus.Refusal, Counter> refusals = new EnumMap<>(ConnectionCensus.Refusal.class);
-  private final int maxConnections;
-  private final int maxPerAddress;
   private long lastWarning;
 
-  Admission(Vertx vertx, ConnectionCensus census, int maxConnections, int maxPerAddress) {
+  Admission(Vertx vertx, ConnectionCensus census) {
     this.census = census;
-    this.maxConnections = maxConnections;
-    this.maxPerAddress = maxPerAddress;
     for (ConnectionCensus.Refusal r : ConnectionCensus.Refusal.values()) {
       refusals.put(r, Metrics.counter(vertx, "herald_connections_refused", "connections refused at a connection bound, by bound", "reason", r.label()));
     }
@@ -55,7 +51,7 @@ final class Admission {
     if (now - lastWarning > 10_000) {
       lastWarning = now;
       LOG.warn("refusing connections: {} (http.maxConnections {}, http.maxConnectionsPerAddress {}; this one from {})",
-          why == ConnectionCensus.Refusal.NODE ? "the node holds its most" : "an address holds its most", maxConnections, maxPerAddress, address);
+          why == ConnectionCensus.Refusal.NODE ? "the node holds its most" : "an address holds its most", census.maxConnections(), census.maxPerAddress(), address);
     }
     if (why == ConnectionCensus.Refusal.NODE) {
       conn.close();
@@ -79,7 +75,7 @@ final class Admission {
       return;
     }
     ctx.response().putHeader("Connection", "close");
-    Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("at most " + maxPerAddress + " connections per address"));
+    Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("at most " + census.maxPerAddress() + " connections per address"));
   }
 
   private static String address(HttpConnection conn) {

@@ -71,6 +71,14 @@ final class ConnectionCensus implements Shareable {
     give(perUser, user);
   }
 
+  int maxConnections() {
+    return maxConnections;
+  }
+
+  int maxPerAddress() {
+    return maxPerAddress;
+  }
+
   int connections() {
     return total.get();
   }

@@ -25,7 +25,7 @@ final class Edge {
   Edge(Vertx vertx, HeraldConfig config) {
     int maxConnections = config.http().connectionLimit(openFilesLimit());
     this.census = ConnectionCensus.of(vertx, maxConnections, config.http().maxConnectionsPerAddress(), config.bridge().maxConnectionsPerUser());
-    this.admission = new Admission(vertx, census, maxConnections, config.http().maxConnectionsPerAddress());
+    this.admission = new Admission(vertx, census);
     this.deadline = new RequestDeadline(vertx, config.http().requestTimeoutSeconds() * 1000L);
     this.rules = new EdgeRules(config.http());
     this.writeTimeoutMs = config.http().requestTimeoutSeconds() * 1000L;

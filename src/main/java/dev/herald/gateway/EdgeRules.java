@@ -22,6 +22,8 @@ final class EdgeRules {
   /** The SockJS page that its iframe transports load in a frame (off by default: {@code bridge.transports}). */
   private static final java.util.regex.Pattern IFRAME_PAGE = java.util.regex.Pattern.compile(GatewayVerticle.BRIDGE_PATH + "/iframe(-[^/]*)?\\.html");
 
+  private static final String IFRAME_PREFIX = GatewayVerticle.BRIDGE_PATH + "/iframe";
+
   private final String iframeAncestors;
 
   EdgeRules(HttpConfig http) {
@@ -41,7 +43,7 @@ final class EdgeRules {
           : "the path must be spelled in its normal form: " + normal));
       return;
     }
-    if (IFRAME_PAGE.matcher(raw).matches()) {
+    if (raw.startsWith(IFRAME_PREFIX) && IFRAME_PAGE.matcher(raw).matches()) {
       ctx.response().putHeader("Content-Security-Policy", "frame-ancestors " + iframeAncestors);
     } else {
       ctx.response().putHeader("X-Frame-Options", "DENY").putHeader("Content-Security-Policy", "frame-ancestors 'none'");

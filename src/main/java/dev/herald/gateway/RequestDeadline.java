@@ -21,9 +21,9 @@ import java.util.Map;
  * <p>A client that pipelines requests and never reads the answers would have them queue in the
  * connection's output without bound (Vert.x writes an answer whether or not the socket can take
  * it, then reads the next request). A request that finds the output over Netty's high-water mark
- * waits for it to drain before it is handled, with the clock running: the connection stops being
- * read, TCP pushes back, and one that never drains is closed at the deadline. One timer per
- * connection while it waits, on the connection's event loop.
+ * waits for it to drain before it is handled: the connection stops being read, TCP pushes back,
+ * and one that never drains is closed by the write deadline ({@link WriteDeadline}). One timer per
+ * connection while it waits for a request, on the connection's event loop.
  */
 final class RequestDeadline {
 
@@ -51,16 +51,17 @@ final class RequestDeadline {
   }
 
   /**
-   * The first handler of every request: once the connection's earlier answers left (or at the
-   * deadline, closed), the clock stops, and starts again when this answer ends (unless it upgraded).
+   * The first handler of every request: the clock stops; the request is handled once the
+   * connection's earlier answers left, and the clock starts again when its answer ends (unless it
+   * upgraded).
    */
   void started(RoutingContext ctx) {
     HttpConnection conn = ctx.request().connection();
+    disarm(conn); // a whole request came
     if (ctx.response().writeQueueFull()) {
+      // its handling waits for the earlier answers to be read; a connection that never reads them
+      // is the write deadline's (WriteDeadline), which closes it whatever it was doing
       pipelinedUnread.increment();
-      if (!timers.containsKey(conn)) {
-        arm(conn);
-      }
       ctx.response().drainHandler(v -> begin(ctx, conn));
       return;
     }
@@ -68,7 +69,6 @@ final class RequestDeadline {
   }
 
   private void begin(RoutingContext ctx, HttpConnection conn) {
-    disarm(conn);
     ctx.addEndHandler(ar -> {
       if (ar.succeeded() && ctx.response().getStatusCode() != 101 && !timers.containsKey(conn)) {
         arm(conn);

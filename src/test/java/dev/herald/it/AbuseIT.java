@@ -54,7 +54,6 @@ class AbuseIT {
   private static int port;
   private static Vertx client;
   private static NodeHttp http;
-  private static final String SERVICE = NodeHttp.SERVICE;
 
   @BeforeAll
   static void start() {
@@ -62,22 +61,6 @@ class AbuseIT {
     port = nodes.port();
     http = new NodeHttp(port, METRICS_TOKEN);
     client = nodes.client();
-  }
-
-  private static HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-    return http.call(method, path, body, headers);
-  }
-
-  private static HttpResponse<String> service(String method, String path, String body) throws Exception {
-    return http.service(method, path, body);
-  }
-
-  private static double metric(String name, String label) throws Exception {
-    return http.metric(name, label);
-  }
-
-  private static String status(String user) throws Exception {
-    return http.status(user);
   }
 
   private static void eventually(String what, java.util.concurrent.Callable<Boolean> check) {
@@ -92,24 +75,24 @@ class AbuseIT {
     String alice = hs256(claims("hj-alice"));
     String mallory = hs256(claims("hj-mallory").put("publish", new JsonArray().add("*")));
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
-    HttpResponse<String> open = call("POST", session + "xhr?token=" + alice, "");
+    HttpResponse<String> open = http.call("POST", session + "xhr?token=" + alice, "");
     assertEquals("o\n", open.body());
-    eventually("alice online", () -> "online".equals(status("hj-alice")));
+    eventually("alice online", () -> "online".equals(http.status("hj-alice")));
 
     String busy = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.presence.set\\\",\\\"body\\\":{\\\"status\\\":\\\"busy\\\"},\\\"replyAddress\\\":\\\"x\\\"}\"]";
-    HttpResponse<String> hijack = call("POST", session + "xhr_send?token=" + mallory, busy);
+    HttpResponse<String> hijack = http.call("POST", session + "xhr_send?token=" + mallory, busy);
     assertEquals(403, hijack.statusCode(), hijack.body());
     assertEquals("forbidden", new JsonObject(hijack.body()).getString("error"));
-    assertEquals(403, call("POST", session + "xhr?token=" + mallory, "").statusCode(), "Mallory may not read Alice's inbox either");
-    assertTrue(metric("herald_session_hijacks_refused_total", "") >= 2);
+    assertEquals(403, http.call("POST", session + "xhr?token=" + mallory, "").statusCode(), "Mallory may not read Alice's inbox either");
+    assertTrue(http.metric("herald_session_hijacks_refused_total", "") >= 2);
 
     // Alice's own send goes through, even with the URL token she opened with now expired
     // (her refreshed token lives on the connection; the fallback transports keep their URL)
     String expired = hs256(claims("hj-alice").put("exp", now() - 600));
-    assertEquals(204, call("POST", session + "xhr_send?token=" + expired, busy).statusCode());
-    eventually("alice busy", () -> "busy".equals(status("hj-alice")));
+    assertEquals(204, http.call("POST", session + "xhr_send?token=" + expired, busy).statusCode());
+    eventually("alice busy", () -> "busy".equals(http.status("hj-alice")));
     // an expired token opens nothing new
-    assertEquals(401, call("POST", "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/xhr?token=" + expired, "").statusCode());
+    assertEquals(401, http.call("POST", "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/xhr?token=" + expired, "").statusCode());
   }
 
   // ---- 2. uploads ----
@@ -124,7 +107,7 @@ class AbuseIT {
         + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(60_000) + "\r\n--" + boundary + "--\r\n";
     for (String path : new String[] {"/api/v1/anything", "/dev/token", "/eventbus/000/abc/xhr_send"}) {
       for (int i = 0; i < 5; i++) {
-        HttpResponse<String> r = call("POST", path, body, "Content-Type", "multipart/form-data; boundary=" + boundary);
+        HttpResponse<String> r = http.call("POST", path, body, "Content-Type", "multipart/form-data; boundary=" + boundary);
         assertTrue(r.statusCode() >= 400, path + " answered " + r.statusCode());
       }
     }
@@ -145,9 +128,9 @@ class AbuseIT {
   @Test
   @DisplayName("attack: /dev/token never mints roles (no service tokens from the dev endpoint)")
   void devTokensCarryNoRoles() throws Exception {
-    HttpResponse<String> r = call("POST", "/dev/token", "{\"sub\":\"x\",\"roles\":[\"service\"]}");
+    HttpResponse<String> r = http.call("POST", "/dev/token", "{\"sub\":\"x\",\"roles\":[\"service\"]}");
     assertEquals(403, r.statusCode(), r.body());
-    assertEquals(200, call("POST", "/dev/token", "{\"sub\":\"x\"}").statusCode());
+    assertEquals(200, http.call("POST", "/dev/token", "{\"sub\":\"x\"}").statusCode());
   }
 
   // ---- 4. rate limits without a reply address ----
@@ -165,7 +148,7 @@ class AbuseIT {
       c.sync();
       long limited = c.pending().stream().filter(f -> "err".equals(f.getString("type"))
           && Addresses.CHANNEL_PUBLISH.equals(f.getString("address")) && Integer.valueOf(ErrorCode.RATE_LIMITED.code).equals(f.getInteger("failureCode"))).count();
-      JsonObject h = new JsonObject(service("GET", "/api/v1/channels/" + channel + "/messages?limit=1000", null).body());
+      JsonObject h = new JsonObject(http.service("GET", "/api/v1/channels/" + channel + "/messages?limit=1000", null).body());
       int stored = h.getJsonArray("messages").size();
       assertTrue(limited > 0, "none refused; stored " + stored);
       assertEquals(30, stored + limited, "every publish stored or answered: stored " + stored + ", refused " + limited);
@@ -192,24 +175,24 @@ class AbuseIT {
     String kb16 = "\"" + "h".repeat(16_000) + "\"";
     for (int ch = 0; ch < 8; ch++) {
       for (int i = 0; i < 10; i++) {
-        assertEquals(201, service("POST", "/api/v1/channels/abuse.fill" + ch + "/messages", "{\"data\":" + kb16 + "}").statusCode());
+        assertEquals(201, http.service("POST", "/api/v1/channels/abuse.fill" + ch + "/messages", "{\"data\":" + kb16 + "}").statusCode());
       }
     }
     // per channel: 64 KB holds 4 messages of 16 KB (each counted with its sender, trace id and ~100 bytes)
-    JsonObject last = new JsonObject(service("GET", "/api/v1/channels/abuse.fill7/messages?limit=1000", null).body());
+    JsonObject last = new JsonObject(http.service("GET", "/api/v1/channels/abuse.fill7/messages?limit=1000", null).body());
     assertEquals(4, last.getJsonArray("messages").size());
     assertFalse(last.getBoolean("recovered"), "asking from 0 past what was dropped is not a recovery");
     // per node: 8 x 48 KB is over 200 KB, so the channels published to first lose their history
-    eventually("history dropped to the node budget", () -> metric("herald_history_dropped_bytes_total", "") > 0
-        && new JsonObject(service("GET", "/api/v1/channels/abuse.fill0/messages", null).body()).getJsonArray("messages").isEmpty());
-    assertFalse(new JsonObject(service("GET", "/api/v1/channels/abuse.fill7/messages", null).body()).getJsonArray("messages").isEmpty(),
+    eventually("history dropped to the node budget", () -> http.metric("herald_history_dropped_bytes_total", "") > 0
+        && new JsonObject(http.service("GET", "/api/v1/channels/abuse.fill0/messages", null).body()).getJsonArray("messages").isEmpty());
+    assertFalse(new JsonObject(http.service("GET", "/api/v1/channels/abuse.fill7/messages", null).body()).getJsonArray("messages").isEmpty(),
         "the newest channel keeps its history");
   }
 
   @Test
   @DisplayName("attack: the data limit counts UTF-8 bytes: 20 000 euro signs (60 KB) are refused")
   void dataLimitInBytes() throws Exception {
-    HttpResponse<String> r = service("POST", "/api/v1/channels/abuse.euro/messages", "{\"data\":\"" + "\u20ac".repeat(20_000) + "\"}");
+    HttpResponse<String> r = http.service("POST", "/api/v1/channels/abuse.euro/messages", "{\"data\":\"" + "\u20ac".repeat(20_000) + "\"}");
     assertEquals(413, r.statusCode(), r.body());
   }
 
@@ -219,7 +202,7 @@ class AbuseIT {
   @DisplayName("attack: data nested past http.maxJsonDepth is refused at the edge (bridge and HTTP); at the limit it is stored and reads back")
   void depthLimited() throws Exception {
     String tooDeep = "[".repeat(40) + "]".repeat(40);
-    HttpResponse<String> r = service("POST", "/api/v1/channels/abuse.deep/messages", "{\"data\":" + tooDeep + "}");
+    HttpResponse<String> r = http.service("POST", "/api/v1/channels/abuse.deep/messages", "{\"data\":" + tooDeep + "}");
     assertEquals(400, r.statusCode(), r.body());
     try (WsClient c = WsClient.connect(client, port, hs256(claims("deep").put("publish", new JsonArray().add("abuse.*"))))) {
       JsonObject err = c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "abuse.deep").put("data", new JsonArray(List.of(
@@ -227,16 +210,16 @@ class AbuseIT {
       assertEquals(ErrorCode.BAD_REQUEST.code, err.getInteger("failureCode"), err.encode());
     }
     String deepest = "[".repeat(31) + "]".repeat(31);
-    assertEquals(201, service("POST", "/api/v1/channels/abuse.deep/messages", "{\"data\":" + deepest + "}").statusCode());
-    HttpResponse<String> h = service("GET", "/api/v1/channels/abuse.deep/messages", null);
+    assertEquals(201, http.service("POST", "/api/v1/channels/abuse.deep/messages", "{\"data\":" + deepest + "}").statusCode());
+    HttpResponse<String> h = http.service("GET", "/api/v1/channels/abuse.deep/messages", null);
     assertEquals(200, h.statusCode(), h.body());
   }
 
   @Test
   @DisplayName("attack: limit=4294967297 is refused, not read as 1")
   void limitOverflow() throws Exception {
-    assertEquals(400, service("GET", "/api/v1/channels/abuse.deep/messages?limit=4294967297", null).statusCode());
-    assertEquals(400, service("GET", "/api/v1/channels/abuse.deep/messages?since=-1", null).statusCode());
+    assertEquals(400, http.service("GET", "/api/v1/channels/abuse.deep/messages?limit=4294967297", null).statusCode());
+    assertEquals(400, http.service("GET", "/api/v1/channels/abuse.deep/messages?since=-1", null).statusCode());
   }
 
   // ---- 13. tokens ----
@@ -244,12 +227,12 @@ class AbuseIT {
   @Test
   @DisplayName("attack: malformed time claims, crit headers and oversized tokens get 401 at the handshake; a 6 KB token is fine")
   void tokensAtTheHandshake() throws Exception {
-    assertEquals(401, call("GET", "/eventbus/info?token=" + hs256(claims("t").put("exp", "tomorrow")), null).statusCode());
-    assertEquals(401, call("GET", "/eventbus/info?token=" + hs256(claims("t").put("exp", 1e16)), null).statusCode());
-    assertEquals(401, call("GET", "/eventbus/info?token="
+    assertEquals(401, http.call("GET", "/eventbus/info?token=" + hs256(claims("t").put("exp", "tomorrow")), null).statusCode());
+    assertEquals(401, http.call("GET", "/eventbus/info?token=" + hs256(claims("t").put("exp", 1e16)), null).statusCode());
+    assertEquals(401, http.call("GET", "/eventbus/info?token="
         + TestTokens.hs256WithHeader(new JsonObject().put("crit", new JsonArray().add("x")), claims("t")), null).statusCode());
-    assertEquals(401, call("GET", "/eventbus/info?token=" + hs256(claims("t").put("pad", "p".repeat(9000))), null).statusCode());
-    assertEquals(200, call("GET", "/eventbus/info?token=" + hs256(claims("t").put("pad", "p".repeat(4500))), null).statusCode());
+    assertEquals(401, http.call("GET", "/eventbus/info?token=" + hs256(claims("t").put("pad", "p".repeat(9000))), null).statusCode());
+    assertEquals(200, http.call("GET", "/eventbus/info?token=" + hs256(claims("t").put("pad", "p".repeat(4500))), null).statusCode());
   }
 
   @Test
@@ -276,13 +259,13 @@ class AbuseIT {
   @Test
   @DisplayName("/metrics answers only with http.metricsToken; /ready shows webhook receivers without credentials or query")
   void nothingSecretLeaks() throws Exception {
-    assertEquals(401, call("GET", "/metrics", null).statusCode());
-    assertEquals(200, call("GET", "/metrics", null, "Authorization", "Bearer " + METRICS_TOKEN).statusCode());
+    assertEquals(401, http.call("GET", "/metrics", null).statusCode());
+    assertEquals(200, http.call("GET", "/metrics", null, "Authorization", "Bearer " + METRICS_TOKEN).statusCode());
     // a connect raises user.online; the receiver at port 1 refuses, the breaker opens, /ready says so
     try (WsClient c = WsClient.connect(client, port, hs256(claims("hook-trigger")))) {
       c.sync();
-      eventually("the webhook breaker opens", () -> call("GET", "/ready", null).body().contains("webhook http://127.0.0.1:1/hook"));
-      String ready = call("GET", "/ready", null).body();
+      eventually("the webhook breaker opens", () -> http.call("GET", "/ready", null).body().contains("webhook http://127.0.0.1:1/hook"));
+      String ready = http.call("GET", "/ready", null).body();
       assertFalse(ready.contains("hook-pass") || ready.contains("SECRETKEY") || ready.contains("hook-user"), ready);
     }
   }
@@ -327,10 +310,10 @@ class AbuseIT {
   void sockJsCloseCode() throws Exception {
     String token = hs256(claims("sj-closed"));
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
-    assertEquals("o\n", call("POST", session + "xhr?token=" + token, "").body());
-    eventually("online", () -> "online".equals(status("sj-closed")));
-    assertEquals(202, service("POST", "/api/v1/users/sj-closed/disconnect", "{}").statusCode());
-    String poll = call("POST", session + "xhr?token=" + token, "").body();
+    assertEquals("o\n", http.call("POST", session + "xhr?token=" + token, "").body());
+    eventually("online", () -> "online".equals(http.status("sj-closed")));
+    assertEquals(202, http.service("POST", "/api/v1/users/sj-closed/disconnect", "{}").statusCode());
+    String poll = http.call("POST", session + "xhr?token=" + token, "").body();
     assertTrue(poll.startsWith("a["), poll);
     JsonObject last = new JsonObject(new JsonArray(poll.substring(1).trim()).getString(0));
     assertEquals("closed", last.getString("body"));
@@ -356,7 +339,7 @@ class AbuseIT {
   @Test
   @DisplayName("attack: a subscriber that stops reading is closed as a slow consumer and its TCP connection cut, past bridge.maxQueuedBytes; the others on the channel go on")
   void slowConsumerClosed() throws Exception {
-    double before = metric("herald_limited_total", "bound=\"slow_consumer\"");
+    double before = http.metric("herald_limited_total", "bound=\"slow_consumer\"");
     try (WsClient healthy = WsClient.connect(client, port, hs256(claims("healthy").put("channels", new JsonArray().add("abuse.*"))));
          RawSocket s = RawSocket.open(port, "127.0.0.1", 4096).upgrade(hs256(claims("slow").put("channels", new JsonArray().add("abuse.*"))))) {
       healthy.subscribe("rt.channel.abuse.slow");
@@ -367,14 +350,14 @@ class AbuseIT {
       }
       String kb16 = "\"" + "s".repeat(16_000) + "\"";
       // it reads nothing more; the kernel's buffers take a few MB before the server's queue grows
-      for (int i = 0; i < 2000 && metric("herald_limited_total", "bound=\"slow_consumer\"") == before; i++) {
+      for (int i = 0; i < 2000 && http.metric("herald_limited_total", "bound=\"slow_consumer\"") == before; i++) {
         for (int k = 0; k < 20; k++) {
-          service("POST", "/api/v1/channels/abuse.slow/messages", "{\"data\":" + kb16 + "}");
+          http.service("POST", "/api/v1/channels/abuse.slow/messages", "{\"data\":" + kb16 + "}");
         }
       }
-      assertTrue(metric("herald_limited_total", "bound=\"slow_consumer\"") > before, "never closed as a slow consumer");
+      assertTrue(http.metric("herald_limited_total", "bound=\"slow_consumer\"") > before, "never closed as a slow consumer");
       assertTrue(s.drainsToEnd(), "the slow consumer's TCP connection is still open");
-      service("POST", "/api/v1/channels/abuse.slow/messages", "{\"data\":\"after\"}");
+      http.service("POST", "/api/v1/channels/abuse.slow/messages", "{\"data\":\"after\"}");
       assertEquals("after", healthy.await(f -> f.getJsonObject("body") != null && "after".equals(f.getJsonObject("body").getValue("data")))
           .getJsonObject("body").getString("data"));
     }
@@ -389,13 +372,13 @@ class AbuseIT {
     long onlineVersion;
     try (WsClient c = WsClient.connect(client, port, hs256(claims(user)))) {
       c.sync();
-      onlineVersion = new JsonObject(service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
+      onlineVersion = new JsonObject(http.service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
     }
     var records = node.clusterManager().getHazelcastInstance().getMap("herald.presence");
     eventually("the offline record expires", () -> !records.containsKey(user));
     try (WsClient c = WsClient.connect(client, port, hs256(claims(user)))) {
       c.sync();
-      long again = new JsonObject(service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
+      long again = new JsonObject(http.service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
       assertTrue(again > onlineVersion, "version went back from " + onlineVersion + " to " + again);
     }
   }
@@ -404,13 +387,13 @@ class AbuseIT {
   @DisplayName("attack: channels used once do not stay: an idle channel's log expires, and its next message starts a new epoch at seq 1")
   void idleChannelsExpire() throws Exception {
     String channel = "abuse.once-" + UUID.randomUUID().toString().substring(0, 8);
-    JsonObject first = new JsonObject(service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":1}").body());
-    String epoch = new JsonObject(service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
+    JsonObject first = new JsonObject(http.service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":1}").body());
+    String epoch = new JsonObject(http.service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
     assertEquals(1, first.getLong("seq"));
     var logs = node.clusterManager().getHazelcastInstance().getMap("herald.channels");
     eventually("the idle channel's log expires", () -> !logs.containsKey(channel));
-    assertEquals(1, new JsonObject(service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":2}").body()).getLong("seq"));
-    String again = new JsonObject(service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
+    assertEquals(1, new JsonObject(http.service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":2}").body()).getLong("seq"));
+    String again = new JsonObject(http.service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
     assertFalse(epoch.equals(again), "the epoch did not change");
   }
 }

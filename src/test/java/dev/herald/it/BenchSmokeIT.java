@@ -67,6 +67,7 @@ class BenchSmokeIT {
       assertEquals(2 * 20, figures.getLong(server + ": warm-up deliveries"), server);
       assertEquals(0, figures.getLong(server + ": lost seqs"), server);
       assertEquals(0, figures.getLong(server + ": duplicated seqs"), server);
+      assertEquals(0, figures.getLong(server + ": subscribers that received nothing"), server);
       assertTrue(figures.containsKey(server + ": server CPU per delivery above idle (µs)"), server);
     }
   }
@@ -114,6 +115,7 @@ class BenchSmokeIT {
     assertEquals(40 * 2 * 3, figures.getLong("cross-node deliveries"));
     assertEquals(0, figures.getLong("cross-node lost seqs"));
     assertEquals(0, figures.getLong("cross-node duplicated seqs"));
+    assertEquals(0, figures.getLong("cross-node subscribers that received nothing"));
     assertTrue(figures.containsKey("cross-node latency p99 (ms)"));
     assertEquals(5 * 20, figures.getLong("presence events measured"));
     assertTrue(figures.containsKey("propagation p99 (ms)"));
@@ -129,6 +131,8 @@ class BenchSmokeIT {
     for (String attack : new String[] {"none", "pings", "history", "connections"}) {
       assertTrue(figures.getLong(attack + ": probes") > 0, attack);
       assertEquals(0, figures.getLong(attack + ": probe failures"), attack);
+      assertEquals(0, figures.getLong(attack + ": deliveries missing"), attack);
+      assertEquals(figures.getLong(attack + ": probes"), figures.getLong(attack + ": deliveries"), attack);
       assertTrue(figures.containsKey(attack + ": delivery p99 (ms)"), attack);
     }
     assertTrue(figures.getLong("pings: attacking connections closed by the node") > 0);

@@ -70,7 +70,7 @@ class ChannelFailoverIT {
     client = nodes.client();
   }
 
-  private static HazelcastInstance hz(Node n) {
+  static HazelcastInstance hz(Node n) {
     return n.clusterManager().getHazelcastInstance();
   }
 

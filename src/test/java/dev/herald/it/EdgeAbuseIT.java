@@ -48,29 +48,12 @@ class EdgeAbuseIT {
   private static int port;
   private static Vertx client;
   private static NodeHttp http;
-  private static final String SERVICE = NodeHttp.SERVICE;
 
   @BeforeAll
   static void start() {
     port = nodes.port();
     http = new NodeHttp(port, null);
     client = nodes.client();
-  }
-
-  private static HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-    return http.call(method, path, body, headers);
-  }
-
-  private static HttpResponse<String> service(String method, String path, String body) throws Exception {
-    return http.service(method, path, body);
-  }
-
-  private static double metric(String name, String label) throws Exception {
-    return http.metric(name, label);
-  }
-
-  private static String status(String user) throws Exception {
-    return http.status(user);
   }
 
   private static void eventually(String what, java.util.concurrent.Callable<Boolean> check) {
@@ -85,30 +68,30 @@ class EdgeAbuseIT {
     String alice = hs256(claims("pe-alice"));
     String mallory = hs256(claims("pe-mallory").put("publish", new JsonArray().add("*")));
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
-    assertEquals("o\n", call("POST", session + "xhr?token=" + alice, "").body());
-    eventually("alice online", () -> "online".equals(status("pe-alice")));
+    assertEquals("o\n", http.call("POST", session + "xhr?token=" + alice, "").body());
+    eventually("alice online", () -> "online".equals(http.status("pe-alice")));
     String busy = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.presence.set\\\",\\\"body\\\":{\\\"status\\\":\\\"busy\\\"}}\"]";
     String publish = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.channel.publish\\\",\\\"body\\\":{\\\"channel\\\":\\\"pe.room\\\",\\\"data\\\":\\\"as alice\\\"}}\"]";
     for (String send : List.of("xhr%5Fsend", "xhr%5fsend", "%78hr_send", "xhr_sen%64", "./xhr_send", "x/../xhr_send")) {
       for (String frames : List.of(busy, publish)) {
-        HttpResponse<String> r = call("POST", session + send + "?token=" + mallory, frames);
+        HttpResponse<String> r = http.call("POST", session + send + "?token=" + mallory, frames);
         assertEquals(400, r.statusCode(), send + ": " + r.body());
         assertEquals("bad_request", new JsonObject(r.body()).getString("error"), send);
       }
     }
     for (String poll : List.of("xh%72", "%78hr", "xhr%5Fstreaming")) {
-      assertEquals(400, call("POST", session + poll + "?token=" + mallory, "").statusCode(), poll);
+      assertEquals(400, http.call("POST", session + poll + "?token=" + mallory, "").statusCode(), poll);
     }
     // the API names and the console's path take one spelling too
-    assertEquals(400, service("GET", "/api/v1/channels/pe%2Eroom/messages", null).statusCode());
-    assertEquals(400, call("GET", "/%61dmin", null).statusCode());
+    assertEquals(400, http.service("GET", "/api/v1/channels/pe%2Eroom/messages", null).statusCode());
+    assertEquals(400, http.call("GET", "/%61dmin", null).statusCode());
     // nothing reached Alice's session: her status, and history, are untouched
-    assertEquals("online", status("pe-alice"));
-    JsonObject history = new JsonObject(service("GET", "/api/v1/channels/pe.room/messages", null).body());
+    assertEquals("online", http.status("pe-alice"));
+    JsonObject history = new JsonObject(http.service("GET", "/api/v1/channels/pe.room/messages", null).body());
     assertTrue(history.getJsonArray("messages").isEmpty(), history.encode());
     // while her own send, spelled as SockJS spells it, goes through
-    assertEquals(204, call("POST", session + "xhr_send?token=" + alice, busy).statusCode());
-    eventually("alice busy", () -> "busy".equals(status("pe-alice")));
+    assertEquals(204, http.call("POST", session + "xhr_send?token=" + alice, busy).statusCode());
+    eventually("alice busy", () -> "busy".equals(http.status("pe-alice")));
   }
 
   // ---- issue 26.2: every connection has a deadline ----
@@ -138,13 +121,13 @@ class EdgeAbuseIT {
   @Test
   @DisplayName("attack: WebSocket pings sent by the thousand close the connection (4429, flooding) once past the frame rate, after an err saying why; /health answers meanwhile")
   void pingFlood() throws Exception {
-    double before = metric("herald_limited_total", "bound=\"commands\"");
+    double before = http.metric("herald_limited_total", "bound=\"commands\"");
     try (RawSocket s = RawSocket.open(port, "127.0.4.1", 0).upgrade(hs256(claims("pinger-raw")))) {
       byte[] payload = new byte[125];
       for (int i = 0; i < 1000; i++) { // the burst is 40
         s.sendFrame(0x9, true, payload);
       }
-      assertEquals(200, call("GET", "/health", null).statusCode());
+      assertEquals(200, http.call("GET", "/health", null).statusCode());
       RawSocket.Received r = s.receive();
       int pongs = 0;
       while (r.opcode() == 0xA) {
@@ -158,7 +141,7 @@ class EdgeAbuseIT {
       }
       assertEquals(CloseCode.FLOODING.code, r.closeCode());
     }
-    assertTrue(metric("herald_limited_total", "bound=\"commands\"") > before, "the frame rate did not count the pings");
+    assertTrue(http.metric("herald_limited_total", "bound=\"commands\"") > before, "the frame rate did not count the pings");
   }
 
   @Test
@@ -199,8 +182,8 @@ class EdgeAbuseIT {
   @Test
   @DisplayName("attack: 40 000 pipelined GET /health whose answers are not read: the node stops answering once its output backs up, and closes the connection at the deadline")
   void pipelinedUnread() throws Exception {
-    double heldBefore = metric("herald_http_requests_held_total", "");
-    double open = metric("herald_tcp_connections", "");
+    double heldBefore = http.metric("herald_http_requests_held_total", "");
+    double open = http.metric("herald_tcp_connections", "");
     int requests = 40_000;
     try (RawSocket s = RawSocket.open(port, "127.0.5.1", 4096)) {
       String many = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(requests);
@@ -211,14 +194,14 @@ class EdgeAbuseIT {
       }
       // the node closes it while the client still reads nothing (a close that waited for the queued
       // answers to go out first would wait for ever)
-      eventually("the node closed the unread connection", () -> metric("herald_tcp_connections", "") <= open);
+      eventually("the node closed the unread connection", () -> http.metric("herald_tcp_connections", "") <= open);
       long read = s.countToEnd();
       assertTrue(read >= 0, "the connection is still open 20 s after");
       long answered = read / 200; // an answer to /health is over 200 bytes
       assertTrue(answered < requests / 2, answered + " answers: nothing pushed back (" + read + " bytes)");
     }
-    assertTrue(metric("herald_http_requests_held_total", "") > heldBefore);
-    assertTrue(metric("herald_write_timeouts_total", "") > 0);
+    assertTrue(http.metric("herald_http_requests_held_total", "") > heldBefore);
+    assertTrue(http.metric("herald_write_timeouts_total", "") > 0);
   }
 
   // ---- issue 32.2: connections per user, per address, per node ----
@@ -285,9 +268,9 @@ class EdgeAbuseIT {
     } finally {
       open.forEach(RawSocket::close);
     }
-    eventually("the node takes connections again", () -> call("GET", "/health", null).statusCode() == 200);
-    assertTrue(metric("herald_connections_refused_total", "reason=\"node\"") > 0);
-    assertTrue(metric("herald_connections_refused_total", "reason=\"address\"") > 0);
+    eventually("the node takes connections again", () -> http.call("GET", "/health", null).statusCode() == 200);
+    assertTrue(http.metric("herald_connections_refused_total", "reason=\"node\"") > 0);
+    assertTrue(http.metric("herald_connections_refused_total", "reason=\"address\"") > 0);
   }
 
   @Test
@@ -302,7 +285,7 @@ class EdgeAbuseIT {
       } finally {
         open.forEach(RawSocket::close);
       }
-      eventually("the closed WebSockets counted out", () -> metric("herald_tcp_connections", "") < PER_ADDRESS);
+      eventually("the closed WebSockets counted out", () -> http.metric("herald_tcp_connections", "") < PER_ADDRESS);
     }
   }
 
@@ -313,7 +296,7 @@ class EdgeAbuseIT {
   void historyAmplification() throws Exception {
     String page = "\"" + "a".repeat(8_000) + "\"";
     for (int i = 0; i < 8; i++) {
-      assertEquals(201, service("POST", "/api/v1/channels/amp.room/messages", "{\"data\":" + page + "}").statusCode());
+      assertEquals(201, http.service("POST", "/api/v1/channels/amp.room/messages", "{\"data\":" + page + "}").statusCode());
     }
     try (WsClient c = WsClient.connect(client, port, hs256(claims("amplifier").put("channels", new JsonArray().add("amp.*"))))) {
       long received = 0;
@@ -341,10 +324,10 @@ class EdgeAbuseIT {
   void apiBucketsExpire() throws Exception {
     for (int i = 0; i < 300; i++) {
       String token = hs256(claims("poller-" + i).put("channels", new JsonArray().add("poll.*")));
-      assertEquals(200, call("GET", "/api/v1/channels/poll.room/messages", null, "Authorization", "Bearer " + token).statusCode());
+      assertEquals(200, http.call("GET", "/api/v1/channels/poll.room/messages", null, "Authorization", "Bearer " + token).statusCode());
     }
-    assertTrue(metric("herald_api_rate_buckets", "") >= 300, "the buckets were not counted");
-    Eventually.eventually(Duration.ofSeconds(40), "idle buckets dropped", () -> metric("herald_api_rate_buckets", "") < 10);
+    assertTrue(http.metric("herald_api_rate_buckets", "") >= 300, "the buckets were not counted");
+    Eventually.eventually(Duration.ofSeconds(40), "idle buckets dropped", () -> http.metric("herald_api_rate_buckets", "") < 10);
   }
 
   // ---- issue 32.5: live and history agree ----
@@ -353,7 +336,7 @@ class EdgeAbuseIT {
   @DisplayName("attack: a lone surrogate or 1e999999 in data is refused at the edge (bridge and API), so nothing is delivered that history would keep otherwise")
   void onlyDataThatWritesBackTheSame() throws Exception {
     for (String data : List.of("\"a\\uD800b\"", "1e999999", "{\"k\\uDC00\":1}")) {
-      HttpResponse<String> r = service("POST", "/api/v1/channels/text.room/messages", "{\"data\":" + data + "}");
+      HttpResponse<String> r = http.service("POST", "/api/v1/channels/text.room/messages", "{\"data\":" + data + "}");
       assertEquals(400, r.statusCode(), data + ": " + r.body());
     }
     try (WsClient c = WsClient.connect(client, port, hs256(claims("surrogate").put("publish", new JsonArray().add("text.*"))))) {
@@ -366,7 +349,7 @@ class EdgeAbuseIT {
       c.sendRaw("{\"type\":\"send\",\"address\":\"rt.channel.publish\",\"replyAddress\":\"p3\",\"body\":{\"channel\":\"text.room\",\"data\":\"a\\uD83D\\uDE00b\"}}");
       assertNotEquals("err", c.await(f -> "p3".equals(f.getString("address"))).getString("type"));
     }
-    JsonArray kept = new JsonObject(service("GET", "/api/v1/channels/text.room/messages", null).body()).getJsonArray("messages");
+    JsonArray kept = new JsonObject(http.service("GET", "/api/v1/channels/text.room/messages", null).body()).getJsonArray("messages");
     assertEquals(1, kept.size(), kept.encode());
     assertEquals("a\uD83D\uDE00b", kept.getJsonObject(0).getString("data"));
   }
@@ -379,22 +362,22 @@ class EdgeAbuseIT {
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
     String token = "?token=" + hs256(claims("pages"));
     for (String off : List.of("jsonp?c=x", "htmlfile?c=x", "eventsource")) {
-      assertEquals(404, call("GET", session + off + (off.contains("?") ? "&" : "?") + token.substring(1), null).statusCode(), off);
+      assertEquals(404, http.call("GET", session + off + (off.contains("?") ? "&" : "?") + token.substring(1), null).statusCode(), off);
     }
-    HttpResponse<String> iframe = call("GET", "/eventbus/iframe.html" + token, null);
+    HttpResponse<String> iframe = http.call("GET", "/eventbus/iframe.html" + token, null);
     assertEquals(200, iframe.statusCode());
     assertTrue(iframe.body().contains("src=\"/vendor/sockjs.min.js\""), iframe.body());
     assertFalse(iframe.body().contains("cdn"), iframe.body());
     assertEquals("frame-ancestors 'self' " + ORIGIN, iframe.headers().firstValue("Content-Security-Policy").orElse(""));
-    assertEquals(200, call("GET", "/vendor/sockjs.min.js", null).statusCode());
+    assertEquals(200, http.call("GET", "/vendor/sockjs.min.js", null).statusCode());
 
-    JsonObject info = new JsonObject(call("GET", "/eventbus/info" + token, null, "Origin", ORIGIN).body());
+    JsonObject info = new JsonObject(http.call("GET", "/eventbus/info" + token, null, "Origin", ORIGIN).body());
     assertEquals(new JsonArray().add(ORIGIN), info.getJsonArray("origins"));
     assertTrue(info.getBoolean("websocket"));
-    assertEquals(403, call("GET", "/eventbus/info" + token, null, "Origin", "http://evil.example").statusCode());
+    assertEquals(403, http.call("GET", "/eventbus/info" + token, null, "Origin", "http://evil.example").statusCode());
 
     for (String page : List.of("/", "/health", "/eventbus/info" + token)) {
-      HttpResponse<String> r = call("GET", page, null);
+      HttpResponse<String> r = http.call("GET", page, null);
       assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""), page);
       assertEquals("frame-ancestors 'none'", r.headers().firstValue("Content-Security-Policy").orElse(""), page);
     }

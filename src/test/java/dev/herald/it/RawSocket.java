@@ -237,16 +237,6 @@ public final class RawSocket implements AutoCloseable {
     }
   }
 
-  /** Whether the server has closed: a read that ends the stream (or is reset) within {@code ms}; false if it is still open. */
-  public boolean endsWithin(int ms) {
-    try {
-      socket.setSoTimeout(ms);
-      return drainsToEnd();
-    } catch (SocketException e) {
-      return true;
-    }
-  }
-
   private int readByte() throws IOException {
     int b = in.read();
     if (b < 0) {

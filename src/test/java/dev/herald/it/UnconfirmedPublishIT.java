@@ -1,6 +1,5 @@
 package dev.herald.it;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.herald.channel.ChannelLog;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
@@ -23,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static dev.herald.it.ChannelFailoverIT.hz;
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,10 +49,6 @@ class UnconfirmedPublishIT {
     a = nodes.a();
     b = nodes.b();
     client = nodes.client();
-  }
-
-  private static HazelcastInstance hz(Node n) {
-    return n.clusterManager().getHazelcastInstance();
   }
 
   /** Occupies every partition thread of b: the backup of anything a owns waits there until the returned latch is counted down. */

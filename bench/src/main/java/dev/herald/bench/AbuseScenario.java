@@ -85,9 +85,10 @@ final class AbuseScenario {
         probe.forEach(e -> figures.put(attack + ": " + e.getKey(), e.getValue()));
         outcome.forEach(e -> figures.put(attack + ": " + e.getKey(), e.getValue()));
       }
+      long missing = attacks.stream().mapToLong(a -> figures.getLong(a + ": deliveries missing") + figures.getLong(a + ": probe failures")).sum();
       double worst = attacks.stream().flatMap(a -> List.of("/health", "publish", "delivery").stream().map(p -> figures.getDouble(a + ": " + p + " p99 (ms)")))
           .mapToDouble(Double::doubleValue).max().orElse(0);
-      figures.put("worst p99 under any attack (ms)", worst).put("bar: worst p99 under 100 ms", worst < 100);
+      figures.put("worst p99 under any attack (ms)", worst).put("bar: worst p99 under 100 ms, nothing missing", worst < 100 && missing == 0);
       subscriber.close().await();
       return new JsonObject().put("scenario", "abuse").put("parameters", params).put("figures", figures);
     } finally {
@@ -100,6 +101,7 @@ final class AbuseScenario {
     Histogram health = new Histogram(3);
     Histogram publish = new Histogram(3);
     long failures = 0;
+    long published = 0;
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     HttpRequest healthReq = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(java.time.Duration.ofSeconds(5)).build();
     while (System.nanoTime() < end) {
@@ -110,7 +112,9 @@ final class AbuseScenario {
         }
         health.recordValue((System.nanoTime() - t0) / 1000);
         long t1 = System.nanoTime();
-        if (publish(http, port, service, CHANNEL, new JsonObject().put("t", t1 / 1000)) != 201) {
+        if (publish(http, port, service, CHANNEL, new JsonObject().put("t", t1 / 1000)) == 201) {
+          published++;
+        } else {
           failures++;
         }
         publish.recordValue((System.nanoTime() - t1) / 1000);
@@ -130,7 +134,10 @@ final class AbuseScenario {
       f.put(e[0] + " p50 (ms)", Bench.ms(h.getValueAtPercentile(50))).put(e[0] + " p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
           .put(e[0] + " max (ms)", Bench.ms(h.getMaxValue()));
     }
-    return f.put("probes", health.getTotalCount()).put("deliveries", d.getTotalCount()).put("probe failures", failures);
+    // every publish answered 201 must have reached the subscriber: a delivery the subscriber did
+    // not recognise (no "t") would otherwise leave the delivery figures empty, and the bar met
+    return f.put("probes", health.getTotalCount()).put("deliveries", d.getTotalCount())
+        .put("deliveries missing", Math.max(0, published - d.getTotalCount())).put("probe failures", failures);
   }
 
   private static int publish(HttpClient http, int port, String service, String channel, JsonObject data) throws Exception {

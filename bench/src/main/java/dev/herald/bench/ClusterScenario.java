@@ -157,6 +157,7 @@ final class ClusterScenario {
         .put("cross-node deliveries", delivered.sum())
         .put("cross-node lost seqs", seqs.lost())
         .put("cross-node duplicated seqs", seqs.duplicated())
+        .put("cross-node subscribers that received nothing", seqs.silent())
         .put("same-node latency p50 (ms)", Bench.ms(l.getValueAtPercentile(50)))
         .put("same-node latency p99 (ms)", Bench.ms(l.getValueAtPercentile(99)))
         .put("cross-node latency p50 (ms)", Bench.ms(r.getValueAtPercentile(50)))

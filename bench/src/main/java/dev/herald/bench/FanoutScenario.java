@@ -281,6 +281,7 @@ final class FanoutScenario {
         .put("warm-up deliveries", warmDeliveries)
         .put("lost seqs", seqs.lost())
         .put("duplicated seqs", seqs.duplicated())
+        .put("subscribers that received nothing", seqs.silent())
         .put("latency p50 (ms)", Bench.ms(h.getValueAtPercentile(50)))
         .put("latency p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
         .put("latency max (ms)", Bench.ms(h.getMaxValue()))

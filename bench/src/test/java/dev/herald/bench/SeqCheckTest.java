@@ -24,4 +24,14 @@ class SeqCheckTest {
     assertEquals(2, check.lost());
     assertEquals(2, check.duplicated());
   }
+
+  @Test
+  @DisplayName("a subscriber that received nothing loses no seq by the count, so it is counted apart: a check that compared nothing")
+  void silentSubscribers() {
+    SeqCheck check = new SeqCheck();
+    check.subscriber().accept(1);
+    check.subscriber(); // never hears a thing
+    assertEquals(0, check.lost());
+    assertEquals(1, check.silent());
+  }
 }
