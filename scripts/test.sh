@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs what the tests drive (Debian's Chromium and nginx
-# when missing, the JavaScript packages from the lock file), then mvn verify (unit tests, the
+# Runs every test on a fresh machine: installs what the tests drive (Debian's Chromium, nginx and
+# faketime when missing, the JavaScript packages from the lock file), then mvn verify (unit tests, the
 # jar, integration tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ done
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# the clock-skew test runs a node under libfaketime
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

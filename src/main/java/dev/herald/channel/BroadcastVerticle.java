@@ -89,7 +89,7 @@ public final class BroadcastVerticle extends VerticleBase {
     // a message carries who published it when a user did, and its trace id when the publisher gave one
     String from = msg.headers().contains(Headers.SERVICE) ? null : msg.headers().get(Headers.USER_ID);
     String traceId = msg.headers().contains(Headers.TRACED) ? msg.headers().get(Headers.TRACE_ID) : null;
-    PublishOp op = new PublishOp(PublishOp.OWNER_CLOCK, from, data, traceId, id, retention, config.channelIdleSeconds());
+    PublishOp op = new PublishOp(cluster.now(), from, data, traceId, id, retention, config.channelIdleSeconds());
     long t0 = System.nanoTime();
     Set<Member> members = cluster.members();
     // answered once: the ack, or unavailable (a failure, a write not confirmed, or none in time)
@@ -178,7 +178,7 @@ public final class BroadcastVerticle extends VerticleBase {
       ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\", \"since\": seq >= 0, \"limit\"?: 1-" + BroadcastConfig.MAX_HISTORY_LIMIT + "}");
       return;
     }
-    HistoryOp op = new HistoryOp(s.longValue(), l.intValue(), PublishOp.OWNER_CLOCK, config.historyTtlSeconds() * 1000L);
+    HistoryOp op = new HistoryOp(s.longValue(), l.intValue(), cluster.now(), config.historyTtlSeconds() * 1000L);
     ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());

@@ -58,7 +58,7 @@ public final class ChannelMembersVerticle extends VerticleBase {
   }
 
   private void onJoin(Message<JsonObject> msg) {
-    applyBatch(msg, GatewayBatch.JOINS, (part, nodeId) -> MembershipOp.join(part, nodeId));
+    applyBatch(msg, GatewayBatch.JOINS, (part, nodeId) -> MembershipOp.join(part, nodeId, cluster.now()));
   }
 
   private void onLeave(Message<JsonObject> msg) {

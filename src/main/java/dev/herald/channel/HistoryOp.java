@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Reads a channel's history after a seq, where the log lives (no copy of the whole log travels),
- * by the owner's clock ({@link PublishOp#OWNER_CLOCK}) as the messages' times are.
+ * at the cluster's time ({@link dev.herald.cluster.ClusterHandle#now}), the clock the messages' times are read from.
  */
 public final class HistoryOp implements EntryProcessor<String, ChannelLog, String>, ReadOnly {
 
@@ -31,7 +31,7 @@ public final class HistoryOp implements EntryProcessor<String, ChannelLog, Strin
   @Override
   public String process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue();
-    return log == null ? null : log.history(since, limit, now == PublishOp.OWNER_CLOCK ? System.currentTimeMillis() : now, ttlMs).encode();
+    return log == null ? null : log.history(since, limit, now, ttlMs).encode();
   }
 
   @Override

@@ -41,7 +41,7 @@ final class MembershipEvents {
       if (c.event() != null) {
         String channel = Membership.channelOf(key);
         vertx.eventBus().publish(Addresses.members(channel), Membership.event(key, c));
-        tallies.computeIfAbsent(channel, ch -> new Tally()).add(key, c.event());
+        tallies.computeIfAbsent(channel, ch -> new Tally()).add(key, c.event(), c.version());
       }
     });
     if (tallies.isEmpty()) {
@@ -58,7 +58,7 @@ final class MembershipEvents {
         if (type != null) {
           String key = type.equals(WebhookEvents.CHANNEL_OCCUPIED) ? t.firstJoin : t.lastLeave;
           WebhookEvents.raise(vertx, type, new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)), node,
-              traceOf.apply(key), null);
+              traceOf.apply(key), t.cause(type));
         }
       });
     });
@@ -67,20 +67,33 @@ final class MembershipEvents {
   /** One channel's share of a batch of changes: the net change of its member count, and who to name in a webhook. Pure. */
   static final class Tally {
     int delta;
-    /** The key of the first join and of the last leave in the batch (null if none). */
+    /** The key of the first join and of the last leave in the batch (null if none), and their versions. */
     String firstJoin;
     String lastLeave;
+    long firstJoinVersion;
+    long lastLeaveVersion;
 
-    void add(String key, Membership.Event event) {
+    void add(String key, Membership.Event event, long version) {
       if (event == Membership.Event.JOIN) {
         delta++;
         if (firstJoin == null) {
           firstJoin = key;
+          firstJoinVersion = version;
         }
       } else {
         delta--;
         lastLeave = key;
+        lastLeaveVersion = version;
       }
+    }
+
+    /**
+     * What names the change behind a webhook of {@code type}: the membership change (key and
+     * version) that occupied or vacated the channel. The same change raised again by another node
+     * after a failover names the same, so its event keeps its id ({@link WebhookEvents#event}).
+     */
+    String cause(String type) {
+      return type.equals(WebhookEvents.CHANNEL_OCCUPIED) ? firstJoin + "/" + firstJoinVersion : lastLeave + "/" + lastLeaveVersion;
     }
 
     /** The webhook a count going from {@code before} to {@code after} calls for, or null. */

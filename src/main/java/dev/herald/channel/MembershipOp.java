@@ -19,28 +19,34 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
   final String nodeId;
   final Set<String> nodes;
   final boolean keep;
+  /** JOIN: the cluster's time at the join, the version a first membership starts from. */
+  final long now;
 
-  MembershipOp(Map<String, List<String>> joins, Map<String, List<String>> leaves, String nodeId, Set<String> nodes, boolean keep) {
+  MembershipOp(Map<String, List<String>> joins, Map<String, List<String>> leaves, String nodeId, Set<String> nodes, boolean keep, long now) {
     this.joins = joins;
     this.leaves = leaves;
     this.nodeId = nodeId;
     this.nodes = nodes;
     this.keep = keep;
+    this.now = now;
   }
 
-  /** Connections on {@code nodeId} joining: {@link Membership#key} to its connection ids; run on those keys. */
-  public static MembershipOp join(Map<String, List<String>> joins, String nodeId) {
-    return new MembershipOp(joins, null, nodeId, null, false);
+  /**
+   * Connections on {@code nodeId} joining: {@link Membership#key} to its connection ids; run on those
+   * keys. {@code now}: the cluster's time ({@link dev.herald.cluster.ClusterHandle#now}).
+   */
+  public static MembershipOp join(Map<String, List<String>> joins, String nodeId, long now) {
+    return new MembershipOp(joins, null, nodeId, null, false, now);
   }
 
   /** Connections leaving: {@link Membership#key} to its connection ids; run on those keys. */
   public static MembershipOp leave(Map<String, List<String>> leaves) {
-    return new MembershipOp(null, leaves, null, null, false);
+    return new MembershipOp(null, leaves, null, null, false, 0);
   }
 
   /** Removes connections held by these nodes ({@code keep} false) or by any other node ({@code keep} true). */
   public static MembershipOp nodes(Set<String> nodes, boolean keep) {
-    return new MembershipOp(null, null, null, Set.copyOf(nodes), keep);
+    return new MembershipOp(null, null, null, Set.copyOf(nodes), keep, 0);
   }
 
   @Override
@@ -49,8 +55,7 @@ public final class MembershipOp implements EntryProcessor<String, Membership, Me
     Membership.Change change;
     if (joins != null) {
       String key = entry.getKey();
-      change = Membership.join(current, Membership.channelOf(key), Membership.userOf(key), joins.getOrDefault(key, List.of()), nodeId,
-          System.currentTimeMillis());
+      change = Membership.join(current, Membership.channelOf(key), Membership.userOf(key), joins.getOrDefault(key, List.of()), nodeId, now);
     } else if (current == null) {
       return new Membership.Change(null, null, 0);
     } else if (leaves != null) {

@@ -50,6 +50,7 @@ public final class MembershipSerializers {
     if (op.joins != null) {
       out.writeByte(JOIN);
       out.writeString(op.nodeId);
+      out.writeLong(op.now);
       Serializers.writeStringLists(out, op.joins);
     } else if (op.leaves != null) {
       out.writeByte(LEAVE);
@@ -66,10 +67,11 @@ public final class MembershipSerializers {
     return switch (form) {
       case JOIN -> {
         String nodeId = in.readString();
-        yield new MembershipOp(Serializers.readStringLists(in), null, nodeId, null, false);
+        long now = in.readLong();
+        yield new MembershipOp(Serializers.readStringLists(in), null, nodeId, null, false, now);
       }
-      case LEAVE -> new MembershipOp(null, Serializers.readStringLists(in), null, null, false);
-      case NODES -> new MembershipOp(null, null, null, Serializers.readStringSet(in), in.readBoolean());
+      case LEAVE -> new MembershipOp(null, Serializers.readStringLists(in), null, null, false, 0);
+      case NODES -> new MembershipOp(null, null, null, Serializers.readStringSet(in), in.readBoolean(), 0);
       default -> throw new IOException("unknown membership op form " + form);
     };
   }

@@ -26,13 +26,6 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
   public record Published(String channel, long seq, String epoch, boolean duplicate) implements java.io.Serializable {
   }
 
-  /**
-   * A {@code ts} (and {@link HistoryOp}'s {@code now}) that says: the owner's clock, read where the
-   * operation runs. Retention, history filtering and the time a message carries then follow one
-   * clock per channel, the owner's, whichever node's clock is off; a fixed time is for tests.
-   */
-  public static final long OWNER_CLOCK = -1;
-
   /** Where the node leaves its Vert.x in the Hazelcast user context (for {@link DeliverOp}). */
   public static final String VERTX_KEY = "herald.vertx";
 
@@ -75,7 +68,7 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
       }
     }
     long before = log.nextSeq();
-    ChannelLog.Stored s = log.append(ts == OWNER_CLOCK ? System.currentTimeMillis() : ts, from, data, traceId, id, retention);
+    ChannelLog.Stored s = log.append(ts, from, data, traceId, id, retention);
     epoch = log.epoch();
     stored = s;
     if (log.nextSeq() == before) {

@@ -44,6 +44,16 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum, long backup
     return hazelcast.getCluster().getLocalMember().getUuid().toString();
   }
 
+  /**
+   * The cluster's time (ms): this node's clock corrected to the master's, as Hazelcast keeps it from
+   * the master's heartbeats. Every time that is stored or ordered (a message's {@code ts}, history
+   * retention, presence and membership versions) is read here, so a node whose clock is off by an
+   * hour stamps the same times as the others (docs/protocol.md, "Time").
+   */
+  public long now() {
+    return hazelcast.getCluster().getClusterTime();
+  }
+
   /** Hazelcast's split-brain protection of the channel logs, when {@link #quorum} is over 1. */
   public static final String QUORUM = "herald-majority";
 

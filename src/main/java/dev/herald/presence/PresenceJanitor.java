@@ -32,7 +32,7 @@ public final class PresenceJanitor extends Janitor {
 
   @Override
   protected Future<Void> clean(Set<String> nodes, boolean alive) {
-    long now = System.currentTimeMillis();
+    long now = cluster.now();
     IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
     PresenceOp op = (alive ? PresenceOp.keepNodes(nodes, now) : PresenceOp.dropNodes(nodes, now)).offlineFor(config.offlineRecordSeconds());
     return run("presence", presence, op, nodes, alive, changes -> changes.forEach((user, c) -> events.raise(c, null)));

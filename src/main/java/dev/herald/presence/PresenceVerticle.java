@@ -109,7 +109,7 @@ public final class PresenceVerticle extends VerticleBase {
       ErrorCode.BAD_REQUEST.fail(msg, "no user on this request");
       return;
     }
-    apply(user, PresenceOp.choose(status, System.currentTimeMillis()), msg).onComplete(ar -> {
+    apply(user, PresenceOp.choose(status, cluster.now()), msg).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
         return;
@@ -155,12 +155,12 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void onConnect(Message<JsonObject> msg) {
-    long now = System.currentTimeMillis();
+    long now = cluster.now();
     applyBatch(msg, (part, nodeId) -> PresenceOp.connect(part, nodeId, now));
   }
 
   private void onDisconnect(Message<JsonObject> msg) {
-    long now = System.currentTimeMillis();
+    long now = cluster.now();
     applyBatch(msg, (part, nodeId) -> PresenceOp.disconnect(part, now));
   }
 

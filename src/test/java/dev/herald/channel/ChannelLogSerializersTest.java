@@ -84,18 +84,4 @@ class ChannelLogSerializersTest {
     HistoryOp history = roundTrip(s, new HistoryOp(0, 10, 2000, HOUR), 1012);
     assertTrue(history.process(Map.entry("room", original.getValue())).contains("\"seq\":1"));
   }
-
-  @Test
-  @DisplayName("a message takes its time from the owner's clock where the publish runs, never the publishing node's; history reads by that clock too")
-  void ownerStampsTheTime() {
-    SimpleEntry<String, ChannelLog> entry = new SimpleEntry<>("room", new ChannelLog("room", "e1"));
-    long before = System.currentTimeMillis();
-    new PublishOp(PublishOp.OWNER_CLOCK, "ann", "1", null, "id-1", KEEP_3, 60).process(entry);
-    long after = System.currentTimeMillis();
-    long ts = entry.getValue().range(1, 1).get(0).ts();
-    assertTrue(ts >= before && ts <= after, ts + " not the owner's time between " + before + " and " + after);
-    // a history read by the owner's clock keeps what a reader an hour behind would have dropped
-    String h = new HistoryOp(0, 10, PublishOp.OWNER_CLOCK, 60_000).process(Map.entry("room", entry.getValue()));
-    assertTrue(h.contains("\"seq\":1"), h);
-  }
 }

@@ -49,7 +49,7 @@ class MembershipSerializersTest {
     String key = Membership.key("room", "ann");
     Membership ann = Membership.join(null, "room", "ann", List.of("c1", "c2"), "node-a", 1000).next();
     List<MembershipOp> ops = List.of(
-        MembershipOp.join(Map.of(key, List.of("c3")), "node-b"),
+        MembershipOp.join(Map.of(key, List.of("c3")), "node-b", 1_234L),
         MembershipOp.leave(Map.of(key, List.of("c1", "c9"))),
         MembershipOp.nodes(Set.of("node-a"), false),
         MembershipOp.nodes(Set.of("node-a"), true));
@@ -62,6 +62,8 @@ class MembershipSerializersTest {
       assertEquals(expected.event(), actual.event());
       assertEquals(expected.next() == null ? null : expected.next().connections, actual.next() == null ? null : actual.next().connections);
     }
+    MembershipOp first = s.toObject(s.toData(MembershipOp.join(Map.of(key, List.of("c3")), "node-b", 1_234L)));
+    assertEquals(1_234L, first.process(new SimpleEntry<>(key, null)).version(), "a first join's version is the sender's cluster time");
     MembershipEvents.Count leave = s.toObject(s.toData(new MembershipEvents.Count(-1)));
     assertEquals(1013, s.toData(leave).getType());
     assertArrayEquals(new int[] {3, 2}, leave.process(new SimpleEntry<>("room", 3)));

@@ -133,20 +133,23 @@ class MembershipTest {
   @DisplayName("a batch's tally: its net change, occupied for its first joiner, vacated for its last leaver, nothing in between")
   void occupancyTally() {
     MembershipEvents.Tally joins = new MembershipEvents.Tally();
-    joins.add(Membership.key("room", "ann"), Membership.Event.JOIN);
-    joins.add(Membership.key("room", "bob"), Membership.Event.JOIN);
+    joins.add(Membership.key("room", "ann"), Membership.Event.JOIN, 7);
+    joins.add(Membership.key("room", "bob"), Membership.Event.JOIN, 9);
     assertEquals(2, joins.delta);
     assertEquals(Membership.key("room", "ann"), joins.firstJoin);
     assertEquals(WebhookEvents.CHANNEL_OCCUPIED, joins.webhook(0, 2));
     assertNull(joins.webhook(1, 3), "the channel had members already");
+    assertEquals(Membership.key("room", "ann") + "/7", joins.cause(WebhookEvents.CHANNEL_OCCUPIED),
+        "the event is named by the change that caused it, so a failover's second raise keeps its id");
 
     MembershipEvents.Tally leaves = new MembershipEvents.Tally();
-    leaves.add(Membership.key("room", "ann"), Membership.Event.LEAVE);
-    leaves.add(Membership.key("room", "bob"), Membership.Event.LEAVE);
+    leaves.add(Membership.key("room", "ann"), Membership.Event.LEAVE, 8);
+    leaves.add(Membership.key("room", "bob"), Membership.Event.LEAVE, 10);
     assertEquals(-2, leaves.delta);
     assertEquals(Membership.key("room", "bob"), leaves.lastLeave);
     assertEquals(WebhookEvents.CHANNEL_VACATED, leaves.webhook(2, 0));
     assertNull(leaves.webhook(3, 1), "members are left");
+    assertEquals(Membership.key("room", "bob") + "/10", leaves.cause(WebhookEvents.CHANNEL_VACATED));
     assertNull(leaves.webhook(0, 0), "a count already at zero was not vacated by this batch");
   }
 

@@ -113,6 +113,11 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
    * HS256 with the test secret, no dev tokens, then {@code overrides} merged in deeply.
    */
   public static HeraldConfig config(int httpPort, int clusterPort, List<Integer> memberPorts, JsonObject overrides) {
+    return HeraldConfig.fromJson(configJson(httpPort, clusterPort, memberPorts, overrides));
+  }
+
+  /** {@link #config}'s JSON, for a node started as its own process from a conf file. */
+  public static JsonObject configJson(int httpPort, int clusterPort, List<Integer> memberPorts, JsonObject overrides) {
     JsonArray members = new JsonArray();
     memberPorts.forEach(p -> members.add("127.0.0.1:" + p));
     JsonObject json = new JsonObject()
@@ -122,7 +127,7 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
         .put("auth", new JsonObject().put("devTokens", false)
             .put("jwt", new JsonObject().put("algorithm", "HS256").put("secret", TestTokens.SECRET)))
         .put("roles", new JsonObject().put("gateway", 1).put("auth", 1).put("presence", 1).put("heartbeat", 1).put("broadcast", 1));
-    return HeraldConfig.fromJson(json.mergeIn(overrides.copy(), true));
+    return json.mergeIn(overrides.copy(), true);
   }
 
   /** Starts a node and waits until it is ready. */
