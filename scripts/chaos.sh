@@ -10,7 +10,13 @@
 #           partition-master  node 1's link down for 30 s: node 1 started first, so it is
 #                      Hazelcast's master (the oldest member), which a cut removes from the
 #                      others' view one member at a time
+#           partition-owner  the link of the node that owns chaos.c0 (the busiest channel: half
+#                      of all publishes) down for 30 s, as GET /api/v1/channels/chaos.c0 names it
 #           kill9      SIGKILL of node 2 (it owns about a third of the channels), restarted after 30 s
+#           kill9-owner  SIGKILL of the owner of chaos.c0, restarted after 30 s
+#           double     SIGKILL of the owner of chaos.c0 and its backup together (two faults at
+#                      once), both restarted after 30 s: the channel's log is gone, and what must
+#                      happen is a new epoch that every subscriber sees, never a silent fork
 #           sigstop    SIGSTOP of node 2 for 20 s (a long GC pause), then SIGCONT
 #           rolling    SIGTERM each node in turn, each restarted before the next
 #
@@ -27,7 +33,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scenario=${1:?usage: scripts/chaos.sh partition|partition-master|kill9|sigstop|rolling [--fault-seconds N] [--short] [--repeat N] [--report FILE|none]}
+scenario=${1:?usage: scripts/chaos.sh partition|partition-master|partition-owner|kill9|kill9-owner|double|sigstop|rolling [--fault-seconds N] [--short] [--repeat N] [--report FILE|none]}
 shift
 repeat=1
 args=()
@@ -54,15 +60,15 @@ report=none
 while [ $# -gt 0 ]; do
   case "$1" in
     --fault-seconds) fault=$2; shift 2 ;;
-    --short) fault=12; [ "$scenario" = kill9 ] && fault=5; warm=5; settle=10; shift ;;
+    --short) fault=12; case "$scenario" in kill9*|double) fault=5 ;; esac; warm=5; settle=10; shift ;;
     --report) report=$2; shift 2 ;;
     *) echo "chaos.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-case "$scenario" in partition|partition-master|kill9|sigstop|rolling) ;; *) echo "chaos.sh: unknown scenario $scenario" >&2; exit 2 ;; esac
+case "$scenario" in partition|partition-master|partition-owner|kill9|kill9-owner|double|sigstop|rolling) ;; *) echo "chaos.sh: unknown scenario $scenario" >&2; exit 2 ;; esac
 
 jar=${HERALD_JAR:-target/herald.jar}  # HERALD_JAR: measure another build (an older commit, say)
-bench=bench/target/herald-bench.jar
+bench=${HERALD_BENCH_JAR:-bench/target/herald-bench.jar}  # HERALD_BENCH_JAR: the load generator of another build
 [ -f "$jar" ] || mvn -q -B -DskipTests package
 [ -f "$bench" ] || mvn -q -B -f bench/pom.xml -DskipTests package
 run_dir=target/chaos/$scenario
@@ -97,6 +103,29 @@ hz_port() { if [ "$hosts" = netns ]; then echo 5701; else echo $((15700 + $1)); 
 # the command prefix that runs in host I (ip netns exec execs, so $! of "$(in_host I) cmd &" is cmd's pid)
 in_host() { if [ "$hosts" = netns ]; then echo "ip netns exec hc$1"; fi; }
 endpoint() { echo "$(addr "$1"):$(http_port "$1")"; }
+# which host (1-3) holds a channel's log: "owner", or "backup" (its first backup), as node 1..3 answer
+# GET /api/v1/channels/NAME (docs/protocol.md), the Hazelcast address mapped back to its host
+holder() {
+  local role=$1 channel=$2
+  for i in 1 2 3; do
+    node -e '
+      const [url, secret, role] = process.argv.slice(1);
+      const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+      const now = Math.floor(Date.now() / 1000);
+      const body = b64({alg: "HS256", typ: "JWT"}) + "." + b64({sub: "chaos-script", roles: ["service"], iat: now, exp: now + 300});
+      const sig = require("crypto").createHmac("sha256", secret).update(body).digest("base64url");
+      fetch(url, {headers: {Authorization: "Bearer " + body + "." + sig}}).then(r => r.json()).then(j => {
+        const at = role === "owner" ? j.owner : (j.backups || [])[0];
+        if (!at) process.exit(1);
+        console.log(at);
+      }).catch(() => process.exit(1));' "http://$(endpoint "$i")/api/v1/channels/$channel" "$SECRET" "$role" && return 0
+  done
+  return 1
+}
+host_of() { # a Hazelcast host:port back to its host number
+  for i in 1 2 3; do [ "$1" = "$(addr "$i"):$(hz_port "$i")" ] && { echo "$i"; return 0; }; done
+  echo "chaos.sh: $1 is none of the three hosts" >&2; return 1
+}
 
 if [ "$hosts" = netns ]; then hosts_up hc "$NET"; fi
 
@@ -165,6 +194,19 @@ case "$scenario" in
   partition-master)
     what="node 1's link down ${fault} s (the master, the oldest member, alone against 2), then up"
     ip link set hcv1 down; sleep "$fault"; ip link set hcv1 up ;;
+  partition-owner)
+    o=$(host_of "$(holder owner chaos.c0)")
+    what="the link of node $o, owner of the busiest channel, down ${fault} s, then up"
+    ip link set "hcv$o" down; sleep "$fault"; ip link set "hcv$o" up ;;
+  kill9-owner)
+    o=$(host_of "$(holder owner chaos.c0)")
+    what="SIGKILL node $o, owner of the busiest channel, restarted after ${fault} s"
+    kill -KILL "${node_pid[$o]}"; sleep "$fault"; start_node "$o"; await_ready "$o" ;;
+  double)
+    o=$(host_of "$(holder owner chaos.c0)"); b=$(host_of "$(holder backup chaos.c0)")
+    [ "$o" != "$b" ] || { echo "chaos.sh: owner and backup of chaos.c0 are both node $o" >&2; exit 1; }
+    what="SIGKILL nodes $o and $b together (owner and backup of the busiest channel), both restarted after ${fault} s"
+    kill -KILL "${node_pid[$o]}" "${node_pid[$b]}"; sleep "$fault"; start_node "$o"; start_node "$b"; await_ready "$o"; await_ready "$b" ;;
   kill9)
     what="SIGKILL node 2, restarted after ${fault} s"
     kill -KILL "${node_pid[2]}"; sleep "$fault"; start_node 2; await_ready 2 ;;
@@ -193,5 +235,7 @@ for i in 1 2 3; do nodes="$nodes${nodes:+,}$(endpoint "$i")"; done
 # cluster sees a SIGKILLed member leave within a second, often before its clients reconnect
 no_flap=false
 [ "$scenario" = rolling ] && no_flap=true
+double_fault=false
+[ "$scenario" = double ] && double_fault=true
 java -jar "$bench" chaos-check --dir "$run_dir" --nodes "$nodes" --secret "$SECRET" --scenario "$scenario" \
-  --fault "$what" --hosts "$hosts" --noFlap "$no_flap" --report "$report" | tee "$run_dir/result.json"
+  --fault "$what" --hosts "$hosts" --noFlap "$no_flap" --doubleFault "$double_fault" --report "$report" | tee "$run_dir/result.json"

@@ -4,7 +4,11 @@
 // channels; the test then kills the node (SIGKILL), publishes 50 messages to rec.chan and 150 to
 // gap.chan (history keeps 100) through another cluster member, and starts the node again. This
 // script must end with all 51 messages of rec.chan in order, recovered, and gap.chan flagged
-// not recovered; it also checks giving up and token refresh. Exits 0 with PASS, else 1.
+// not recovered; it also checks giving up and token refresh. Then it prints "DROP epoch.chan" once
+// it holds three messages there; the test deletes that channel's log from the cluster (what two
+// faults at once do) and answers "DROPPED" on stdin; the next message starts a new epoch, which the
+// app must be told of (onRecover reason 'epoch', recovered false) while every message of both epochs
+// arrives once. Exits 0 with PASS, else 1.
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -123,7 +127,43 @@ async function devToken(claims) {
   assert.equal(kicked[kicked.length - 1][0], 'closed', 'no reconnect after 4403: ' + JSON.stringify(kicked));
   assert.ok(!kicked.some(([s]) => s === 'backoff'), 'no backoff after 4403: ' + JSON.stringify(kicked));
   kickedClient.close();
+
+  // 4. a new epoch in the live stream: the app is told, and gets the new epoch from its start
+  const lines = [];
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', chunk => lines.push(...chunk.split('\n')));
+  const epochClient = HeraldClient.connect(base + '/eventbus', {
+    EventBus, getToken: () => devToken({ sub: 'epochs', channels: ['epoch.*'] }),
+  });
+  const got = [];
+  const told = [];
+  epochClient.subscribe('epoch.chan', m => got.push(m.epoch + ':' + m.seq), info => told.push(info));
+  await waitFor(() => epochClient.eb && epochClient.eb.state === 1, 'epoch client open');
+  // frames are handled in order: once a request sent after the register is answered, it is in
+  await epochClient.request('rt.channel.history', { channel: 'epoch.chan', since: 0 });
+  const publishEpoch = async (data) => {
+    const r = await fetch(`${base}/api/v1/channels/epoch.chan/messages`, {
+      method: 'POST', headers: { Authorization: 'Bearer ' + service }, body: JSON.stringify({ data }),
+    });
+    assert.equal(r.status, 201, await r.text());
+  };
+  for (const n of [1, 2, 3]) await publishEpoch(n);
+  await waitFor(() => got.length === 3, () => 'three messages in the first epoch: ' + got);
+  const firstEpoch = got[0].split(':')[0];
+  console.log('DROP epoch.chan');
+  await waitFor(() => lines.includes('DROPPED'), 'the test dropped the log');
+  await publishEpoch(4);
+  await publishEpoch(5);
+  await waitFor(() => got.length === 5 && told.length === 1, () => 'the new epoch: ' + got + ' told ' + JSON.stringify(told));
+  const secondEpoch = got[3].split(':')[0];
+  assert.notEqual(secondEpoch, firstEpoch, 'a new epoch');
+  assert.deepEqual(got, [firstEpoch + ':1', firstEpoch + ':2', firstEpoch + ':3', secondEpoch + ':1', secondEpoch + ':2'], 'each once, in order');
+  assert.equal(told[0].reason, 'epoch', JSON.stringify(told[0]));
+  assert.equal(told[0].recovered, false);
+  assert.equal(told[0].previousEpoch, firstEpoch);
+  assert.equal(told[0].epoch, secondEpoch);
+  epochClient.close();
   clearTimeout(deadline);
-  console.log('PASS backoff delays ' + delays.join(','));
+  console.log('PASS backoff delays ' + delays.join(',') + '; told of the new epoch: ' + JSON.stringify(told[0]));
   process.exit(0);
 })().catch(fail);

@@ -73,7 +73,9 @@
     // chat with history: the last 50 on every (re)load, then live, recovered after reconnects
     // (a lost history is found on each open: see onOpen)
     herald.subscribe('demo.chat', function (m) { addMessage(m); }, function (info) {
-      if (!info.recovered && !info.error && info.epoch !== null && info.epoch === chatEpoch && info.epoch !== lostFor) {
+      if (info.reason === 'epoch' && info.epoch !== lostFor) {
+        historyLost(info.epoch); // the client saw the numbering change, live or after a reconnect
+      } else if (!info.recovered && !info.error && info.epoch !== null && info.epoch === chatEpoch && info.epoch !== lostFor) {
         notice('some messages were missed while offline: more than the server keeps');
       }
     });

@@ -7,7 +7,8 @@
  * It reconnects with exponential backoff and jitter (at most maxAttempts tries, then gives up and
  * says so through onState), registers its subscriptions again, asks each channel's history from
  * the last seq it saw, hands the app every message once and in seq order (de-duplicated by seq),
- * tells the app whether the gap was fully recovered, and refreshes the token before exp through
+ * tells the app whether the gap was fully recovered (after a reconnect, a hole in the live stream,
+ * or a new epoch: the channel's history was lost), and refreshes the token before exp through
  * the app's getToken callback. In a browser, load sockjs and vertx-eventbus.js first; in Node,
  * pass the EventBus constructor as options.EventBus.
  */
@@ -191,7 +192,10 @@
 
   /**
    * A channel: onMessage(message, {replayed}) once per seq, in order; onRecover({channel,
-   * recovered, epoch, replayed}) after each reconnect, recovered false when messages were lost.
+   * recovered, epoch, replayed, reason}) each time the client had to fill from history, recovered
+   * false when messages were lost. reason: 'reconnect' (after each reconnect), 'gap' (a hole in the
+   * live stream) or 'epoch' (a message of a new epoch arrived: the channel's history was lost, as
+   * after two faults at once; previousEpoch names the old one, and recovered is always false).
    */
   HeraldClient.prototype.subscribe = function (name, onMessage, onRecover) {
     this.channels[name] = { onMessage: onMessage, onRecover: onRecover || function () {}, lastSeq: null, epoch: null, recovering: false, buffer: [] };
@@ -214,38 +218,59 @@
       }
       if (ch.recovering) {
         ch.buffer.push(m);
+      } else if (ch.epoch !== null && m.epoch !== ch.epoch) {
+        // a new epoch: what the old one held past lastSeq is gone; the new one is read from its start
+        var previous = ch.epoch;
+        ch.recovering = true;
+        ch.buffer.push(m);
+        ch.epoch = m.epoch;
+        ch.lastSeq = 0;
+        self._recover(name, 0, false, 0, 'epoch', previous);
       } else if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq > ch.lastSeq + 1) {
         // a hole in the live stream: fill it from history before going on
         ch.recovering = true;
         ch.buffer.push(m);
-        self._recover(name, ch.lastSeq, true, 0);
+        self._recover(name, ch.lastSeq, true, 0, 'gap');
       } else {
         self._deliver(ch, m, false);
       }
     });
     if (!ch.recovering) return;
-    self._recover(name, ch.lastSeq, true, 0);
+    self._recover(name, ch.lastSeq, true, 0, 'reconnect');
   };
 
-  HeraldClient.prototype._recover = function (name, since, recoveredSoFar, replayed) {
+  HeraldClient.prototype._recover = function (name, since, recoveredSoFar, replayed, reason, previousEpoch) {
     var self = this;
     var ch = self.channels[name];
     self.request('rt.channel.history', { channel: name, since: since, limit: self.options.historyPage }).then(function (h) {
+      if (ch.epoch !== null && h.epoch !== null && h.epoch !== ch.epoch) {
+        // the channel started a new epoch meanwhile: read it from its start (its seqs began again at 1)
+        var previous = ch.epoch;
+        ch.epoch = h.epoch;
+        ch.lastSeq = 0;
+        self._recover(name, 0, false, replayed, 'epoch', previous);
+        return;
+      }
       var recovered = recoveredSoFar && h.recovered && (ch.epoch === null || h.epoch === null || h.epoch === ch.epoch);
       h.messages.forEach(function (m) { if (self._deliver(ch, m, true)) replayed++; });
       var last = h.messages.length ? h.messages[h.messages.length - 1].seq : since;
       if (h.messages.length === self.options.historyPage && last < h.nextSeq - 1) {
-        self._recover(name, last, recovered, replayed); // more pages
+        self._recover(name, last, recovered, replayed, reason, previousEpoch); // more pages
         return;
       }
       ch.recovering = false;
       ch.buffer.splice(0).forEach(function (m) { self._deliver(ch, m, false); });
-      ch.onRecover({ channel: name, recovered: recovered, epoch: h.epoch, replayed: replayed });
+      self._recovered(ch, { channel: name, recovered: recovered, epoch: h.epoch, replayed: replayed, reason: reason }, previousEpoch);
     }, function (err) {
       ch.recovering = false;
       ch.buffer.splice(0).forEach(function (m) { self._deliver(ch, m, false); });
-      ch.onRecover({ channel: name, recovered: false, error: err, replayed: replayed });
+      self._recovered(ch, { channel: name, recovered: false, error: err, replayed: replayed, reason: reason }, previousEpoch);
     });
+  };
+
+  HeraldClient.prototype._recovered = function (ch, info, previousEpoch) {
+    if (previousEpoch !== undefined) info.previousEpoch = previousEpoch;
+    ch.onRecover(info);
   };
 
   /** Delivers once per seq, in order; returns whether it was new. */

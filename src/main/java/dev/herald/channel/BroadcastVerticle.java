@@ -60,7 +60,8 @@ public final class BroadcastVerticle extends VerticleBase {
     return Future.join(
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.ADMIN_CHANNELS, this::onAdminList).completion());
+        vertx.eventBus().<Object>consumer(Addresses.ADMIN_CHANNELS, this::onAdminList).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_INFO, this::onInfo).completion());
   }
 
   private void onPublish(Message<Object> msg) {
@@ -189,6 +190,28 @@ public final class BroadcastVerticle extends VerticleBase {
       } else {
         msg.reply(new JsonObject(ar.result()));
       }
+    });
+  }
+
+  /** {@link Addresses#CHANNEL_INFO}: the channel's position, its member count and where it lives. */
+  private void onInfo(Message<Object> msg) {
+    String channel = channelOf(msg);
+    if (channel == null) {
+      return;
+    }
+    List<String> replicas = cluster.replicas(channel);
+    IMap<String, Integer> occupancy = cluster.hazelcast().getMap(MembershipEvents.OCCUPANCY_MAP);
+    // a history read past any seq: the epoch and next seq, no message travels
+    Future<String> position = ClusterHandle.future(logs.submitToKey(channel, new HistoryOp(Long.MAX_VALUE, 1, cluster.now(), 0)), context);
+    Future<Integer> members = ClusterHandle.future(occupancy.getAsync(channel), context);
+    Future.all(position, members).onComplete(ar -> {
+      if (ar.failed()) {
+        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
+        return;
+      }
+      JsonObject log = position.result() == null ? null : new JsonObject(position.result());
+      msg.reply(new ChannelInfo(channel, log == null ? null : log.getString("epoch"), log == null ? 0 : log.getLong("nextSeq") - 1,
+          members.result() == null ? 0 : members.result(), replicas).toJson());
     });
   }
 

@@ -82,6 +82,28 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum, long backup
     return protection.hasMinimumSize();
   }
 
+  /**
+   * Where {@code key} lives: the addresses ({@code host:port}) of its partition's owner, then its
+   * backups, as this member's partition table says (the owner first; a replica not assigned yet is
+   * left out). For operators and the chaos suite, which cuts the owner of a channel, or its owner
+   * and backup together. Hazelcast's public API names the owner only; the backups come from its
+   * internal partition table.
+   */
+  public java.util.List<String> replicas(Object key) {
+    int partition = hazelcast.getPartitionService().getPartition(key).getPartitionId();
+    com.hazelcast.instance.impl.HazelcastInstanceImpl impl = hazelcast instanceof com.hazelcast.instance.impl.HazelcastInstanceProxy proxy
+        ? proxy.getOriginal() : (com.hazelcast.instance.impl.HazelcastInstanceImpl) hazelcast;
+    var table = impl.node.getPartitionService().getPartition(partition);
+    java.util.List<String> out = new ArrayList<>();
+    for (int i = 0; i <= 6; i++) {
+      var replica = table.getReplica(i);
+      if (replica != null) {
+        out.add(replica.address().getHost() + ":" + replica.address().getPort());
+      }
+    }
+    return out;
+  }
+
   /** The members now: pass it to {@link #unconfirmed} when the write it came before completes. */
   public Set<Member> members() {
     return hazelcast.getCluster().getMembers();

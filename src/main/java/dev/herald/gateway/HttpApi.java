@@ -74,6 +74,7 @@ final class HttpApi {
     router.post(PREFIX + "/channels/:name/messages").handler(this::publish);
     router.get(PREFIX + "/channels/:name/messages").handler(this::history);
     router.get(PREFIX + "/channels/:name/members").handler(this::members);
+    router.get(PREFIX + "/channels/:name").handler(this::channelInfo);
     router.get(PREFIX + "/presence/:user").handler(this::presence);
     router.post(PREFIX + "/presence/query").handler(this::presenceQuery);
     router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);
@@ -82,6 +83,7 @@ final class HttpApi {
     // a known path asked with another method: 405 naming the ones it takes, not 404
     allow(router, "/channels/:name/messages", "GET, POST");
     allow(router, "/channels/:name/members", "GET");
+    allow(router, "/channels/:name", "GET");
     allow(router, "/presence/:user", "GET");
     for (String post : List.of("/presence/query", "/users/:user/messages", "/users/:user/disconnect", "/users/:user/revoke")) {
       allow(router, post, "POST");
@@ -191,6 +193,13 @@ final class HttpApi {
     String channel = channel(ctx);
     if (channel != null) {
       ask(ctx, Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", channel), 200);
+    }
+  }
+
+  private void channelInfo(RoutingContext ctx) {
+    String channel = channel(ctx);
+    if (channel != null) {
+      ask(ctx, Addresses.CHANNEL_INFO, new JsonObject().put("channel", channel), 200);
     }
   }
 

@@ -27,6 +27,11 @@ public final class Addresses {
   /** Users online with their status and connections, answered by the presence service: {@code {"limit"?, "prefix"?}}. */
   public static final String ADMIN_USERS = "rt.admin.users";
 
+  /**
+   * One channel as the backend API shows it ({@code GET /api/v1/channels/<name>}): {@code {"channel"}},
+   * answered {@code {"channel", "epoch", "lastSeq", "members", "owner", "backups"}} by the broadcast service.
+   */
+  public static final String CHANNEL_INFO = "herald.channel.info";
   /** Verify a token: body {@code {"token"}}, reply the verified claims. */
   public static final String AUTH_VERIFY = "herald.auth.verify";
   /**

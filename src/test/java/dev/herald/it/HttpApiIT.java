@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
+import java.util.List;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -92,7 +93,21 @@ class HttpApiIT {
       assertEquals(2, h.getJsonArray("messages").getJsonObject(0).getInteger("data"));
       JsonObject members = ok(call("GET", "/api/v1/channels/api.news/members", null, SERVICE), 200);
       assertEquals("subscriber", members.getJsonArray("members").getJsonObject(0).getString("userId"));
+      JsonObject info = ok(call("GET", "/api/v1/channels/api.news", null, SERVICE), 200);
+      assertEquals(m.getString("epoch"), info.getString("epoch"), info::encode);
+      assertEquals(2, info.getLong("lastSeq"));
+      assertEquals(1, info.getInteger("members"));
+      // the owner and its one backup are the two members, whichever holds which
+      java.util.Set<String> members2 = new java.util.HashSet<>();
+      for (Node n : List.of(a, b)) {
+        members2.add("127.0.0.1:" + n.config().cluster().port());
+      }
+      assertEquals(members2, java.util.Set.of(info.getString("owner"), info.getJsonArray("backups").getString(0)), info::encode);
     }
+    JsonObject none = ok(call("GET", "/api/v1/channels/api.never", null, SERVICE), 200);
+    assertNull(none.getValue("epoch"), none::encode);
+    assertEquals(0, none.getLong("lastSeq"));
+    assertEquals(0, none.getInteger("members"));
   }
 
   @Test

@@ -119,6 +119,12 @@ class JarProcessIT {
       String line;
       while ((line = lines.readLine()) != null) {
         out.append(line).append('\n');
+        if (line.startsWith("DROP ")) {
+          // what two faults at once do to a channel: its log gone from every member
+          ChannelFailoverIT.hz(peer).getMap(dev.herald.channel.BroadcastVerticle.MAP).delete(line.substring(5));
+          js.getOutputStream().write("DROPPED\n".getBytes(StandardCharsets.UTF_8));
+          js.getOutputStream().flush();
+        }
         if (line.equals("KILL")) {
           long killed = System.nanoTime();
           herald.destroyForcibly().waitFor();

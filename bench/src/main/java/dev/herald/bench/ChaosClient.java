@@ -34,6 +34,12 @@ final class ChaosClient {
   private final int subscribers;
   private final List<JsonObject> events = new ArrayList<>();
   private volatile boolean running = true;
+  /** False from the stop file on: no new publish, while what is in flight ends and deliveries drain. */
+  private volatile boolean publishing = true;
+  /** Publishes sent and not yet answered for good (acked, or given up after their retries). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  /** After the last publish ends, how long deliveries may take before the run stops recording. */
+  static final long DRAIN_MS = 2000;
 
   private ChaosClient(Bench.Options o) {
     nodes = List.of(o.string("nodes", "127.0.0.1:8081").split(","));
@@ -58,6 +64,15 @@ final class ChaosClient {
     while (System.nanoTime() < end && (stop == null || !Files.exists(stop))) {
       Thread.sleep(100);
     }
+    // a quiet end: no new publish; the ones in flight end (their retries included), then deliveries
+    // drain for DRAIN_MS, so a subscriber that is behind at the end stopped receiving
+    c.publishing = false;
+    long quietBy = System.nanoTime() + 20_000_000_000L;
+    while (c.inFlight.get() > 0 && System.nanoTime() < quietBy) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(DRAIN_MS);
+    long stoppedAt = System.currentTimeMillis();
     c.running = false;
     JsonArray alive = new JsonArray();
     synchronized (c.events) {
@@ -69,7 +84,7 @@ final class ChaosClient {
       // whole or not at all: the script starts the check once the file is there
       Path out = Path.of(o.string("out", "chaos-" + c.tag + ".json"));
       Path tmp = Path.of(out + ".tmp");
-      Files.writeString(tmp, new JsonObject().put("tag", c.tag).put("alive", alive).put("events", new JsonArray(c.events)).encode());
+      Files.writeString(tmp, new JsonObject().put("tag", c.tag).put("stoppedAt", stoppedAt).put("alive", alive).put("events", new JsonArray(c.events)).encode());
       Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
     // stay connected while the checker compares presence with who is connected; killed after it
@@ -135,7 +150,10 @@ final class ChaosClient {
     });
   }
 
-  /** Publishes {@code rate} messages a second round-robin over the channels; every other one has an id. */
+  /**
+   * Publishes {@code rate} messages a second: half to {@code chaos.c0}, the busiest channel (the one
+   * whose owner the owner scenarios cut), the rest round-robin over the others; every other one has an id.
+   */
   private final class Publisher {
     private final long periodMs;
     private BridgeClient bc;
@@ -161,16 +179,17 @@ final class ChaosClient {
     }
 
     private void publishNext() {
-      if (!running || bc == null || bc.isClosed()) {
+      if (!publishing || bc == null || bc.isClosed()) {
         return;
       }
       long i = n++;
-      String channel = "chaos.c" + (i % channels);
+      String channel = "chaos.c" + (i % 2 == 0 || channels == 1 ? 0 : 1 + (i / 2) % (channels - 1));
       JsonObject data = new JsonObject().put("p", tag).put("n", i);
       JsonObject body = new JsonObject().put("channel", channel).put("data", data);
       if (i % 2 == 0) {
         body.put("id", tag + "-" + i);
       }
+      inFlight.incrementAndGet();
       send(body, 0);
     }
 
@@ -178,12 +197,14 @@ final class ChaosClient {
       BridgeClient c = bc;
       if (c == null || c.isClosed()) {
         record(new JsonObject().put("t", "err").put("channel", body.getString("channel")).put("data", body.getValue("data")).put("code", -1));
+        inFlight.decrementAndGet();
         return;
       }
       c.request("rt.channel.publish", body).onComplete(ar -> {
         if (ar.succeeded() && "rec".equals(ar.result().getString("type"))) {
           record(new JsonObject().put("t", "ack").put("channel", body.getString("channel")).put("seq", ar.result().getJsonObject("body").getLong("seq"))
               .put("data", body.getValue("data")).put("id", body.getString("id")));
+          inFlight.decrementAndGet();
           return;
         }
         int code = ar.succeeded() ? ar.result().getInteger("failureCode", 0) : -1;
@@ -192,6 +213,7 @@ final class ChaosClient {
           vertx.setTimer(1000, id -> send(body, retry + 1));
         } else {
           record(new JsonObject().put("t", "err").put("channel", body.getString("channel")).put("data", body.getValue("data")).put("code", code));
+          inFlight.decrementAndGet();
         }
       });
     }
