@@ -102,13 +102,15 @@ final class Bridge implements Handler<SockJSSocket> {
   }
 
   /**
-   * This node rejoined the cluster after a network split healed: Hazelcast merged it into the
-   * majority, whose records won, and the majority had taken this node's connections out when it
-   * seemed gone. Counts every live connection in presence and in its channels again (under this
-   * node's new member id), then shows local watchers the merged presence of whom they watch, which
-   * they could not hear about during the split.
+   * The cluster forgot some of this node's connections: it rejoined after a network split healed
+   * (Hazelcast merged it into the majority, whose records won, and the majority had taken this
+   * node's connections out when it seemed gone), or partitions lost every copy (their owner and
+   * backup died together, and the presence and membership records in them with them). Counts every
+   * live connection in presence and in its channels again (under this node's member id now; a
+   * connection still counted is counted once), then shows local watchers the presence of whom they
+   * watch, which they may not have heard about meanwhile.
    */
-  void rejoined() {
+  void recount(String why) {
     List<Future<Void>> counted = new ArrayList<>();
     for (Connection c : connections.all()) {
       if (c.presence == Connection.Presence.JOINED) {
@@ -127,7 +129,7 @@ final class Bridge implements Handler<SockJSSocket> {
             .onSuccess(m -> m.body().getJsonObject("users").forEach(e -> fanout.resync(e.getKey(), (JsonObject) e.getValue())))
             .onFailure(e -> LOG.warn("presence resync after the cluster merged failed: {}", e.toString()));
       }
-      LOG.info("rejoined the cluster: {} presence and channel memberships counted again, {} watched users resent", counted.size(), users.size());
+      LOG.info("{}: {} presence and channel memberships counted again, {} watched users resent", why, counted.size(), users.size());
     });
   }
 

@@ -51,8 +51,11 @@ public final class GatewayVerticle extends VerticleBase {
   private Counter hijacks;
   private Revocations revocations;
   private boolean stopping;
-  /** Hazelcast tells when this node merged back after a network split (see {@link Bridge#rejoined}). */
+  /** Hazelcast tells when this node merged back after a network split (see {@link Bridge#recount}). */
   private java.util.UUID mergeListener;
+  /** Hazelcast tells when a partition lost every copy (two faults at once; see {@link Bridge#recount}). */
+  private java.util.UUID lossListener;
+  private boolean recountDue;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -72,7 +75,22 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     mergeListener = cluster.hazelcast().getLifecycleService().addLifecycleListener(e -> {
       if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        context.runOnContext(v -> bridge.rejoined());
+        context.runOnContext(v -> bridge.recount("rejoined the cluster after a network split"));
+      }
+    });
+    // a partition whose owner and backups all died lost the presence and membership records in it,
+    // this node's users among them: count them again, once for a burst of losses
+    lossListener = cluster.hazelcast().getPartitionService().addPartitionLostListener(e -> {
+      if (e.getLostBackupCount() >= 1) {
+        context.runOnContext(v -> {
+          if (!recountDue) {
+            recountDue = true;
+            vertx.setTimer(1000, t -> {
+              recountDue = false;
+              bridge.recount("partitions lost every copy (two members died at once)");
+            });
+          }
+        });
       }
     });
     vertx.setPeriodic(1000, id -> {
@@ -137,6 +155,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     GatewayLoad.forget(vertx, instanceId);
     cluster.hazelcast().getLifecycleService().removeLifecycleListener(mergeListener);
+    cluster.hazelcast().getPartitionService().removePartitionLostListener(lossListener);
     stopping = true;
     long grace = bridge.connectionCount() == 0 ? 0 : config.bridge().drainGraceSeconds() * 1000L;
     return bridge.closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChaosIT {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"partition", "kill9", "sigstop", "rolling"})
+  @ValueSource(strings = {"partition", "kill9", "double", "sigstop", "rolling"})
   @DisplayName("under the fault no acknowledged message is lost, duplicated or forked, and presence converges")
   void scenario(String scenario) throws Exception {
     Path log = Files.createTempFile("chaos-" + scenario, ".log");
