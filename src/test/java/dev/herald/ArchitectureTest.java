@@ -22,8 +22,8 @@ class ArchitectureTest {
 
   /** Each holds a verticle and its own pure logic and Hazelcast operations. */
   private static final List<String> FEATURES = List.of("auth", "presence", "channel", "heartbeat", "webhook", "gateway");
-  /** What features may share: the wire, config records, the cluster handle, tokens, observability. */
-  private static final String[] SHARED = {"dev.herald.protocol..", "dev.herald.config..", "dev.herald.cluster..",
+  /** What features may share: the wire and its message records, bus I/O, config records, the cluster handle, tokens, observability. */
+  private static final String[] SHARED = {"dev.herald.protocol..", "dev.herald.bus..", "dev.herald.config..", "dev.herald.cluster..",
       "dev.herald.token..", "dev.herald.observability.."};
 
   private static JavaClasses product;

@@ -10,10 +10,16 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.Names;
+import dev.herald.protocol.message.ChannelQuery;
+import dev.herald.protocol.message.History;
+import dev.herald.protocol.message.HistoryQuery;
+import dev.herald.protocol.message.Publish;
+import dev.herald.protocol.message.Published;
 import dev.herald.config.BroadcastConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,28 +71,18 @@ public final class BroadcastVerticle extends VerticleBase {
   }
 
   private void onPublish(Message<Object> msg) {
-    String channel = channelOf(msg);
-    if (channel == null) {
+    Publish publish;
+    try {
+      publish = Publish.fromJson(msg.body(), config.maxDataBytes());
+    } catch (ReplyException e) {
+      ErrorCode.refuse(msg, e);
       return;
     }
-    JsonObject body = (JsonObject) msg.body();
-    if (!body.containsKey("data")) {
-      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\", \"data\"}");
-      return;
-    }
-    String data = Json.encode(body.getValue("data"));
-    if (Utf8.length(data) > config.maxDataBytes()) {
-      ErrorCode.TOO_LARGE.fail(msg, "data is limited to " + config.maxDataBytes() + " bytes (UTF-8, as encoded)");
-      return;
-    }
-    Object given = body.getValue("id");
-    if (given != null && !(given instanceof String g && Names.isMessageId(g))) {
-      ErrorCode.BAD_REQUEST.fail(msg, "id must be 1-64 characters of [A-Za-z0-9_.:-]");
-      return;
-    }
+    String channel = publish.channel();
+    String data = publish.data();
     // without the publisher's id, one of our own: Hazelcast may retry this operation, and a retry
     // must find the message it already stored
-    String id = given != null ? (String) given : "herald:" + UUID.randomUUID();
+    String id = publish.id() != null ? publish.id() : "herald:" + UUID.randomUUID();
     // a message carries who published it when a user did, and its trace id when the publisher gave one
     String from = msg.headers().contains(Headers.SERVICE) ? null : msg.headers().get(Headers.USER_ID);
     String traceId = msg.headers().contains(Headers.TRACED) ? msg.headers().get(Headers.TRACE_ID) : null;
@@ -121,7 +117,7 @@ public final class BroadcastVerticle extends VerticleBase {
         answered[0] = true;
         publishes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         Trace.with(LOG.atDebug(), msg.headers()).log("published {} seq {} from {}", channel, seq, from);
-        msg.reply(new JsonObject().put("channel", channel).put("seq", seq));
+        msg.reply(new Published(channel, seq).toJson());
       }
       // on the owner and its backup, with a majority: deliver, even when the answer went out as
       // unavailable (too late); a repeat too, in case the first try's node died before it
@@ -166,27 +162,20 @@ public final class BroadcastVerticle extends VerticleBase {
   }
 
   private void onHistory(Message<Object> msg) {
-    String channel = channelOf(msg);
-    if (channel == null) {
+    HistoryQuery q;
+    try {
+      q = HistoryQuery.fromJson(msg.body());
+    } catch (ReplyException e) {
+      ErrorCode.refuse(msg, e);
       return;
     }
-    JsonObject body = (JsonObject) msg.body();
-    Object since = body.getValue("since");
-    Object limit = body.getValue("limit", BroadcastConfig.DEFAULT_HISTORY_LIMIT);
-    if (!(since instanceof Number s) || s.doubleValue() < 0 || s.doubleValue() != Math.rint(s.doubleValue())
-        || !(limit instanceof Number l) || l.doubleValue() < 1 || l.doubleValue() > BroadcastConfig.MAX_HISTORY_LIMIT
-        || l.doubleValue() != Math.rint(l.doubleValue())) {
-      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\", \"since\": seq >= 0, \"limit\"?: 1-" + BroadcastConfig.MAX_HISTORY_LIMIT + "}");
-      return;
-    }
-    HistoryOp op = new HistoryOp(s.longValue(), l.intValue(), cluster.now(), config.historyTtlSeconds() * 1000L);
-    ClusterHandle.future(logs.submitToKey(channel, op), context).onComplete(ar -> {
+    HistoryOp op = new HistoryOp(q.since(), q.limit(), cluster.now(), config.historyTtlSeconds() * 1000L);
+    ClusterHandle.future(logs.submitToKey(q.channel(), op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
       } else if (ar.result() == null) {
         // nothing was ever published here (or its log was lost): nothing to recover
-        msg.reply(new JsonObject().put("channel", channel).putNull("epoch").put("messages", new JsonArray())
-            .put("nextSeq", 1).put("recovered", s.longValue() == 0));
+        msg.reply(History.none(q).toJson());
       } else {
         msg.reply(new JsonObject(ar.result()));
       }
@@ -195,8 +184,11 @@ public final class BroadcastVerticle extends VerticleBase {
 
   /** {@link Addresses#CHANNEL_INFO}: the channel's position, its member count and where it lives. */
   private void onInfo(Message<Object> msg) {
-    String channel = channelOf(msg);
-    if (channel == null) {
+    String channel;
+    try {
+      channel = ChannelQuery.fromJson(msg.body()).channel();
+    } catch (ReplyException e) {
+      ErrorCode.refuse(msg, e);
       return;
     }
     List<String> replicas = cluster.replicas(channel);
@@ -213,13 +205,5 @@ public final class BroadcastVerticle extends VerticleBase {
       msg.reply(new ChannelInfo(channel, log == null ? null : log.getString("epoch"), log == null ? 0 : log.getLong("nextSeq") - 1,
           members.result() == null ? 0 : members.result(), replicas).toJson());
     });
-  }
-
-  private static String channelOf(Message<Object> msg) {
-    if (msg.body() instanceof JsonObject b && b.getValue("channel") instanceof String c && Names.isChannel(c)) {
-      return c;
-    }
-    ErrorCode.BAD_REQUEST.fail(msg, "body.channel must be a channel name");
-    return null;
   }
 }

@@ -1,13 +1,12 @@
 package dev.herald.channel;
 
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.herald.protocol.Utf8;
+import dev.herald.protocol.message.ChannelMessage;
+import dev.herald.protocol.message.History;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -216,36 +215,26 @@ public final class ChannelLog implements Serializable {
    * false when some message after {@code since} is no longer kept, or when {@code since} is past
    * the end (a position from another epoch).
    */
-  public JsonObject history(long since, int limit, long now, long ttlMs) {
+  public History history(long since, int limit, long now, long ttlMs) {
     long last = nextSeq - 1;
     long oldestKept = nextSeq;
-    JsonArray out = new JsonArray();
-    for (Iterator<Stored> it = messages.iterator(); it.hasNext(); ) {
-      Stored s = it.next();
+    List<ChannelMessage> out = new java.util.ArrayList<>();
+    for (Stored s : messages) {
       if (s.ts() < now - ttlMs) {
         continue;
       }
       oldestKept = Math.min(oldestKept, s.seq());
       if (s.seq() > since && out.size() < limit) {
-        out.add(toJson(channel, epoch, s));
+        out.add(message(s));
       }
     }
     boolean recovered = since <= last && since + 1 >= oldestKept;
-    return new JsonObject().put("channel", channel).put("epoch", epoch).put("messages", out)
-        .put("nextSeq", nextSeq).put("recovered", recovered);
+    return new History(channel, epoch, out, nextSeq, recovered);
   }
 
-  /** The channel message of docs/protocol.md ({@code from} and {@code traceId} only when it has them). */
-  public static JsonObject toJson(String channel, String epoch, Stored s) {
-    JsonObject m = new JsonObject().put("channel", channel).put("seq", s.seq()).put("epoch", epoch).put("ts", s.ts());
-    if (s.from() != null) {
-      m.put("from", s.from());
-    }
-    m.put("data", Json.decodeValue(s.data()));
-    if (s.traceId() != null) {
-      m.put("traceId", s.traceId());
-    }
-    return m;
+  /** A stored message as subscribers get it. */
+  public ChannelMessage message(Stored s) {
+    return new ChannelMessage(channel, s.seq(), epoch, s.ts(), s.from(), s.data(), s.traceId());
   }
 
   public String channel() {

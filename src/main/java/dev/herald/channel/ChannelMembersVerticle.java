@@ -7,9 +7,9 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.GatewayBatch;
 import dev.herald.protocol.Headers;
-import dev.herald.protocol.Names;
+import dev.herald.protocol.message.ChannelQuery;
 import dev.herald.protocol.Replies;
-import dev.herald.protocol.Requests;
+import dev.herald.bus.Requests;
 import dev.herald.config.PresenceConfig;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
@@ -86,9 +86,11 @@ public final class ChannelMembersVerticle extends VerticleBase {
 
   /** {@code {"channel"}}: {@code {"channel", "members": [{"userId", "status"}], "count"}}, sorted by user id. */
   private void onList(Message<Object> msg) {
-    String channel = msg.body() instanceof JsonObject b && b.getValue("channel") instanceof String c && Names.isChannel(c) ? c : null;
-    if (channel == null) {
-      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"channel\": \"<name>\"}");
+    String channel;
+    try {
+      channel = ChannelQuery.fromJson(msg.body()).channel();
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      ErrorCode.refuse(msg, e);
       return;
     }
     vertx.executeBlocking(() -> {

@@ -50,7 +50,7 @@ public final class DeliverOp implements EntryProcessor<String, ChannelLog, Void>
     }
     String address = Addresses.channel(log.channel());
     for (ChannelLog.Stored s : log.range(from, seq)) {
-      vertx.eventBus().publish(address, ChannelLog.toJson(log.channel(), log.epoch(), s));
+      vertx.eventBus().publish(address, log.message(s).toJson());
     }
     marks.delivered(log.channel(), log.epoch(), seq, idleSeconds);
     return null;

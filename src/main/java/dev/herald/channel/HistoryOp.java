@@ -31,7 +31,7 @@ public final class HistoryOp implements EntryProcessor<String, ChannelLog, Strin
   @Override
   public String process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue();
-    return log == null ? null : log.history(since, limit, now, ttlMs).encode();
+    return log == null ? null : log.history(since, limit, now, ttlMs).toJson().encode();
   }
 
   @Override

@@ -36,9 +36,6 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
   public static final int DEFAULT_CHANNEL_IDLE_SECONDS = 24 * 3600;
   public static final int DEFAULT_PUBLISH_TIMEOUT_MS = 3000;
   public static final int DEFAULT_IDEMPOTENCY_SECONDS = 600;
-  /** Most messages in one history answer, and the default. */
-  public static final int MAX_HISTORY_LIMIT = 1000;
-  public static final int DEFAULT_HISTORY_LIMIT = 100;
 
   public BroadcastConfig {
     if (historyMaxBytes < maxDataBytes) {

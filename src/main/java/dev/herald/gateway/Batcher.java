@@ -1,6 +1,6 @@
 package dev.herald.gateway;
 
-import dev.herald.protocol.Requests;
+import dev.herald.bus.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

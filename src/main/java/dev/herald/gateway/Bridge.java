@@ -8,7 +8,7 @@ import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.config.BridgeConfig;
 import dev.herald.config.PresenceConfig;
-import dev.herald.protocol.Requests;
+import dev.herald.bus.Requests;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;

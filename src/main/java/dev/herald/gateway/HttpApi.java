@@ -7,16 +7,22 @@ import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.JsonShape;
 import dev.herald.protocol.Names;
-import dev.herald.protocol.Requests;
-import dev.herald.config.BroadcastConfig;
+import dev.herald.bus.ChannelClient;
+import dev.herald.bus.Requests;
+import dev.herald.protocol.message.ChannelQuery;
+import dev.herald.protocol.message.HistoryQuery;
+import dev.herald.protocol.message.Publish;
+import dev.herald.protocol.message.Published;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Trace;
 import dev.herald.observability.TraceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -48,6 +54,7 @@ final class HttpApi {
   private final HeraldConfig config;
   private final EdgeTokens tokens;
   private final Revocations revocations;
+  private final ChannelClient channels;
   /**
    * Per caller, on this gateway instance; a caller's bucket is dropped once it went unused for
    * {@value #BUCKET_IDLE_MS} ms and refilled (it would start full again), so callers seen once do
@@ -61,6 +68,7 @@ final class HttpApi {
     this.config = config;
     this.tokens = tokens;
     this.revocations = revocations;
+    this.channels = new ChannelClient(vertx.eventBus());
     vertx.setPeriodic(BUCKET_IDLE_MS / 2, id -> {
       long now = System.nanoTime();
       buckets.values().removeIf(b -> b.idle(BUCKET_IDLE_MS * 1_000_000, now));
@@ -164,15 +172,14 @@ final class HttpApi {
     if (channel == null || body == null) {
       return;
     }
-    if (!body.containsKey("data")) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
+    Publish publish;
+    try {
+      publish = Publish.fromJson(body.copy().put("channel", channel), config.broadcast().maxDataBytes());
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
       return;
     }
-    JsonObject publish = new JsonObject().put("channel", channel).put("data", body.getValue("data"));
-    if (body.containsKey("id")) {
-      publish.put("id", body.getValue("id"));
-    }
-    ask(ctx, Addresses.CHANNEL_PUBLISH, publish, 201);
+    answer(ctx, channels.publish(publish, options(ctx)).map(Published::toJson), 201);
   }
 
   private void history(RoutingContext ctx) {
@@ -181,25 +188,31 @@ final class HttpApi {
       return;
     }
     Long since = number(ctx, "since", 0);
-    Long limit = number(ctx, "limit", BroadcastConfig.DEFAULT_HISTORY_LIMIT);
-    if (since == null || limit == null || since < 0 || limit < 1 || limit > BroadcastConfig.MAX_HISTORY_LIMIT) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("since must be a whole number >= 0 and limit 1-" + BroadcastConfig.MAX_HISTORY_LIMIT));
+    Long limit = number(ctx, "limit", HistoryQuery.DEFAULT_LIMIT);
+    HistoryQuery query;
+    try {
+      if (since == null || limit == null || limit > Integer.MAX_VALUE) {
+        throw ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers");
+      }
+      query = new HistoryQuery(channel, since, limit.intValue());
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
       return;
     }
-    ask(ctx, Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", since).put("limit", limit), 200);
+    answer(ctx, channels.history(query, options(ctx)), 200);
   }
 
   private void members(RoutingContext ctx) {
     String channel = channel(ctx);
     if (channel != null) {
-      ask(ctx, Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", channel), 200);
+      answer(ctx, channels.members(new ChannelQuery(channel), options(ctx)), 200);
     }
   }
 
   private void channelInfo(RoutingContext ctx) {
     String channel = channel(ctx);
     if (channel != null) {
-      ask(ctx, Addresses.CHANNEL_INFO, new JsonObject().put("channel", channel), 200);
+      answer(ctx, channels.info(new ChannelQuery(channel), options(ctx)), 200);
     }
   }
 
@@ -266,11 +279,15 @@ final class HttpApi {
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject body, int status) {
-    Requests.localFirst(vertx.eventBus(), address, body, options(ctx)).onComplete(ar -> {
+    answer(ctx, Requests.localFirst(vertx.eventBus(), address, body, options(ctx)).map(m -> (JsonObject) m.body()), status);
+  }
+
+  private static void answer(RoutingContext ctx, Future<JsonObject> reply, int status) {
+    reply.onComplete(ar -> {
       if (ar.failed()) {
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
       } else {
-        Responses.json(ctx, status, (JsonObject) ar.result().body());
+        Responses.json(ctx, status, ar.result());
       }
     });
   }

@@ -5,7 +5,7 @@ import dev.herald.token.Principal;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.ErrorCode;
-import dev.herald.protocol.Names;
+import dev.herald.protocol.message.Publish;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +50,7 @@ public final class Permissions {
       case ADMIN:
         return p.isService() ? null : ErrorCode.FORBIDDEN.exception("the admin addresses need a token with role \"service\"");
       case CHANNEL_PUBLISH: {
-        String ch = channelOf(body);
+        String ch = Publish.channelOf(body);
         if (ch == null) {
           return ErrorCode.BAD_REQUEST.exception("body.channel must be a channel name");
         }
@@ -58,7 +58,7 @@ public final class Permissions {
       }
       case CHANNEL_HISTORY:
       case CHANNEL_MEMBERS: {
-        String ch = channelOf(body);
+        String ch = Publish.channelOf(body);
         return ch == null ? ErrorCode.BAD_REQUEST.exception("body.channel must be a channel name") : channelRight(p, ch);
       }
       default:
@@ -79,13 +79,6 @@ public final class Permissions {
       if (u instanceof String s && !p.mayWatch(s)) {
         return ErrorCode.FORBIDDEN.exception("user " + s + " is not in your watch claim");
       }
-    }
-    return null;
-  }
-
-  private static String channelOf(Object body) {
-    if (body instanceof JsonObject b && b.getValue("channel") instanceof String c && Names.isChannel(c)) {
-      return c;
     }
     return null;
   }

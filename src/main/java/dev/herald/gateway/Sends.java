@@ -6,7 +6,7 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
-import dev.herald.protocol.Requests;
+import dev.herald.bus.Requests;
 import dev.herald.config.BridgeConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;

@@ -61,6 +61,11 @@ public enum ErrorCode {
     msg.fail(code, message(detail));
   }
 
+  /** Fails a request with a refusal made by {@link #exception} (a message record's validation, say). */
+  public static void refuse(Message<?> msg, ReplyException e) {
+    msg.fail(e.failureCode(), e.getMessage());
+  }
+
   /** This error as an exception that fails a future, and a bus reply when passed on. */
   public ReplyException exception(String detail) {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message(detail));

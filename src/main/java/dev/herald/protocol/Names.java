@@ -7,6 +7,7 @@ public final class Names {
 
   public static final int MAX_USER_ID = 128;
   public static final int MAX_CHANNEL = 100;
+  public static final int MAX_MESSAGE_ID = 64;
 
   /**
    * Channel names that would collide with the service addresses under {@code rt.channel.}:
@@ -29,7 +30,7 @@ public final class Names {
 
   /** A publisher's idempotency key: 1-64 characters of {@code [A-Za-z0-9_.:-]}. */
   public static boolean isMessageId(String s) {
-    return s != null && !s.isEmpty() && s.length() <= 64 && allowed(s, false);
+    return s != null && !s.isEmpty() && s.length() <= MAX_MESSAGE_ID && allowed(s, false);
   }
 
   private static boolean allowed(String s, boolean at) {

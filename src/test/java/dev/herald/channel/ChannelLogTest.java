@@ -33,7 +33,7 @@ class ChannelLogTest {
   @Test
   @DisplayName("history after since returns what came later, in order, recovered")
   void history() {
-    JsonObject h = withMessages(10, 100).history(7, 100, 2000, HOUR);
+    JsonObject h = withMessages(10, 100).history(7, 100, 2000, HOUR).toJson();
     assertEquals(3, h.getJsonArray("messages").size());
     assertEquals(8, h.getJsonArray("messages").getJsonObject(0).getLong("seq"));
     assertEquals(8, h.getJsonArray("messages").getJsonObject(0).getJsonObject("data").getInteger("n"));
@@ -41,7 +41,7 @@ class ChannelLogTest {
     assertEquals(11, h.getLong("nextSeq"));
     assertTrue(h.getBoolean("recovered"));
     assertEquals("e1", h.getString("epoch"));
-    JsonObject upToDate = withMessages(10, 100).history(10, 100, 2000, HOUR);
+    JsonObject upToDate = withMessages(10, 100).history(10, 100, 2000, HOUR).toJson();
     assertTrue(upToDate.getJsonArray("messages").isEmpty());
     assertTrue(upToDate.getBoolean("recovered"));
   }
@@ -50,18 +50,18 @@ class ChannelLogTest {
   @DisplayName("a gap larger than what is kept is not recovered, and the kept part is still returned")
   void gap() {
     ChannelLog log = withMessages(50, 20); // keeps 31..50
-    JsonObject h = log.history(5, 100, 2000, HOUR);
+    JsonObject h = log.history(5, 100, 2000, HOUR).toJson();
     assertFalse(h.getBoolean("recovered"));
     assertEquals(20, h.getJsonArray("messages").size());
     assertEquals(31, h.getJsonArray("messages").getJsonObject(0).getLong("seq"));
-    assertTrue(log.history(30, 100, 2000, HOUR).getBoolean("recovered"));
+    assertTrue(log.history(30, 100, 2000, HOUR).toJson().getBoolean("recovered"));
   }
 
   @Test
   @DisplayName("messages older than the TTL are dropped, which is a gap too")
   void ttl() {
     ChannelLog log = withMessages(10, 100);
-    JsonObject h = log.history(0, 100, 1000 + 5 + HOUR, HOUR); // keeps ts >= 1005: seqs 5..10
+    JsonObject h = log.history(0, 100, 1000 + 5 + HOUR, HOUR).toJson(); // keeps ts >= 1005: seqs 5..10
     assertEquals(6, h.getJsonArray("messages").size());
     assertFalse(h.getBoolean("recovered"));
   }
@@ -70,8 +70,8 @@ class ChannelLogTest {
   @DisplayName("a position past the end (another epoch's) is not recovered; limit caps the answer")
   void positions() {
     ChannelLog log = withMessages(10, 100);
-    assertFalse(log.history(99, 100, 2000, HOUR).getBoolean("recovered"));
-    assertEquals(3, log.history(0, 3, 2000, HOUR).getJsonArray("messages").size());
+    assertFalse(log.history(99, 100, 2000, HOUR).toJson().getBoolean("recovered"));
+    assertEquals(3, log.history(0, 3, 2000, HOUR).toJson().getJsonArray("messages").size());
   }
 
   @Test
@@ -84,7 +84,7 @@ class ChannelLogTest {
     backup.replay(s4, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
     backup.replay(s4, new ChannelLog.Retention(100, Long.MAX_VALUE, HOUR));
     assertEquals(5, backup.nextSeq());
-    assertEquals(2, backup.history(0, 100, 2100, HOUR).getJsonArray("messages").size());
+    assertEquals(2, backup.history(0, 100, 2100, HOUR).toJson().getJsonArray("messages").size());
   }
 
   @Test
@@ -98,7 +98,7 @@ class ChannelLogTest {
     }
     assertTrue(log.bytes() <= 10_000, "kept " + log.bytes());
     assertTrue(log.size() >= 8 && log.size() < 10, "kept " + log.size());
-    JsonObject h = log.history(0, 1000, 2000, HOUR);
+    JsonObject h = log.history(0, 1000, 2000, HOUR).toJson();
     assertFalse(h.getBoolean("recovered"));
     assertEquals(100, h.getJsonArray("messages").getJsonObject(h.getJsonArray("messages").size() - 1).getLong("seq"));
   }
@@ -118,7 +118,7 @@ class ChannelLogTest {
     assertTrue(log.clearHistory() > 0);
     assertEquals(0, log.size());
     assertEquals(6, log.append(3000, "a", "1", null, null, new ChannelLog.Retention(10, Long.MAX_VALUE, HOUR)).seq());
-    assertFalse(log.history(2, 100, 3000, HOUR).getBoolean("recovered"));
+    assertFalse(log.history(2, 100, 3000, HOUR).toJson().getBoolean("recovered"));
   }
 
   @Test

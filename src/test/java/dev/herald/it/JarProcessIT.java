@@ -135,7 +135,7 @@ class JarProcessIT {
               JsonObject body = new JsonObject().put("channel", ch).put("data", i).put("id", ch + "-" + i);
               for (int attempt = 1; ; attempt++) {
                 try {
-                  dev.herald.protocol.Requests.localFirst(peer.vertx().eventBus(), dev.herald.protocol.Addresses.CHANNEL_PUBLISH, body,
+                  dev.herald.bus.Requests.localFirst(peer.vertx().eventBus(), dev.herald.protocol.Addresses.CHANNEL_PUBLISH, body,
                       new io.vertx.core.eventbus.DeliveryOptions().addHeader(dev.herald.protocol.Headers.USER_ID, "java")).await();
                   break;
                 } catch (io.vertx.core.eventbus.ReplyException e) {

@@ -1,12 +1,12 @@
-package dev.herald.channel;
+package dev.herald.protocol;
 
 /** UTF-8 lengths without encoding: limits on data are in bytes, as stored and sent, not characters. */
-final class Utf8 {
+public final class Utf8 {
 
   private Utf8() {
   }
 
-  static long length(String s) {
+  public static long length(String s) {
     long n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package dev.herald.protocol;
+package dev.herald.bus;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,0 +1,75 @@
+package dev.herald.protocol.message;
+
+import dev.herald.protocol.ErrorCode;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The bus's message records: the one validation of each shape, and the JSON clients see. */
+class MessagesTest {
+
+  private static void refused(ErrorCode code, Runnable r) {
+    ReplyException e = assertThrows(ReplyException.class, r::run);
+    assertEquals(code.code, e.failureCode(), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a publish: channel, data and id read once, each bad part refused with its code; toJson gives back what was sent")
+  void publish() {
+    JsonObject sent = new JsonObject().put("channel", "room.1").put("data", new JsonObject().put("text", "héllo")).put("id", "m-1");
+    Publish p = Publish.fromJson(sent, 100);
+    assertEquals("{\"text\":\"héllo\"}", p.data());
+    assertEquals(sent, p.toJson());
+    assertNull(Publish.fromJson(new JsonObject().put("channel", "room.1").putNull("data"), 100).id(), "data may be null; no id is none");
+    refused(ErrorCode.BAD_REQUEST, () -> Publish.fromJson("text", 100));
+    refused(ErrorCode.BAD_REQUEST, () -> Publish.fromJson(new JsonObject().put("channel", "room.1"), 100));
+    refused(ErrorCode.BAD_REQUEST, () -> Publish.fromJson(sent.copy().put("channel", "publish"), 100));
+    refused(ErrorCode.BAD_REQUEST, () -> Publish.fromJson(sent.copy().put("channel", 7), 100));
+    refused(ErrorCode.BAD_REQUEST, () -> Publish.fromJson(sent.copy().put("id", 7), 100));
+    refused(ErrorCode.BAD_REQUEST, () -> Publish.fromJson(sent.copy().put("id", "x".repeat(65)), 100));
+    // 17 bytes encoded ({"text":"héllo"}, 16 characters, é two bytes): 16 is one too few
+    refused(ErrorCode.TOO_LARGE, () -> Publish.fromJson(sent, 16));
+    assertEquals("room.1", Publish.fromJson(sent, 17).channel());
+    assertEquals("room.1", Publish.channelOf(sent));
+    assertNull(Publish.channelOf(new JsonArray()));
+  }
+
+  @Test
+  @DisplayName("a history query: whole numbers in range only, the limit defaulted; the constructor checks what the HTTP API builds")
+  void historyQuery() {
+    assertEquals(new HistoryQuery("room.1", 5, HistoryQuery.DEFAULT_LIMIT), HistoryQuery.fromJson(new JsonObject().put("channel", "room.1").put("since", 5)));
+    assertEquals(new HistoryQuery("room.1", 0, 1000), HistoryQuery.fromJson(new JsonObject().put("channel", "room.1").put("since", 0.0).put("limit", 1000)));
+    for (JsonObject bad : List.of(new JsonObject().put("channel", "room.1"), new JsonObject().put("channel", "room.1").put("since", -1),
+        new JsonObject().put("channel", "room.1").put("since", 1.5), new JsonObject().put("channel", "room.1").put("since", 1).put("limit", 0),
+        new JsonObject().put("channel", "room.1").put("since", 1).put("limit", 1001), new JsonObject().put("channel", "room.1").put("since", "1"),
+        new JsonObject().put("channel", "room.1").put("since", 1).put("limit", Double.POSITIVE_INFINITY), new JsonObject().put("since", 1))) {
+      refused(ErrorCode.BAD_REQUEST, () -> HistoryQuery.fromJson(bad));
+    }
+    refused(ErrorCode.BAD_REQUEST, () -> new HistoryQuery("room.1", 0, 1001));
+  }
+
+  @Test
+  @DisplayName("a channel message and a history say from and traceId only when they have them; a channel with no log is recovered only from 0")
+  void messagesAndHistory() {
+    ChannelMessage bare = new ChannelMessage("room.1", 3, "e1", 1000, null, "[1,2]", null);
+    assertEquals(new JsonObject().put("channel", "room.1").put("seq", 3).put("epoch", "e1").put("ts", 1000).put("data", new JsonArray().add(1).add(2)),
+        bare.toJson());
+    assertEquals("ann", new ChannelMessage("room.1", 3, "e1", 1000, "ann", "1", "t-1").toJson().getString("from"));
+    JsonObject h = new History("room.1", "e1", List.of(bare), 4, true).toJson();
+    assertEquals(1, h.getJsonArray("messages").size());
+    assertEquals(4, h.getLong("nextSeq"));
+    assertEquals(Boolean.TRUE, History.none(new HistoryQuery("room.1", 0, 10)).toJson().getBoolean("recovered"));
+    assertEquals(Boolean.FALSE, History.none(new HistoryQuery("room.1", 9, 10)).toJson().getBoolean("recovered"));
+    assertNull(History.none(new HistoryQuery("room.1", 9, 10)).toJson().getValue("epoch"));
+    refused(ErrorCode.BAD_REQUEST, () -> ChannelQuery.fromJson(new JsonObject().put("channel", "")));
+    assertEquals(new Published("room.1", 4), Published.fromJson(new Published("room.1", 4).toJson()));
+  }
+}
