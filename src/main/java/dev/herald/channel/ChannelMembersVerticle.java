@@ -9,8 +9,7 @@ import dev.herald.protocol.GatewayBatch;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.message.ChannelQuery;
 import dev.herald.protocol.Replies;
-import dev.herald.bus.Requests;
-import dev.herald.config.PresenceConfig;
+import dev.herald.bus.PresenceClient;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -108,27 +107,16 @@ public final class ChannelMembersVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * Each member's status, asked of the presence service on the bus ({@code rt.presence.get}, at
-   * most {@link PresenceConfig#MAX_GET_USERS} users a request), in user id order.
-   */
+  /** Each member's status, asked of the presence service ({@link PresenceClient#all}), in user id order. */
   private Future<Map<String, String>> statuses(Set<String> users, Message<?> cause) {
-    List<String> all = List.copyOf(users);
-    List<Future<Message<Object>>> asks = new ArrayList<>();
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(10_000);
     String trace = cause.headers().get(Headers.TRACE_ID);
     if (trace != null) {
       opts.addHeader(Headers.TRACE_ID, trace);
     }
-    for (int from = 0; from < all.size(); from += PresenceConfig.MAX_GET_USERS) {
-      JsonArray batch = new JsonArray(all.subList(from, Math.min(all.size(), from + PresenceConfig.MAX_GET_USERS)));
-      asks.add(Requests.localFirst(vertx.eventBus(), Addresses.PRESENCE_GET, new JsonObject().put("users", batch), opts));
-    }
-    return Future.all(asks).map(done -> {
+    return new PresenceClient(vertx.eventBus()).all(List.copyOf(users), opts).map(found -> {
       Map<String, String> out = new TreeMap<>();
-      for (Future<Message<Object>> f : asks) {
-        ((JsonObject) f.result().body()).getJsonObject("users").forEach(e -> out.put(e.getKey(), ((JsonObject) e.getValue()).getString("status")));
-      }
+      found.forEach((user, presence) -> out.put(user, presence.getString("status")));
       return out;
     });
   }

@@ -16,8 +16,6 @@ public record PresenceConfig(int reconcileSeconds, int offlineRecordSeconds) {
 
   public static final int DEFAULT_RECONCILE_SECONDS = 15;
   public static final int DEFAULT_OFFLINE_RECORD_SECONDS = 24 * 3600;
-  /** Most users in one {@code rt.presence.get}. */
-  public static final int MAX_GET_USERS = 1000;
 
   static PresenceConfig from(Section s) {
     s.allowOnly(Set.of("reconcileSeconds", "offlineRecordSeconds"));

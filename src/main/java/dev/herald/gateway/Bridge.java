@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.bus.PresenceClient;
 import dev.herald.protocol.Frame;
 import dev.herald.token.Principal;
 import dev.herald.protocol.Addresses;
@@ -7,8 +8,6 @@ import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.config.BridgeConfig;
-import dev.herald.config.PresenceConfig;
-import dev.herald.bus.Requests;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.TraceIds;
 import io.vertx.core.Future;
@@ -18,8 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -122,13 +119,9 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     Future.join(counted).onComplete(v -> {
       List<String> users = fanout.watchedUsers();
-      for (int i = 0; i < users.size(); i += PresenceConfig.MAX_GET_USERS) {
-        JsonArray batch = new JsonArray(new ArrayList<>(users.subList(i, Math.min(users.size(), i + PresenceConfig.MAX_GET_USERS))));
-        Requests.<JsonObject>localFirst(eventBus, Addresses.PRESENCE_GET, new JsonObject().put("users", batch),
-                new DeliveryOptions().setSendTimeout(config.replyTimeoutMs()))
-            .onSuccess(m -> m.body().getJsonObject("users").forEach(e -> fanout.resync(e.getKey(), (JsonObject) e.getValue())))
-            .onFailure(e -> LOG.warn("presence resync after the cluster merged failed: {}", e.toString()));
-      }
+      new PresenceClient(eventBus).all(users, new DeliveryOptions().setSendTimeout(config.replyTimeoutMs()))
+          .onSuccess(found -> found.forEach(fanout::resync))
+          .onFailure(e -> LOG.warn("presence resync ({}) failed: {}", why, e.toString()));
       LOG.info("{}: {} presence and channel memberships counted again, {} watched users resent", why, counted.size(), users.size());
     });
   }

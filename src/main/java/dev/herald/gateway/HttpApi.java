@@ -8,7 +8,8 @@ import dev.herald.protocol.Headers;
 import dev.herald.protocol.JsonShape;
 import dev.herald.protocol.Names;
 import dev.herald.bus.ChannelClient;
-import dev.herald.bus.Requests;
+import dev.herald.bus.PresenceClient;
+import dev.herald.protocol.message.PresenceQuery;
 import dev.herald.protocol.message.ChannelQuery;
 import dev.herald.protocol.message.HistoryQuery;
 import dev.herald.protocol.message.Publish;
@@ -25,7 +26,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,6 +55,7 @@ final class HttpApi {
   private final EdgeTokens tokens;
   private final Revocations revocations;
   private final ChannelClient channels;
+  private final PresenceClient presence;
   /**
    * Per caller, on this gateway instance; a caller's bucket is dropped once it went unused for
    * {@value #BUCKET_IDLE_MS} ms and refilled (it would start full again), so callers seen once do
@@ -69,6 +70,7 @@ final class HttpApi {
     this.tokens = tokens;
     this.revocations = revocations;
     this.channels = new ChannelClient(vertx.eventBus());
+    this.presence = new PresenceClient(vertx.eventBus());
     vertx.setPeriodic(BUCKET_IDLE_MS / 2, id -> {
       long now = System.nanoTime();
       buckets.values().removeIf(b -> b.idle(BUCKET_IDLE_MS * 1_000_000, now));
@@ -221,21 +223,22 @@ final class HttpApi {
     if (user == null) {
       return;
     }
-    Requests.localFirst(vertx.eventBus(), Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add(user)), options(ctx))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            Responses.error(ctx, ErrorCode.asReply(ar.cause()));
-          } else {
-            Responses.json(ctx, 200, ((JsonObject) ar.result().body()).getJsonObject("users").getJsonObject(user));
-          }
-        });
+    answer(ctx, presence.query(new PresenceQuery(List.of(user)), options(ctx)).map(r -> r.getJsonObject("users").getJsonObject(user)), 200);
   }
 
   private void presenceQuery(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx);
-    if (body != null) {
-      ask(ctx, Addresses.PRESENCE_GET, body, 200);
+    if (body == null) {
+      return;
     }
+    PresenceQuery query;
+    try {
+      query = PresenceQuery.fromJson(body);
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
+      return;
+    }
+    answer(ctx, presence.query(query, options(ctx)), 200);
   }
 
   /** Pushes {@code {"type": "message", "from", "data", "ts", "traceId"}} to every device of the user. */
@@ -276,10 +279,6 @@ final class HttpApi {
       vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
       Responses.json(ctx, 202, new JsonObject().put("userId", user).put("revokedAt", now));
     }
-  }
-
-  private void ask(RoutingContext ctx, String address, JsonObject body, int status) {
-    answer(ctx, Requests.localFirst(vertx.eventBus(), address, body, options(ctx)).map(m -> (JsonObject) m.body()), status);
   }
 
   private static void answer(RoutingContext ctx, Future<JsonObject> reply, int status) {

@@ -34,9 +34,9 @@ final class PresenceEvents {
     vertx.eventBus().publish(Addresses.PRESENCE_EVENTS, c.event());
     counts.get(r.status()).increment();
     if (c.previous() == Status.OFFLINE) {
-      WebhookEvents.raise(vertx, WebhookEvents.USER_ONLINE, r.toJson(), node, traceId, r.userId() + "/" + r.version());
+      WebhookEvents.raise(vertx, WebhookEvents.USER_ONLINE, r.view().toJson(), node, traceId, r.userId() + "/" + r.version());
     } else if (r.status() == Status.OFFLINE) {
-      WebhookEvents.raise(vertx, WebhookEvents.USER_OFFLINE, r.toJson(), node, traceId, r.userId() + "/" + r.version());
+      WebhookEvents.raise(vertx, WebhookEvents.USER_OFFLINE, r.view().toJson(), node, traceId, r.userId() + "/" + r.version());
     }
   }
 }

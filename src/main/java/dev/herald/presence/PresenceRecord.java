@@ -1,6 +1,7 @@
 package dev.herald.presence;
 
 import dev.herald.cluster.HeldConnections;
+import dev.herald.protocol.message.Presence;
 import io.vertx.core.json.JsonObject;
 
 import java.io.Serializable;
@@ -69,7 +70,7 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
 
     /** The presence event of docs/protocol.md: the Presence plus {@code previous}. */
     public JsonObject event() {
-      return next.toJson().put("previous", previous.wire());
+      return next.view().event(previous.wire());
     }
   }
 
@@ -122,8 +123,7 @@ public record PresenceRecord(String userId, Status chosen, Map<String, String> c
   }
 
   /** The Presence payload of docs/protocol.md. */
-  public JsonObject toJson() {
-    return new JsonObject().put("userId", userId).put("status", status().wire()).put("since", since)
-        .put("lastSeen", lastSeen).put("connections", connections.size()).put("version", version);
+  public Presence view() {
+    return new Presence(userId, status().wire(), since, lastSeen, connections.size(), version);
   }
 }

@@ -10,13 +10,15 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.GatewayBatch;
 import dev.herald.protocol.Headers;
+import dev.herald.protocol.message.PresenceQuery;
+import dev.herald.protocol.message.PresenceSet;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Replies;
 import dev.herald.config.PresenceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashSet;
@@ -100,9 +102,11 @@ public final class PresenceVerticle extends VerticleBase {
 
   private void onSet(Message<Object> msg) {
     String user = msg.headers().get(Headers.USER_ID);
-    Status status = msg.body() instanceof JsonObject b ? Status.settable(b.getValue("status")) : null;
-    if (status == null) {
-      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"status\": \"online\" | \"busy\" | \"away\"}");
+    Status status;
+    try {
+      status = Status.chosen(PresenceSet.fromJson(msg.body()));
+    } catch (ReplyException e) {
+      ErrorCode.refuse(msg, e);
       return;
     }
     if (!Names.isUserId(user)) {
@@ -120,9 +124,11 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void onGet(Message<Object> msg) {
-    Set<String> users = usersOf(msg.body());
-    if (users == null) {
-      ErrorCode.BAD_REQUEST.fail(msg, "body must be {\"users\": [user ids]} with 1 to " + PresenceConfig.MAX_GET_USERS + " valid ids");
+    Set<String> users;
+    try {
+      users = new LinkedHashSet<>(PresenceQuery.fromJson(msg.body()).users());
+    } catch (ReplyException e) {
+      ErrorCode.refuse(msg, e);
       return;
     }
     vertx.executeBlocking(() -> map.getAll(users), false).onComplete(ar -> {
@@ -133,25 +139,10 @@ public final class PresenceVerticle extends VerticleBase {
       JsonObject out = new JsonObject();
       for (String u : users) {
         PresenceRecord r = ar.result().get(u);
-        out.put(u, (r != null ? r : PresenceRecord.absent(u)).toJson());
+        out.put(u, (r != null ? r : PresenceRecord.absent(u)).view().toJson());
       }
       msg.reply(new JsonObject().put("users", out));
     });
-  }
-
-  static Set<String> usersOf(Object body) {
-    if (!(body instanceof JsonObject b) || !(b.getValue("users") instanceof JsonArray arr)
-        || arr.isEmpty() || arr.size() > PresenceConfig.MAX_GET_USERS) {
-      return null;
-    }
-    Set<String> users = new LinkedHashSet<>();
-    for (Object o : arr) {
-      if (!(o instanceof String s) || !Names.isUserId(s)) {
-        return null;
-      }
-      users.add(s);
-    }
-    return users;
   }
 
   private void onConnect(Message<JsonObject> msg) {

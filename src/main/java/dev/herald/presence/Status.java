@@ -10,16 +10,8 @@ public enum Status {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** A status a client may set, or null for anything else (including "offline"). */
-  public static Status settable(Object value) {
-    if (value instanceof String s) {
-      switch (s) {
-        case "online": return ONLINE;
-        case "busy": return BUSY;
-        case "away": return AWAY;
-        default: return null;
-      }
-    }
-    return null;
+  /** A status a client chose ({@link dev.herald.protocol.message.PresenceSet}, so never offline). */
+  public static Status chosen(dev.herald.protocol.message.PresenceSet set) {
+    return valueOf(set.status().toUpperCase(Locale.ROOT));
   }
 }

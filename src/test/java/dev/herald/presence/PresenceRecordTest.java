@@ -101,6 +101,6 @@ class PresenceRecordTest {
   void json() {
     PresenceRecord r = ALICE.connect("c1", "n1", 100).next();
     assertEquals("{\"userId\":\"alice\",\"status\":\"online\",\"since\":100,\"lastSeen\":100,\"connections\":1,\"version\":1}",
-        r.toJson().encode());
+        r.view().toJson().encode());
   }
 }

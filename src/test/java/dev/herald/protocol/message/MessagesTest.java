@@ -72,4 +72,24 @@ class MessagesTest {
     refused(ErrorCode.BAD_REQUEST, () -> ChannelQuery.fromJson(new JsonObject().put("channel", "")));
     assertEquals(new Published("room.1", 4), Published.fromJson(new Published("room.1", 4).toJson()));
   }
+
+  @Test
+  @DisplayName("presence: only online, busy and away may be chosen; a query holds 1 to 1000 valid ids, each once")
+  void presence() {
+    assertEquals("busy", PresenceSet.fromJson(new JsonObject().put("status", "busy")).status());
+    for (Object bad : List.of(new JsonObject().put("status", "offline"), new JsonObject().put("status", 1), new JsonObject(), "busy")) {
+      refused(ErrorCode.BAD_REQUEST, () -> PresenceSet.fromJson(bad));
+    }
+    assertEquals(List.of("ann", "bob"), PresenceQuery.fromJson(new JsonObject().put("users", new JsonArray().add("ann").add("bob").add("ann"))).users());
+    JsonArray many = new JsonArray();
+    for (int i = 0; i <= PresenceQuery.MAX_USERS; i++) {
+      many.add("u" + i);
+    }
+    for (Object bad : List.of(new JsonObject().put("users", new JsonArray()), new JsonObject().put("users", many),
+        new JsonObject().put("users", new JsonArray().add("ann").add(7)), new JsonObject().put("users", new JsonArray().add("a b")), new JsonObject())) {
+      refused(ErrorCode.BAD_REQUEST, () -> PresenceQuery.fromJson(bad));
+    }
+    assertEquals(new JsonObject().put("userId", "ann").put("status", "away").put("since", 1).put("lastSeen", 2).put("connections", 3).put("version", 4)
+        .put("previous", "online"), new Presence("ann", "away", 1, 2, 3, 4).event("online"));
+  }
 }
