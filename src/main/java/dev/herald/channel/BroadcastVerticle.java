@@ -1,5 +1,6 @@
 package dev.herald.channel;
 
+import dev.herald.cluster.Structures;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.map.IMap;
 import com.hazelcast.projection.Projection;
@@ -40,7 +41,7 @@ import java.util.UUID;
  */
 public final class BroadcastVerticle extends VerticleBase {
 
-  public static final String MAP = "herald.channels";
+  public static final String MAP = Structures.CHANNELS;
   private static final Logger LOG = LoggerFactory.getLogger(BroadcastVerticle.class);
 
   private final BroadcastConfig config;

@@ -1,5 +1,6 @@
 package dev.herald.channel;
 
+import dev.herald.cluster.Structures;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
@@ -35,7 +36,7 @@ import java.util.function.BiFunction;
  */
 public final class ChannelMembersVerticle extends VerticleBase {
 
-  public static final String MAP = "herald.members";
+  public static final String MAP = Structures.MEMBERS;
 
   private final ClusterHandle cluster;
   private final String node;

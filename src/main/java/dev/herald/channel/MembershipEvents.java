@@ -1,5 +1,6 @@
 package dev.herald.channel;
 
+import dev.herald.cluster.Structures;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
@@ -22,7 +23,7 @@ import java.util.function.Function;
 final class MembershipEvents {
 
   /** Channel name to how many users are members; kept to tell occupied and vacated apart. */
-  static final String OCCUPANCY_MAP = "herald.occupancy";
+  static final String OCCUPANCY_MAP = Structures.OCCUPANCY;
 
   private MembershipEvents() {
   }

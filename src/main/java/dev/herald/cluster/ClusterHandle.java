@@ -214,7 +214,7 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum, long backup
 
   /** Entries in the clustered event bus's registration map ({@code __vertx.subs}), cluster-wide. */
   public int busRegistrations() {
-    return hazelcast.getMultiMap("__vertx.subs").size();
+    return hazelcast.getMultiMap(Structures.VERTX_SUBS).size();
   }
 
   /** True when this node is the oldest member: the one that cleans up after members that left. */

@@ -1,5 +1,6 @@
 package dev.herald.presence;
 
+import dev.herald.cluster.Structures;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
@@ -37,7 +38,7 @@ import java.util.function.BiFunction;
  */
 public final class PresenceVerticle extends VerticleBase {
 
-  public static final String MAP = "herald.presence";
+  public static final String MAP = Structures.PRESENCE;
 
   private final ClusterHandle cluster;
   private final String node;

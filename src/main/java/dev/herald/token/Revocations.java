@@ -1,5 +1,6 @@
 package dev.herald.token;
 
+import dev.herald.cluster.Structures;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Revocations {
 
-  public static final String MAP = "herald.revocations";
+  public static final String MAP = Structures.REVOCATIONS;
 
   private final ReplicatedMap<String, Long> revokedAt;
 

@@ -42,6 +42,23 @@ class HazelcastConfigTest {
       + "<kubernetes enabled=\"true\"><service-dns>herald.default.svc.cluster.local</service-dns></kubernetes>";
 
   @Test
+  @DisplayName("herald-base.xml configures exactly the structures the catalog says it does, and names no other")
+  void catalog() throws Exception {
+    String xml = Files.readString(Path.of("cluster/herald-base.xml")).replaceAll("(?s)<!--.*?-->", "");
+    java.util.List<String> named = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<(?:map|multimap|replicatedmap|ringbuffer|topic|queue|set|list) name=\"([^\"]+)\"").matcher(xml);
+    while (m.find()) {
+      named.add(m.group(1));
+    }
+    assertEquals(dev.herald.cluster.Structures.CONFIGURED, named);
+    Config hz = Node.hazelcastConfig(conf("<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/><tcp-ip enabled=\"true\"/>"));
+    for (String map : java.util.List.of(dev.herald.cluster.Structures.PRESENCE, dev.herald.cluster.Structures.CHANNELS, dev.herald.cluster.Structures.MEMBERS)) {
+      assertEquals(1, hz.getMapConfig(map).getBackupCount(), map + ": one synchronous backup");
+      assertEquals("OBJECT", hz.getMapConfig(map).getInMemoryFormat().name(), map);
+    }
+  }
+
+  @Test
   @DisplayName("the shipped file: TCP-IP join with cluster.members, a majority of three guarding channel writes")
   void tcpIp() throws Exception {
     Config hz = Node.hazelcastConfig(conf("<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/><tcp-ip enabled=\"true\"/>"));
