@@ -7,7 +7,7 @@
 # Node.js is here and they are missing. The scenario starts the nodes it needs from
 # conf/cluster-node-N.json (on HTTP 8081-8083 and Hazelcast 5701-5703; HERALD_HTTP_PORT_BASE and
 # HERALD_CLUSTER_PORT_BASE move them, as for scripts/cluster.sh), stops them at
-# the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks.md
+# the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks-log.md
 # (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the
 # load generator on core 1 (taskset); they still share the machine.
 # HERALD_NODE_JAVA_OPTS passes JVM options to the nodes ({node} becomes the node's number).

@@ -88,7 +88,7 @@ public final class Main {
    * completes its asynchronous calls (the entry processors presence and channel membership run on
    * a batch of keys) on that pool, and where it would have fewer than two threads (a machine of one
    * or two cores) it starts a new thread for every completion instead: 10 000 clients of a dead
-   * node took 34-49 s to reconnect to two survivors with that, 18-19 s without (docs/benchmarks.md,
+   * node took 34-49 s to reconnect to two survivors with that, 18-19 s without (docs/benchmarks-log.md,
    * "Connection cost"). Runs before anything touches the pool.
    */
   static void commonPoolThreads() {

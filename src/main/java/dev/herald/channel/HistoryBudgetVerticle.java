@@ -55,7 +55,7 @@ public final class HistoryBudgetVerticle extends VerticleBase {
     // not on the event loop: Hazelcast's map statistics wait (100 ms, up to three times, per
     // partition) for each backup replica that has no owner yet, as many have while a dead member's
     // partitions are copied again; read here, they held the loop 2-3 s in failovers
-    // (docs/benchmarks.md); localKeySet queries this member's partitions and can wait while they migrate too
+    // (docs/benchmarks-log.md); localKeySet queries this member's partitions and can wait while they migrate too
     vertx.executeBlocking(() -> {
       // while this node owns too few channels to reach the budget even when each is full, nothing to do
       long channels = logs.getLocalMapStats().getOwnedEntryCount();

@@ -136,7 +136,7 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum, long backup
    * backups carries the processor whole: a processor holding the whole batch would send every
    * partition's backup every key's arguments. So with another member to hold backups, one batch
    * per partition; alone, the whole batch in one call (measured: half the CPU per connect of one
-   * call per partition, docs/benchmarks.md "Connection cost"; a gateway's batch is at most a few
+   * call per partition, docs/benchmarks-log.md "Connection cost"; a gateway's batch is at most a few
    * hundred keys, so the cost {@link #onKeys} avoids stays small).
    */
   public <V> Collection<Map<String, V>> byPartition(Map<String, V> batch) {
@@ -154,7 +154,7 @@ public record ClusterHandle(HazelcastInstance hazelcast, int quorum, long backup
    * key's result. Not one {@code submitToKeys} (or {@code executeOnKeys}) with every key: Hazelcast
    * 5.3 hands each partition's operation the whole key set, and each hashes every key to skip those
    * of other partitions (its {@code MultipleEntryOperationFactory}): partitions times keys on the
-   * partition threads, 2.7 million hashes for a cleanup of 10 000 records (docs/benchmarks.md,
+   * partition threads, 2.7 million hashes for a cleanup of 10 000 records (docs/benchmarks-log.md,
    * "What a storm onto two nodes costs"). If a call fails, the others' keys were changed all the
    * same: it fails with {@link PartlyApplied}, which carries their results.
    */

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Requests of one kind gathered for {@value #GATHER_MS} ms and sent as one: during a storm of
  * connects (the clients of a node that died, all at once), the presence and membership services
  * get one request per batch rather than one per connection, and apply it in as few Hazelcast
- * calls as its backups allow ({@code ClusterHandle.byPartition}; docs/benchmarks.md, "Connection cost"). A batch holds at most {@code max}
+ * calls as its backups allow ({@code ClusterHandle.byPartition}; docs/benchmarks-log.md, "Connection cost"). A batch holds at most {@code max}
  * items; each item's future completes with the batch's answer. Used on one event loop only.
  */
 final class Batcher {

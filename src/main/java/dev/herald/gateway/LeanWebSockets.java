@@ -12,7 +12,7 @@ import java.lang.reflect.Field;
 
 /**
  * Trims what Vert.x 5.0.7 keeps for every upgraded WebSocket and never uses again, measured at
- * ~6 KB of heap per idle connection (docs/benchmarks.md, "Connection cost"):
+ * ~6 KB of heap per idle connection (docs/benchmarks-log.md, "Connection cost"):
  *
  * <ul>
  *   <li>its write path becomes the one Vert.x gives an HTTP connection in strict thread mode:
@@ -25,7 +25,7 @@ import java.lang.reflect.Field;
  * <p>Vert.x 5.0.7 honours {@code HttpServerOptions.setStrictThreadMode} for HTTP connections, but
  * {@code WebSocketConnectionImpl} calls the {@code VertxConnection} constructor without the flag,
  * so every WebSocket gets an MPSC queue whose first chunk is a 1 025-slot array: 4.1 KB of heap per
- * idle connection, the largest single part of one (docs/benchmarks.md, "Connection cost"). Herald
+ * idle connection, the largest single part of one (docs/benchmarks-log.md, "Connection cost"). Herald
  * writes to a connection only on its event loop, which is what strict mode asks, so the queue is
  * swapped for the direct one right after the upgrade, before anything is written. Should a later
  * Vert.x rename what this reaches, it says so once in the log and every socket keeps its queue:

@@ -23,7 +23,7 @@ import java.util.Set;
  * Client subscriptions kept node-local: one event-bus consumer per address per gateway instance,
  * added with the first local subscriber and removed with the last, re-delivering to every local
  * connection; users' presence all comes on one consumer ({@link Addresses#PRESENCE_EVENTS}). The
- * bare bridge registers one cluster-wide consumer per socket instead, which costs a Hazelcast entry per socket and CPU on every node at each connect or disconnect (measured: docs/benchmarks.md; README, "Design notes").
+ * bare bridge registers one cluster-wide consumer per socket instead, which costs a Hazelcast entry per socket and CPU on every node at each connect or disconnect (measured: docs/benchmarks-log.md; README, "Design notes").
  * Each message is encoded once and the same frame written to every subscriber (a channel message
  * twice at most: its long form goes to those who have not seen its epoch yet).
  */

@@ -13,7 +13,7 @@ import java.util.Map;
  * changes it answers, in place of Java serialization: a storm of connects answers one
  * {@link PresenceRecord.Change} per user, and reading each back through {@code ObjectInputStream}
  * was 5 % of the node's CPU; with another member holding backups, every {@link PresenceOp} is sent
- * again with its backup (docs/benchmarks.md, "Connection cost"). The records stay plain Java;
+ * again with its backup (docs/benchmarks-log.md, "Connection cost"). The records stay plain Java;
  * this is the only place that knows their bytes.
  */
 public final class PresenceSerializers {

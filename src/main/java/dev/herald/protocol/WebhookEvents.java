@@ -46,7 +46,7 @@ public final class WebhookEvents {
    * any node's. Fire and forget: presence and delivery never wait for webhooks, and with no webhook
    * verticle anywhere the event goes nowhere. A send, not a request: a request with a reply, tried
    * locally first, cost two failed requests per event (a reply handler, a random reply address, a
-   * timer each) on nodes that run none (docs/benchmarks.md, "What a storm onto two nodes costs").
+   * timer each) on nodes that run none (docs/benchmarks-log.md, "What a storm onto two nodes costs").
    */
   public static void raise(Vertx vertx, String type, JsonObject data, String node, String traceId, String key) {
     DeliveryOptions opts = new DeliveryOptions().setLocalOnly(vertx.sharedData().getLocalMap(SERVED).containsKey(SERVED));

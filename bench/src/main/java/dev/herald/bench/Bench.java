@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
  * {@code java -jar bench/target/herald-bench.jar SCENARIO [--key value ...]} (run through
  * {@code scripts/bench.sh}, from the repository's root): starts the nodes a scenario needs from
  * the product jar ({@link LocalCluster#HERALD_JAR}), drives them, stops what it started, writes
- * {@code target/bench/SCENARIO.json} and appends a table to {@code docs/benchmarks.md}.
+ * {@code target/bench/SCENARIO.json} and appends a table to {@code docs/benchmarks-log.md}.
  */
 public final class Bench {
 
@@ -40,7 +40,7 @@ public final class Bench {
           + "       bench capacity [--target 50000] [--rate 2000] [--sources 4]\n"
           + "       bench failover [--clients 10000] [--inflight 256] [--warmups 12] [--deaths 2] [--compare socket.io|none]\n"
           + "       bench abuse [--seconds 10] [--attacks none,pings,fragments,pipelining,upgrade-idle,history,connections]\n"
-          + "every scenario: [--report docs/benchmarks.md|none]");
+          + "every scenario: [--report docs/benchmarks-log.md|none]");
       return 2;
     }
     Map<String, String> opts = new HashMap<>();
@@ -82,7 +82,7 @@ public final class Bench {
     if (svg != null) {
       Files.writeString(Path.of("target/bench", args[0] + ".svg"), svg);
     }
-    String report = opts.getOrDefault("report", "docs/benchmarks.md");
+    String report = opts.getOrDefault("report", "docs/benchmarks-log.md");
     if (!report.equals("none")) {
       String md = Report.markdown(args[0], command, result);
       if (svg != null) {

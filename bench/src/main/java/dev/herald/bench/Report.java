@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A scenario's result as the markdown section appended to docs/benchmarks.md. */
+/** A scenario's result as the markdown section appended to docs/benchmarks-log.md. */
 final class Report {
 
   private Report() {
