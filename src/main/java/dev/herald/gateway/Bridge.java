@@ -99,15 +99,27 @@ final class Bridge implements Handler<SockJSSocket> {
   }
 
   /**
+   * Another member came back after a network split: this node's consumers registered again, so
+   * that member's cache of who listens where, emptied of this node while split, is filled again
+   * ({@link LocalFanout#reregister}).
+   */
+  void reregister(String why) {
+    fanout.reregister();
+    LOG.info("{}: {} subscriptions registered again", why, fanout.addresses());
+  }
+
+  /**
    * The cluster forgot some of this node's connections: it rejoined after a network split healed
    * (Hazelcast merged it into the majority, whose records won, and the majority had taken this
    * node's connections out when it seemed gone), or partitions lost every copy (their owner and
    * backup died together, and the presence and membership records in them with them). Counts every
    * live connection in presence and in its channels again (under this node's member id now; a
    * connection still counted is counted once), then shows local watchers the presence of whom they
-   * watch, which they may not have heard about meanwhile.
+   * watch, which they may not have heard about meanwhile. Its consumers are registered again
+   * first ({@link #reregister}).
    */
   void recount(String why) {
+    fanout.reregister();
     List<Future<Void>> counted = new ArrayList<>();
     for (Connection c : connections.all()) {
       if (c.presence == Connection.Presence.JOINED) {

@@ -11,7 +11,6 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
-import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -51,11 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Counter hijacks;
   private Revocations revocations;
   private boolean stopping;
-  /** Hazelcast tells when this node merged back after a network split (see {@link Bridge#recount}). */
-  private java.util.UUID mergeListener;
-  /** Hazelcast tells when a partition lost every copy (two faults at once; see {@link Bridge#recount}). */
-  private java.util.UUID lossListener;
-  private boolean recountDue;
+  private ClusterWatch clusterWatch;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -73,26 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
     bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census());
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
-    mergeListener = cluster.hazelcast().getLifecycleService().addLifecycleListener(e -> {
-      if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        context.runOnContext(v -> bridge.recount("rejoined the cluster after a network split"));
-      }
-    });
-    // a partition whose owner and backups all died lost the presence and membership records in it,
-    // this node's users among them: count them again, once for a burst of losses
-    lossListener = cluster.hazelcast().getPartitionService().addPartitionLostListener(e -> {
-      if (e.getLostBackupCount() >= 1) {
-        context.runOnContext(v -> {
-          if (!recountDue) {
-            recountDue = true;
-            vertx.setTimer(1000, t -> {
-              recountDue = false;
-              bridge.recount("partitions lost every copy (two members died at once)");
-            });
-          }
-        });
-      }
-    });
+    clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge);
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
       GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
@@ -154,8 +130,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     GatewayLoad.forget(vertx, instanceId);
-    cluster.hazelcast().getLifecycleService().removeLifecycleListener(mergeListener);
-    cluster.hazelcast().getPartitionService().removePartitionLostListener(lossListener);
+    clusterWatch.close();
     stopping = true;
     long grace = bridge.connectionCount() == 0 ? 0 : config.bridge().drainGraceSeconds() * 1000L;
     return bridge.closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -56,19 +57,68 @@ final class LocalFanout {
   private final BridgeMetrics metrics;
   private final Map<String, Route> routes = new HashMap<>();
   /** Every presence event of the cluster, for the local watchers of its user. */
-  private final MessageConsumer<Object> presenceEvents;
+  private MessageConsumer<Object> presenceEvents;
 
   LocalFanout(EventBus eventBus, BridgeMetrics metrics) {
     this.eventBus = eventBus;
     this.metrics = metrics;
-    this.presenceEvents = eventBus.consumer(Addresses.PRESENCE_EVENTS, msg -> {
-      if (msg.body() instanceof JsonObject e && e.getValue("userId") instanceof String user) {
+    this.presenceEvents = presenceConsumer();
+  }
+
+  private MessageConsumer<Object> presenceConsumer() {
+    MessageConsumer<Object> consumer = eventBus.consumer(Addresses.PRESENCE_EVENTS);
+    consumer.handler(msg -> {
+      if (consumer == presenceEvents && msg.body() instanceof JsonObject e && e.getValue("userId") instanceof String user) {
         Route route = routes.get(Addresses.presenceUser(user));
         if (route != null) {
           deliver(route.address, route, msg);
         }
       }
     });
+    return consumer;
+  }
+
+  private MessageConsumer<Object> routeConsumer(Route r) {
+    MessageConsumer<Object> consumer = eventBus.consumer(r.address);
+    consumer.handler(msg -> {
+      if (consumer == r.consumer) {
+        deliver(r.address, r, msg);
+      }
+    });
+    return consumer;
+  }
+
+  /**
+   * Registers every consumer again, under new registrations, and drops the old ones once the new
+   * are in: each node of the cluster then hears of an added registration for each address and
+   * reads its whole list again. Called after a network split healed: while split, each side took
+   * the other's registrations out of the cluster's map and out of the address cache each node
+   * keeps, and the merge brings the entries back without telling those caches (Vert.x issue 4394),
+   * so a node went on publishing as if nobody on the other side listened. Each consumer delivers
+   * only while it is the route's current one, so the overlap delivers nothing twice.
+   */
+  void reregister() {
+    MessageConsumer<Object> oldPresence = presenceEvents;
+    MessageConsumer<Object> newPresence = presenceConsumer();
+    newPresence.completion().onComplete(v -> {
+      presenceEvents = newPresence;
+      oldPresence.unregister();
+    });
+    for (Route r : List.copyOf(routes.values())) {
+      if (r.consumer == null) {
+        continue;
+      }
+      MessageConsumer<Object> old = r.consumer;
+      MessageConsumer<Object> fresh = routeConsumer(r);
+      fresh.completion().onComplete(v -> {
+        if (routes.get(r.address) == r && r.consumer == old) {
+          r.consumer = fresh;
+          old.unregister();
+        } else {
+          fresh.unregister(); // unsubscribed meanwhile
+        }
+      });
+    }
   }
 
   /**
@@ -80,7 +130,7 @@ final class LocalFanout {
     if (route == null) {
       Route r = new Route(address);
       if (r.kind != Addresses.Kind.PRESENCE_USER) {
-        r.consumer = eventBus.consumer(address, msg -> deliver(address, r, msg));
+        r.consumer = routeConsumer(r);
       }
       routes.put(address, r);
       route = r;

@@ -62,7 +62,7 @@ final class ChaosCheck {
     System.out.println(result.encodePrettily());
     String report = o.string("report", "none");
     if (!report.equals("none")) {
-      Files.writeString(Path.of(report), row(result) + "\n", java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(Path.of(report), row(result) + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
     return result.getBoolean("ok") ? 0 : 1;
   }
@@ -174,6 +174,7 @@ final class ChaosCheck {
     // short of it missed the messages before the quiet end, which no later message shows as a gap
     int behind = 0;
     long tailMissed = 0;
+    JsonArray behindWho = new JsonArray();
     for (JsonObject c : clients) {
       long until = c.getLong("stoppedAt", Long.MAX_VALUE) - ChaosClient.DRAIN_MS;
       for (String channel : history.keySet()) {
@@ -197,6 +198,9 @@ final class ChaosCheck {
           if (got < expected) {
             behind++;
             tailMissed += expected - got;
+            if (behindWho.size() < 12) {
+              behindWho.add(user + " " + channel + ": last seq " + got + " of " + expected);
+            }
           }
         }
       }
@@ -215,7 +219,7 @@ final class ChaosCheck {
     return new JsonObject().put("ok", ok).put("compared", compared).put("acked", acked).put("lost", lost).put("duplicated", duplicated).put("forked", forked)
         .put("publishErrors", errors).put("received", received).put("seqBackwards", backwards).put("gaps", gaps)
         .put("unrecoverableGaps", unrecoverable).put("deliveredNotKept", notKept)
-        .put("channelsInNewEpoch", newEpoch.size()).put("lostToNewEpoch", lostToNewEpoch).put("subscribersBehindAtEnd", behind).put("tailMessagesMissed", tailMissed).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
+        .put("channelsInNewEpoch", newEpoch.size()).put("lostToNewEpoch", lostToNewEpoch).put("subscribersBehindAtEnd", behind).put("behind", behindWho).put("tailMessagesMissed", tailMissed).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
   }
 
   /** Waits until every node's presence matches who is connected at the end (and the rest offline). */
