@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
 
   /** Each holds a verticle and its own pure logic and Hazelcast operations. */
-  private static final List<String> FEATURES = List.of("auth", "presence", "channel", "heartbeat", "webhook", "gateway");
+  private static final List<String> FEATURES = List.of("auth", "presence", "channel", "heartbeat", "webhook", "gateway", "proxy");
   /** What features may share: the wire and its message records, bus I/O, config records, the cluster handle, tokens, observability. */
   private static final String[] SHARED = {"dev.herald.protocol..", "dev.herald.bus..", "dev.herald.config..", "dev.herald.cluster..",
       "dev.herald.token..", "dev.herald.observability.."};

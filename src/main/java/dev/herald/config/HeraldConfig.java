@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig cluster, AuthConfig auth,
                            BridgeConfig bridge, PresenceConfig presence, HeartbeatConfig heartbeat,
-                           BroadcastConfig broadcast, WebhookConfig webhook, LogConfig log, RolesConfig roles) {
+                           BroadcastConfig broadcast, WebhookConfig webhook, ProxyConfig proxy, LogConfig log, RolesConfig roles) {
 
   public HeraldConfig {
     if (roles.instances(Role.WEBHOOK) > 0) {
@@ -40,7 +40,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
 
-  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "webhook", "log", "roles");
+  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "webhook", "proxy", "log", "roles");
 
   public static HeraldConfig fromJson(JsonObject root) {
     Section top = new Section(root, "");
@@ -56,6 +56,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
         HeartbeatConfig.from(top.section("heartbeat")),
         BroadcastConfig.from(top.section("broadcast")),
         WebhookConfig.from(top.section("webhook")),
+        ProxyConfig.from(top.section("proxy")),
         LogConfig.from(top.section("log")),
         RolesConfig.from(top.section("roles")));
   }
@@ -170,6 +171,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   }
 
   public HeraldConfig withAuth(AuthConfig newAuth) {
-    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, webhook, log, roles);
+    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, webhook, proxy, log, roles);
   }
 }

@@ -26,6 +26,8 @@ final class Connection {
   final boolean rawWebSocket;
   Principal principal;
   final Set<String> registrations = new HashSet<>(4);
+  /** Channels the backend let this connection read (the subscribe proxy), beyond its token's. */
+  Set<String> granted = Set.of();
   int pendingReplies;
   long lastSeen;
   boolean expiryNoticeSent;

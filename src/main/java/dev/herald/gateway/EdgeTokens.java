@@ -38,6 +38,23 @@ final class EdgeTokens {
   }
 
   /**
+   * Asks {@code attempt} (a connect proxy call) under the same per-address bound as bad tokens:
+   * refused 429 at once while the address is over it, and a refusal by the backend counts as a
+   * bad token, so one address cannot make the backend judge connect after connect.
+   */
+  <T> Future<T> throttled(RoutingContext ctx, java.util.function.Supplier<Future<T>> attempt) {
+    String ip = address(ctx);
+    if (!throttle.allowed(ip, System.nanoTime())) {
+      return Future.failedFuture(ErrorCode.RATE_LIMITED.exception("too many refused connects from " + ip));
+    }
+    return attempt.get().onFailure(err -> {
+      if (err instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() >= 4000 && re.failureCode() <= 4999) {
+        throttle.failed(ip, System.nanoTime());
+      }
+    });
+  }
+
+  /**
    * The peer's address, from the connection: the same as the request's while forwarded headers are
    * not trusted (the router's default), without vertx-web parsing the request's Host and forwarded
    * headers for it on every request (a large compile in a fresh node's first connect storm).

@@ -51,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Revocations revocations;
   private boolean stopping;
   private ClusterWatch clusterWatch;
+  private Backend backend;
 
   public GatewayVerticle(HeraldConfig config, ClusterHandle cluster) {
     this.config = config;
@@ -65,7 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
     tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
     Edge edge = new Edge(vertx, config);
-    bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census());
+    backend = new Backend(vertx.eventBus(), config.proxy());
+    bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census(), backend);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge);
@@ -173,8 +175,11 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.UNAVAILABLE.exception("node stopping, connect to another"));
       return;
     }
-    String owner = owners.owner(SessionOwners.sessionOf(ctx.normalizedPath()));
-    tokens.check(ctx, ctx.request().getParam("token"), owner != null).onComplete(ar -> {
+    String session = SessionOwners.sessionOf(ctx.normalizedPath());
+    String owner = owners.owner(session);
+    String token = ctx.request().getParam("token");
+    Future<Principal> who = token == null && backend.connects() ? proxiedConnect(ctx, session) : tokens.check(ctx, token, owner != null);
+    who.onComplete(ar -> {
       if (ar.failed()) {
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
       } else if (owner != null && !owner.equals(ar.result().userId())) {
@@ -187,6 +192,33 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.next();
       }
     });
+  }
+
+  /**
+   * A connection without a token, asked of the connect proxy: once per connection, and once per
+   * SockJS session (its later requests with the same passed headers are the same grant, so polling
+   * transports do not ask the backend at every request). A refusal keeps the backend's code and
+   * message; a backend that failed is 503 with {@code Retry-After} ({@code proxy.retryAfterMs}).
+   */
+  private Future<Principal> proxiedConnect(RoutingContext ctx, String session) {
+    java.util.Map<String, String> headers = backend.passedHeaders(ctx);
+    String digest = Backend.digest(headers);
+    String known = owners.proxied(session, digest);
+    if (known != null) {
+      return Future.succeededFuture(Principal.fromClaims(new JsonObject(known)));
+    }
+    String path = ctx.normalizedPath();
+    String transport = path.endsWith(BRIDGE_PATH + "/websocket") ? "websocket-raw" : path.substring(path.lastIndexOf('/') + 1);
+    // the backend answers after the request ended: paused, it can still be upgraded (or its body read) then
+    ctx.request().pause();
+    return tokens.throttled(ctx, () -> backend.connect(ctx, headers, transport))
+        .onComplete(ar -> ctx.request().resume())
+        .onSuccess(p -> owners.rememberProxied(session, digest, p.toJson().encode()))
+        .onFailure(e -> {
+          if (e instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == ErrorCode.UNAVAILABLE.code) {
+            ctx.response().putHeader("Retry-After", String.valueOf((config.proxy().retryAfterMs() + 999) / 1000));
+          }
+        });
   }
 
   /**

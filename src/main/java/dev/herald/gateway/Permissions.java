@@ -23,27 +23,33 @@ public final class Permissions {
 
   /** Null when allowed, else why not. */
   public static ReplyException check(Principal p, Frame.Type type, Target target, Object body) {
+    return check(p, java.util.Set.of(), type, target, body);
+  }
+
+  /** Null when allowed, else why not; {@code granted}: channels the backend let this connection read (a subscribe proxy). */
+  public static ReplyException check(Principal p, java.util.Set<String> granted, Frame.Type type, Target target, Object body) {
     return switch (type) {
-      case REGISTER -> register(p, target);
-      case SEND -> send(p, target, body);
+      case REGISTER -> register(p, granted, target);
+      case SEND -> send(p, granted, target, body);
       case PUBLISH -> ErrorCode.ACCESS_DENIED.exception("clients send to " + Addresses.CHANNEL_PUBLISH + ", they do not publish");
       case UNREGISTER, PING -> null;
     };
   }
 
-  private static ReplyException register(Principal p, Target t) {
+  private static ReplyException register(Principal p, java.util.Set<String> granted, Target t) {
     return switch (t.kind()) {
-      case CHANNEL, MEMBERS -> channelRight(p, t.arg());
+      case CHANNEL, MEMBERS -> channelRight(p, granted, t.arg());
       case PRESENCE_USER -> p.mayWatch(t.arg()) ? null : ErrorCode.FORBIDDEN.exception("user " + t.arg() + " is not in your watch claim");
       case INBOX -> p.userId().equals(t.arg()) ? null : ErrorCode.FORBIDDEN.exception("only your own inbox can be registered");
       default -> ErrorCode.ACCESS_DENIED.exception("this address cannot be registered");
     };
   }
 
-  private static ReplyException send(Principal p, Target t, Object body) {
+  private static ReplyException send(Principal p, java.util.Set<String> granted, Target t, Object body) {
     switch (t.kind()) {
       case PRESENCE_SET:
       case AUTH_REFRESH:
+      case RPC:
         return null;
       case PRESENCE_GET:
         return presenceGet(p, body);
@@ -59,15 +65,15 @@ public final class Permissions {
       case CHANNEL_HISTORY:
       case CHANNEL_MEMBERS: {
         String ch = Publish.channelOf(body);
-        return ch == null ? ErrorCode.BAD_REQUEST.exception("body.channel must be a channel name") : channelRight(p, ch);
+        return ch == null ? ErrorCode.BAD_REQUEST.exception("body.channel must be a channel name") : channelRight(p, granted, ch);
       }
       default:
         return ErrorCode.ACCESS_DENIED.exception("clients cannot send to this address");
     }
   }
 
-  private static ReplyException channelRight(Principal p, String channel) {
-    return p.channels().matches(channel) ? null : ErrorCode.FORBIDDEN.exception("channel " + channel + " is not in your channels claim");
+  private static ReplyException channelRight(Principal p, java.util.Set<String> granted, String channel) {
+    return p.channels().matches(channel) || granted.contains(channel) ? null : ErrorCode.FORBIDDEN.exception("channel " + channel + " is not in your channels claim");
   }
 
   /** With a {@code watch} claim, every user asked for must match it. The presence service checks the rest. */

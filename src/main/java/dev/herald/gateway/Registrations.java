@@ -73,7 +73,7 @@ final class Registrations {
    */
   void narrowRights(Connection c) {
     for (String address : List.copyOf(c.registrations)) {
-      ReplyException refused = Permissions.check(c.principal, Frame.Type.REGISTER, Addresses.parse(address), null);
+      ReplyException refused = Permissions.check(c.principal, c.granted, Frame.Type.REGISTER, Addresses.parse(address), null);
       if (refused != null) {
         unregister(c, address, null);
         metrics.refused.increment();

@@ -39,8 +39,13 @@ final class Sends {
     this.onRefreshed = onRefreshed;
   }
 
-  /** Handles a {@code send} or {@code publish} frame; the future completes when the connection's next frame may be handled. */
-  Future<Void> send(Connection c, Frame frame, Target target) {
+  /**
+   * Handles a {@code send} or {@code publish} frame; the future completes when the connection's
+   * next frame may be handled. {@code before}, when not null, turns the body into the one sent once
+   * the limits passed (the publish proxy: the backend may refuse or change it), or fails with the
+   * answer the client gets.
+   */
+  Future<Void> send(Connection c, Frame frame, Target target, java.util.function.Function<Object, Future<Object>> before) {
     if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
       metrics.limited(BridgeMetrics.Bound.PUBLISHES);
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"), metrics);
@@ -68,7 +73,8 @@ final class Sends {
       opts.addHeader(Headers.TRACED, "1");
     }
     c.pendingReplies++;
-    Future<Void> answered = Requests.<Object>localFirst(vertx.eventBus(), frame.address(), frame.body(), opts).onComplete(ar -> {
+    Future<Object> body = before == null ? Future.succeededFuture(frame.body()) : before.apply(frame.body());
+    Future<Void> answered = body.compose(b -> Requests.<Object>localFirst(vertx.eventBus(), frame.address(), b, opts)).onComplete(ar -> {
       c.pendingReplies--;
       if (ar.failed()) {
         c.write(Frame.refusal(frame, ErrorCode.asReply(ar.cause())));

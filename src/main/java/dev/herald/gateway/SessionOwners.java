@@ -19,9 +19,29 @@ final class SessionOwners {
   private static final Pattern SESSION_PATH = Pattern.compile(".*/[^/.]+/([^/.]+)/(xhr|xhr_send|xhr_streaming|eventsource|htmlfile|jsonp|jsonp_send|websocket)$");
 
   private final LocalMap<String, String> owners;
+  /**
+   * For a session opened through the connect proxy (no token): a digest of the headers the proxy
+   * passed on, then the principal the backend granted. A later request of the session that brings
+   * the same headers is that principal without asking the backend again; other headers ask again.
+   */
+  private final LocalMap<String, String> proxied;
 
   SessionOwners(Vertx vertx) {
     this.owners = vertx.sharedData().getLocalMap("herald.sockjs.owners");
+    this.proxied = vertx.sharedData().getLocalMap("herald.sockjs.proxied");
+  }
+
+  /** The principal (claims JSON) the backend granted this live session with these headers, or null. */
+  String proxied(String session, String headersDigest) {
+    String v = session == null || owners.get(session) == null ? null : proxied.get(session);
+    return v != null && v.startsWith(headersDigest + "\n") ? v.substring(headersDigest.length() + 1) : null;
+  }
+
+  /** Remembers a live session's grant ({@link #proxied}); a session not open (yet) is not remembered. */
+  void rememberProxied(String session, String headersDigest, String claims) {
+    if (session != null && owners.get(session) != null) {
+      proxied.put(session, headersDigest + "\n" + claims);
+    }
   }
 
   /** The session a SockJS request path names, or null (info, iframe, the raw WebSocket). */
@@ -41,5 +61,6 @@ final class SessionOwners {
 
   void release(String session) {
     owners.remove(session);
+    proxied.remove(session);
   }
 }

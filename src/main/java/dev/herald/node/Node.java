@@ -18,6 +18,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.Role;
 import dev.herald.gateway.GatewayLoad;
 import dev.herald.gateway.GatewayVerticle;
+import dev.herald.proxy.ProxyVerticle;
 import dev.herald.heartbeat.HeartbeatVerticle;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.NodeMetrics;
@@ -73,7 +74,8 @@ public final class Node {
 
   /** How each role is built. A role with no entry is not in this build yet. */
   private static final Map<Role, List<Part>> FACTORIES = Map.of(
-      Role.GATEWAY, List.of(Part.scaled(GatewayVerticle::new)),
+      // the proxy service beside the gateways: they ask it (local first) what the backend says
+      Role.GATEWAY, List.of(Part.scaled(GatewayVerticle::new), new Part((c, cluster) -> new ProxyVerticle(c.proxy()), true)),
       Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth(), cluster))),
       Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster)),
           new Part((c, cluster) -> new HistoryBudgetVerticle(c.broadcast(), cluster), true)),

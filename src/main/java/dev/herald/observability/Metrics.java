@@ -76,8 +76,8 @@ public final class Metrics {
    * A latency histogram with a few fixed buckets (1 ms to 5 s) for Prometheus's
    * {@code histogram_quantile}, not a bucket per power of two: the series stay few.
    */
-  public static Timer timer(Vertx vertx, String name, String help) {
-    return Timer.builder(name).description(help)
+  public static Timer timer(Vertx vertx, String name, String help, String... tags) {
+    return Timer.builder(name).description(help).tags(tags)
         .serviceLevelObjectives(SLO_BUCKETS)
         .register(of(vertx));
   }

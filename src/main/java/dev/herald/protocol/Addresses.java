@@ -20,6 +20,8 @@ public final class Addresses {
   public static final String USER_PREFIX = "rt.user.";
   public static final String INBOX_SUFFIX = ".inbox";
   public static final String AUTH_REFRESH = "rt.auth.refresh";
+  /** A client's call to the backend: {@code {"method", "data"?}}, answered with the backend's result by the proxy service (docs/protocol.md, "Backend proxies"). */
+  public static final String RPC = "rt.rpc";
   /** The admin console's reads (service tokens only): live nodes with their load, answered by the heartbeat service. */
   public static final String ADMIN_NODES = "rt.admin.nodes";
   /** Channels with their last seq and member count, answered by the broadcast service: {@code {"limit"?, "prefix"?}}. */
@@ -32,6 +34,12 @@ public final class Addresses {
    * answered {@code {"channel", "epoch", "lastSeq", "members", "owner", "backups"}} by the broadcast service.
    */
   public static final String CHANNEL_INFO = "herald.channel.info";
+  /** The proxy service asks the connect proxy: {@code ProxyCalls.Connect}, answered with the backend's result. */
+  public static final String PROXY_CONNECT = "herald.proxy.connect";
+  /** The proxy service asks the subscribe proxy: {@code ProxyCalls.Subscribe}. */
+  public static final String PROXY_SUBSCRIBE = "herald.proxy.subscribe";
+  /** The proxy service asks the publish proxy: {@code ProxyCalls.Publication}, answered {@code {"data"?}} (the data to store). */
+  public static final String PROXY_PUBLISH = "herald.proxy.publish";
   /** Verify a token: body {@code {"token"}}, reply the verified claims. */
   public static final String AUTH_VERIFY = "herald.auth.verify";
   /**
@@ -82,7 +90,7 @@ public final class Addresses {
   /** What a client-supplied address refers to. */
   public enum Kind {
     PRESENCE_SET, PRESENCE_GET, PRESENCE_USER, CHANNEL, CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS,
-    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, UNKNOWN
+    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, UNKNOWN
   }
 
   /**
@@ -104,6 +112,7 @@ public final class Addresses {
       case CHANNEL_HISTORY: return new Target(Kind.CHANNEL_HISTORY, null);
       case CHANNEL_MEMBERS: return new Target(Kind.CHANNEL_MEMBERS, null);
       case AUTH_REFRESH: return new Target(Kind.AUTH_REFRESH, null);
+      case RPC: return new Target(Kind.RPC, null);
       case ADMIN_NODES, ADMIN_CHANNELS, ADMIN_USERS: return new Target(Kind.ADMIN, null);
       default: break;
     }

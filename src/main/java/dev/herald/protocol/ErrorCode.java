@@ -41,14 +41,18 @@ public enum ErrorCode {
     this.text = text;
   }
 
-  /** The code with this number, or {@link #UNAVAILABLE} for a number not in the catalog. */
+  /**
+   * The code with this number; for a number not in the catalog, {@link #FORBIDDEN} when it is
+   * 4000-4999 (a backend's own refusal, passed on: docs/protocol.md, "Backend proxies"), else
+   * {@link #UNAVAILABLE}.
+   */
   public static ErrorCode of(int code) {
     for (ErrorCode c : values()) {
       if (c.code == code) {
         return c;
       }
     }
-    return UNAVAILABLE;
+    return code >= 4000 && code <= 4999 ? FORBIDDEN : UNAVAILABLE;
   }
 
   /** The reply message: the code's text, then {@code ": detail"} when there is one. */
@@ -74,7 +78,7 @@ public enum ErrorCode {
   /** The HTTP/JSON form of a reply failure: {@code {"error": "forbidden", "code": 4030, "message": "forbidden: ..."}}. */
   public static JsonObject toJson(ReplyException e) {
     ErrorCode c = of(e.failureCode());
-    return new JsonObject().put("error", c.text).put("code", c.code).put("message", e.getMessage() == null ? c.text : e.getMessage());
+    return new JsonObject().put("error", c.text).put("code", e.failureCode() >= 4000 && e.failureCode() <= 5999 ? e.failureCode() : c.code).put("message", e.getMessage() == null ? c.text : e.getMessage());
   }
 
   /**

@@ -36,6 +36,12 @@ public final class WsClient implements AutoCloseable {
     return BridgeClient.connect(vertx, client, port, token, origin, ping ? 1000 : 0).map(b -> new WsClient(b, client));
   }
 
+  /** Connects without a token, with these request headers (a connect proxy decides). */
+  public static Future<WsClient> connectWithHeaders(Vertx vertx, int port, java.util.Map<String, String> headers) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    return BridgeClient.connectWithHeaders(vertx, client, port, headers).map(b -> new WsClient(b, client));
+  }
+
   public static WsClient connect(Vertx vertx, int port, String token) {
     return get(connect(vertx, port, token, null, true));
   }

@@ -1,0 +1,106 @@
+package dev.herald.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code proxy}: the backend in the loop (docs/protocol.md, "Backend proxies"). Each proxy is
+ * optional: a connect without a token, a subscription or a publish on channels its patterns name,
+ * a client's RPC, each asked of the backend over HTTP before Herald acts. Every call has a
+ * timeout, goes through one circuit breaker per proxy and counts against {@link #maxConcurrent}.
+ *
+ * @param connect        asked for a connection that brings no token; null: a token is required
+ * @param subscribe      asked for a subscription to a channel its patterns name that the token does not grant
+ * @param publish        asked for every client publish to a channel its patterns name (the token's
+ *                       {@code publish} claim is not needed there); the backend may refuse it or change its data
+ * @param rpc            asked for every {@code rt.rpc} request
+ * @param maxConcurrent  calls in flight per node, all proxies together; past it a call is refused
+ *                       {@code unavailable} at once; default {@value #DEFAULT_MAX_CONCURRENT}
+ * @param maxAnswerBytes largest backend answer read; a longer one is refused as invalid; default {@value #DEFAULT_MAX_ANSWER_BYTES}
+ * @param maxFailures    failures in a row that open a proxy's circuit (calls then fail at once); default {@value #DEFAULT_MAX_FAILURES}
+ * @param resetTimeoutMs how long an open circuit waits before one probe call; default {@value #DEFAULT_RESET_TIMEOUT_MS}
+ * @param retryAfterMs   the reconnect delay a client is told when a connect fails because the
+ *                       backend is down; default {@value #DEFAULT_RETRY_AFTER_MS}
+ */
+public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish, Endpoint rpc, int maxConcurrent,
+                          int maxAnswerBytes, int maxFailures, int resetTimeoutMs, int retryAfterMs) {
+
+  public static final int DEFAULT_MAX_CONCURRENT = 256;
+  public static final int DEFAULT_MAX_ANSWER_BYTES = 65_536;
+  public static final int DEFAULT_MAX_FAILURES = 5;
+  public static final int DEFAULT_RESET_TIMEOUT_MS = 5000;
+  public static final int DEFAULT_RETRY_AFTER_MS = 3000;
+  public static final int DEFAULT_TIMEOUT_MS = 3000;
+
+  /**
+   * One proxy.
+   *
+   * @param url       where Herald POSTs the request ({@code http(s)://...})
+   * @param timeoutMs the whole call, connect to last byte; default {@value ProxyConfig#DEFAULT_TIMEOUT_MS}
+   * @param headers   request headers passed on to the backend (connect only: {@code Cookie},
+   *                  {@code Authorization}, ...; matched without case)
+   * @param channels  the channels it applies to (subscribe and publish), patterns as in tokens
+   */
+  public record Endpoint(String url, int timeoutMs, List<String> headers, List<String> channels) {
+
+    public Endpoint {
+      if (url == null || !url.matches("https?://[^\\s]+")) {
+        throw new ConfigException("proxy endpoints need a url, http:// or https:// (was '" + url + "')");
+      }
+      if (timeoutMs < 100 || timeoutMs > 60_000) {
+        throw new ConfigException("proxy timeoutMs must be 100-60000 (was " + timeoutMs + ")");
+      }
+      headers = List.copyOf(headers);
+      channels = List.copyOf(channels);
+      for (String h : headers) {
+        if (!h.matches("[A-Za-z0-9-]{1,64}")) {
+          throw new ConfigException("proxy headers must be header names (was '" + h + "')");
+        }
+      }
+    }
+
+    static Endpoint from(Section s, boolean channelsRequired) {
+      if (s.raw().isEmpty()) {
+        return null;
+      }
+      s.allowOnly(Set.of("url", "timeoutMs", "headers", "channels"));
+      if (!s.has("url")) {
+        throw new ConfigException(s.path("url") + " is required (http:// or https://)");
+      }
+      List<String> channels = s.strings("channels", List.of());
+      if (channelsRequired && channels.isEmpty()) {
+        throw new ConfigException(s.path("channels") + " must name the channels this proxy applies to (patterns, as in tokens)");
+      }
+      return new Endpoint(s.string("url", null), s.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 100, 60_000),
+          s.strings("headers", List.of()), channels);
+    }
+  }
+
+  public static final ProxyConfig NONE = new ProxyConfig(null, null, null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_ANSWER_BYTES,
+      DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS);
+
+  public ProxyConfig {
+    if (maxConcurrent < 1 || maxAnswerBytes < 256 || maxFailures < 1 || resetTimeoutMs < 100 || retryAfterMs < 0) {
+      throw new ConfigException("proxy: maxConcurrent >= 1, maxAnswerBytes >= 256, maxFailures >= 1, resetTimeoutMs >= 100, retryAfterMs >= 0");
+    }
+  }
+
+  /** Whether any proxy is configured (the node then runs the proxy service beside its gateway). */
+  public boolean any() {
+    return connect != null || subscribe != null || publish != null || rpc != null;
+  }
+
+  static ProxyConfig from(Section s) {
+    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs"));
+    return new ProxyConfig(
+        Endpoint.from(s.section("connect"), false),
+        Endpoint.from(s.section("subscribe"), true),
+        Endpoint.from(s.section("publish"), true),
+        Endpoint.from(s.section("rpc"), false),
+        s.integer("maxConcurrent", DEFAULT_MAX_CONCURRENT, 1, 100_000),
+        s.integer("maxAnswerBytes", DEFAULT_MAX_ANSWER_BYTES, 256, 16 * 1024 * 1024),
+        s.integer("maxFailures", DEFAULT_MAX_FAILURES, 1, 1000),
+        s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS, 100, 600_000),
+        s.integer("retryAfterMs", DEFAULT_RETRY_AFTER_MS, 0, 600_000));
+  }
+}

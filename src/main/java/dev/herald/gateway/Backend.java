@@ -1,0 +1,139 @@
+package dev.herald.gateway;
+
+import dev.herald.bus.Requests;
+import dev.herald.config.ProxyConfig;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.message.ProxyCalls;
+import dev.herald.token.Patterns;
+import dev.herald.token.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The gateway's side of the backend in the loop (docs/protocol.md, "Backend proxies"): when to ask
+ * the proxy service, what to send it, and what its answer means for the connection. The calls go
+ * over the bus to this node's {@code ProxyVerticle}, which holds the HTTP client, the breakers and
+ * the bounds.
+ */
+final class Backend {
+
+  /** A connection the connect proxy granted without saying when it ends: it lasts a year (no refresh proxy yet). */
+  static final long DEFAULT_GRANT_SECONDS = 365L * 24 * 3600;
+
+  private final EventBus eventBus;
+  private final ProxyConfig config;
+  private final Patterns subscribeChannels;
+  private final Patterns publishChannels;
+
+  Backend(EventBus eventBus, ProxyConfig config) {
+    this.eventBus = eventBus;
+    this.config = config;
+    this.subscribeChannels = new Patterns(config.subscribe() == null ? java.util.List.of() : config.subscribe().channels());
+    this.publishChannels = new Patterns(config.publish() == null ? java.util.List.of() : config.publish().channels());
+  }
+
+  /** Whether a connection without a token is asked of the backend. */
+  boolean connects() {
+    return config.connect() != null;
+  }
+
+  /** Whether a subscription to {@code channel} that the token does not grant is asked of the backend. */
+  boolean subscribes(String channel) {
+    return channel != null && subscribeChannels.matches(channel);
+  }
+
+  /** Whether every client publish to {@code channel} goes to the backend first. */
+  boolean publishes(String channel) {
+    return channel != null && publishChannels.matches(channel);
+  }
+
+  /** The headers of the request that the connect proxy passes on, by lower-case name. */
+  Map<String, String> passedHeaders(RoutingContext ctx) {
+    Map<String, String> out = new TreeMap<>();
+    for (String name : config.connect().headers()) {
+      String v = ctx.request().getHeader(name);
+      if (v != null) {
+        out.put(name.toLowerCase(java.util.Locale.ROOT), v);
+      }
+    }
+    return out;
+  }
+
+  /** A digest of the passed headers: what a later request of a SockJS session must bring to be the same grant. */
+  static String digest(Map<String, String> headers) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(headers.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Asks the connect proxy who this is. Fails with the backend's refusal (its code, 4000-4999, and
+   * message), or 5030 when the backend failed or answered something that is not a grant.
+   */
+  Future<Principal> connect(RoutingContext ctx, Map<String, String> headers, String transport) {
+    ProxyCalls.Connect call = new ProxyCalls.Connect(
+        new ProxyCalls.Client(null, EdgeTokens.address(ctx), transport, ctx.request().getHeader("User-Agent")), headers);
+    return ask(Addresses.PROXY_CONNECT, call.toJson(), config.connect(), null).map(result -> {
+      ProxyCalls.Granted granted = ProxyCalls.Granted.fromResult(result);
+      try {
+        return Principal.fromClaims(granted.claims(System.currentTimeMillis() / 1000, DEFAULT_GRANT_SECONDS));
+      } catch (IllegalArgumentException e) {
+        throw ProxyCalls.invalid("its grant is not valid: " + e.getMessage());
+      }
+    });
+  }
+
+  /** Asks the subscribe proxy; on a grant the connection may read {@code channel} (and its history) from then on. */
+  Future<Void> subscribe(Connection c, String channel, String traceId) {
+    ProxyCalls.Subscribe call = new ProxyCalls.Subscribe(c.principal.userId(), channel, client(c));
+    return ask(Addresses.PROXY_SUBSCRIBE, call.toJson(), config.subscribe(), traceId).map(result -> {
+      Set<String> more = new HashSet<>(c.granted);
+      more.add(channel);
+      c.granted = Set.copyOf(more);
+      return null;
+    });
+  }
+
+  /**
+   * Asks the publish proxy about a client's publish ({@code {"channel", "data", "id"?}}): the
+   * body to store, with the data the backend returned when it returned one.
+   */
+  Future<Object> publish(Connection c, Object body, String traceId) {
+    JsonObject b = (JsonObject) body;
+    ProxyCalls.Publication call = new ProxyCalls.Publication(c.principal.userId(), b.getString("channel"), b.getValue("data"), client(c));
+    return ask(Addresses.PROXY_PUBLISH, call.toJson(), config.publish(), traceId)
+        .map(result -> result.containsKey("data") ? b.copy().put("data", result.getValue("data")) : b);
+  }
+
+  private static ProxyCalls.Client client(Connection c) {
+    return new ProxyCalls.Client(c.id, null, c.rawWebSocket ? "websocket-raw" : "sockjs", null);
+  }
+
+  private Future<JsonObject> ask(String address, JsonObject call, ProxyConfig.Endpoint endpoint, String traceId) {
+    // the proxy service times out first (its breaker); this bound only covers a service that is gone
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(endpoint.timeoutMs() + 1000L);
+    if (traceId != null) {
+      opts.addHeader(Headers.TRACE_ID, traceId);
+    }
+    return Requests.<JsonObject>localFirst(eventBus, address, call, opts).map(Message::body)
+        .recover(e -> Future.failedFuture(e instanceof ReplyException re && re.failureCode() > 0 ? re : ErrorCode.asReply(e)));
+  }
+}

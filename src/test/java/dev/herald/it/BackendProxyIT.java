@@ -1,0 +1,273 @@
+package dev.herald.it;
+
+import dev.herald.node.Node;
+import dev.herald.protocol.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The backend in the loop (docs/protocol.md, "Backend proxies"), against a real HTTP backend in
+ * this JVM whose answer each test chooses: a connect with a cookie and no token, granted and
+ * refused; a backend that is down, slow, answers 500, garbage or too much (each a clear 503 within
+ * the timeout, never a hang, and recovery by itself once it answers again); a subscription the
+ * token does not grant, granted or refused; a publish the backend changes or refuses (nothing
+ * stored then); an RPC round trip.
+ */
+class BackendProxyIT {
+
+  enum Mode { OK, REFUSE, SLOW, ERROR_500, GARBAGE, HUGE }
+
+  static final int TIMEOUT_MS = 600;
+  static Vertx backendVertx;
+  static HttpServer backend;
+  static int backendPort;
+  static final Map<String, Mode> modes = new ConcurrentHashMap<>();
+  static final List<JsonObject> asked = new CopyOnWriteArrayList<>();
+
+  static TestNodes nodes;
+  static Node node;
+  static Vertx client;
+
+  static JsonObject proxy(String path) {
+    return new JsonObject().put("url", "http://127.0.0.1:" + backendPort + path).put("timeoutMs", TIMEOUT_MS);
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    backendVertx = Vertx.vertx();
+    backendPort = TestNodes.freePort();
+    startBackend();
+    JsonObject overrides = new JsonObject().put("proxy", new JsonObject()
+        .put("connect", proxy("/connect").put("headers", new JsonArray().add("Cookie")))
+        .put("subscribe", proxy("/subscribe").put("channels", new JsonArray().add("room.*")))
+        .put("publish", proxy("/publish").put("channels", new JsonArray().add("chat.*")))
+        .put("rpc", proxy("/rpc"))
+        .put("maxFailures", 3).put("resetTimeoutMs", 1000).put("maxAnswerBytes", 4096))
+        // each refused connect counts against the address as a bad token would: room for the tests
+        .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 1000));
+    nodes = TestNodes.single(overrides);
+    nodes.beforeAll(null);
+    node = nodes.a();
+    client = nodes.client();
+  }
+
+  static void startBackend() {
+    backend = backendVertx.createHttpServer().requestHandler(BackendProxyIT::answer);
+    backend.listen(backendPort, "127.0.0.1").await();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (nodes != null) {
+      nodes.afterAll(null);
+    }
+    backendVertx.close().await();
+  }
+
+  @BeforeEach
+  void reset() {
+    modes.clear();
+    asked.clear();
+  }
+
+  /** The backend: what each proxy's mode says, for the request it got. */
+  static void answer(HttpServerRequest req) {
+    req.body().onSuccess(b -> {
+      JsonObject in = b.toJsonObject();
+      asked.add(in.copy().put("path", req.path()).put("proxyHeader", req.getHeader("X-Herald-Proxy")));
+      Mode mode = modes.getOrDefault(req.path(), Mode.OK);
+      switch (mode) {
+        case SLOW -> { } // never answers
+        case ERROR_500 -> req.response().setStatusCode(500).end("{\"result\":{}}");
+        case GARBAGE -> req.response().end("<html>not json</html>");
+        case HUGE -> req.response().end(new JsonObject().put("result", new JsonObject().put("pad", "x".repeat(10_000))).encode());
+        case REFUSE -> req.response().end(new JsonObject().put("error", new JsonObject().put("code", 4403).put("message", "not for you\u0007")).encode());
+        case OK -> req.response().end(ok(req.path(), in).encode());
+      }
+    });
+  }
+
+  static JsonObject ok(String path, JsonObject in) {
+    return switch (path) {
+      case "/connect" -> {
+        String cookie = in.getJsonObject("headers").getString("cookie", "");
+        String user = cookie.startsWith("session=") ? cookie.substring(8) : "nobody";
+        yield new JsonObject().put("result", new JsonObject().put("user", user).put("channels", new JsonArray().add("news.*")));
+      }
+      case "/subscribe" -> in.getString("user").equals("bob")
+          ? new JsonObject().put("result", new JsonObject())
+          : new JsonObject().put("error", new JsonObject().put("code", 4031).put("message", in.getString("user") + " may not read " + in.getString("channel")));
+      case "/publish" -> "stop".equals(in.getJsonObject("data").getString("text"))
+          ? new JsonObject().put("error", new JsonObject().put("code", 4000).put("message", "that word is not allowed"))
+          : new JsonObject().put("result", new JsonObject().put("data", in.getJsonObject("data").copy()
+              .put("text", in.getJsonObject("data").getString("text").toUpperCase(java.util.Locale.ROOT)).put("checkedBy", "backend")));
+      case "/rpc" -> new JsonObject().put("result", new JsonObject().put("data",
+          in.getJsonArray("data").stream().mapToInt(o -> (Integer) o).sum()).put("method", in.getString("method")).put("user", in.getString("user")));
+      default -> new JsonObject().put("error", new JsonObject().put("code", 4040).put("message", "no such path"));
+    };
+  }
+
+  static int port() {
+    return node.config().http().port();
+  }
+
+  static WsClient withCookie(String cookie) {
+    try {
+      return WsClient.get(WsClient.connectWithHeaders(client, port(), Map.of("Cookie", cookie)));
+    } catch (UpgradeRejectedException e) {
+      throw new IllegalStateException("refused " + e.getStatus() + ": " + e.getBody(), e);
+    }
+  }
+
+  /** The handshake's refusal: its HTTP status and JSON body. */
+  static UpgradeRejectedException refusedConnect(String cookie) throws Exception {
+    try {
+      WsClient.connectWithHeaders(client, port(), Map.of("Cookie", cookie)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).close();
+    } catch (ExecutionException e) {
+      return assertInstanceOf(UpgradeRejectedException.class, e.getCause());
+    }
+    throw new AssertionError("the connect was accepted");
+  }
+
+  @Test
+  @DisplayName("connect: a cookie and no token; the backend names the user and the channels, and is told the cookie and the client's address")
+  void connectGranted() throws Exception {
+    try (WsClient ann = withCookie("session=ann")) {
+      ann.subscribe(Addresses.channel("news.1"));
+      JsonObject denied = ann.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "other.1").put("since", 0));
+      assertEquals(4030, denied.getInteger("failureCode"), "only what the backend granted: " + denied.encode());
+      JsonObject presence = ann.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add("ann")));
+      assertEquals("online", presence.getJsonObject("body").getJsonObject("users").getJsonObject("ann").getString("status"), "the backend's user is who is online");
+    }
+    JsonObject call = asked.stream().filter(a -> a.getString("path").equals("/connect")).findFirst().orElseThrow();
+    assertEquals("session=ann", call.getJsonObject("headers").getString("cookie"));
+    assertEquals("127.0.0.1", call.getJsonObject("client").getString("remoteAddress"));
+    assertEquals("websocket-raw", call.getJsonObject("client").getString("transport"));
+    assertEquals("connect", call.getString("proxyHeader"));
+  }
+
+  @Test
+  @DisplayName("connect refused: the backend's code and message reach the client (403, control characters dropped)")
+  void connectRefused() throws Exception {
+    modes.put("/connect", Mode.REFUSE);
+    UpgradeRejectedException e = refusedConnect("session=mallory");
+    assertEquals(403, e.getStatus());
+    JsonObject body = new JsonObject(e.getBody());
+    assertEquals(4403, body.getInteger("code"), body::encode);
+    assertEquals("not for you ", body.getString("message"), body::encode);
+  }
+
+  @Test
+  @DisplayName("a backend down, slow, failing, answering garbage or too much: 503 with Retry-After within the timeout, never a hang; back by itself once it answers")
+  void backendFailing() throws Exception {
+    for (Mode mode : List.of(Mode.SLOW, Mode.ERROR_500, Mode.GARBAGE, Mode.HUGE)) {
+      modes.put("/connect", mode);
+      long t0 = System.nanoTime();
+      UpgradeRejectedException e = refusedConnect("session=ann");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(503, e.getStatus(), mode + ": " + e.getBody().toString());
+      assertTrue(ms < TIMEOUT_MS + 2000, mode + " answered in " + ms + " ms");
+      assertEquals(5030, new JsonObject(e.getBody()).getInteger("code"), mode + ": " + e.getBody());
+    }
+    // the circuit is open now (3 failures in a row): a down backend is refused at once
+    backend.close().await();
+    UpgradeRejectedException down = refusedConnect("session=ann");
+    assertEquals(503, down.getStatus());
+    assertTrue(new JsonObject(down.getBody()).getString("message").contains("backend"), down.getBody().toString());
+    // back: the first probe after proxy.resetTimeoutMs closes the circuit
+    startBackend();
+    modes.clear();
+    long back = System.nanoTime();
+    Eventually.eventually(Duration.ofSeconds(15), "connects work again once the backend answers", () -> {
+      try {
+        withCookie("session=ann").close();
+        return true;
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    });
+    System.out.println("proxy recovered " + (System.nanoTime() - back) / 1_000_000 + " ms after the backend came back");
+    NodeHttp http = new NodeHttp(port(), null);
+    for (String outcome : List.of("timeout", "failed", "open", "ok")) {
+      assertTrue(http.metric("herald_proxy_calls_total", "outcome=\"" + outcome + "\",proxy=\"connect\"") > 0, "outcome " + outcome + " counted");
+    }
+  }
+
+  @Test
+  @DisplayName("subscribe: a channel the token does not grant is asked of the backend; bob is let in and receives, eve gets the backend's refusal")
+  void subscribeProxy() throws Exception {
+    try (WsClient bob = WsClient.connect(client, port(), hs256(claims("bob")));
+         WsClient eve = WsClient.connect(client, port(), hs256(claims("eve")))) {
+      bob.subscribe(Addresses.channel("room.secret"));
+      JsonObject history = bob.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "room.secret").put("since", 0));
+      assertEquals("rec", history.getString("type"), "a granted channel's history may be read too: " + history.encode());
+      eve.register(Addresses.channel("room.secret"));
+      JsonObject refused = eve.await(f -> "err".equals(f.getString("type")));
+      assertEquals(4031, refused.getInteger("failureCode"), refused::encode);
+      assertEquals("eve may not read room.secret", refused.getString("message"));
+      assertEquals(201, new NodeHttp(port(), null).service("POST", "/api/v1/channels/room.secret/messages", "{\"data\":{\"n\":1}}").statusCode());
+      assertEquals(1, bob.awaitOn(Addresses.channel("room.secret")).getJsonObject("body").getJsonObject("data").getInteger("n"));
+      JsonObject notProxied = bob.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "hall.1").put("since", 0));
+      assertEquals(4030, notProxied.getInteger("failureCode"), "outside the proxy's channels the token alone decides");
+    }
+  }
+
+  @Test
+  @DisplayName("publish: the backend sees every publish to chat.*, changes one (stored and delivered changed) and refuses another (nothing stored)")
+  void publishProxy() throws Exception {
+    try (WsClient ann = WsClient.connect(client, port(), hs256(claims("ann").put("channels", new JsonArray().add("chat.*"))))) {
+      ann.subscribe(Addresses.channel("chat.1"));
+      JsonObject ack = ann.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "chat.1").put("data", new JsonObject().put("text", "hello")));
+      assertEquals("rec", ack.getString("type"), "no publish claim needed where the backend decides: " + ack.encode());
+      JsonObject m = ann.awaitOn(Addresses.channel("chat.1")).getJsonObject("body");
+      assertEquals("HELLO", m.getJsonObject("data").getString("text"));
+      assertEquals("backend", m.getJsonObject("data").getString("checkedBy"));
+      assertEquals("ann", m.getString("from"));
+      JsonObject refused = ann.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "chat.1").put("data", new JsonObject().put("text", "stop")));
+      assertEquals(4000, refused.getInteger("failureCode"), refused::encode);
+      assertEquals("that word is not allowed", refused.getString("message"));
+      JsonObject history = ann.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "chat.1").put("since", 0)).getJsonObject("body");
+      assertEquals(1, history.getJsonArray("messages").size(), "the refused publish was not stored: " + history.encode());
+      modes.put("/publish", Mode.SLOW);
+      JsonObject slow = ann.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "chat.1").put("data", new JsonObject().put("text", "late")));
+      assertEquals(5030, slow.getInteger("failureCode"), slow::encode);
+    }
+    assertTrue(asked.stream().anyMatch(a -> a.getString("path").equals("/publish") && a.getString("user").equals("ann")));
+  }
+
+  @Test
+  @DisplayName("rpc: {method, data} over the connection, the backend's result as the reply; a bad call is 400, not sent")
+  void rpc() {
+    try (WsClient ann = WsClient.connect(client, port(), hs256(claims("ann")))) {
+      JsonObject reply = ann.request(Addresses.RPC, new JsonObject().put("method", "sum").put("data", new JsonArray().add(1).add(2).add(3)));
+      assertEquals("rec", reply.getString("type"), reply::encode);
+      assertEquals(6, reply.getJsonObject("body").getInteger("data"));
+      assertEquals("ann", reply.getJsonObject("body").getString("user"), "the backend is told who calls");
+      JsonObject bad = ann.request(Addresses.RPC, new JsonObject().put("method", "no spaces"));
+      assertEquals(4000, bad.getInteger("failureCode"), bad::encode);
+    }
+  }
+}
