@@ -105,11 +105,16 @@ final class Backend {
   Future<Void> subscribe(Connection c, String channel, String traceId) {
     ProxyCalls.Subscribe call = new ProxyCalls.Subscribe(c.principal.userId(), channel, client(c));
     return ask(Addresses.PROXY_SUBSCRIBE, call.toJson(), config.subscribe(), traceId).map(result -> {
-      Set<String> more = new HashSet<>(c.granted);
-      more.add(channel);
-      c.granted = Set.copyOf(more);
+      grant(c, channel);
       return null;
     });
+  }
+
+  /** From now on {@code c} may read {@code channel}, beyond what its token allows (a subscribe proxy's grant, a subscription token). */
+  static void grant(Connection c, String channel) {
+    Set<String> more = new HashSet<>(c.granted);
+    more.add(channel);
+    c.granted = Set.copyOf(more);
   }
 
   /**

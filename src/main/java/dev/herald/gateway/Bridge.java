@@ -4,6 +4,7 @@ import dev.herald.bus.PresenceClient;
 import dev.herald.protocol.Frame;
 import dev.herald.protocol.message.Publish;
 import dev.herald.token.Principal;
+import dev.herald.token.TokenVerifier;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.CloseCode;
@@ -59,9 +60,14 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Connections connections;
   private final EventBus eventBus;
   private final Backend backend;
+  private final TokenVerifier subscriptionTokens;
+  /** The register header that carries a subscription token (docs/protocol.md, "Subscription tokens"). */
+  static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
 
-  Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend) {
+  Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend,
+         TokenVerifier subscriptionTokens) {
     this.backend = backend;
+    this.subscriptionTokens = subscriptionTokens;
     this.config = config.bridge();
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
@@ -327,11 +333,16 @@ final class Bridge implements Handler<SockJSSocket> {
       return sends.send(c, frame, target, body -> backend.publish(c, body, trace != null ? trace : c.id));
     }
     ReplyException refused = Permissions.check(c.principal, c.granted, frame.type(), target, frame.body());
-    if (refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
-        && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS) && backend.subscribes(target.arg())) {
-      // not in the token: the backend may grant it
+    boolean channelRefused = refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
+        && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
+    Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);
+    if (channelRefused && (subscriptionToken instanceof String || backend.subscribes(target.arg()))) {
+      // not in the token: a subscription token for it, or the backend, may grant it
       String trace = TraceIds.given(frame.headers());
-      return backend.subscribe(c, target.arg(), trace != null ? trace : c.id).transform(ar -> {
+      Future<Void> granted = subscriptionToken instanceof String st
+          ? subscriptionTokens.verifySubscription(st, c.principal.userId(), target.arg()).onSuccess(v -> Backend.grant(c, target.arg()))
+          : backend.subscribe(c, target.arg(), trace != null ? trace : c.id);
+      return granted.transform(ar -> {
         if (ar.failed()) {
           c.refuse(frame, ErrorCode.asReply(ar.cause()), metrics);
           return Future.<Void>succeededFuture();

@@ -67,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
     Edge edge = new Edge(vertx, config);
     backend = new Backend(vertx.eventBus(), config.proxy());
-    bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census(), backend);
+    bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census(), backend, verifier);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge);

@@ -56,6 +56,27 @@ public final class TokenVerifier {
    * and the fallback transports keep sending the URL they were opened with.
    */
   public Future<Principal> verify(String token, boolean allowExpired) {
+    return claims(token, allowExpired).compose(claims -> {
+      try {
+        return Future.succeededFuture(Principal.fromClaims(claims));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(e.getMessage()));
+      }
+    });
+  }
+
+  /**
+   * A subscription token (docs/protocol.md, "Subscription tokens"): verified as a connection token
+   * is (same keys, issuer, audience, times), and for {@code user} and {@code channel}: its
+   * {@code sub} and {@code channel} claims must name them.
+   */
+  public Future<Void> verifySubscription(String token, String user, String channel) {
+    return claims(token, false).compose(c -> user.equals(c.getValue("sub")) && channel.equals(c.getValue("channel"))
+        ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ErrorCode.FORBIDDEN.exception("the subscription token is for another user or channel")));
+  }
+
+  private Future<JsonObject> claims(String token, boolean allowExpired) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("missing token"));
     }
@@ -82,7 +103,7 @@ public final class TokenVerifier {
                 return Future.failedFuture(ErrorCode.TOKEN_EXPIRED.exception(e.getMessage()));
               }
             }
-            return Future.succeededFuture(Principal.fromClaims(claims));
+            return Future.succeededFuture(claims);
           } catch (RuntimeException e) {
             return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(e.getMessage()));
           }

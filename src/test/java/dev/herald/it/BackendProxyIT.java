@@ -270,4 +270,40 @@ class BackendProxyIT {
       assertEquals(4000, bad.getInteger("failureCode"), bad::encode);
     }
   }
+
+  @Test
+  @DisplayName("a subscription token grants one channel to one user: the right one lets in, another user's, another channel's or a forged one is refused")
+  void subscriptionToken() {
+    String forCarol = hs256(new JsonObject().put("sub", "carol").put("channel", "vip.lounge").put("exp", dev.herald.token.TestTokens.now() + 60));
+    try (WsClient carol = WsClient.connect(client, port(), hs256(claims("carol")));
+         WsClient dave = WsClient.connect(client, port(), hs256(claims("dave")))) {
+      carol.send(new JsonObject().put("type", "register").put("address", Addresses.channel("vip.lounge"))
+          .put("headers", new JsonObject().put("subscriptionToken", forCarol)));
+      carol.sync();
+      assertTrue(carol.pending().stream().noneMatch(f -> "err".equals(f.getString("type"))), () -> "carol's token lets her in: " + carol.pending());
+      JsonObject history = carol.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "vip.lounge").put("since", 0));
+      assertEquals("rec", history.getString("type"), history::encode);
+      for (JsonObject attempt : List.of(
+          new JsonObject().put("address", Addresses.channel("vip.lounge")).put("token", forCarol),
+          new JsonObject().put("address", Addresses.channel("vip.other")).put("token", forCarol),
+          new JsonObject().put("address", Addresses.channel("vip.lounge")).put("token",
+              dev.herald.token.TestTokens.hs256("another-secret-another-secret-0123456789", new JsonObject().put("sub", "dave")
+                  .put("channel", "vip.lounge").put("exp", dev.herald.token.TestTokens.now() + 60))))) {
+        dave.send(new JsonObject().put("type", "register").put("address", attempt.getString("address"))
+            .put("headers", new JsonObject().put("subscriptionToken", attempt.getString("token"))));
+        JsonObject refused = dave.await(f -> "err".equals(f.getString("type")));
+        assertTrue(refused.getInteger("failureCode") == 4030 || refused.getInteger("failureCode") == 4010, refused::encode);
+      }
+      assertEquals(201, sendAsService("vip.lounge"));
+      assertEquals("vip", carol.awaitOn(Addresses.channel("vip.lounge")).getJsonObject("body").getJsonObject("data").getString("who"));
+    }
+  }
+
+  private static int sendAsService(String channel) {
+    try {
+      return new NodeHttp(port(), null).service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":{\"who\":\"vip\"}}").statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
