@@ -82,6 +82,7 @@ final class HttpApi {
     router.route(PREFIX + "/*").handler(HttpApi::jsonOnly);
     Bodies.on(router.route(PREFIX + "/*"), config.http().maxBodyBytes(), config.http()).handler(this::authenticate);
     router.post(PREFIX + "/channels/:name/messages").handler(this::publish);
+    router.post(PREFIX + "/publish").handler(this::publishMany);
     router.get(PREFIX + "/channels/:name/messages").handler(this::history);
     router.get(PREFIX + "/channels/:name/members").handler(this::members);
     router.get(PREFIX + "/channels/:name").handler(this::channelInfo);
@@ -95,7 +96,7 @@ final class HttpApi {
     allow(router, "/channels/:name/members", "GET");
     allow(router, "/channels/:name", "GET");
     allow(router, "/presence/:user", "GET");
-    for (String post : List.of("/presence/query", "/users/:user/messages", "/users/:user/disconnect", "/users/:user/revoke")) {
+    for (String post : List.of("/publish", "/presence/query", "/users/:user/messages", "/users/:user/disconnect", "/users/:user/revoke")) {
       allow(router, post, "POST");
     }
   }
@@ -182,6 +183,39 @@ final class HttpApi {
       return;
     }
     answer(ctx, channels.publish(publish, options(ctx)).map(Published::toJson), 201);
+  }
+
+  /** Most channels one {@code POST /api/v1/publish} names. */
+  static final int MAX_CHANNELS_PER_PUBLISH = 100;
+
+  /**
+   * One message to many channels: {@code {"channels": [...], "data", "id"?}}, each stored and
+   * acknowledged on its own (the same {@code id} in each channel is one message there); 200 with a
+   * result per channel, in order: {@code {"channel", "seq"}} or {@code {"channel", "error": {...}}}.
+   */
+  private void publishMany(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    List<Publish> publishes = new java.util.ArrayList<>();
+    try {
+      if (!(body.getValue("channels") instanceof io.vertx.core.json.JsonArray names) || names.isEmpty() || names.size() > MAX_CHANNELS_PER_PUBLISH
+          || names.stream().distinct().count() != names.size()) {
+        throw ErrorCode.BAD_REQUEST.exception("body must be {\"channels\": 1-" + MAX_CHANNELS_PER_PUBLISH + " distinct channel names, \"data\", \"id\"?}");
+      }
+      for (Object name : names) {
+        publishes.add(Publish.fromJson(body.copy().put("channel", name), config.broadcast().maxDataBytes()));
+      }
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
+      return;
+    }
+    DeliveryOptions opts = options(ctx);
+    List<Future<JsonObject>> each = publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
+        .otherwise(e -> new JsonObject().put("channel", p.channel()).put("error", ErrorCode.toJson(ErrorCode.asReply(e))))).toList();
+    Future.join(each).onComplete(done -> Responses.json(ctx, 200,
+        new JsonObject().put("results", new io.vertx.core.json.JsonArray(each.stream().map(Future::result).toList()))));
   }
 
   private void history(RoutingContext ctx) {

@@ -111,6 +111,27 @@ class HttpApiIT {
   }
 
   @Test
+  @DisplayName("one message to many channels in one call: a result per channel in order, each stored once with its own seq; bad lists refused")
+  void publishMany() throws Exception {
+    try (WsClient sub = user(b, "many-subscriber")) {
+      sub.subscribe(Addresses.channel("many.2"));
+      String body = "{\"channels\":[\"many.1\",\"many.2\",\"many.3\"],\"data\":{\"n\":1},\"id\":\"batch-1\"}";
+      JsonObject r = ok(call("POST", "/api/v1/publish", body, SERVICE), 200);
+      assertEquals(3, r.getJsonArray("results").size(), r::encode);
+      for (int i = 0; i < 3; i++) {
+        assertEquals("many." + (i + 1), r.getJsonArray("results").getJsonObject(i).getString("channel"));
+        assertEquals(1, r.getJsonArray("results").getJsonObject(i).getLong("seq"), r::encode);
+      }
+      assertEquals(1, sub.awaitOn(Addresses.channel("many.2")).getJsonObject("body").getJsonObject("data").getInteger("n"));
+      assertEquals(r, ok(call("POST", "/api/v1/publish", body, SERVICE), 200), "the same id again: the same seqs, nothing stored twice");
+      refused(call("POST", "/api/v1/publish", "{\"channels\":[\"a.1\",\"a.1\"],\"data\":1}", SERVICE), 400, "bad_request");
+      refused(call("POST", "/api/v1/publish", "{\"channels\":[],\"data\":1}", SERVICE), 400, "bad_request");
+      refused(call("POST", "/api/v1/publish", "{\"channels\":[\"ok.1\",\"bad name\"],\"data\":1}", SERVICE), 400, "bad_request");
+      refused(call("POST", "/api/v1/publish", "{\"channels\":[\"ok.1\"]}", SERVICE), 400, "bad_request");
+    }
+  }
+
+  @Test
   @DisplayName("clear answers: a form's Content-Type is 415, a reserved channel name says so, a known path with another method is 405 with Allow")
   void clearAnswers() throws Exception {
     HttpResponse<String> form = call("POST", "/api/v1/channels/api.form/messages", "{\"data\":\"" + "x".repeat(1500) + "\"}", SERVICE,
