@@ -28,4 +28,6 @@ fi
 (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
 # the load generator is its own project (bench/): its unit tests, and the jar the bench smoke test runs
 mvn -B -q -f bench/pom.xml verify
+# the reference backend (examples/backend), which ReferenceBackendIT runs beside a node
+mvn -B -q -f examples/backend/pom.xml package
 mvn -B verify "$@"
