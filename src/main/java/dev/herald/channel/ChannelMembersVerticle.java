@@ -40,9 +40,12 @@ public final class ChannelMembersVerticle extends VerticleBase {
 
   private final ClusterHandle cluster;
   private final String node;
+  private final boolean joinWebhooks;
   private IMap<String, Membership> map;
 
-  public ChannelMembersVerticle(ClusterHandle cluster, String node) {
+  /** @param joinWebhooks whether {@code webhook.events} asks for channel.join and channel.leave */
+  public ChannelMembersVerticle(ClusterHandle cluster, String node, boolean joinWebhooks) {
+    this.joinWebhooks = joinWebhooks;
     this.cluster = cluster;
     this.node = node;
   }
@@ -79,7 +82,7 @@ public final class ChannelMembersVerticle extends VerticleBase {
     Future.join(parts).onComplete(ar -> {
       Map<String, Membership.Change> changes = new LinkedHashMap<>();
       parts.stream().filter(Future::succeeded).forEach(p -> changes.putAll(p.result()));
-      MembershipEvents.memberships(vertx, cluster, changes, node, batch.traces()::get);
+      MembershipEvents.memberships(vertx, cluster, changes, node, batch.traces()::get, joinWebhooks);
       Replies.ack(msg, ar);
     });
   }

@@ -33,15 +33,21 @@ final class MembershipEvents {
    * then one occupancy update per channel for the whole batch (a storm of joins to one channel
    * would otherwise queue one update per join on that channel's key, with its backup), and the
    * webhook when the channel went from empty to occupied (raised for its first joiner in the
-   * batch) or back (its last leaver); {@code traceOf} gives each key's trace id.
+   * batch) or back (its last leaver); {@code traceOf} gives each key's trace id; with
+   * {@code joinWebhooks}, a {@code channel.join} or {@code channel.leave} webhook per member event.
    */
   static void memberships(Vertx vertx, ClusterHandle cluster, Map<String, Membership.Change> changes, String node,
-                          Function<String, String> traceOf) {
+                          Function<String, String> traceOf, boolean joinWebhooks) {
     Map<String, Tally> tallies = new LinkedHashMap<>();
     changes.forEach((key, c) -> {
       if (c.event() != null) {
         String channel = Membership.channelOf(key);
         vertx.eventBus().publish(Addresses.members(channel), Membership.event(key, c));
+        // named by the change: raised again after a failover, it keeps its id; only when asked for
+        // (webhook.events): one per subscription, a connect storm's worth of bus sends otherwise
+        if (joinWebhooks) WebhookEvents.raise(vertx, c.event() == Membership.Event.JOIN ? WebhookEvents.CHANNEL_JOIN : WebhookEvents.CHANNEL_LEAVE,
+            new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)).put("version", c.version()), node,
+            traceOf.apply(key), key + "/" + c.version());
         tallies.computeIfAbsent(channel, ch -> new Tally()).add(key, c.event(), c.version());
       }
     });

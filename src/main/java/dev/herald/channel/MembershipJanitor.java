@@ -14,16 +14,18 @@ import java.util.Set;
 public final class MembershipJanitor extends Janitor {
 
   private final String node;
+  private final boolean joinWebhooks;
 
-  public MembershipJanitor(int reconcileSeconds, ClusterHandle cluster, String node) {
+  public MembershipJanitor(int reconcileSeconds, ClusterHandle cluster, String node, boolean joinWebhooks) {
     super(cluster, reconcileSeconds);
     this.node = node;
+    this.joinWebhooks = joinWebhooks;
   }
 
   @Override
   protected Future<Void> clean(Set<String> nodes, boolean alive) {
     IMap<String, Membership> members = cluster.hazelcast().getMap(ChannelMembersVerticle.MAP);
     return run("channel members", members, MembershipOp.nodes(nodes, alive), nodes, alive,
-        changes -> MembershipEvents.memberships(vertx, cluster, changes, node, key -> null));
+        changes -> MembershipEvents.memberships(vertx, cluster, changes, node, key -> null, joinWebhooks));
   }
 }

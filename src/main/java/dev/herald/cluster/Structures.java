@@ -18,6 +18,8 @@ public final class Structures {
   public static final String MEMBERS = "herald.members";
   /** Per channel, how many users are subscribed (for the occupied/vacated webhooks and channel info). */
   public static final String OCCUPANCY = "herald.occupancy";
+  /** Which node sends each round's presence snapshot: the first to claim the round (entries expire). */
+  public static final String SNAPSHOTS = "herald.snapshots";
   /** Replicated: per user, when their tokens were revoked. */
   public static final String REVOCATIONS = "herald.revocations";
   /** Vert.x's clustered event bus registrations. */

@@ -18,17 +18,37 @@ import java.util.Set;
  * @param resetTimeoutMs how long the circuit stays open before one probe; default {@value #DEFAULT_RESET_TIMEOUT_MS}
  * @param queueSize      events kept while the receiver is failing; beyond it the oldest is dropped
  *                       and counted; default {@value #DEFAULT_QUEUE_SIZE}
+ * @param events         the event types sent; default {@link #DEFAULT_EVENTS} ({@code channel.join}
+ *                       and {@code channel.leave}, one per subscription, are asked for by name)
+ * @param snapshotSeconds how often one node of the cluster sends {@code presence.snapshot}, every
+ *                       user online, so a receiver that lost events converges; 0: never; default
+ *                       {@value #DEFAULT_SNAPSHOT_SECONDS}
  */
-public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int maxRetries, int maxFailures, int resetTimeoutMs, int queueSize) {
+public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int maxRetries, int maxFailures, int resetTimeoutMs, int queueSize,
+                            Set<String> events, int snapshotSeconds) {
 
   public static final int DEFAULT_TIMEOUT_MS = 2000;
   public static final int DEFAULT_MAX_RETRIES = 2;
   public static final int DEFAULT_MAX_FAILURES = 5;
   public static final int DEFAULT_RESET_TIMEOUT_MS = 5000;
   public static final int DEFAULT_QUEUE_SIZE = 10_000;
+  public static final int DEFAULT_SNAPSHOT_SECONDS = 300;
+  /** Every event type Herald raises. */
+  public static final Set<String> ALL_EVENTS = Set.of("user.online", "user.offline", "channel.occupied", "channel.vacated",
+      "channel.join", "channel.leave", "presence.snapshot");
+  public static final Set<String> DEFAULT_EVENTS = Set.of("user.online", "user.offline", "channel.occupied", "channel.vacated", "presence.snapshot");
 
   public WebhookConfig {
     urls = List.copyOf(urls);
+    events = Set.copyOf(events);
+    for (String e : events) {
+      if (!ALL_EVENTS.contains(e)) {
+        throw new ConfigException("webhook.events: unknown event type '" + e + "' (the types are " + new java.util.TreeSet<>(ALL_EVENTS) + ")");
+      }
+    }
+    if (snapshotSeconds < 0 || snapshotSeconds > 86_400) {
+      throw new ConfigException("webhook.snapshotSeconds must be 0 (never) to 86400");
+    }
     for (String url : urls) {
       if (!url.matches("https?://.+")) {
         throw new ConfigException("webhook.urls entries must be http:// or https:// URLs (was '" + url + "')");
@@ -47,7 +67,7 @@ public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int
   }
 
   static WebhookConfig from(Section s) {
-    s.allowOnly(Set.of("urls", "secret", "timeoutMs", "maxRetries", "maxFailures", "resetTimeoutMs", "queueSize"));
+    s.allowOnly(Set.of("urls", "secret", "timeoutMs", "maxRetries", "maxFailures", "resetTimeoutMs", "queueSize", "events", "snapshotSeconds"));
     return new WebhookConfig(
         s.strings("urls", List.of()),
         s.string("secret", null),
@@ -55,6 +75,8 @@ public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int
         s.integer("maxRetries", DEFAULT_MAX_RETRIES, 0, 10),
         s.integer("maxFailures", DEFAULT_MAX_FAILURES, 1, 1000),
         s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS, 100, 600_000),
-        s.integer("queueSize", DEFAULT_QUEUE_SIZE, 1, 10_000_000));
+        s.integer("queueSize", DEFAULT_QUEUE_SIZE, 1, 10_000_000),
+        Set.copyOf(s.strings("events", List.copyOf(DEFAULT_EVENTS))),
+        s.integer("snapshotSeconds", DEFAULT_SNAPSHOT_SECONDS, 0, 86_400));
   }
 }

@@ -19,6 +19,8 @@ import dev.herald.config.Role;
 import dev.herald.gateway.GatewayLoad;
 import dev.herald.gateway.GatewayVerticle;
 import dev.herald.proxy.ProxyVerticle;
+import dev.herald.presence.PresenceSnapshots;
+import dev.herald.protocol.WebhookEvents;
 import dev.herald.heartbeat.HeartbeatVerticle;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.NodeMetrics;
@@ -82,10 +84,15 @@ public final class Node {
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(
           Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name(), c.presence())),
-          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name())),
+          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name(), joinWebhooks(c))),
           new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster, c.node().name()), true),
-          new Part((c, cluster) -> new MembershipJanitor(c.presence().reconcileSeconds(), cluster, c.node().name()), true)),
+          new Part((c, cluster) -> new MembershipJanitor(c.presence().reconcileSeconds(), cluster, c.node().name(), joinWebhooks(c)), true),
+          new Part((c, cluster) -> new PresenceSnapshots(c.webhook().snapshotSeconds(), cluster, c.node().name()), true)),
       Role.WEBHOOK, List.of(new Part((c, cluster) -> new WebhookVerticle(c), true)));
+
+  private static boolean joinWebhooks(HeraldConfig c) {
+    return c.webhook().events().contains(WebhookEvents.CHANNEL_JOIN) || c.webhook().events().contains(WebhookEvents.CHANNEL_LEAVE);
+  }
 
   private final HeraldConfig config;
   private final Vertx vertx;

@@ -21,6 +21,12 @@ public final class WebhookEvents {
   public static final String USER_OFFLINE = "user.offline";
   public static final String CHANNEL_OCCUPIED = "channel.occupied";
   public static final String CHANNEL_VACATED = "channel.vacated";
+  /** A user's first connection subscribed to a channel (sent when {@code webhook.events} names it). */
+  public static final String CHANNEL_JOIN = "channel.join";
+  /** A user's last connection on a channel unsubscribed or closed. */
+  public static final String CHANNEL_LEAVE = "channel.leave";
+  /** Every user online, in parts, every {@code webhook.snapshotSeconds}, from one node. */
+  public static final String PRESENCE_SNAPSHOT = "presence.snapshot";
 
   /** The header carrying {@code sha256=<hex HMAC-SHA256 of the body>}. */
   public static final String SIGNATURE_HEADER = "X-Herald-Signature";

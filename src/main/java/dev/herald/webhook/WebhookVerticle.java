@@ -60,6 +60,9 @@ public final class WebhookVerticle extends VerticleBase {
   }
 
   private void onEvent(Message<JsonObject> msg) {
+    if (!config.events().contains(msg.body().getString("type"))) {
+      return; // a type the receivers did not ask for (webhook.events)
+    }
     WebhookSender.Pending p = new WebhookSender.Pending(msg.body(), msg.headers().get(Headers.TRACE_ID));
     senders.forEach(s -> s.offer(p));
     report();

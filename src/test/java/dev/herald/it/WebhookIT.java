@@ -38,7 +38,8 @@ class WebhookIT {
   private static final int RECEIVER_PORT = TestNodes.freePort();
   private static final JsonObject WEBHOOKS = new JsonObject().put("urls", new io.vertx.core.json.JsonArray()
           .add("http://127.0.0.1:" + RECEIVER_PORT + "/hook").add("http://127.0.0.1:" + RECEIVER_PORT + "/second")).put("secret", SECRET)
-      .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5);
+      .put("maxRetries", 0).put("maxFailures", 3).put("resetTimeoutMs", 300).put("timeoutMs", 1000).put("queueSize", 5)
+      .put("snapshotSeconds", 0); // counts and drops are exact here: no periodic snapshot (WebhookLifecycleIT has them)
   /** Node a runs the webhook service; node b none: what b raises goes to a's, over the cluster. */
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("webhook", WEBHOOKS).put("roles", new JsonObject().put("webhook", 1)),

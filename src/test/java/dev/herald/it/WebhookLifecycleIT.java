@@ -1,0 +1,112 @@
+package dev.herald.it;
+
+import dev.herald.node.Node;
+import dev.herald.protocol.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Lifecycle events a backend can trust: channel.join and channel.leave when asked for, each named
+ * by the change it reports, and a presence snapshot every round from exactly one of the nodes.
+ */
+class WebhookLifecycleIT {
+
+  private static final int RECEIVER_PORT = TestNodes.freePort();
+  private static final JsonObject WEBHOOKS = new JsonObject()
+      .put("urls", new JsonArray().add("http://127.0.0.1:" + RECEIVER_PORT + "/hook")).put("secret", "lifecycle-webhook-secret-0123456789abcdef")
+      .put("snapshotSeconds", 1)
+      .put("events", new JsonArray().add("user.online").add("user.offline").add("channel.join").add("channel.leave").add("presence.snapshot"));
+  /** Both nodes run presence (and so try every snapshot round); node a alone sends webhooks. */
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.pair(new JsonObject().put("webhook", WEBHOOKS).put("roles", new JsonObject().put("webhook", 1)),
+      new JsonObject().put("webhook", WEBHOOKS));
+  private static final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    client = nodes.client();
+    client.createHttpServer().requestHandler(WebhookLifecycleIT::receive).listen(RECEIVER_PORT, "127.0.0.1").await();
+    a = nodes.a();
+    b = nodes.b();
+  }
+
+  private static void receive(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      received.add(new JsonObject(body));
+      req.response().setStatusCode(204).end();
+    });
+  }
+
+  private static List<JsonObject> events(Predicate<JsonObject> which) {
+    List<JsonObject> out = new ArrayList<>();
+    received.forEach(e -> {
+      if (which.test(e)) {
+        out.add(e);
+      }
+    });
+    return out;
+  }
+
+  @Test
+  @DisplayName("channel.join and channel.leave for a user's first and last connection on a channel, with the membership version and an id derived from it")
+  void joinAndLeave() {
+    String token = hs256(claims("lc-joiner").put("channels", new JsonArray().add("lc.*")));
+    Predicate<JsonObject> mine = e -> "lc.room".equals(e.getJsonObject("data").getString("channel"));
+    try (WsClient tab1 = WsClient.connect(client, a.config().http().port(), token);
+         WsClient tab2 = WsClient.connect(client, b.config().http().port(), token)) {
+      tab1.subscribe(Addresses.channel("lc.room"));
+      tab2.subscribe(Addresses.channel("lc.room"));
+      Eventually.eventually(Duration.ofSeconds(10), "a join", () -> !events(mine.and(e -> e.getString("type").equals("channel.join"))).isEmpty());
+    }
+    Eventually.eventually(Duration.ofSeconds(10), "a leave", () -> !events(mine.and(e -> e.getString("type").equals("channel.leave"))).isEmpty());
+    JsonObject join = events(mine.and(e -> e.getString("type").equals("channel.join"))).get(0);
+    JsonObject leave = events(mine.and(e -> e.getString("type").equals("channel.leave"))).get(0);
+    assertEquals(1, events(mine.and(e -> e.getString("type").equals("channel.join"))).size(), "two tabs are one join");
+    assertEquals("lc-joiner", join.getJsonObject("data").getString("userId"));
+    assertTrue(leave.getJsonObject("data").getLong("version") > join.getJsonObject("data").getLong("version"), "versions order a user's events");
+    // the id is the change's name: whichever node raises it (again, after a failover), the same
+    assertEquals(java.util.UUID.nameUUIDFromBytes(("channel.join\nlc.room|lc-joiner/" + join.getJsonObject("data").getLong("version"))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(), join.getString("id"));
+  }
+
+  @Test
+  @DisplayName("a presence snapshot every round lists who is online, sent by one node only")
+  void snapshots() {
+    try (WsClient online = WsClient.connect(client, b.config().http().port(), hs256(claims("lc-snapshot-user")))) {
+      online.sync();
+      Eventually.eventually(Duration.ofSeconds(15), "a snapshot that lists the user", () -> events(e -> e.getString("type").equals("presence.snapshot")
+          && e.getJsonObject("data").getJsonArray("users").stream().anyMatch(u -> "lc-snapshot-user".equals(((JsonObject) u).getString("userId")))).size() > 0);
+      // two nodes try every round: each round (and part) is sent once
+      Eventually.eventually(Duration.ofSeconds(10), "three rounds", () -> events(e -> e.getString("type").equals("presence.snapshot")).size() >= 3);
+    }
+    Map<String, Integer> perRound = new HashMap<>();
+    for (JsonObject e : events(e -> e.getString("type").equals("presence.snapshot"))) {
+      JsonObject d = e.getJsonObject("data");
+      perRound.merge(d.getLong("round") + "/" + d.getInteger("part"), 1, Integer::sum);
+      assertEquals(d.getInteger("online"), d.getJsonArray("users").size(), "one part holds them all here");
+    }
+    assertTrue(perRound.values().stream().allMatch(n -> n == 1), () -> "a round sent twice: " + perRound);
+  }
+}
