@@ -140,4 +140,17 @@ class BenchSmokeIT {
     assertTrue(figures.getLong("connections: of which closed by the node") >= 900, "the per-user bound (100) closes the rest");
     assertTrue(figures.containsKey("worst p99 under any attack (ms)"));
   }
+
+  @Test
+  @DisplayName("proxy: token and proxied connects and publishes all succeed; with the backend down connects are answered at once, and work again after it is back")
+  void proxy() throws Exception {
+    JsonObject figures = bench("proxy", "--connects", "200", "--publishes", "200", "--downSeconds", "2");
+    for (String path : new String[] {"token connect", "proxied connect", "token publish", "proxied publish"}) {
+      assertEquals(0, figures.getLong(path + ": failed"), path);
+      assertTrue(figures.getDouble(path + ": p99 (ms)") > 0, path);
+    }
+    assertTrue(figures.getLong("backend down: connects answered a second") > 0);
+    assertEquals(0, figures.getLong("backend down: connects accepted"), "nothing is let in while the backend is down");
+    assertTrue(figures.getLong("backend back: first connect after (ms)") >= 0);
+  }
 }

@@ -28,6 +28,9 @@ final class LocalCluster implements AutoCloseable {
 
   private final Thread reaper = new Thread(this::destroyAll, "bench-node-reaper");
 
+  /** Merged into each node's shipped conf file (conf/cluster-node-N.json), when not empty. */
+  private io.vertx.core.json.JsonObject extraConf = new io.vertx.core.json.JsonObject();
+
   LocalCluster(Path logDir) {
     this.logDir = logDir;
     // a benchmark stopped by Ctrl-C or SIGTERM still takes its nodes with it
@@ -70,6 +73,12 @@ final class LocalCluster implements AutoCloseable {
     return cpu == null || cpu.isBlank() ? List.of() : List.of("taskset", "-c", cpu);
   }
 
+  /** The nodes run with {@code extra} merged into their conf (a proxy section, say); before {@link #start}. */
+  LocalCluster withConf(io.vertx.core.json.JsonObject extra) {
+    this.extraConf = extra.copy();
+    return this;
+  }
+
   /** Starts nodes 1..n one after another, each ready before the next; returns the ms each took. */
   List<Long> start(int n) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
@@ -101,7 +110,13 @@ final class LocalCluster implements AutoCloseable {
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
     }
-    cmd.addAll(List.of("-jar", jar, "-conf", "conf/cluster-node-" + i + ".json"));
+    String conf = "conf/cluster-node-" + i + ".json";
+    if (!extraConf.isEmpty()) {
+      Path merged = logDir.resolve("node-" + i + ".json");
+      Files.writeString(merged, new io.vertx.core.json.JsonObject(Files.readString(Path.of(conf))).mergeIn(extraConf, true).encodePrettily());
+      conf = merged.toString();
+    }
+    cmd.addAll(List.of("-jar", jar, "-conf", conf));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     // a majority of the nodes this cluster runs, not of the three the conf files list: one node
     // alone must take publishes
