@@ -1,6 +1,5 @@
 package dev.herald.auth;
 
-import dev.herald.token.Principal;
 import dev.herald.token.TokenLifetime;
 import dev.herald.token.Revocations;
 import dev.herald.token.TokenVerifier;
@@ -18,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 /**
  * Token verification as a service on the bus.
  * <ul>
- *   <li>{@link Addresses#AUTH_VERIFY} {@code {"token"}}: replies the token's claims as {@link Principal#toJson()}.</li>
  *   <li>{@link Addresses#AUTH_REFRESH} {@code {"token"}} from a client: the new token must be valid and for
  *   the same user as the connection ({@link Headers#USER_ID}); replies {@code {"exp", "principal"}}; the
  *   gateway adopts the principal for the connection and passes {@code {"exp"}} on to the client.</li>
@@ -42,25 +40,7 @@ public final class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.jwt());
     revocations = new Revocations(cluster.hazelcast());
-    return Future.join(
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_VERIFY, this::onVerify).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REFRESH, this::onRefresh).completion());
-  }
-
-  private void onVerify(Message<JsonObject> msg) {
-    String token = tokenOf(msg);
-    if (token == null) {
-      return;
-    }
-    verifier.verify(token).onComplete(ar -> {
-      if (ar.succeeded() && revocations.isRevoked(ar.result())) {
-        ErrorCode.UNAUTHORIZED.fail(msg, "token revoked");
-      } else if (ar.succeeded()) {
-        msg.reply(ar.result().toJson());
-      } else {
-        fail(msg, ar.cause());
-      }
-    });
+    return vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REFRESH, this::onRefresh).completion();
   }
 
   private void onRefresh(Message<JsonObject> msg) {

@@ -7,7 +7,6 @@ package dev.herald.protocol;
 public final class Addresses {
 
   public static final String PUBLIC_PREFIX = "rt.";
-  public static final String INTERNAL_PREFIX = "herald.";
 
   public static final String PRESENCE_SET = "rt.presence.set";
   public static final String PRESENCE_GET = "rt.presence.get";
@@ -40,8 +39,6 @@ public final class Addresses {
   public static final String PROXY_SUBSCRIBE = "herald.proxy.subscribe";
   /** The proxy service asks the publish proxy: {@code ProxyCalls.Publication}, answered {@code {"data"?}} (the data to store). */
   public static final String PROXY_PUBLISH = "herald.proxy.publish";
-  /** Verify a token: body {@code {"token"}}, reply the verified claims. */
-  public static final String AUTH_VERIFY = "herald.auth.verify";
   /**
    * Published on every change of a user's visible status: the presence event of docs/protocol.md.
    * Every gateway consumes it once and hands it to its own watchers of {@code rt.presence.user.<user>}:

@@ -171,7 +171,7 @@ class GatewayIT {
       assertEquals(ErrorCode.FORBIDDEN.code, forbidden.getInteger("failureCode"));
       JsonObject bad = a.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("data", 1));
       assertEquals(ErrorCode.BAD_REQUEST.code, bad.getInteger("failureCode"));
-      JsonObject internal = a.request(Addresses.AUTH_VERIFY, new JsonObject().put("token", "x"));
+      JsonObject internal = a.request(Addresses.PRESENCE_CONNECT, new JsonObject().put("nodeId", "x"));
       assertEquals(ErrorCode.ACCESS_DENIED.code, internal.getInteger("failureCode"));
       // a listed address whose service no node runs answers 503, not silence
       JsonObject unavailable = a.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "room.1").put("since", 0));
