@@ -131,7 +131,7 @@ final class Bridge implements Handler<SockJSSocket> {
     fanout.reregister();
     List<Future<Void>> counted = new ArrayList<>();
     for (Connection c : connections.all()) {
-      if (c.presence == Connection.Presence.JOINED) {
+      if (c.life.presence() == ConnectionLife.Presence.JOINED) {
         counted.add(membership.joinPresence(c));
       }
       if (c.channels != null) {
@@ -187,7 +187,7 @@ final class Bridge implements Handler<SockJSSocket> {
     socket.guard(new FrameGuard.Listener() {
       @Override
       public boolean admit() {
-        return !c.closed && takeFrame(c);
+        return !c.life.closed() && takeFrame(c);
       }
 
       @Override
@@ -225,7 +225,7 @@ final class Bridge implements Handler<SockJSSocket> {
    */
   private void onData(Connection c, Buffer data) {
     c.lastSeen = System.currentTimeMillis();
-    if (c.closed) {
+    if (c.life.closed()) {
       return;
     }
     if (!c.waiting) {
@@ -264,7 +264,7 @@ final class Bridge implements Handler<SockJSSocket> {
     f.onComplete(ar -> {
       c.waiting = false;
       c.lastSeen = System.currentTimeMillis(); // its pings could not be read while the server held it
-      if (!c.closed) {
+      if (!c.life.closed()) {
         if (c.socket.webSocket()) {
           c.socket.resume();
         }
@@ -290,7 +290,7 @@ final class Bridge implements Handler<SockJSSocket> {
 
   /** Handles one frame; the future completes when the next frame may be handled. */
   private Future<Void> dispatch(Connection c, Buffer data) {
-    if (c.closed) {
+    if (c.life.closed()) {
       return Future.succeededFuture();
     }
     boolean ping = data.length() == PING.length() && data.equals(PING);
@@ -347,7 +347,7 @@ final class Bridge implements Handler<SockJSSocket> {
           c.refuse(frame, ErrorCode.asReply(ar.cause()), metrics);
           return Future.<Void>succeededFuture();
         }
-        return c.closed ? Future.<Void>succeededFuture() : registrations.register(c, frame, target);
+        return c.life.closed() ? Future.<Void>succeededFuture() : registrations.register(c, frame, target);
       });
     }
     if (refused != null) {

@@ -31,19 +31,10 @@ final class Connection {
   int pendingReplies;
   long lastSeen;
   boolean expiryNoticeSent;
-  boolean closed;
-  /**
-   * Closed by a drain (node shutdown with a grace): its presence and memberships stay, also those
-   * counted only after the close, until the node has left and the janitor takes them out, so a
-   * user who reconnects elsewhere meanwhile never shows offline.
-   */
-  boolean closedByDrain;
+  /** Open or closed (by a drain or not), and its count in presence. */
+  final ConnectionLife life = new ConnectionLife();
   /** The trace id of the request that closed this connection (a traced disconnect), else null: its own id traces the leave. */
   String closedBy;
-  /** Whether presence counts this connection; it is told of the close only if it does. */
-  Presence presence = Presence.NONE;
-
-  enum Presence { NONE, JOINED, LEFT }
 
   /** Channels this connection is a member of: each completes once the membership service counted it. */
   Map<String, Future<Void>> channels;
@@ -125,7 +116,7 @@ final class Connection {
    * while a fan-out walks the subscribers) and nothing more is written.
    */
   void write(Buffer frame) {
-    if (closed || slow) {
+    if (life.closed() || slow) {
       return;
     }
     boolean full;

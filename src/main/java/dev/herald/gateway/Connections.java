@@ -80,11 +80,9 @@ final class Connections {
    * {@code leave}) its presence and memberships. Returns when presence has taken note.
    */
   Future<Void> forget(Connection c, boolean leave) {
-    if (c.closed) {
+    if (!c.life.close(!leave)) {
       return Future.succeededFuture();
     }
-    c.closed = true;
-    c.closedByDrain = !leave;
     connections.remove(c.id);
     census.userClosed(c.principal.userId());
     if (c.sessionId != null) {
@@ -110,7 +108,7 @@ final class Connections {
    * client known not to read.
    */
   void close(Connection c, int code, String reason, boolean cut) {
-    if (c.closed) {
+    if (c.life.closed()) {
       return;
     }
     if (cut && c.socket.webSocket()) {

@@ -52,13 +52,13 @@ final class MembershipLink {
   Future<Void> joinPresence(Connection c) {
     return connects.add(new JsonObject().put("userId", c.principal.userId()).put("connId", c.id)).transform(ar -> {
       boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-      c.presence = noService ? Connection.Presence.NONE : Connection.Presence.JOINED;
+      boolean leaveNow = c.life.counted(!noService);
       if (noService) {
         LOG.debug("no presence service: connection {} of {} is not counted", c.id, c.principal.userId());
       } else if (ar.failed()) {
         LOG.warn("presence did not confirm connection {} of {}: {}", c.id, c.principal.userId(), ar.cause().getMessage());
       }
-      if (c.closed && !c.closedByDrain) {
+      if (leaveNow) {
         leavePresence(c);
       }
       return Future.succeededFuture();
@@ -67,10 +67,9 @@ final class MembershipLink {
 
   /** Tells presence the connection is gone, once, and only if it was counted. */
   Future<Void> leavePresence(Connection c) {
-    if (c.presence != Connection.Presence.JOINED) {
+    if (!c.life.leave()) {
       return Future.succeededFuture();
     }
-    c.presence = Connection.Presence.LEFT;
     JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
     return disconnects.add(traced(who, c, c.closedBy)).mapEmpty();
   }
