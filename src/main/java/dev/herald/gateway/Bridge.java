@@ -98,6 +98,31 @@ final class Bridge implements Handler<SockJSSocket> {
     connections.disconnect(userId, traceId);
   }
 
+  /**
+   * A backend took {@code userId} off {@code channel}: each of the user's connections here drops
+   * its subscription to the channel and to its members, with an {@code err} 4030 on each address
+   * it held, and loses what a subscribe proxy or subscription token granted of it. The token's
+   * own rights stay: a client may register again if its token allows the channel.
+   */
+  void unsubscribe(String userId, String channel, String traceId) {
+    for (Connection c : connections.all()) {
+      if (!c.principal.userId().equals(userId)) {
+        continue;
+      }
+      if (c.granted.contains(channel)) {
+        java.util.Set<String> rest = new java.util.HashSet<>(c.granted);
+        rest.remove(channel);
+        c.granted = java.util.Set.copyOf(rest);
+      }
+      for (String address : List.of(Addresses.channel(channel), Addresses.members(channel))) {
+        if (c.registrations.contains(address)) {
+          registrations.unregister(c, address, traceId);
+          c.write(Frame.err(address, ErrorCode.FORBIDDEN.exception("unsubscribed by the server")));
+        }
+      }
+    }
+  }
+
   /** Node shutdown ({@link Connections#closeAll}). */
   Future<Void> closeAll(long graceMs) {
     return connections.closeAll(graceMs);

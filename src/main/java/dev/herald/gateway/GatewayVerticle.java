@@ -69,6 +69,8 @@ public final class GatewayVerticle extends VerticleBase {
     backend = new Backend(vertx.eventBus(), config.proxy());
     bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census(), backend, verifier);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
+    vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_UNSUBSCRIBE, m -> bridge.unsubscribe(m.body().getString("userId"),
+        m.body().getString("channel"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge);
     vertx.setPeriodic(1000, id -> {

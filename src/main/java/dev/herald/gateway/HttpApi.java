@@ -90,13 +90,14 @@ final class HttpApi {
     router.post(PREFIX + "/presence/query").handler(this::presenceQuery);
     router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);
     router.post(PREFIX + "/users/:user/disconnect").handler(this::disconnect);
+    router.post(PREFIX + "/users/:user/unsubscribe").handler(this::unsubscribe);
     router.post(PREFIX + "/users/:user/revoke").handler(this::revoke);
     // a known path asked with another method: 405 naming the ones it takes, not 404
     allow(router, "/channels/:name/messages", "GET, POST");
     allow(router, "/channels/:name/members", "GET");
     allow(router, "/channels/:name", "GET");
     allow(router, "/presence/:user", "GET");
-    for (String post : List.of("/publish", "/presence/query", "/users/:user/messages", "/users/:user/disconnect", "/users/:user/revoke")) {
+    for (String post : List.of("/publish", "/presence/query", "/users/:user/messages", "/users/:user/disconnect", "/users/:user/unsubscribe", "/users/:user/revoke")) {
       allow(router, post, "POST");
     }
   }
@@ -291,6 +292,24 @@ final class HttpApi {
         .put("ts", System.currentTimeMillis()).put("traceId", ctx.<String>get(TRACE));
     vertx.eventBus().publish(Addresses.inbox(user), message, options(ctx));
     Responses.json(ctx, 202, new JsonObject().put("userId", user));
+  }
+
+  /** {@code {"channel"}}: the user's connections, on every node, drop that channel ({@link Addresses#GATEWAY_UNSUBSCRIBE}). */
+  private void unsubscribe(RoutingContext ctx) {
+    String user = user(ctx);
+    JsonObject body = jsonBody(ctx);
+    if (user == null || body == null) {
+      return;
+    }
+    ChannelQuery q;
+    try {
+      q = ChannelQuery.fromJson(body);
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
+      return;
+    }
+    vertx.eventBus().publish(Addresses.GATEWAY_UNSUBSCRIBE, new JsonObject().put("userId", user).put("channel", q.channel()), options(ctx));
+    Responses.json(ctx, 202, new JsonObject().put("userId", user).put("channel", q.channel()));
   }
 
   private void disconnect(RoutingContext ctx) {

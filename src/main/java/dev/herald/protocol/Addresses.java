@@ -62,6 +62,8 @@ public final class Addresses {
   public static final String NODE_HEARTBEAT = "herald.node.heartbeat";
   /** Local to a node, request: any gateway instance answers the node's {@code {"connections", "subscriptions"}}. */
   public static final String GATEWAY_LOAD = "herald.gateway.load";
+  /** Published: every gateway drops a user's subscriptions to a channel (and the grant of it), body {@code {"userId", "channel"}}. */
+  public static final String GATEWAY_UNSUBSCRIBE = "herald.gateway.unsubscribe";
   /** Published: close every connection of a user on every node, body {@code {"userId", "reason"}}. */
   public static final String GATEWAY_DISCONNECT = "herald.gateway.disconnect";
 

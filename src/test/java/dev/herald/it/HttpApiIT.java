@@ -132,6 +132,31 @@ class HttpApiIT {
   }
 
   @Test
+  @DisplayName("unsubscribe takes a user off a channel on every node: an err on the address, then nothing more from it; other channels stay")
+  void unsubscribe() throws Exception {
+    try (WsClient onA = user(a, "leaver"); WsClient onB = user(b, "leaver")) {
+      for (WsClient c : List.of(onA, onB)) {
+        c.subscribe(Addresses.channel("unsub.room"));
+        c.subscribe(Addresses.channel("unsub.other"));
+      }
+      JsonObject r = ok(call("POST", "/api/v1/users/leaver/unsubscribe", "{\"channel\":\"unsub.room\"}", SERVICE), 202);
+      assertEquals("unsub.room", r.getString("channel"));
+      for (WsClient c : List.of(onA, onB)) {
+        JsonObject err = c.awaitOn(Addresses.channel("unsub.room"));
+        assertEquals(4030, err.getInteger("failureCode"), err::encode);
+      }
+      ok(call("POST", "/api/v1/channels/unsub.room/messages", "{\"data\":1}", SERVICE), 201);
+      ok(call("POST", "/api/v1/channels/unsub.other/messages", "{\"data\":2}", SERVICE), 201);
+      for (WsClient c : List.of(onA, onB)) {
+        assertEquals(2, c.awaitOn(Addresses.channel("unsub.other")).getJsonObject("body").getInteger("data"));
+        c.sync();
+        assertTrue(c.pending().stream().noneMatch(f -> Addresses.channel("unsub.room").equals(f.getString("address"))), () -> "still subscribed: " + c.pending());
+      }
+      refused(call("POST", "/api/v1/users/leaver/unsubscribe", "{\"channel\":\"bad name\"}", SERVICE), 400, "bad_request");
+    }
+  }
+
+  @Test
   @DisplayName("clear answers: a form's Content-Type is 415, a reserved channel name says so, a known path with another method is 405 with Allow")
   void clearAnswers() throws Exception {
     HttpResponse<String> form = call("POST", "/api/v1/channels/api.form/messages", "{\"data\":\"" + "x".repeat(1500) + "\"}", SERVICE,
