@@ -48,9 +48,12 @@ public final class BroadcastVerticle extends VerticleBase {
   private final ClusterHandle cluster;
   private IMap<String, ChannelLog> logs;
   private io.micrometer.core.instrument.Timer publishes;
-  private ChannelLog.Retention retention;
+  private final dev.herald.config.NamespacesConfig namespaces;
+  /** By namespace name ("" for channels in none): what its channels keep. */
+  private final Map<String, ChannelLog.Retention> retentions = new HashMap<>();
 
-  public BroadcastVerticle(BroadcastConfig config, ClusterHandle cluster) {
+  public BroadcastVerticle(BroadcastConfig config, dev.herald.config.NamespacesConfig namespaces, ClusterHandle cluster) {
+    this.namespaces = namespaces;
     this.config = config;
     this.cluster = cluster;
   }
@@ -59,8 +62,7 @@ public final class BroadcastVerticle extends VerticleBase {
   public Future<?> start() {
     logs = cluster.hazelcast().getMap(MAP);
     publishes = ChannelMetrics.publishes(vertx);
-    retention = new ChannelLog.Retention(config.historySize(), config.historyMaxBytes(), config.historyTtlSeconds() * 1000L,
-        config.idempotencySeconds() * 1000L);
+
     return Future.join(
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion(),
@@ -84,7 +86,7 @@ public final class BroadcastVerticle extends VerticleBase {
     // a message carries who published it when a user did, and its trace id when the publisher gave one
     String from = msg.headers().contains(Headers.SERVICE) ? null : msg.headers().get(Headers.USER_ID);
     String traceId = msg.headers().contains(Headers.TRACED) ? msg.headers().get(Headers.TRACE_ID) : null;
-    PublishOp op = new PublishOp(cluster.now(), from, data, traceId, id, retention, config.channelIdleSeconds());
+    PublishOp op = new PublishOp(cluster.now(), from, data, traceId, id, retention(channel), config.channelIdleSeconds());
     long t0 = System.nanoTime();
     Set<Member> members = cluster.members();
     // answered once: the ack, or unavailable (a failure, a write not confirmed, or none in time)
@@ -167,7 +169,7 @@ public final class BroadcastVerticle extends VerticleBase {
       ErrorCode.refuse(msg, e);
       return;
     }
-    HistoryOp op = new HistoryOp(q.since(), q.limit(), cluster.now(), config.historyTtlSeconds() * 1000L);
+    HistoryOp op = new HistoryOp(q.since(), q.limit(), cluster.now(), retention(q.channel()).ttlMs());
     ClusterHandle.future(logs.submitToKey(q.channel(), op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
@@ -178,6 +180,16 @@ public final class BroadcastVerticle extends VerticleBase {
         msg.reply(new JsonObject(ar.result()));
       }
     });
+  }
+
+  /** What {@code channel} keeps: its namespace's history options, the broadcast section's where it sets none. */
+  private ChannelLog.Retention retention(String channel) {
+    dev.herald.config.NamespacesConfig.Namespace ns = namespaces.of(channel);
+    return retentions.computeIfAbsent(ns.name(), n -> new ChannelLog.Retention(
+        ns.historySize() != null ? ns.historySize() : config.historySize(),
+        ns.historyMaxBytes() != null ? ns.historyMaxBytes() : config.historyMaxBytes(),
+        (ns.historyTtlSeconds() != null ? ns.historyTtlSeconds() : config.historyTtlSeconds()) * 1000L,
+        (ns.idempotencySeconds() != null ? ns.idempotencySeconds() : config.idempotencySeconds()) * 1000L));
   }
 
   /** {@link Addresses#CHANNEL_INFO}: the channel's position, its member count and where it lives. */

@@ -21,7 +21,8 @@ import java.util.Set;
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig cluster, AuthConfig auth,
                            BridgeConfig bridge, PresenceConfig presence, HeartbeatConfig heartbeat,
-                           BroadcastConfig broadcast, WebhookConfig webhook, ProxyConfig proxy, LogConfig log, RolesConfig roles) {
+                           BroadcastConfig broadcast, NamespacesConfig namespaces, WebhookConfig webhook, ProxyConfig proxy, LogConfig log,
+                           RolesConfig roles) {
 
   public HeraldConfig {
     if (roles.instances(Role.WEBHOOK) > 0) {
@@ -40,7 +41,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   /** The single-node development default inside the jar, used when no {@code -conf} is given. */
   public static final String EMBEDDED_DEFAULT = "node.json";
 
-  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "webhook", "proxy", "log", "roles");
+  private static final Set<String> SECTIONS = Set.of("node", "http", "cluster", "auth", "bridge", "presence", "heartbeat", "broadcast", "namespaces", "webhook", "proxy", "log", "roles");
 
   public static HeraldConfig fromJson(JsonObject root) {
     Section top = new Section(root, "");
@@ -55,6 +56,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
         PresenceConfig.from(top.section("presence")),
         HeartbeatConfig.from(top.section("heartbeat")),
         BroadcastConfig.from(top.section("broadcast")),
+        NamespacesConfig.from(top.section("namespaces")),
         WebhookConfig.from(top.section("webhook")),
         ProxyConfig.from(top.section("proxy")),
         LogConfig.from(top.section("log")),
@@ -171,6 +173,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
   }
 
   public HeraldConfig withAuth(AuthConfig newAuth) {
-    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, webhook, proxy, log, roles);
+    return new HeraldConfig(node, http, cluster, newAuth, bridge, presence, heartbeat, broadcast, namespaces, webhook, proxy, log, roles);
   }
 }

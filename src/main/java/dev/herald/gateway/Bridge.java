@@ -60,6 +60,7 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Connections connections;
   private final EventBus eventBus;
   private final Backend backend;
+  private final dev.herald.config.NamespacesConfig namespaces;
   private final TokenVerifier subscriptionTokens;
   /** The register header that carries a subscription token (docs/protocol.md, "Subscription tokens"). */
   static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
@@ -68,6 +69,7 @@ final class Bridge implements Handler<SockJSSocket> {
          TokenVerifier subscriptionTokens) {
     this.backend = backend;
     this.subscriptionTokens = subscriptionTokens;
+    this.namespaces = config.namespaces();
     this.config = config.bridge();
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
@@ -75,7 +77,7 @@ final class Bridge implements Handler<SockJSSocket> {
     this.eventBus = vertx.eventBus();
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
-    this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket());
+    this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census);
   }
@@ -352,12 +354,17 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     Target target = Addresses.parse(frame.address());
+    NamespaceRules.Decision ns = NamespaceRules.check(namespaces, c.principal, frame.type(), target, frame.body());
+    if (ns != null && !ns.allowed()) {
+      c.refuse(frame, ns.refused(), metrics);
+      return Future.succeededFuture();
+    }
     if (frame.type() == Frame.Type.SEND && target.kind() == Addresses.Kind.CHANNEL_PUBLISH && backend.publishes(Publish.channelOf(frame.body()))) {
       // the backend decides on every publish to this channel (the token's publish claim is not asked)
       String trace = TraceIds.given(frame.headers());
       return sends.send(c, frame, target, body -> backend.publish(c, body, trace != null ? trace : c.id));
     }
-    ReplyException refused = Permissions.check(c.principal, c.granted, frame.type(), target, frame.body());
+    ReplyException refused = ns != null ? null : Permissions.check(c.principal, c.granted, frame.type(), target, frame.body());
     boolean channelRefused = refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
         && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
     Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);

@@ -26,7 +26,10 @@ final class Registrations {
   private final BridgeMetrics metrics;
   private final int maxHandlers;
 
-  Registrations(LocalFanout fanout, MembershipLink membership, BridgeMetrics metrics, int maxHandlers) {
+  private final dev.herald.config.NamespacesConfig namespaces;
+
+  Registrations(LocalFanout fanout, MembershipLink membership, BridgeMetrics metrics, int maxHandlers, dev.herald.config.NamespacesConfig namespaces) {
+    this.namespaces = namespaces;
     this.fanout = fanout;
     this.membership = membership;
     this.metrics = metrics;
@@ -73,7 +76,9 @@ final class Registrations {
    */
   void narrowRights(Connection c) {
     for (String address : List.copyOf(c.registrations)) {
-      ReplyException refused = Permissions.check(c.principal, c.granted, Frame.Type.REGISTER, Addresses.parse(address), null);
+      Addresses.Target t = Addresses.parse(address);
+      NamespaceRules.Decision ns = NamespaceRules.check(namespaces, c.principal, Frame.Type.REGISTER, t, null);
+      ReplyException refused = ns != null ? ns.refused() : Permissions.check(c.principal, c.granted, Frame.Type.REGISTER, t, null);
       if (refused != null) {
         unregister(c, address, null);
         metrics.refused.increment();

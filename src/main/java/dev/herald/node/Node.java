@@ -79,7 +79,7 @@ public final class Node {
       // the proxy service beside the gateways: they ask it (local first) what the backend says
       Role.GATEWAY, List.of(Part.scaled(GatewayVerticle::new), new Part((c, cluster) -> new ProxyVerticle(c.proxy()), true)),
       Role.AUTH, List.of(Part.scaled((c, cluster) -> new AuthVerticle(c.auth(), cluster))),
-      Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), cluster)),
+      Role.BROADCAST, List.of(Part.scaled((c, cluster) -> new BroadcastVerticle(c.broadcast(), c.namespaces(), cluster)),
           new Part((c, cluster) -> new HistoryBudgetVerticle(c.broadcast(), cluster), true)),
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(

@@ -23,9 +23,22 @@ public final class Names {
     return s != null && !s.isEmpty() && s.length() <= MAX_USER_ID && allowed(s, true);
   }
 
-  /** 1-100 characters of {@code [A-Za-z0-9_.:-]}, not one of {@link #RESERVED_CHANNELS}. */
+  /**
+   * 1-100 characters of {@code [A-Za-z0-9_.:@,-]}, not one of {@link #RESERVED_CHANNELS} ({@code @}
+   * and {@code ,}: a user-limited channel lists user ids, {@code dm:ann@example.com,bob}).
+   */
   public static boolean isChannel(String s) {
-    return s != null && !s.isEmpty() && s.length() <= MAX_CHANNEL && allowed(s, false) && !RESERVED_CHANNELS.contains(s);
+    if (s == null || s.isEmpty() || s.length() > MAX_CHANNEL || RESERVED_CHANNELS.contains(s)) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == ':' || c == '-' || c == '@' || c == ',')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A publisher's idempotency key: 1-64 characters of {@code [A-Za-z0-9_.:-]}. */

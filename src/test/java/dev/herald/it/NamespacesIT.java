@@ -1,0 +1,68 @@
+package dev.herald.it;
+
+import dev.herald.node.Node;
+import dev.herald.protocol.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.herald.token.TestTokens.claims;
+import static dev.herald.token.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Channel namespaces on a real node: a direct chat without a token per chat, a feed clients cannot write, a short history. */
+class NamespacesIT {
+
+  @RegisterExtension
+  static final TestNodes nodes = TestNodes.single(new JsonObject().put("namespaces", new JsonObject()
+      .put("dm", new JsonObject().put("userLimited", true))
+      .put("feed", new JsonObject().put("clientPublish", false).put("historySize", 2))));
+  private static Node node;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    node = nodes.a();
+    client = nodes.client();
+  }
+
+  private static WsClient as(String user, String... channels) {
+    return WsClient.connect(client, node.config().http().port(), hs256(claims(user).put("channels", new JsonArray(java.util.List.of(channels)))
+        .put("publish", new JsonArray(java.util.List.of(channels)))));
+  }
+
+  @Test
+  @DisplayName("dm:ann,bob is ann's and bob's with no claim for it; eve is refused even with a * claim")
+  void directChat() {
+    try (WsClient ann = as("ann"); WsClient bob = as("bob"); WsClient eve = as("eve", "*")) {
+      bob.subscribe(Addresses.channel("dm:ann,bob"));
+      JsonObject ack = ann.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "dm:ann,bob").put("data", "hi bob"));
+      assertEquals("rec", ack.getString("type"), ack::encode);
+      assertEquals("hi bob", bob.awaitOn(Addresses.channel("dm:ann,bob")).getJsonObject("body").getString("data"));
+      eve.register(Addresses.channel("dm:ann,bob"));
+      assertEquals(4030, eve.await(f -> "err".equals(f.getString("type"))).getInteger("failureCode"));
+      JsonObject history = eve.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "dm:ann,bob").put("since", 0));
+      assertEquals(4030, history.getInteger("failureCode"), history::encode);
+    }
+  }
+
+  @Test
+  @DisplayName("feed: clients may read but not publish (the HTTP API may), and its history keeps 2")
+  void feed() throws Exception {
+    try (WsClient reader = as("reader", "feed:*")) {
+      JsonObject refused = reader.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "feed:news").put("data", 1));
+      assertEquals(4030, refused.getInteger("failureCode"), refused::encode);
+      NodeHttp http = new NodeHttp(node.config().http().port(), null);
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(201, http.service("POST", "/api/v1/channels/feed:news/messages", "{\"data\":" + i + "}").statusCode());
+      }
+      JsonObject h = reader.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "feed:news").put("since", 0)).getJsonObject("body");
+      assertEquals(2, h.getJsonArray("messages").size(), h::encode);
+      assertEquals(2, h.getJsonArray("messages").getJsonObject(0).getInteger("data"), "the oldest dropped");
+    }
+  }
+}
