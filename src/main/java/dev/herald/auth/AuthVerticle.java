@@ -1,5 +1,6 @@
 package dev.herald.auth;
 
+import dev.herald.bus.Guarded;
 import dev.herald.token.TokenLifetime;
 import dev.herald.token.Revocations;
 import dev.herald.token.TokenVerifier;
@@ -40,7 +41,7 @@ public final class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     verifier = new TokenVerifier(vertx, config.jwt());
     revocations = new Revocations(cluster.hazelcast());
-    return vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REFRESH, this::onRefresh).completion();
+    return vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REFRESH, Guarded.handler(Addresses.AUTH_REFRESH, this::onRefresh)).completion();
   }
 
   private void onRefresh(Message<JsonObject> msg) {

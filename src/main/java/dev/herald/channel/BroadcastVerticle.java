@@ -1,5 +1,6 @@
 package dev.herald.channel;
 
+import dev.herald.bus.Guarded;
 import dev.herald.cluster.Structures;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.map.IMap;
@@ -64,10 +65,10 @@ public final class BroadcastVerticle extends VerticleBase {
     publishes = ChannelMetrics.publishes(vertx);
 
     return Future.join(
-        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, this::onPublish).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, this::onHistory).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.ADMIN_CHANNELS, this::onAdminList).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_INFO, this::onInfo).completion());
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, Guarded.handler(Addresses.CHANNEL_PUBLISH, this::onPublish)).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, Guarded.handler(Addresses.CHANNEL_HISTORY, this::onHistory)).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.ADMIN_CHANNELS, Guarded.handler(Addresses.ADMIN_CHANNELS, this::onAdminList)).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_INFO, Guarded.handler(Addresses.CHANNEL_INFO, this::onInfo)).completion());
   }
 
   private void onPublish(Message<Object> msg) {

@@ -1,5 +1,6 @@
 package dev.herald.channel;
 
+import dev.herald.bus.Guarded;
 import dev.herald.cluster.Structures;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
@@ -55,9 +56,9 @@ public final class ChannelMembersVerticle extends VerticleBase {
     map = cluster.hazelcast().getMap(MAP);
     var eb = vertx.eventBus();
     return Future.join(
-        eb.<JsonObject>consumer(Addresses.MEMBERS_JOIN, this::onJoin).completion(),
-        eb.<JsonObject>consumer(Addresses.MEMBERS_LEAVE, this::onLeave).completion(),
-        eb.<Object>consumer(Addresses.CHANNEL_MEMBERS, this::onList).completion());
+        eb.<JsonObject>consumer(Addresses.MEMBERS_JOIN, Guarded.handler(Addresses.MEMBERS_JOIN, this::onJoin)).completion(),
+        eb.<JsonObject>consumer(Addresses.MEMBERS_LEAVE, Guarded.handler(Addresses.MEMBERS_LEAVE, this::onLeave)).completion(),
+        eb.<Object>consumer(Addresses.CHANNEL_MEMBERS, Guarded.handler(Addresses.CHANNEL_MEMBERS, this::onList)).completion());
   }
 
   private void onJoin(Message<JsonObject> msg) {

@@ -1,5 +1,6 @@
 package dev.herald.presence;
 
+import dev.herald.bus.Guarded;
 import dev.herald.cluster.Structures;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
@@ -58,11 +59,11 @@ public final class PresenceVerticle extends VerticleBase {
     events = new PresenceEvents(vertx, node);
     var eb = vertx.eventBus();
     return Future.join(
-        eb.<Object>consumer(Addresses.PRESENCE_SET, this::onSet).completion(),
-        eb.<Object>consumer(Addresses.PRESENCE_GET, this::onGet).completion(),
-        eb.<JsonObject>consumer(Addresses.PRESENCE_CONNECT, this::onConnect).completion(),
-        eb.<JsonObject>consumer(Addresses.PRESENCE_DISCONNECT, this::onDisconnect).completion(),
-        eb.<Object>consumer(Addresses.ADMIN_USERS, this::onAdminList).completion());
+        eb.<Object>consumer(Addresses.PRESENCE_SET, Guarded.handler(Addresses.PRESENCE_SET, this::onSet)).completion(),
+        eb.<Object>consumer(Addresses.PRESENCE_GET, Guarded.handler(Addresses.PRESENCE_GET, this::onGet)).completion(),
+        eb.<JsonObject>consumer(Addresses.PRESENCE_CONNECT, Guarded.handler(Addresses.PRESENCE_CONNECT, this::onConnect)).completion(),
+        eb.<JsonObject>consumer(Addresses.PRESENCE_DISCONNECT, Guarded.handler(Addresses.PRESENCE_DISCONNECT, this::onDisconnect)).completion(),
+        eb.<Object>consumer(Addresses.ADMIN_USERS, Guarded.handler(Addresses.ADMIN_USERS, this::onAdminList)).completion());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.herald.proxy;
 
+import dev.herald.bus.Guarded;
 import dev.herald.config.ProxyConfig;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Trace;
@@ -79,10 +80,10 @@ public final class ProxyVerticle extends VerticleBase {
     add(Kind.RPC, config.rpc());
     var eb = vertx.eventBus();
     return Future.join(
-        eb.<JsonObject>localConsumer(Addresses.PROXY_CONNECT, m -> ask(Kind.CONNECT, m.body(), m)).completion(),
-        eb.<JsonObject>localConsumer(Addresses.PROXY_SUBSCRIBE, m -> ask(Kind.SUBSCRIBE, m.body(), m)).completion(),
-        eb.<JsonObject>localConsumer(Addresses.PROXY_PUBLISH, m -> ask(Kind.PUBLISH, m.body(), m)).completion(),
-        eb.<Object>consumer(Addresses.RPC, this::onRpc).completion());
+        eb.<JsonObject>localConsumer(Addresses.PROXY_CONNECT, Guarded.handler(Addresses.PROXY_CONNECT, m -> ask(Kind.CONNECT, m.body(), m))).completion(),
+        eb.<JsonObject>localConsumer(Addresses.PROXY_SUBSCRIBE, Guarded.handler(Addresses.PROXY_SUBSCRIBE, m -> ask(Kind.SUBSCRIBE, m.body(), m))).completion(),
+        eb.<JsonObject>localConsumer(Addresses.PROXY_PUBLISH, Guarded.handler(Addresses.PROXY_PUBLISH, m -> ask(Kind.PUBLISH, m.body(), m))).completion(),
+        eb.<Object>consumer(Addresses.RPC, Guarded.handler(Addresses.RPC, this::onRpc)).completion());
   }
 
   private void add(Kind kind, ProxyConfig.Endpoint endpoint) {
