@@ -198,7 +198,7 @@
    * after two faults at once; previousEpoch names the old one, and recovered is always false).
    */
   HeraldClient.prototype.subscribe = function (name, onMessage, onRecover) {
-    this.channels[name] = { onMessage: onMessage, onRecover: onRecover || function () {}, lastSeq: null, epoch: null, recovering: false, buffer: [] };
+    this.channels[name] = { onMessage: onMessage, onRecover: onRecover || function () {}, lastSeq: null, epoch: null, recovering: false, buffer: [], pastEpochs: [] };
     if (this.eb && this.eb.state === 1) this._resubscribe(name);
   };
 
@@ -216,27 +216,39 @@
       } else {
         ch.wireEpoch = m.epoch;
       }
-      if (ch.recovering) {
-        ch.buffer.push(m);
-      } else if (ch.epoch !== null && m.epoch !== ch.epoch) {
-        // a new epoch: what the old one held past lastSeq is gone; the new one is read from its start
-        var previous = ch.epoch;
-        ch.recovering = true;
-        ch.buffer.push(m);
-        ch.epoch = m.epoch;
-        ch.lastSeq = 0;
-        self._recover(name, 0, false, 0, 'epoch', previous);
-      } else if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq > ch.lastSeq + 1) {
-        // a hole in the live stream: fill it from history before going on
-        ch.recovering = true;
-        ch.buffer.push(m);
-        self._recover(name, ch.lastSeq, true, 0, 'gap');
-      } else {
-        self._deliver(ch, m, false);
-      }
+      self._onLive(name, m);
     });
     if (!ch.recovering) return;
     self._recover(name, ch.lastSeq, true, 0, 'reconnect');
+  };
+
+  /** A live message (or one that waited while history was read): delivered, or the start of a recovery. */
+  HeraldClient.prototype._onLive = function (name, m) {
+    var self = this;
+    var ch = self.channels[name];
+    if (ch.recovering) {
+      ch.buffer.push(m);
+    } else if (ch.epoch !== null && m.epoch !== ch.epoch && ch.pastEpochs.indexOf(m.epoch) >= 0) {
+      // a late message of an epoch already left behind: history says it is gone
+    } else if (ch.epoch !== null && m.epoch !== ch.epoch) {
+        // a new epoch: what the old one held past lastSeq is gone; the new one is read from its start
+      var previous = ch.epoch;
+      ch.pastEpochs.push(previous);
+      ch.recovering = true;
+      ch.buffer.push(m);
+      ch.epoch = m.epoch;
+      ch.lastSeq = 0;
+      ch.checkedTo = -1;
+      self._recover(name, 0, false, 0, 'epoch', previous);
+    } else if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq > ch.lastSeq + 1 && !(ch.checkedTo >= m.seq - 1)) {
+      // a hole in the live stream: fill it from history before going on (a hole that history,
+      // read up to checkedTo, could not fill either was reported then, and is not asked again)
+      ch.recovering = true;
+      ch.buffer.push(m);
+      self._recover(name, ch.lastSeq, true, 0, 'gap');
+    } else {
+      self._deliver(ch, m, false);
+    }
   };
 
   HeraldClient.prototype._recover = function (name, since, recoveredSoFar, replayed, reason, previousEpoch) {
@@ -246,8 +258,10 @@
       if (ch.epoch !== null && h.epoch !== null && h.epoch !== ch.epoch) {
         // the channel started a new epoch meanwhile: read it from its start (its seqs began again at 1)
         var previous = ch.epoch;
+        ch.pastEpochs.push(previous);
         ch.epoch = h.epoch;
         ch.lastSeq = 0;
+        ch.checkedTo = -1;
         self._recover(name, 0, false, replayed, 'epoch', previous);
         return;
       }
@@ -259,13 +273,26 @@
         return;
       }
       ch.recovering = false;
-      ch.buffer.splice(0).forEach(function (m) { self._deliver(ch, m, false); });
+      ch.checkedTo = h.nextSeq - 1;
       self._recovered(ch, { channel: name, recovered: recovered, epoch: h.epoch, replayed: replayed, reason: reason }, previousEpoch);
+      self._drain(name);
     }, function (err) {
       ch.recovering = false;
-      ch.buffer.splice(0).forEach(function (m) { self._deliver(ch, m, false); });
+      ch.checkedTo = ch.lastSeq; // not read: the next hole asks again
       self._recovered(ch, { channel: name, recovered: false, error: err, replayed: replayed, reason: reason }, previousEpoch);
+      self._drain(name);
     });
+  };
+
+  /** What arrived while history was read goes through the live path: a stale epoch is dropped, a new hole recovered. */
+  HeraldClient.prototype._drain = function (name) {
+    var self = this;
+    var ch = self.channels[name];
+    var waiting = ch.buffer.splice(0);
+    for (var i = 0; i < waiting.length; i++) {
+      if (ch.recovering) { ch.buffer = ch.buffer.concat(waiting.slice(i)); return; }
+      self._onLive(name, waiting[i]);
+    }
   };
 
   HeraldClient.prototype._recovered = function (ch, info, previousEpoch) {
@@ -275,7 +302,11 @@
 
   /** Delivers once per seq, in order; returns whether it was new. */
   HeraldClient.prototype._deliver = function (ch, m, replayed) {
-    if (ch.epoch !== null && m.epoch !== ch.epoch) { ch.lastSeq = null; } // history was lost: new numbering
+    if (ch.epoch !== null && m.epoch !== ch.epoch) {
+      if (ch.pastEpochs.indexOf(m.epoch) >= 0) return false; // an epoch left behind
+      ch.pastEpochs.push(ch.epoch);
+      ch.lastSeq = null; // history was lost: new numbering
+    }
     ch.epoch = m.epoch;
     if (ch.lastSeq !== null && m.seq <= ch.lastSeq) return false;
     ch.lastSeq = m.seq;

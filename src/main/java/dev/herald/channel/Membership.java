@@ -73,7 +73,10 @@ public final class Membership implements Serializable, HeldConnections {
     Map<String, String> conns = new HashMap<>(current == null ? Map.of() : current.connections);
     boolean first = conns.isEmpty();
     connIds.forEach(id -> conns.put(id, nodeId));
-    long version = current == null ? now : current.version + 1;
+    // a first membership (or one after a leave, whose entry is gone) starts at the cluster's time in
+    // microseconds' worth of room: a leave and a rejoin in the same millisecond, each a step of one,
+    // still order (a start at the millisecond could tie with, or fall under, the leave's version)
+    long version = current == null ? now * 1000 : current.version + 1;
     return new Change(new Membership(channel, userId, conns, version), first ? Event.JOIN : null, version);
   }
 

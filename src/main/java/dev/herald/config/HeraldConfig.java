@@ -28,6 +28,11 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
     if (roles.instances(Role.WEBHOOK) > 0) {
       webhook.requireComplete();
     }
+    if (proxy.connect() != null && proxy.connect().headers().stream().anyMatch("cookie"::equalsIgnoreCase) && http.allowedOrigins().contains("*")) {
+      // a browser sends its cookies on a WebSocket handshake any site opens: with "*", any page the
+      // user visits could connect as them
+      throw new ConfigException("proxy.connect passes the Cookie header: http.allowedOrigins must list your sites, not \"*\"");
+    }
   }
 
   public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";

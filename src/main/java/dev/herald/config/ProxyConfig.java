@@ -14,16 +14,20 @@ import java.util.Set;
  * @param publish        asked for every client publish to a channel its patterns name (the token's
  *                       {@code publish} claim is not needed there); the backend may refuse it or change its data
  * @param rpc            asked for every {@code rt.rpc} request
- * @param maxConcurrent  calls in flight per node, all proxies together; past it a call is refused
- *                       {@code unavailable} at once; default {@value #DEFAULT_MAX_CONCURRENT}
+ * @param maxConcurrent  calls in flight per node and proxy (each has its own share, so a flood of
+ *                       RPCs cannot starve connects); past it a call is refused {@code unavailable}
+ *                       at once; default {@value #DEFAULT_MAX_CONCURRENT}
  * @param maxAnswerBytes largest backend answer read; a longer one is refused as invalid; default {@value #DEFAULT_MAX_ANSWER_BYTES}
  * @param maxFailures    failures in a row that open a proxy's circuit (calls then fail at once); default {@value #DEFAULT_MAX_FAILURES}
  * @param resetTimeoutMs how long an open circuit waits before one probe call; default {@value #DEFAULT_RESET_TIMEOUT_MS}
  * @param retryAfterMs   the reconnect delay a client is told when a connect fails because the
  *                       backend is down; default {@value #DEFAULT_RETRY_AFTER_MS}
+ * @param secret         HMAC-SHA256 key (at least 32 bytes) for the {@code X-Herald-Signature}
+ *                       header of every call, so the backend knows Herald sent it; without it the
+ *                       backend must keep its proxy endpoints where only Herald reaches them
  */
 public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish, Endpoint rpc, int maxConcurrent,
-                          int maxAnswerBytes, int maxFailures, int resetTimeoutMs, int retryAfterMs) {
+                          int maxAnswerBytes, int maxFailures, int resetTimeoutMs, int retryAfterMs, String secret) {
 
   public static final int DEFAULT_MAX_CONCURRENT = 256;
   public static final int DEFAULT_MAX_ANSWER_BYTES = 65_536;
@@ -77,11 +81,14 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
   }
 
   public static final ProxyConfig NONE = new ProxyConfig(null, null, null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_ANSWER_BYTES,
-      DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS);
+      DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS, null);
 
   public ProxyConfig {
     if (maxConcurrent < 1 || maxAnswerBytes < 256 || maxFailures < 1 || resetTimeoutMs < 100 || retryAfterMs < 0) {
       throw new ConfigException("proxy: maxConcurrent >= 1, maxAnswerBytes >= 256, maxFailures >= 1, resetTimeoutMs >= 100, retryAfterMs >= 0");
+    }
+    if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("proxy.secret must be at least 32 bytes");
     }
   }
 
@@ -91,7 +98,7 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
   }
 
   static ProxyConfig from(Section s) {
-    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs"));
+    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs", "secret"));
     return new ProxyConfig(
         Endpoint.from(s.section("connect"), false),
         Endpoint.from(s.section("subscribe"), true),
@@ -101,6 +108,7 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
         s.integer("maxAnswerBytes", DEFAULT_MAX_ANSWER_BYTES, 256, 16 * 1024 * 1024),
         s.integer("maxFailures", DEFAULT_MAX_FAILURES, 1, 1000),
         s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS, 100, 600_000),
-        s.integer("retryAfterMs", DEFAULT_RETRY_AFTER_MS, 0, 600_000));
+        s.integer("retryAfterMs", DEFAULT_RETRY_AFTER_MS, 0, 600_000),
+        s.string("secret", null));
   }
 }

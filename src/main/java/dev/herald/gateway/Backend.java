@@ -75,10 +75,19 @@ final class Backend {
     return out;
   }
 
-  /** A digest of the passed headers: what a later request of a SockJS session must bring to be the same grant. */
-  static String digest(Map<String, String> headers) {
+  /**
+   * What a later request of a SockJS session must bring to be the same grant: a digest of the
+   * passed headers, the peer's address and its user agent (all the backend judged on), encoded
+   * without ambiguity; null when no header is passed (then every request asks the backend: a
+   * session id alone, which travels in URLs, must never stand for a grant).
+   */
+  static String digest(Map<String, String> headers, String remoteAddress, String userAgent) {
+    if (headers.isEmpty()) {
+      return null;
+    }
+    JsonObject all = new JsonObject().put("headers", new JsonObject(new TreeMap<>(headers))).put("remoteAddress", remoteAddress).put("userAgent", userAgent);
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(headers.toString().getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(all.encode().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -112,6 +121,9 @@ final class Backend {
 
   /** From now on {@code c} may read {@code channel}, beyond what its token allows (a subscribe proxy's grant, a subscription token). */
   static void grant(Connection c, String channel) {
+    if (c.withdrawn.contains(channel)) {
+      return; // taken off it while the grant was asked
+    }
     Set<String> more = new HashSet<>(c.granted);
     more.add(channel);
     c.granted = Set.copyOf(more);

@@ -116,6 +116,11 @@ final class Bridge implements Handler<SockJSSocket> {
         rest.remove(channel);
         c.granted = java.util.Set.copyOf(rest);
       }
+      if (c.withdrawn.size() < config.maxHandlersPerSocket()) {
+        java.util.Set<String> off = new java.util.HashSet<>(c.withdrawn);
+        off.add(channel);
+        c.withdrawn = java.util.Set.copyOf(off);
+      }
       for (String address : List.of(Addresses.channel(channel), Addresses.members(channel))) {
         if (c.registrations.contains(address)) {
           registrations.unregister(c, address, traceId);
@@ -368,6 +373,10 @@ final class Bridge implements Handler<SockJSSocket> {
     boolean channelRefused = refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
         && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
     Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);
+    if (channelRefused && c.withdrawn.contains(target.arg())) {
+      c.refuse(frame, ErrorCode.FORBIDDEN.exception("unsubscribed by the server"), metrics);
+      return Future.succeededFuture();
+    }
     if (channelRefused && (subscriptionToken instanceof String || backend.subscribes(target.arg()))) {
       // not in the token: a subscription token for it, or the backend, may grant it
       String trace = TraceIds.given(frame.headers());
@@ -377,6 +386,10 @@ final class Bridge implements Handler<SockJSSocket> {
       return granted.transform(ar -> {
         if (ar.failed()) {
           c.refuse(frame, ErrorCode.asReply(ar.cause()), metrics);
+          return Future.<Void>succeededFuture();
+        }
+        if (!c.granted.contains(target.arg())) {
+          c.refuse(frame, ErrorCode.FORBIDDEN.exception("unsubscribed by the server"), metrics);
           return Future.<Void>succeededFuture();
         }
         return c.life.closed() ? Future.<Void>succeededFuture() : registrations.register(c, frame, target);

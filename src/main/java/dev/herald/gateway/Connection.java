@@ -28,6 +28,8 @@ final class Connection {
   final Set<String> registrations = new HashSet<>(4);
   /** Channels the backend let this connection read (the subscribe proxy), beyond its token's. */
   Set<String> granted = Set.of();
+  /** Channels a backend took this connection off (the HTTP API's unsubscribe): no grant brings them back on this connection. */
+  Set<String> withdrawn = Set.of();
   int pendingReplies;
   long lastSeen;
   boolean expiryNoticeSent;

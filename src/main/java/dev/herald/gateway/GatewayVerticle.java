@@ -204,8 +204,8 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private Future<Principal> proxiedConnect(RoutingContext ctx, String session) {
     java.util.Map<String, String> headers = backend.passedHeaders(ctx);
-    String digest = Backend.digest(headers);
-    String known = owners.proxied(session, digest);
+    String digest = Backend.digest(headers, EdgeTokens.address(ctx), ctx.request().getHeader("User-Agent"));
+    String known = digest == null ? null : owners.proxied(session, digest);
     if (known != null) {
       return Future.succeededFuture(Principal.fromClaims(new JsonObject(known)));
     }
@@ -215,7 +215,11 @@ public final class GatewayVerticle extends VerticleBase {
     ctx.request().pause();
     return tokens.throttled(ctx, () -> backend.connect(ctx, headers, transport))
         .onComplete(ar -> ctx.request().resume())
-        .onSuccess(p -> owners.rememberProxied(session, digest, p.toJson().encode()))
+        .onSuccess(p -> {
+          if (digest != null) {
+            owners.rememberProxied(session, digest, p.toJson().encode());
+          }
+        })
         .onFailure(e -> {
           if (e instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == ErrorCode.UNAVAILABLE.code) {
             ctx.response().putHeader("Retry-After", String.valueOf((config.proxy().retryAfterMs() + 999) / 1000));

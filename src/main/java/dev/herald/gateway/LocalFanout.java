@@ -98,25 +98,34 @@ final class LocalFanout {
    * only while it is the route's current one, so the overlap delivers nothing twice.
    */
   void reregister() {
-    MessageConsumer<Object> oldPresence = presenceEvents;
     MessageConsumer<Object> newPresence = presenceConsumer();
-    newPresence.completion().onComplete(v -> {
+    newPresence.completion().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("presence events not registered again: {}; the old registration stays", ar.cause().toString());
+        newPresence.unregister();
+        return;
+      }
+      // whichever registration is current now (another reregister may have swapped it) gives way
+      MessageConsumer<Object> current = presenceEvents;
       presenceEvents = newPresence;
-      oldPresence.unregister();
+      current.unregister();
     });
     for (Route r : List.copyOf(routes.values())) {
       if (r.consumer == null) {
         continue;
       }
-      MessageConsumer<Object> old = r.consumer;
       MessageConsumer<Object> fresh = routeConsumer(r);
-      fresh.completion().onComplete(v -> {
-        if (routes.get(r.address) == r && r.consumer == old) {
-          r.consumer = fresh;
-          old.unregister();
-        } else {
-          fresh.unregister(); // unsubscribed meanwhile
+      fresh.completion().onComplete(ar -> {
+        if (ar.failed() || routes.get(r.address) != r) {
+          if (ar.failed()) {
+            LOG.warn("{} not registered again: {}; the old registration stays", r.address, ar.cause().toString());
+          }
+          fresh.unregister(); // failed, or unsubscribed meanwhile
+          return;
         }
+        MessageConsumer<Object> current = r.consumer;
+        r.consumer = fresh;
+        current.unregister();
       });
     }
   }

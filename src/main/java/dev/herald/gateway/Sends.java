@@ -46,9 +46,10 @@ final class Sends {
    * answer the client gets.
    */
   Future<Void> send(Connection c, Frame frame, Target target, java.util.function.Function<Object, Future<Object>> before) {
-    if (target.kind() == Addresses.Kind.CHANNEL_PUBLISH && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
+    if ((target.kind() == Addresses.Kind.CHANNEL_PUBLISH || target.kind() == Addresses.Kind.RPC)
+        && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
       metrics.limited(BridgeMetrics.Bound.PUBLISHES);
-      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes a second per connection"), metrics);
+      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes and RPCs a second per connection"), metrics);
       return Future.succeededFuture();
     }
     if (c.pendingReplies >= config.maxPendingReplies()) {

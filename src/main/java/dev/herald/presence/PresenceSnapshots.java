@@ -77,24 +77,28 @@ public final class PresenceSnapshots extends VerticleBase {
     IMap<String, String> claims = cluster.hazelcast().getMap(Structures.SNAPSHOTS);
     String key = "presence-" + round;
     vertx.executeBlocking(() -> {
-      if (claims.putIfAbsent(key, node, 2L * seconds, TimeUnit.SECONDS) != null) {
+      // a side cut off from the majority sends nothing: its view is partial, and both sides would claim the round
+      if (!cluster.hasQuorum() || claims.putIfAbsent(key, node, 2L * seconds, TimeUnit.SECONDS) != null) {
         return null; // another node sends this round
       }
+      long takenAt = cluster.now(); // before the read: whoever connects after it may be missing, and is newer than it
       IMap<String, PresenceRecord> presence = cluster.hazelcast().getMap(PresenceVerticle.MAP);
       List<Snapshotted> online = new ArrayList<>(presence.project(new Snap(), new PresenceVerticle.Connected()));
       online.sort(Comparator.comparing(Snapshotted::userId));
-      return online;
-    }, false).onSuccess(online -> {
-      if (online != null) {
-        send(round, online);
+      return new Taken(takenAt, online);
+    }, false).onSuccess(taken -> {
+      if (taken != null) {
+        send(round, taken.at(), taken.online());
       }
     }).onFailure(e -> LOG.warn("presence snapshot {} not sent: {}", round, e.toString()));
   }
 
-  private void send(long round, Collection<Snapshotted> online) {
+  private record Taken(long at, List<Snapshotted> online) {
+  }
+
+  private void send(long round, long takenAt, Collection<Snapshotted> online) {
     List<Snapshotted> all = List.copyOf(online);
     int parts = Math.max(1, (all.size() + PART - 1) / PART);
-    long takenAt = cluster.now();
     for (int part = 0; part < parts; part++) {
       JsonArray users = new JsonArray();
       for (Snapshotted s : all.subList(part * PART, Math.min(all.size(), (part + 1) * PART))) {

@@ -7,6 +7,7 @@ import dev.herald.observability.Trace;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
+import dev.herald.protocol.WebhookEvents;
 import dev.herald.protocol.message.ProxyCalls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -52,7 +53,8 @@ public final class ProxyVerticle extends VerticleBase {
   private final ProxyConfig config;
   private final Map<Kind, Proxy> proxies = new EnumMap<>(Kind.class);
   private HttpClient http;
-  private int inFlight;
+  /** Calls in flight by proxy: each has its own share, so a flood of one (RPC, say) cannot starve the others (connects). */
+  private final Map<Kind, Integer> inFlight = new EnumMap<>(Kind.class);
   private Counter overLimit;
 
   /** One configured proxy: where, its breaker, its metrics. */
@@ -72,6 +74,9 @@ public final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (config.any() && config.secret() == null) {
+      LOG.warn("proxy.secret is not set: the backend cannot tell Herald's proxy calls from anyone else's; set it, or keep the backend's proxy endpoints where only Herald reaches them");
+    }
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(config.maxConcurrent()));
     overLimit = Metrics.counter(vertx, "herald_proxy_over_limit", "backend calls refused at once: proxy.maxConcurrent calls were in flight");
     add(Kind.CONNECT, config.connect());
@@ -122,17 +127,18 @@ public final class ProxyVerticle extends VerticleBase {
       ErrorCode.NOT_FOUND.fail(msg, "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " proxy is configured (proxy." + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
       return;
     }
-    if (inFlight >= config.maxConcurrent()) {
+    if (inFlight.getOrDefault(kind, 0) >= config.maxConcurrent()) {
       overLimit.increment();
       proxy.count("over_limit");
-      ErrorCode.UNAVAILABLE.fail(msg, "the backend proxies are at their limit of " + config.maxConcurrent() + " calls in flight; retry later");
+      ErrorCode.UNAVAILABLE.fail(msg, "the " + kind.name().toLowerCase(java.util.Locale.ROOT) + " proxy is at its limit of "
+          + config.maxConcurrent() + " calls in flight; retry later");
       return;
     }
-    inFlight++;
+    inFlight.merge(kind, 1, Integer::sum);
     long t0 = System.nanoTime();
     String trace = msg.headers().get(Headers.TRACE_ID);
     proxy.breaker().<Answer>execute(promise -> post(proxy, request, trace, promise)).onComplete(ar -> {
-      inFlight--;
+      inFlight.merge(kind, -1, Integer::sum);
       proxy.latency().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       if (ar.succeeded() && ar.result().refusal() == null) {
         proxy.count("ok");
@@ -165,7 +171,14 @@ public final class ProxyVerticle extends VerticleBase {
     if (trace != null) {
       req.putHeader("X-Trace-Id", trace);
     }
-    http.request(req).compose(r -> r.send(body)).compose(resp -> {
+    if (config.secret() != null) {
+      req.putHeader(WebhookEvents.SIGNATURE_HEADER, WebhookEvents.sign(config.secret(), body.getBytes()));
+    }
+    http.request(req).compose(r -> {
+      // the whole call, not only silences: a backend that trickles bytes would hold a pooled connection past the breaker's timeout
+      long timer = vertx.setTimer(proxy.endpoint().timeoutMs(), t -> r.reset());
+      return r.send(body).onComplete(x -> vertx.cancelTimer(timer));
+    }).compose(resp -> {
       Promise<Buffer> read = Promise.promise();
       Buffer got = Buffer.buffer();
       resp.exceptionHandler(read::tryFail);
@@ -193,8 +206,12 @@ public final class ProxyVerticle extends VerticleBase {
         promise.tryComplete(ar.result());
       } else {
         Throwable e = ar.cause();
+        if (!(e instanceof ReplyException)) {
+          // where it failed (an address, a port) is for the log, not for clients
+          Trace.with(LOG.atDebug(), trace).log("{} proxy: {}", proxy.kind(), e.toString());
+        }
         promise.tryFail(e instanceof ReplyException ? e : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, ErrorCode.UNAVAILABLE.code,
-            ErrorCode.UNAVAILABLE.message("the backend failed: " + e.getMessage())));
+            ErrorCode.UNAVAILABLE.message("the backend failed: it could not be reached, or the connection broke")));
       }
     });
   }

@@ -57,6 +57,9 @@ public final class TokenVerifier {
    */
   public Future<Principal> verify(String token, boolean allowExpired) {
     return claims(token, allowExpired).compose(claims -> {
+      if (claims.containsKey("channel")) {
+        return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception("a subscription token (it has a channel claim) opens no connection"));
+      }
       try {
         return Future.succeededFuture(Principal.fromClaims(claims));
       } catch (RuntimeException e) {

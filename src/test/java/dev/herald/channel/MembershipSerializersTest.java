@@ -63,7 +63,7 @@ class MembershipSerializersTest {
       assertEquals(expected.next() == null ? null : expected.next().connections, actual.next() == null ? null : actual.next().connections);
     }
     MembershipOp first = s.toObject(s.toData(MembershipOp.join(Map.of(key, List.of("c3")), "node-b", 1_234L)));
-    assertEquals(1_234L, first.process(new SimpleEntry<>(key, null)).version(), "a first join's version is the sender's cluster time");
+    assertEquals(1_234_000L, first.process(new SimpleEntry<>(key, null)).version(), "a first join's version is the sender's cluster time");
     MembershipEvents.Count leave = s.toObject(s.toData(new MembershipEvents.Count(-1)));
     assertEquals(1013, s.toData(leave).getType());
     assertArrayEquals(new int[] {3, 2}, leave.process(new SimpleEntry<>("room", 3)));

@@ -94,14 +94,14 @@ class MembershipTest {
   @DisplayName("versions grow with every change, and a membership made again after a leave starts past the old one")
   void versions() {
     Membership.Change join = Membership.join(null, "room", "ann", "c1", "node-a", 1000);
-    assertEquals(1000, join.version());
-    Membership.Change second = Membership.join(join.next(), "room", "ann", "c2", "node-b", 1001);
-    assertEquals(1001, second.version());
+    assertEquals(1_000_000, join.version(), "a first membership starts at the time, in thousandths of a millisecond");
+    Membership.Change second = Membership.join(join.next(), "room", "ann", "c2", "node-b", 1000);
+    assertEquals(1_000_001, second.version());
     Membership.Change leave = second.next().leave(e -> true);
     assertEquals(Membership.Event.LEAVE, leave.event());
-    assertEquals(1002, leave.version());
-    Membership.Change again = Membership.join(null, "room", "ann", "c3", "node-a", 5000);
-    assertTrue(again.version() > leave.version(), "a rejoin a moment later orders after the leave");
+    assertEquals(1_000_002, leave.version());
+    Membership.Change again = Membership.join(null, "room", "ann", "c3", "node-a", 1001);
+    assertTrue(again.version() > leave.version(), "a rejoin one millisecond later orders after the leave, even after a few changes");
   }
 
   @Test

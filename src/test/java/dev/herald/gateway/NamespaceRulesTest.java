@@ -64,4 +64,15 @@ class NamespaceRulesTest {
     assertThrows(ConfigException.class, () -> HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true))
         .put("namespaces", new JsonObject().put("chat", new JsonObject().put("historySize", 0)))));
   }
+
+  @Test
+  @DisplayName("a connect proxy that passes cookies is refused at start with any origin allowed")
+  void cookiesNeedOrigins() {
+    JsonObject proxy = new JsonObject().put("connect", new JsonObject().put("url", "http://127.0.0.1:1/c").put("headers", new JsonArray().add("cookie")));
+    ConfigException e = assertThrows(ConfigException.class, () -> HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true))
+        .put("proxy", proxy)));
+    assertTrue(e.getMessage().contains("allowedOrigins"), e.getMessage());
+    HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true)).put("proxy", proxy)
+        .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example"))));
+  }
 }

@@ -41,6 +41,7 @@ class BackendProxyIT {
   enum Mode { OK, REFUSE, SLOW, ERROR_500, GARBAGE, HUGE }
 
   static final int TIMEOUT_MS = 600;
+  static final String PROXY_SECRET = "proxy-test-secret-0123456789-abcdefghij";
   static Vertx backendVertx;
   static HttpServer backend;
   static int backendPort;
@@ -65,9 +66,11 @@ class BackendProxyIT {
         .put("subscribe", proxy("/subscribe").put("channels", new JsonArray().add("room.*")))
         .put("publish", proxy("/publish").put("channels", new JsonArray().add("chat.*")))
         .put("rpc", proxy("/rpc"))
-        .put("maxFailures", 3).put("resetTimeoutMs", 1000).put("maxAnswerBytes", 4096))
+        .put("maxFailures", 3).put("resetTimeoutMs", 1000).put("maxAnswerBytes", 4096).put("secret", PROXY_SECRET))
         // each refused connect counts against the address as a bad token would: room for the tests
-        .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 1000));
+        .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 1000)
+            // a connect proxy passing cookies needs named origins (a page elsewhere could connect as the user)
+            .put("allowedOrigins", new JsonArray().add("https://app.example")));
     nodes = TestNodes.single(overrides);
     nodes.beforeAll(null);
     node = nodes.a();
@@ -97,7 +100,8 @@ class BackendProxyIT {
   static void answer(HttpServerRequest req) {
     req.body().onSuccess(b -> {
       JsonObject in = b.toJsonObject();
-      asked.add(in.copy().put("path", req.path()).put("proxyHeader", req.getHeader("X-Herald-Proxy")));
+      asked.add(in.copy().put("path", req.path()).put("proxyHeader", req.getHeader("X-Herald-Proxy"))
+          .put("signed", dev.herald.protocol.WebhookEvents.sign(PROXY_SECRET, b.getBytes()).equals(req.getHeader("X-Herald-Signature"))));
       Mode mode = modes.getOrDefault(req.path(), Mode.OK);
       switch (mode) {
         case SLOW -> { } // never answers
@@ -167,6 +171,7 @@ class BackendProxyIT {
     assertEquals("127.0.0.1", call.getJsonObject("client").getString("remoteAddress"));
     assertEquals("websocket-raw", call.getJsonObject("client").getString("transport"));
     assertEquals("connect", call.getString("proxyHeader"));
+    assertTrue(call.getBoolean("signed"), "each call carries the HMAC of its body with proxy.secret");
   }
 
   @Test
@@ -295,6 +300,10 @@ class BackendProxyIT {
         assertTrue(refused.getInteger("failureCode") == 4030 || refused.getInteger("failureCode") == 4010, refused::encode);
       }
       assertEquals(201, sendAsService("vip.lounge"));
+      // a subscription token opens no connection (it would be a token with no limits on watching)
+      UpgradeRejectedException asConnection = org.junit.jupiter.api.Assertions.assertThrows(UpgradeRejectedException.class,
+          () -> WsClient.connect(client, port(), forCarol).close());
+      assertEquals(401, asConnection.getStatus(), () -> asConnection.getBody().toString());
       assertEquals("vip", carol.awaitOn(Addresses.channel("vip.lounge")).getJsonObject("body").getJsonObject("data").getString("who"));
     }
   }

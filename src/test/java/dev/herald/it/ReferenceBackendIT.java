@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReferenceBackendIT {
 
+  static final String SECRET = "reference-proxy-secret-0123456789-abcdef";
   static final Path JAR = JarProcessIT.ROOT.resolve("examples/backend/target/herald-example-backend.jar");
 
   private static Process backend;
@@ -44,7 +45,7 @@ class ReferenceBackendIT {
   static void start() throws Exception {
     assertTrue(Files.isRegularFile(JAR), "build the reference backend first (scripts/test.sh does)");
     backendPort = TestNodes.freePort();
-    backend = new ProcessBuilder("java", "-jar", JAR.toString(), String.valueOf(backendPort), "reference-backend-test-secret-0123456789")
+    backend = new ProcessBuilder("java", "-jar", JAR.toString(), String.valueOf(backendPort), "reference-backend-test-secret-0123456789", SECRET)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Eventually.eventually(Duration.ofSeconds(30), "the backend listens", () -> {
       try {
@@ -58,7 +59,8 @@ class ReferenceBackendIT {
         .put("connect", new JsonObject().put("url", base + "connect").put("headers", new JsonArray().add("Cookie")))
         .put("subscribe", new JsonObject().put("url", base + "subscribe").put("channels", new JsonArray().add("room.*")))
         .put("publish", new JsonObject().put("url", base + "publish").put("channels", new JsonArray().add("room.*")))
-        .put("rpc", new JsonObject().put("url", base + "rpc"))));
+        .put("rpc", new JsonObject().put("url", base + "rpc")).put("secret", SECRET))
+        .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example"))));
     nodes.beforeAll(null);
     node = nodes.a();
     client = nodes.client();
@@ -102,6 +104,8 @@ class ReferenceBackendIT {
       JsonObject rooms = ada.request(Addresses.RPC, new JsonObject().put("method", "rooms"));
       assertEquals(new JsonArray().add("tea"), rooms.getJsonObject("body").getJsonArray("rooms"), rooms::encode);
     }
+    // the proxy endpoints refuse a caller that is not Herald (no signature)
+    assertEquals(401, post("/herald/rpc", "{\"user\":\"ada\",\"method\":\"rooms\"}").statusCode());
     // without the cookie: refused with the backend's reason
     var refused = WsClient.connectWithHeaders(client, node.config().http().port(), Map.of("Cookie", "herald_example_session=ada.forged"))
         .toCompletionStage().toCompletableFuture();

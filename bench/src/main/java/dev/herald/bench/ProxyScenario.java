@@ -47,7 +47,7 @@ final class ProxyScenario {
     HttpServer backend = startBackend(vertx, backendPort);
     JsonObject figures = new JsonObject();
     try (LocalCluster cluster = new LocalCluster(Path.of("target/bench/proxy-logs")).withConf(new JsonObject().put("proxy", proxy)
-        .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 100_000))
+        .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 100_000).put("allowedOrigins", new JsonArray().add("https://bench.example")))
         // one connection publishes as fast as acks come: the per-connection rates would measure themselves
         .put("bridge", new JsonObject().put("publishPerSecond", 100_000).put("commandsPerSecond", 100_000).put("commandBurst", 100_000)))) {
       Bench.progress("starting 1 node with the connect and publish proxies");

@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       and stamped with the backend's time;</li>
  *   <li>{@code POST /herald/rpc}: {@code time} answers the backend's clock, {@code rooms} the user's rooms.</li>
  * </ul>
- * Run it with {@code java -jar target/herald-example-backend.jar [port] [cookie-secret]}.
+ * Every {@code /herald/*} call must carry {@code X-Herald-Signature: sha256=<hex HMAC-SHA256 of the
+ * body with proxy.secret>} when the backend is given that secret: anyone else reaching the port is
+ * refused 401. Run it with {@code java -jar target/herald-example-backend.jar [port] [cookie-secret] [proxy-secret]}.
  */
 public final class Backend {
 
@@ -39,17 +41,19 @@ public final class Backend {
   private static final Set<String> BANNED = Set.of("spam");
 
   private final byte[] secret;
+  private final byte[] proxySecret;
   private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
 
-  public Backend(String secret) {
+  public Backend(String secret, String proxySecret) {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    this.proxySecret = proxySecret == null ? null : proxySecret.getBytes(StandardCharsets.UTF_8);
   }
 
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
     String secret = args.length > 1 ? args[1] : "change-me-change-me-change-me-0123";
     Vertx vertx = Vertx.vertx();
-    new Backend(secret).listen(vertx, port).onSuccess(s -> System.out.println("reference backend on port " + s.actualPort()))
+    new Backend(secret, args.length > 2 ? args[2] : null).listen(vertx, port).onSuccess(s -> System.out.println("reference backend on port " + s.actualPort()))
         .onFailure(e -> {
           e.printStackTrace();
           vertx.close();
@@ -61,11 +65,27 @@ public final class Backend {
     router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.post("/login").handler(this::login);
     router.post("/rooms/:room/join").handler(this::join);
+    router.post("/herald/*").handler(this::signedByHerald);
     router.post("/herald/connect").handler(this::connect);
     router.post("/herald/subscribe").handler(this::subscribe);
     router.post("/herald/publish").handler(this::publish);
     router.post("/herald/rpc").handler(this::rpc);
     return vertx.createHttpServer().requestHandler(router).listen(port);
+  }
+
+  /** Only Herald may call the proxy endpoints: its signature of the body, checked in constant time. */
+  private void signedByHerald(RoutingContext ctx) {
+    if (proxySecret == null) {
+      ctx.next();
+      return;
+    }
+    String given = ctx.request().getHeader("X-Herald-Signature");
+    String expected = "sha256=" + java.util.HexFormat.of().formatHex(hmac(proxySecret, ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()));
+    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+      ctx.response().setStatusCode(401).end("{\"error\":\"not signed by Herald\"}");
+      return;
+    }
+    ctx.next();
   }
 
   private void login(RoutingContext ctx) {
@@ -74,7 +94,7 @@ public final class Backend {
       ctx.response().setStatusCode(400).end("{\"error\":\"user must be 1-64 of [A-Za-z0-9_.-]\"}");
       return;
     }
-    ctx.response().addCookie(Cookie.cookie(COOKIE, sign(user)).setHttpOnly(true).setPath("/")).end(new JsonObject().put("user", user).encode());
+    ctx.response().addCookie(Cookie.cookie(COOKIE, sign(user)).setHttpOnly(true).setPath("/").setSameSite(io.vertx.core.http.CookieSameSite.LAX)).end(new JsonObject().put("user", user).encode());
   }
 
   private void join(RoutingContext ctx) {
@@ -184,10 +204,14 @@ public final class Backend {
   }
 
   private byte[] mac(String user) {
+    return hmac(secret, user.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] hmac(byte[] key, byte[] data) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return mac.doFinal(user.getBytes(StandardCharsets.UTF_8));
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data);
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
