@@ -98,13 +98,21 @@ final class ChaosCheck {
       history.put(ch, h);
       stored.put(ch, datas);
     }
-    // channels whose epoch changed during the run: a subscriber received a message of another epoch
+    // channels whose epoch changed during the run (a subscriber received a message of another
+    // epoch), and when the epoch history holds was first seen: an ack answered after that is of
+    // the new epoch, and must be in history like any other (all clients share one host's clock)
     Set<String> newEpoch = new HashSet<>();
+    Map<String, Long> newEpochFrom = new HashMap<>();
     for (JsonObject c : clients) {
       for (Object o : c.getJsonArray("events")) {
         JsonObject e = (JsonObject) o;
-        if ("recv".equals(e.getString("t")) && !e.getString("epoch").equals(epochs.get(e.getString("channel")))) {
+        if (!"recv".equals(e.getString("t"))) {
+          continue;
+        }
+        if (!e.getString("epoch").equals(epochs.get(e.getString("channel")))) {
           newEpoch.add(e.getString("channel"));
+        } else {
+          newEpochFrom.merge(e.getString("channel"), e.getLong("at"), Math::min);
         }
       }
     }
@@ -123,7 +131,8 @@ final class ChaosCheck {
             acked++;
             TreeMap<Long, Object> h = history.get(e.getString("channel"));
             boolean inHistory = stored.get(e.getString("channel")).contains(e.getValue("data"));
-            if (newEpoch.contains(e.getString("channel")) && (!inHistory || !e.getValue("data").equals(h.get(e.getLong("seq"))))) {
+            boolean beforeNewEpoch = e.getLong("at") < newEpochFrom.getOrDefault(e.getString("channel"), Long.MAX_VALUE);
+            if (newEpoch.contains(e.getString("channel")) && beforeNewEpoch && (!inHistory || !e.getValue("data").equals(h.get(e.getLong("seq"))))) {
               lostToNewEpoch++; // an ack carries no epoch: one of the old epoch's, or its seq reused by the new one
             } else if (!inHistory) {
               lost++;
