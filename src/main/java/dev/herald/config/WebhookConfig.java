@@ -19,7 +19,8 @@ import java.util.Set;
  * @param queueSize      events kept while the receiver is failing; beyond it the oldest is dropped
  *                       and counted; default {@value #DEFAULT_QUEUE_SIZE}
  * @param events         the event types sent; default {@link #DEFAULT_EVENTS} ({@code channel.join}
- *                       and {@code channel.leave}, one per subscription, are asked for by name)
+ *                       and {@code channel.leave}, one per subscription, and {@code connection.open}
+ *                       and {@code connection.close}, one per connection, are asked for by name)
  * @param snapshotSeconds how often one node of the cluster sends {@code presence.snapshot}, every
  *                       user online, so a receiver that lost events converges; 0: never; default
  *                       {@value #DEFAULT_SNAPSHOT_SECONDS}
@@ -35,7 +36,7 @@ public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int
   public static final int DEFAULT_SNAPSHOT_SECONDS = 300;
   /** Every event type Herald raises. */
   public static final Set<String> ALL_EVENTS = Set.of("user.online", "user.offline", "channel.occupied", "channel.vacated",
-      "channel.join", "channel.leave", "presence.snapshot");
+      "channel.join", "channel.leave", "connection.open", "connection.close", "presence.snapshot");
   public static final Set<String> DEFAULT_EVENTS = Set.of("user.online", "user.offline", "channel.occupied", "channel.vacated", "presence.snapshot");
 
   public WebhookConfig {

@@ -83,7 +83,8 @@ public final class Node {
           new Part((c, cluster) -> new HistoryBudgetVerticle(c.broadcast(), cluster), true)),
       Role.HEARTBEAT, List.of(new Part((c, cluster) -> new HeartbeatVerticle(c, cluster), true)),
       Role.PRESENCE, List.of(
-          Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name(), c.presence())),
+          Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name(), c.presence(),
+              c.webhook().events().contains(WebhookEvents.CONNECTION_OPEN) || c.webhook().events().contains(WebhookEvents.CONNECTION_CLOSE))),
           Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name(), joinWebhooks(c))),
           new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster, c.node().name()), true),
           new Part((c, cluster) -> new MembershipJanitor(c.presence().reconcileSeconds(), cluster, c.node().name(), joinWebhooks(c)), true),

@@ -12,6 +12,7 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.GatewayBatch;
 import dev.herald.protocol.Headers;
+import dev.herald.protocol.WebhookEvents;
 import dev.herald.protocol.message.PresenceQuery;
 import dev.herald.protocol.message.PresenceSet;
 import dev.herald.protocol.Names;
@@ -44,10 +45,13 @@ public final class PresenceVerticle extends VerticleBase {
   private final ClusterHandle cluster;
   private final String node;
   private final PresenceConfig config;
+  private final boolean connectionWebhooks;
   private IMap<String, PresenceRecord> map;
   private PresenceEvents events;
 
-  public PresenceVerticle(ClusterHandle cluster, String node, PresenceConfig config) {
+  /** @param connectionWebhooks whether {@code webhook.events} asks for connection.open and connection.close */
+  public PresenceVerticle(ClusterHandle cluster, String node, PresenceConfig config, boolean connectionWebhooks) {
+    this.connectionWebhooks = connectionWebhooks;
     this.cluster = cluster;
     this.node = node;
     this.config = config;
@@ -149,25 +153,32 @@ public final class PresenceVerticle extends VerticleBase {
 
   private void onConnect(Message<JsonObject> msg) {
     long now = cluster.now();
-    applyBatch(msg, (part, nodeId) -> PresenceOp.connect(part, nodeId, now));
+    applyBatch(msg, (part, nodeId) -> PresenceOp.connect(part, nodeId, now), WebhookEvents.CONNECTION_OPEN);
   }
 
   private void onDisconnect(Message<JsonObject> msg) {
     long now = cluster.now();
-    applyBatch(msg, (part, nodeId) -> PresenceOp.disconnect(part, now));
+    applyBatch(msg, (part, nodeId) -> PresenceOp.disconnect(part, now), WebhookEvents.CONNECTION_CLOSE);
   }
 
   /**
    * A gateway's connects or disconnects ({@link GatewayBatch}, by user): in as few Hazelcast calls
    * as backups allow ({@link ClusterHandle#byPartition}); each user's events carry its trace id.
    */
-  private void applyBatch(Message<JsonObject> msg, BiFunction<Map<String, List<String>>, String, PresenceOp> opFor) {
+  private void applyBatch(Message<JsonObject> msg, BiFunction<Map<String, List<String>>, String, PresenceOp> opFor, String webhook) {
     GatewayBatch batch = GatewayBatch.read(msg, GatewayBatch.CONNECTIONS, c -> c.getString("userId"));
     List<Future<?>> parts = new ArrayList<>();
     for (Map<String, List<String>> part : cluster.byPartition(batch.connections())) {
       PresenceOp op = opFor.apply(part, batch.nodeId()).offlineFor(config.offlineRecordSeconds());
       parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), op), context)
-          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, batch.traces().get(user)))));
+          .onSuccess(changes -> changes.forEach((user, change) -> events.raise(change, batch.traces().get(user))))
+          .onSuccess(changes -> {
+            if (connectionWebhooks) {
+              // one per connection, named by it (a connection opens and closes once): a receiver dedupes a repeat
+              part.forEach((user, conns) -> conns.forEach(conn -> WebhookEvents.raise(vertx, webhook,
+                  new JsonObject().put("userId", user).put("connId", conn).put("nodeId", batch.nodeId()), node, batch.traces().get(user), conn)));
+            }
+          }));
     }
     Future.all(parts).onComplete(ar -> Replies.ack(msg, ar));
   }

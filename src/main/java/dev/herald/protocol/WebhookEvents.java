@@ -25,6 +25,10 @@ public final class WebhookEvents {
   public static final String CHANNEL_JOIN = "channel.join";
   /** A user's last connection on a channel unsubscribed or closed. */
   public static final String CHANNEL_LEAVE = "channel.leave";
+  /** A bridge connection opened (sent when {@code webhook.events} names it): {@code {"userId", "connId", "nodeId"}}. */
+  public static final String CONNECTION_OPEN = "connection.open";
+  /** A bridge connection closed (counted out of presence). */
+  public static final String CONNECTION_CLOSE = "connection.close";
   /** Every user online, in parts, every {@code webhook.snapshotSeconds}, from one node. */
   public static final String PRESENCE_SNAPSHOT = "presence.snapshot";
 

@@ -34,7 +34,8 @@ class WebhookLifecycleIT {
   private static final JsonObject WEBHOOKS = new JsonObject()
       .put("urls", new JsonArray().add("http://127.0.0.1:" + RECEIVER_PORT + "/hook")).put("secret", "lifecycle-webhook-secret-0123456789abcdef")
       .put("snapshotSeconds", 1)
-      .put("events", new JsonArray().add("user.online").add("user.offline").add("channel.join").add("channel.leave").add("presence.snapshot"));
+      .put("events", new JsonArray().add("user.online").add("user.offline").add("channel.join").add("channel.leave").add("presence.snapshot")
+          .add("connection.open").add("connection.close"));
   /** Both nodes run presence (and so try every snapshot round); node a alone sends webhooks. */
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("webhook", WEBHOOKS).put("roles", new JsonObject().put("webhook", 1)),
@@ -86,6 +87,15 @@ class WebhookLifecycleIT {
     assertEquals(1, events(mine.and(e -> e.getString("type").equals("channel.join"))).size(), "two tabs are one join");
     assertEquals("lc-joiner", join.getJsonObject("data").getString("userId"));
     assertTrue(leave.getJsonObject("data").getLong("version") > join.getJsonObject("data").getLong("version"), "versions order a user's events");
+    // a connection each open and close, the two tabs on their two nodes, paired by connection id
+    Predicate<JsonObject> joiner = e -> "lc-joiner".equals(e.getJsonObject("data").getString("userId"));
+    Eventually.eventually(Duration.ofSeconds(10), "two closes", () -> events(joiner.and(e -> e.getString("type").equals("connection.close"))).size() == 2);
+    java.util.Set<String> opened = new java.util.HashSet<>();
+    events(joiner.and(e -> e.getString("type").equals("connection.open"))).forEach(e -> opened.add(e.getJsonObject("data").getString("connId")));
+    java.util.Set<String> closed = new java.util.HashSet<>();
+    events(joiner.and(e -> e.getString("type").equals("connection.close"))).forEach(e -> closed.add(e.getJsonObject("data").getString("connId")));
+    assertEquals(2, opened.size());
+    assertEquals(opened, closed);
     // the id is the change's name: whichever node raises it (again, after a failover), the same
     assertEquals(java.util.UUID.nameUUIDFromBytes(("channel.join\nlc.room|lc-joiner/" + join.getJsonObject("data").getLong("version"))
         .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(), join.getString("id"));
