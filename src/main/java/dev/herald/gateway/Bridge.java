@@ -229,7 +229,22 @@ final class Bridge implements Handler<SockJSSocket> {
     });
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
-    holdUntil(c, membership.joinPresence(c));
+    holdUntil(c, membership.joinPresence(c).compose(v -> serverSubscriptions(c)));
+  }
+
+  /**
+   * The channels the token (or the connect proxy) subscribes the connection to: registered as if
+   * the client had, and readable by it (history, members) whatever its claims, before its first
+   * frame is handled. A client library hands their messages to its handlers for those addresses.
+   */
+  private Future<Void> serverSubscriptions(Connection c) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String channel : c.principal.subscribe()) {
+      Backend.grant(c, channel);
+      String address = Addresses.channel(channel);
+      all.add(registrations.register(c, new Frame(Frame.Type.REGISTER, address, null, null, null), Addresses.parse(address)));
+    }
+    return Future.join(all).mapEmpty();
   }
 
   /**

@@ -18,13 +18,20 @@ import java.util.Set;
  * @param watch    user-id patterns whose presence the user may see, or null for anyone
  * @param roles    {@code roles}; {@code service} marks a backend caller
  * @param iat      {@code iat}, epoch seconds, or 0 when the token has none (counts as issued long ago)
+ * @param subscribe {@code subscribe}: channels the server subscribes the connection to, with no
+ *                 {@code register} from the client (and that it may read, claims or not); at most
+ *                 {@value #MAX_SUBSCRIBE}
  */
-public record Principal(String userId, long exp, Patterns channels, Patterns publish, Patterns watch, Set<String> roles, long iat) {
+public record Principal(String userId, long exp, Patterns channels, Patterns publish, Patterns watch, Set<String> roles, long iat,
+                        List<String> subscribe) {
+
+  public static final int MAX_SUBSCRIBE = 100;
 
   public static final String ROLE_SERVICE = "service";
 
   public Principal {
     roles = Set.copyOf(roles);
+    subscribe = List.copyOf(subscribe);
   }
 
   public boolean isService() {
@@ -50,10 +57,14 @@ public record Principal(String userId, long exp, Patterns channels, Patterns pub
       throw new IllegalArgumentException(exp == null ? "missing exp" : "exp must be a number");
     }
     List<String> watch = list(claims, "watch");
+    List<String> subscribe = orEmpty(list(claims, "subscribe"));
+    if (subscribe.size() > MAX_SUBSCRIBE || !subscribe.stream().allMatch(Names::isChannel)) {
+      throw new IllegalArgumentException("subscribe must list at most " + MAX_SUBSCRIBE + " channel names");
+    }
     return new Principal(s, n.longValue(),
         patterns(list(claims, "channels")), patterns(list(claims, "publish")),
         watch == null ? null : new Patterns(watch),
-        Set.copyOf(orEmpty(list(claims, "roles"))), claims.getValue("iat") instanceof Number i ? i.longValue() : 0);
+        Set.copyOf(orEmpty(list(claims, "roles"))), claims.getValue("iat") instanceof Number i ? i.longValue() : 0, subscribe);
   }
 
   /** The claims form, readable again by {@link #fromClaims}. */
@@ -67,6 +78,9 @@ public record Principal(String userId, long exp, Patterns channels, Patterns pub
         .put("iat", iat);
     if (watch != null) {
       j.put("watch", new JsonArray(watch.patterns()));
+    }
+    if (!subscribe.isEmpty()) {
+      j.put("subscribe", new JsonArray(subscribe));
     }
     return j;
   }

@@ -119,7 +119,8 @@ class BackendProxyIT {
       case "/connect" -> {
         String cookie = in.getJsonObject("headers").getString("cookie", "");
         String user = cookie.startsWith("session=") ? cookie.substring(8) : "nobody";
-        yield new JsonObject().put("result", new JsonObject().put("user", user).put("channels", new JsonArray().add("news.*")));
+        yield new JsonObject().put("result", new JsonObject().put("user", user).put("channels", new JsonArray().add("news.*"))
+            .put("subscribe", new JsonArray().add("server.pushed")));
       }
       case "/subscribe" -> in.getString("user").equals("bob")
           ? new JsonObject().put("result", new JsonObject())
@@ -163,6 +164,9 @@ class BackendProxyIT {
       ann.subscribe(Addresses.channel("news.1"));
       JsonObject denied = ann.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "other.1").put("since", 0));
       assertEquals(4030, denied.getInteger("failureCode"), "only what the backend granted: " + denied.encode());
+      assertEquals(201, sendAsService("server.pushed"));
+      assertEquals("vip", ann.awaitOn(Addresses.channel("server.pushed")).getJsonObject("body").getJsonObject("data").getString("who"),
+          "the backend's subscribe list: delivered with no register");
       JsonObject presence = ann.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add("ann")));
       assertEquals("online", presence.getJsonObject("body").getJsonObject("users").getJsonObject("ann").getString("status"), "the backend's user is who is online");
     }

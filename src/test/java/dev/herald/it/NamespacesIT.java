@@ -65,4 +65,21 @@ class NamespacesIT {
       assertEquals(2, h.getJsonArray("messages").getJsonObject(0).getInteger("data"), "the oldest dropped");
     }
   }
+
+  @Test
+  @DisplayName("server-side subscriptions: a token's subscribe claim delivers its channels with no register, and lets their history be read")
+  void serverSide() throws Exception {
+    String token = hs256(claims("subscribed").put("subscribe", new JsonArray().add("news:daily")));
+    try (WsClient c = WsClient.connect(client, node.config().http().port(), token)) {
+      c.sync(); // the connection's first frame waits for its server-side subscriptions
+      assertEquals(201, new NodeHttp(node.config().http().port(), null).service("POST", "/api/v1/channels/news:daily/messages", "{\"data\":\"morning\"}").statusCode());
+      assertEquals("morning", c.awaitOn(Addresses.channel("news:daily")).getJsonObject("body").getString("data"));
+      JsonObject h = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "news:daily").put("since", 0));
+      assertEquals("rec", h.getString("type"), "readable with no channels claim: " + h.encode());
+    }
+    assertEquals(401, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + node.config().http().port() + "/api/v1/channels/x/messages"))
+        .header("Authorization", "Bearer " + hs256(claims("bad").put("subscribe", new JsonArray().add("not a channel")))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "a bad subscribe claim refuses the token");
+  }
 }

@@ -107,6 +107,9 @@ public final class ProxyCalls {
       if (watch != null) {
         c.put("watch", new JsonArray(new ArrayList<>(watch)));
       }
+      if (subscribe != null) {
+        c.put("subscribe", new JsonArray(new ArrayList<>(subscribe)));
+      }
       return c;
     }
 
