@@ -14,6 +14,8 @@ import java.util.Set;
  * @param publish        asked for every client publish to a channel its patterns name (the token's
  *                       {@code publish} claim is not needed there); the backend may refuse it or change its data
  * @param rpc            asked for every {@code rt.rpc} request
+ * @param refresh        asked, {@code auth.expiryNoticeSeconds} before a proxied connection's
+ *                       {@code expireAt}, whether it lives on (and until when); null: it ends then
  * @param maxConcurrent  calls in flight per node and proxy (each has its own share, so a flood of
  *                       RPCs cannot starve connects); past it a call is refused {@code unavailable}
  *                       at once; default {@value #DEFAULT_MAX_CONCURRENT}
@@ -26,7 +28,7 @@ import java.util.Set;
  *                       header of every call, so the backend knows Herald sent it; without it the
  *                       backend must keep its proxy endpoints where only Herald reaches them
  */
-public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish, Endpoint rpc, int maxConcurrent,
+public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish, Endpoint rpc, Endpoint refresh, int maxConcurrent,
                           int maxAnswerBytes, int maxFailures, int resetTimeoutMs, int retryAfterMs, String secret) {
 
   public static final int DEFAULT_MAX_CONCURRENT = 256;
@@ -80,7 +82,7 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
     }
   }
 
-  public static final ProxyConfig NONE = new ProxyConfig(null, null, null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_ANSWER_BYTES,
+  public static final ProxyConfig NONE = new ProxyConfig(null, null, null, null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_ANSWER_BYTES,
       DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS, null);
 
   public ProxyConfig {
@@ -94,16 +96,17 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
 
   /** Whether any proxy is configured (the node then runs the proxy service beside its gateway). */
   public boolean any() {
-    return connect != null || subscribe != null || publish != null || rpc != null;
+    return connect != null || subscribe != null || publish != null || rpc != null || refresh != null;
   }
 
   static ProxyConfig from(Section s) {
-    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs", "secret"));
+    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "refresh", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs", "secret"));
     return new ProxyConfig(
         Endpoint.from(s.section("connect"), false),
         Endpoint.from(s.section("subscribe"), true),
         Endpoint.from(s.section("publish"), true),
         Endpoint.from(s.section("rpc"), false),
+        Endpoint.from(s.section("refresh"), false),
         s.integer("maxConcurrent", DEFAULT_MAX_CONCURRENT, 1, 100_000),
         s.integer("maxAnswerBytes", DEFAULT_MAX_ANSWER_BYTES, 256, 16 * 1024 * 1024),
         s.integer("maxFailures", DEFAULT_MAX_FAILURES, 1, 1000),

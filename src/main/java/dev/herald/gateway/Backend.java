@@ -63,6 +63,22 @@ final class Backend {
     return channel != null && publishChannels.matches(channel);
   }
 
+  /** Whether a proxied connection about to end is asked of the backend. */
+  boolean refreshes() {
+    return config.refresh() != null;
+  }
+
+  /** Asks the refresh proxy; on a later {@code expireAt} the connection runs until then. */
+  Future<Void> refresh(Connection c) {
+    ProxyCalls.Refresh call = new ProxyCalls.Refresh(c.principal.userId(), c.principal.exp(), client(c));
+    return ask(Addresses.PROXY_REFRESH, call.toJson(), config.refresh(), c.id).map(result -> {
+      long until = ProxyCalls.Refresh.extendedTo(result, c.principal.exp());
+      Principal p = c.principal;
+      c.principal = new Principal(p.userId(), until, p.channels(), p.publish(), p.watch(), p.roles(), p.iat(), p.subscribe());
+      return null;
+    });
+  }
+
   /** The headers of the request that the connect proxy passes on, by lower-case name. */
   Map<String, String> passedHeaders(RoutingContext ctx) {
     Map<String, String> out = new TreeMap<>();

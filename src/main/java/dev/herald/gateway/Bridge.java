@@ -64,6 +64,8 @@ final class Bridge implements Handler<SockJSSocket> {
   private final TokenVerifier subscriptionTokens;
   /** The register header that carries a subscription token (docs/protocol.md, "Subscription tokens"). */
   static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
+  /** Set on the routing context of a request the connect proxy let in. */
+  static final String PROXIED_KEY = "herald.proxied";
 
   Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend,
          TokenVerifier subscriptionTokens) {
@@ -192,15 +194,15 @@ final class Bridge implements Handler<SockJSSocket> {
     String path = ctx.normalizedPath();
     boolean webSocket = path.endsWith("/websocket");
     open(ClientSocket.sockJs(sock, webSocket ? ctx.request().connection() : null), principal,
-        webSocket ? null : SessionOwners.sessionOf(path), false);
+        webSocket ? null : SessionOwners.sessionOf(path), false, Boolean.TRUE.equals(ctx.get(PROXIED_KEY)));
   }
 
-  /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token named. */
-  void handleRaw(ServerWebSocket ws, Principal principal) {
-    open(ClientSocket.raw(ws, messageLimit(config)), principal, null, true);
+  /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token (or the connect proxy) named. */
+  void handleRaw(ServerWebSocket ws, Principal principal, boolean proxied) {
+    open(ClientSocket.raw(ws, messageLimit(config)), principal, null, true, proxied);
   }
 
-  private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw) {
+  private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw, boolean proxied) {
     if (connections.draining()) {
       // upgraded just as the node began to stop: sent elsewhere at once, never counted
       socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
@@ -209,6 +211,7 @@ final class Bridge implements Handler<SockJSSocket> {
     }
     Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),
         config.maxQueuedBytes(), connections::slowConsumer);
+    c.proxied = proxied;
     if (!connections.add(c)) {
       metrics.limited(BridgeMetrics.Bound.CONNECTIONS_PER_USER);
       String why = "at most " + config.maxConnectionsPerUser() + " connections per user on a node";
@@ -422,8 +425,27 @@ final class Bridge implements Handler<SockJSSocket> {
   }
 
   /** Run every second: closes silent connections and those whose token ran out, warns those about to. */
+  /**
+   * A proxied connection about to end, with a refresh proxy: the backend is asked whether it lives
+   * on; until it answers (or if it says no, when it is told as a token's would be) it runs as before.
+   */
+  private boolean refreshedByBackend(Connection c) {
+    if (!c.proxied || !backend.refreshes()) {
+      return false;
+    }
+    backend.refresh(c).onComplete(ar -> {
+      if (ar.succeeded()) {
+        c.expiryNoticeSent = false;
+      } else if (!c.life.closed()) {
+        LOG.debug("refresh of connection {} of {} refused: {}", c.id, c.principal.userId(), ar.cause().getMessage());
+        Sweep.notice(c);
+      }
+    });
+    return true;
+  }
+
   void sweep() {
-    for (Sweep.Closing x : sweep.run(connections.all(), System.currentTimeMillis())) {
+    for (Sweep.Closing x : sweep.run(connections.all(), System.currentTimeMillis(), this::refreshedByBackend)) {
       if (x.lastFrame() != null) {
         x.connection().write(x.lastFrame());
       }

@@ -33,6 +33,8 @@ final class Connection {
   int pendingReplies;
   long lastSeen;
   boolean expiryNoticeSent;
+  /** Let in by the connect proxy (no token): the refresh proxy, not the client, extends it. */
+  boolean proxied;
   /** Open or closed (by a drain or not), and its count in presence. */
   final ConnectionLife life = new ConnectionLife();
   /** The trace id of the request that closed this connection (a traced disconnect), else null: its own id traces the leave. */

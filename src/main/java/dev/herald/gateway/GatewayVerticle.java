@@ -206,6 +206,7 @@ public final class GatewayVerticle extends VerticleBase {
     java.util.Map<String, String> headers = backend.passedHeaders(ctx);
     String digest = Backend.digest(headers, EdgeTokens.address(ctx), ctx.request().getHeader("User-Agent"));
     String known = digest == null ? null : owners.proxied(session, digest);
+    ctx.put(Bridge.PROXIED_KEY, true);
     if (known != null) {
       return Future.succeededFuture(Principal.fromClaims(new JsonObject(known)));
     }
@@ -238,7 +239,8 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("this path takes a WebSocket upgrade"));
       return;
     }
-    ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal)).onFailure(ctx::fail);
+    boolean proxied = Boolean.TRUE.equals(ctx.get(Bridge.PROXIED_KEY));
+    ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal, proxied)).onFailure(ctx::fail);
   }
 
   /** {@code /metrics} with {@code http.metricsToken} set: only with that bearer token. */

@@ -49,16 +49,20 @@ final class Sweep {
     };
   }
 
-  List<Closing> run(Collection<Connection> connections, long now) {
+  /**
+   * {@code refreshes}: a connection the server extends itself (a proxied one, with a refresh
+   * proxy) is handed to it at notice time instead of being told to refresh; it sends the notice
+   * itself ({@link #notice}) if the backend says no.
+   */
+  List<Closing> run(Collection<Connection> connections, long now, java.util.function.Predicate<Connection> refreshes) {
     List<Closing> closing = new ArrayList<>();
     for (Connection c : connections) {
       switch (verdict(c.lastSeen, c.waiting, c.principal.exp(), c.expiryNoticeSent, now)) {
         case IDLE -> closing.add(new Closing(c, null, CloseCode.IDLE.code, "idle timeout"));
         case NOTICE -> {
           c.expiryNoticeSent = true;
-          String inbox = Addresses.inbox(c.principal.userId());
-          if (c.registrations.contains(inbox)) {
-            c.write(Frame.rec(inbox, new JsonObject().put("type", "token_expiring").put("exp", c.principal.exp())));
+          if (!refreshes.test(c)) {
+            notice(c);
           }
         }
         case EXPIRED -> closing.add(new Closing(c, Frame.err(ErrorCode.TOKEN_EXPIRED, "refresh with " + Addresses.AUTH_REFRESH + " before exp"),
@@ -67,5 +71,13 @@ final class Sweep {
       }
     }
     return closing;
+  }
+
+  /** The expiry notice on the user's inbox, when the connection registered it. */
+  static void notice(Connection c) {
+    String inbox = Addresses.inbox(c.principal.userId());
+    if (c.registrations.contains(inbox)) {
+      c.write(Frame.rec(inbox, new JsonObject().put("type", "token_expiring").put("exp", c.principal.exp())));
+    }
   }
 }

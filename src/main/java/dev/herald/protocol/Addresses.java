@@ -37,6 +37,8 @@ public final class Addresses {
   public static final String PROXY_CONNECT = "herald.proxy.connect";
   /** The proxy service asks the subscribe proxy: {@code ProxyCalls.Subscribe}. */
   public static final String PROXY_SUBSCRIBE = "herald.proxy.subscribe";
+  /** The proxy service asks the refresh proxy: {@code ProxyCalls.Refresh}, answered {@code {"expireAt"}}. */
+  public static final String PROXY_REFRESH = "herald.proxy.refresh";
   /** The proxy service asks the publish proxy: {@code ProxyCalls.Publication}, answered {@code {"data"?}} (the data to store). */
   public static final String PROXY_PUBLISH = "herald.proxy.publish";
   /**

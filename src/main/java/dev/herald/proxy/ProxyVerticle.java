@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyVerticle extends VerticleBase {
 
-  enum Kind { CONNECT, SUBSCRIBE, PUBLISH, RPC }
+  enum Kind { CONNECT, SUBSCRIBE, PUBLISH, RPC, REFRESH }
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
 
@@ -83,11 +83,13 @@ public final class ProxyVerticle extends VerticleBase {
     add(Kind.SUBSCRIBE, config.subscribe());
     add(Kind.PUBLISH, config.publish());
     add(Kind.RPC, config.rpc());
+    add(Kind.REFRESH, config.refresh());
     var eb = vertx.eventBus();
     return Future.join(
         eb.<JsonObject>localConsumer(Addresses.PROXY_CONNECT, Guarded.handler(Addresses.PROXY_CONNECT, m -> ask(Kind.CONNECT, m.body(), m))).completion(),
         eb.<JsonObject>localConsumer(Addresses.PROXY_SUBSCRIBE, Guarded.handler(Addresses.PROXY_SUBSCRIBE, m -> ask(Kind.SUBSCRIBE, m.body(), m))).completion(),
         eb.<JsonObject>localConsumer(Addresses.PROXY_PUBLISH, Guarded.handler(Addresses.PROXY_PUBLISH, m -> ask(Kind.PUBLISH, m.body(), m))).completion(),
+        eb.<JsonObject>localConsumer(Addresses.PROXY_REFRESH, Guarded.handler(Addresses.PROXY_REFRESH, m -> ask(Kind.REFRESH, m.body(), m))).completion(),
         eb.<Object>consumer(Addresses.RPC, Guarded.handler(Addresses.RPC, this::onRpc)).completion());
   }
 

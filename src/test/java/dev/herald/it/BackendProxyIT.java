@@ -66,6 +66,7 @@ class BackendProxyIT {
         .put("subscribe", proxy("/subscribe").put("channels", new JsonArray().add("room.*")))
         .put("publish", proxy("/publish").put("channels", new JsonArray().add("chat.*")))
         .put("rpc", proxy("/rpc"))
+        .put("refresh", proxy("/refresh"))
         .put("maxFailures", 3).put("resetTimeoutMs", 1000).put("maxAnswerBytes", 4096).put("secret", PROXY_SECRET))
         // each refused connect counts against the address as a bad token would: room for the tests
         .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 1000)
@@ -119,8 +120,17 @@ class BackendProxyIT {
       case "/connect" -> {
         String cookie = in.getJsonObject("headers").getString("cookie", "");
         String user = cookie.startsWith("session=") ? cookie.substring(8) : "nobody";
-        yield new JsonObject().put("result", new JsonObject().put("user", user).put("channels", new JsonArray().add("news.*"))
-            .put("subscribe", new JsonArray().add("server.pushed")));
+        JsonObject grant = new JsonObject().put("user", user).put("channels", new JsonArray().add("news.*"))
+            .put("subscribe", new JsonArray().add("server.pushed"));
+        if (user.startsWith("brief")) {
+          grant.put("expireAt", dev.herald.token.TestTokens.now() + 2); // within the expiry notice: refreshed at once
+        }
+        yield new JsonObject().put("result", grant);
+      }
+      case "/refresh" -> {
+        yield in.getString("user").equals("brief-ok")
+            ? new JsonObject().put("result", new JsonObject().put("expireAt", in.getLong("expireAt") + 3600))
+            : new JsonObject().put("error", new JsonObject().put("code", 4010).put("message", "session over"));
       }
       case "/subscribe" -> in.getString("user").equals("bob")
           ? new JsonObject().put("result", new JsonObject())
@@ -317,6 +327,20 @@ class BackendProxyIT {
       return new NodeHttp(port(), null).service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":{\"who\":\"vip\"}}").statusCode();
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @DisplayName("refresh: a proxied connection about to end is extended by the backend, or ends at its expireAt when the backend says no")
+  void refreshProxy() throws Exception {
+    try (WsClient kept = withCookie("session=brief-ok"); WsClient ended = withCookie("session=brief-no")) {
+      Eventually.eventually(Duration.ofSeconds(10), "both asked", () -> asked.stream().filter(a -> a.getString("path").equals("/refresh")).count() >= 2);
+      // the refused one closes at its expireAt, as an expired token would
+      assertEquals(dev.herald.protocol.CloseCode.TOKEN_EXPIRED.code, ended.awaitClosed());
+      // by then the kept one is past its first expireAt too, and answers
+      JsonObject alive = kept.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add("brief-ok")));
+      assertEquals("online", alive.getJsonObject("body").getJsonObject("users").getJsonObject("brief-ok").getString("status"), alive::encode);
+      assertTrue(!kept.isClosed());
     }
   }
 }

@@ -72,6 +72,21 @@ public final class ProxyCalls {
     }
   }
 
+  /** A proxied connection about to end: {@code {"user", "expireAt", "client"}}; the result's {@code expireAt} (seconds) extends it. */
+  public record Refresh(String user, long expireAt, Client client) {
+    public JsonObject toJson() {
+      return new JsonObject().put("user", user).put("expireAt", expireAt).put("client", client.toJson());
+    }
+
+    /** The new end (seconds), later than the old one. @throws ReplyException 5030 when the result says no valid later time */
+    public static long extendedTo(JsonObject result, long current) {
+      if (!(result.getValue("expireAt") instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() <= current) {
+        throw invalid("result.expireAt must be a time in seconds after the connection's current end");
+      }
+      return n.longValue();
+    }
+  }
+
   /** A client's call: {@code {"user", "method", "data", "client"}}; {@code method} 1-64 of {@code [A-Za-z0-9_.:-]}. */
   public record Rpc(String user, String method, Object data, Client client) {
 
