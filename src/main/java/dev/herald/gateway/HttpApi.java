@@ -212,6 +212,17 @@ final class HttpApi {
       Responses.error(ctx, e);
       return;
     }
+    // each channel is a publish: the call paid for one request, the others are charged too
+    Principal caller = ctx.get(PRINCIPAL);
+    TokenBucket bucket = buckets.get(caller.userId());
+    if (bucket != null && bucket.available(System.nanoTime()) < publishes.size() - 1) {
+      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("a publish to " + publishes.size() + " channels is " + publishes.size()
+          + " requests; at most " + config.http().apiRatePerSecond() + " a second per token"));
+      return;
+    }
+    if (bucket != null) {
+      bucket.charge(publishes.size() - 1, System.nanoTime());
+    }
     DeliveryOptions opts = options(ctx);
     List<Future<JsonObject>> each = publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
         .otherwise(e -> new JsonObject().put("channel", p.channel()).put("error", ErrorCode.toJson(ErrorCode.asReply(e))))).toList();

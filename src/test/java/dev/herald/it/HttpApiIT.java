@@ -128,6 +128,13 @@ class HttpApiIT {
       refused(call("POST", "/api/v1/publish", "{\"channels\":[],\"data\":1}", SERVICE), 400, "bad_request");
       refused(call("POST", "/api/v1/publish", "{\"channels\":[\"ok.1\",\"bad name\"],\"data\":1}", SERVICE), 400, "bad_request");
       refused(call("POST", "/api/v1/publish", "{\"channels\":[\"ok.1\"]}", SERVICE), 400, "bad_request");
+      // each channel counts against the token's rate (20 a second here, bursts of 40): 60 at once is over it
+      io.vertx.core.json.JsonArray sixty = new io.vertx.core.json.JsonArray();
+      for (int i = 0; i < 60; i++) {
+        sixty.add("wide." + i);
+      }
+      String other = hs256(claims("wide-publisher").put("roles", new JsonArray().add("service")));
+      refused(call("POST", "/api/v1/publish", new JsonObject().put("channels", sixty).put("data", 1).encode(), other), 429, "rate_limited");
     }
   }
 
