@@ -2,7 +2,6 @@ package dev.herald.gateway;
 
 import dev.herald.bus.PresenceClient;
 import dev.herald.protocol.Frame;
-import dev.herald.protocol.message.Publish;
 import dev.herald.token.Principal;
 import dev.herald.token.TokenVerifier;
 import dev.herald.protocol.Addresses;
@@ -18,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -59,9 +57,7 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Registrations registrations;
   private final Connections connections;
   private final EventBus eventBus;
-  private final Backend backend;
-  private final dev.herald.config.NamespacesConfig namespaces;
-  private final TokenVerifier subscriptionTokens;
+  private final Grants grants;
   /** The register header that carries a subscription token (docs/protocol.md, "Subscription tokens"). */
   static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
   /** Set on the routing context of a request the connect proxy let in. */
@@ -69,9 +65,6 @@ final class Bridge implements Handler<SockJSSocket> {
 
   Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend,
          TokenVerifier subscriptionTokens) {
-    this.backend = backend;
-    this.subscriptionTokens = subscriptionTokens;
-    this.namespaces = config.namespaces();
     this.config = config.bridge();
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
@@ -81,6 +74,7 @@ final class Bridge implements Handler<SockJSSocket> {
     this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
+    this.grants = new Grants(config.namespaces(), backend, subscriptionTokens, registrations, sends, metrics, this.config.maxHandlersPerSocket());
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census);
   }
 
@@ -102,34 +96,9 @@ final class Bridge implements Handler<SockJSSocket> {
     connections.disconnect(userId, traceId);
   }
 
-  /**
-   * A backend took {@code userId} off {@code channel}: each of the user's connections here drops
-   * its subscription to the channel and to its members, with an {@code err} 4030 on each address
-   * it held, and loses what a subscribe proxy or subscription token granted of it. The token's
-   * own rights stay: a client may register again if its token allows the channel.
-   */
+  /** A backend took {@code userId} off {@code channel} ({@link Grants#unsubscribe}). */
   void unsubscribe(String userId, String channel, String traceId) {
-    for (Connection c : connections.all()) {
-      if (!c.principal.userId().equals(userId)) {
-        continue;
-      }
-      if (c.granted.contains(channel)) {
-        java.util.Set<String> rest = new java.util.HashSet<>(c.granted);
-        rest.remove(channel);
-        c.granted = java.util.Set.copyOf(rest);
-      }
-      if (c.withdrawn.size() < config.maxHandlersPerSocket()) {
-        java.util.Set<String> off = new java.util.HashSet<>(c.withdrawn);
-        off.add(channel);
-        c.withdrawn = java.util.Set.copyOf(off);
-      }
-      for (String address : List.of(Addresses.channel(channel), Addresses.members(channel))) {
-        if (c.registrations.contains(address)) {
-          registrations.unregister(c, address, traceId);
-          c.write(Frame.err(address, ErrorCode.FORBIDDEN.exception("unsubscribed by the server")));
-        }
-      }
-    }
+    grants.unsubscribe(connections.all(), userId, channel, traceId);
   }
 
   /** Node shutdown ({@link Connections#closeAll}). */
@@ -232,22 +201,7 @@ final class Bridge implements Handler<SockJSSocket> {
     });
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
-    holdUntil(c, membership.joinPresence(c).compose(v -> serverSubscriptions(c)));
-  }
-
-  /**
-   * The channels the token (or the connect proxy) subscribes the connection to: registered as if
-   * the client had, and readable by it (history, members) whatever its claims, before its first
-   * frame is handled. A client library hands their messages to its handlers for those addresses.
-   */
-  private Future<Void> serverSubscriptions(Connection c) {
-    List<Future<Void>> all = new ArrayList<>();
-    for (String channel : c.principal.subscribe()) {
-      Backend.grant(c, channel);
-      String address = Addresses.channel(channel);
-      all.add(registrations.register(c, new Frame(Frame.Type.REGISTER, address, null, null, null), Addresses.parse(address)));
-    }
-    return Future.join(all).mapEmpty();
+    holdUntil(c, membership.joinPresence(c).compose(v -> grants.serverSubscriptions(c)));
   }
 
   /**
@@ -377,45 +331,9 @@ final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     Target target = Addresses.parse(frame.address());
-    NamespaceRules.Decision ns = NamespaceRules.check(namespaces, c.principal, frame.type(), target, frame.body());
-    if (ns != null && !ns.allowed()) {
-      c.refuse(frame, ns.refused(), metrics);
-      return Future.succeededFuture();
-    }
-    if (frame.type() == Frame.Type.SEND && target.kind() == Addresses.Kind.CHANNEL_PUBLISH && backend.publishes(Publish.channelOf(frame.body()))) {
-      // the backend decides on every publish to this channel (the token's publish claim is not asked)
-      String trace = TraceIds.given(frame.headers());
-      return sends.send(c, frame, target, body -> backend.publish(c, body, trace != null ? trace : c.id));
-    }
-    ReplyException refused = ns != null ? null : Permissions.check(c.principal, c.granted, frame.type(), target, frame.body());
-    boolean channelRefused = refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
-        && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
-    Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);
-    if (channelRefused && c.withdrawn.contains(target.arg())) {
-      c.refuse(frame, ErrorCode.FORBIDDEN.exception("unsubscribed by the server"), metrics);
-      return Future.succeededFuture();
-    }
-    if (channelRefused && (subscriptionToken instanceof String || backend.subscribes(target.arg()))) {
-      // not in the token: a subscription token for it, or the backend, may grant it
-      String trace = TraceIds.given(frame.headers());
-      Future<Void> granted = subscriptionToken instanceof String st
-          ? subscriptionTokens.verifySubscription(st, c.principal.userId(), target.arg()).onSuccess(v -> Backend.grant(c, target.arg()))
-          : backend.subscribe(c, target.arg(), trace != null ? trace : c.id);
-      return granted.transform(ar -> {
-        if (ar.failed()) {
-          c.refuse(frame, ErrorCode.asReply(ar.cause()), metrics);
-          return Future.<Void>succeededFuture();
-        }
-        if (!c.granted.contains(target.arg())) {
-          c.refuse(frame, ErrorCode.FORBIDDEN.exception("unsubscribed by the server"), metrics);
-          return Future.<Void>succeededFuture();
-        }
-        return c.life.closed() ? Future.<Void>succeededFuture() : registrations.register(c, frame, target);
-      });
-    }
-    if (refused != null) {
-      c.refuse(frame, refused, metrics);
-      return Future.succeededFuture();
+    Future<Void> decided = grants.decide(c, frame, target);
+    if (decided != null) {
+      return decided;
     }
     return switch (frame.type()) {
       case UNREGISTER -> registrations.unregister(c, frame.address(), TraceIds.given(frame.headers()));
@@ -424,28 +342,9 @@ final class Bridge implements Handler<SockJSSocket> {
     };
   }
 
-  /** Run every second: closes silent connections and those whose token ran out, warns those about to. */
-  /**
-   * A proxied connection about to end, with a refresh proxy: the backend is asked whether it lives
-   * on; until it answers (or if it says no, when it is told as a token's would be) it runs as before.
-   */
-  private boolean refreshedByBackend(Connection c) {
-    if (!c.proxied || !backend.refreshes()) {
-      return false;
-    }
-    backend.refresh(c).onComplete(ar -> {
-      if (ar.succeeded()) {
-        c.expiryNoticeSent = false;
-      } else if (!c.life.closed()) {
-        LOG.debug("refresh of connection {} of {} refused: {}", c.id, c.principal.userId(), ar.cause().getMessage());
-        Sweep.notice(c);
-      }
-    });
-    return true;
-  }
-
+  /** Run every second: closes silent connections and those whose token ran out, warns those about to (a proxied one the backend may extend). */
   void sweep() {
-    for (Sweep.Closing x : sweep.run(connections.all(), System.currentTimeMillis(), this::refreshedByBackend)) {
+    for (Sweep.Closing x : sweep.run(connections.all(), System.currentTimeMillis(), grants::refreshedByBackend)) {
       if (x.lastFrame() != null) {
         x.connection().write(x.lastFrame());
       }
