@@ -8,7 +8,6 @@ import dev.herald.config.WebhookConfig;
 import dev.herald.observability.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
