@@ -126,6 +126,38 @@ final class Backend {
     });
   }
 
+  /**
+   * A connection without a token, asked of the connect proxy: once per connection, and once per
+   * SockJS session (its later requests with the same passed headers are the same grant, so polling
+   * transports do not ask the backend at every request). A refusal keeps the backend's code and
+   * message; a backend that failed is 503 with {@code Retry-After} ({@code proxy.retryAfterMs}).
+   */
+  Future<Principal> connectWithoutToken(RoutingContext ctx, String session, SessionOwners owners, EdgeTokens tokens) {
+    java.util.Map<String, String> headers = passedHeaders(ctx);
+    String digest = digest(headers, EdgeTokens.address(ctx), ctx.request().getHeader("User-Agent"));
+    String known = digest == null ? null : owners.proxied(session, digest);
+    ctx.put(Bridge.PROXIED_KEY, true);
+    if (known != null) {
+      return Future.succeededFuture(Principal.fromClaims(new JsonObject(known)));
+    }
+    String path = ctx.normalizedPath();
+    String transport = path.endsWith(GatewayVerticle.BRIDGE_PATH + "/websocket") ? "websocket-raw" : path.substring(path.lastIndexOf('/') + 1);
+    // the backend answers after the request ended: paused, it can still be upgraded (or its body read) then
+    ctx.request().pause();
+    return tokens.throttled(ctx, () -> connect(ctx, headers, transport))
+        .onComplete(ar -> ctx.request().resume())
+        .onSuccess(p -> {
+          if (digest != null) {
+            owners.rememberProxied(session, digest, p.toJson().encode());
+          }
+        })
+        .onFailure(e -> {
+          if (e instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == ErrorCode.UNAVAILABLE.code) {
+            ctx.response().putHeader("Retry-After", String.valueOf((config.retryAfterMs() + 999) / 1000));
+          }
+        });
+  }
+
   /** Asks the subscribe proxy; on a grant the connection may read {@code channel} (and its history) from then on. */
   Future<Void> subscribe(Connection c, String channel, String traceId) {
     ProxyCalls.Subscribe call = new ProxyCalls.Subscribe(c.principal.userId(), channel, client(c));

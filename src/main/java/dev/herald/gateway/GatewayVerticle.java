@@ -180,7 +180,7 @@ public final class GatewayVerticle extends VerticleBase {
     String session = SessionOwners.sessionOf(ctx.normalizedPath());
     String owner = owners.owner(session);
     String token = ctx.request().getParam("token");
-    Future<Principal> who = token == null && backend.connects() ? proxiedConnect(ctx, session) : tokens.check(ctx, token, owner != null);
+    Future<Principal> who = token == null && backend.connects() ? backend.connectWithoutToken(ctx, session, owners, tokens) : tokens.check(ctx, token, owner != null);
     who.onComplete(ar -> {
       if (ar.failed()) {
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));
@@ -194,38 +194,6 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.next();
       }
     });
-  }
-
-  /**
-   * A connection without a token, asked of the connect proxy: once per connection, and once per
-   * SockJS session (its later requests with the same passed headers are the same grant, so polling
-   * transports do not ask the backend at every request). A refusal keeps the backend's code and
-   * message; a backend that failed is 503 with {@code Retry-After} ({@code proxy.retryAfterMs}).
-   */
-  private Future<Principal> proxiedConnect(RoutingContext ctx, String session) {
-    java.util.Map<String, String> headers = backend.passedHeaders(ctx);
-    String digest = Backend.digest(headers, EdgeTokens.address(ctx), ctx.request().getHeader("User-Agent"));
-    String known = digest == null ? null : owners.proxied(session, digest);
-    ctx.put(Bridge.PROXIED_KEY, true);
-    if (known != null) {
-      return Future.succeededFuture(Principal.fromClaims(new JsonObject(known)));
-    }
-    String path = ctx.normalizedPath();
-    String transport = path.endsWith(BRIDGE_PATH + "/websocket") ? "websocket-raw" : path.substring(path.lastIndexOf('/') + 1);
-    // the backend answers after the request ended: paused, it can still be upgraded (or its body read) then
-    ctx.request().pause();
-    return tokens.throttled(ctx, () -> backend.connect(ctx, headers, transport))
-        .onComplete(ar -> ctx.request().resume())
-        .onSuccess(p -> {
-          if (digest != null) {
-            owners.rememberProxied(session, digest, p.toJson().encode());
-          }
-        })
-        .onFailure(e -> {
-          if (e instanceof io.vertx.core.eventbus.ReplyException re && re.failureCode() == ErrorCode.UNAVAILABLE.code) {
-            ctx.response().putHeader("Retry-After", String.valueOf((config.proxy().retryAfterMs() + 999) / 1000));
-          }
-        });
   }
 
   /**
