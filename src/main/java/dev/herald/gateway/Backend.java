@@ -136,7 +136,7 @@ final class Backend {
     java.util.Map<String, String> headers = passedHeaders(ctx);
     String digest = digest(headers, EdgeTokens.address(ctx), ctx.request().getHeader("User-Agent"));
     String known = digest == null ? null : owners.proxied(session, digest);
-    ctx.put(Bridge.PROXIED_KEY, true);
+    ctx.put(Grants.PROXIED_KEY, true);
     if (known != null) {
       return Future.succeededFuture(Principal.fromClaims(new JsonObject(known)));
     }

@@ -15,18 +15,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
-
 
 /**
  * Herald's event-bus bridge: speaks the wire protocol of {@code @vertx/eventbus-bridge-client.js}
@@ -56,12 +51,8 @@ final class Bridge implements Handler<SockJSSocket> {
   private final Sends sends;
   private final Registrations registrations;
   private final Connections connections;
-  private final EventBus eventBus;
   private final Grants grants;
-  /** The register header that carries a subscription token (docs/protocol.md, "Subscription tokens"). */
-  static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
-  /** Set on the routing context of a request the connect proxy let in. */
-  static final String PROXIED_KEY = "herald.proxied";
+  private final Rejoin rejoin;
 
   Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend,
          TokenVerifier subscriptionTokens) {
@@ -69,26 +60,17 @@ final class Bridge implements Handler<SockJSSocket> {
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
     this.metrics = new BridgeMetrics(vertx);
-    this.eventBus = vertx.eventBus();
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.grants = new Grants(config.namespaces(), backend, subscriptionTokens, registrations, sends, metrics, this.config.maxHandlersPerSocket());
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census);
+    this.rejoin = new Rejoin(connections, membership, fanout, new PresenceClient(vertx.eventBus()), this.config.replyTimeoutMs());
   }
 
   int connectionCount() {
     return connections.count();
-  }
-
-  /**
-   * The largest WebSocket message accepted (close 1009 past it; past {@code maxFrameBytes} a frame
-   * is refused with {@code too_large} first): twice the frame limit and some, as SockJS escapes
-   * frames inside a JSON array.
-   */
-  static int messageLimit(BridgeConfig config) {
-    return config.maxFrameBytes() * 2 + 1024;
   }
 
   /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect and revoke). */
@@ -110,44 +92,8 @@ final class Bridge implements Handler<SockJSSocket> {
     return fanout.addresses();
   }
 
-  /**
-   * Another member came back after a network split: this node's consumers registered again, so
-   * that member's cache of who listens where, emptied of this node while split, is filled again
-   * ({@link LocalFanout#reregister}).
-   */
-  void reregister(String why) {
-    fanout.reregister();
-    LOG.info("{}: {} subscriptions registered again", why, fanout.addresses());
-  }
-
-  /**
-   * The cluster forgot some of this node's connections: it rejoined after a network split healed
-   * (Hazelcast merged it into the majority, whose records won, and the majority had taken this
-   * node's connections out when it seemed gone), or partitions lost every copy (their owner and
-   * backup died together, and the presence and membership records in them with them). Counts every
-   * live connection in presence and in its channels again (under this node's member id now; a
-   * connection still counted is counted once), then shows local watchers the presence of whom they
-   * watch, which they may not have heard about meanwhile. Its consumers are registered again
-   * first ({@link #reregister}).
-   */
-  void recount(String why) {
-    fanout.reregister();
-    List<Future<Void>> counted = new ArrayList<>();
-    for (Connection c : connections.all()) {
-      if (c.life.presence() == ConnectionLife.Presence.JOINED) {
-        counted.add(membership.joinPresence(c));
-      }
-      if (c.channels != null) {
-        List.copyOf(c.channels.keySet()).forEach(channel -> counted.add(membership.joinChannel(c, channel, null)));
-      }
-    }
-    Future.join(counted).onComplete(v -> {
-      List<String> users = fanout.watchedUsers();
-      new PresenceClient(eventBus).all(users, new DeliveryOptions().setSendTimeout(config.replyTimeoutMs()))
-          .onSuccess(found -> found.forEach(fanout::resync))
-          .onFailure(e -> LOG.warn("presence resync ({}) failed: {}", why, e.toString()));
-      LOG.info("{}: {} presence and channel memberships counted again, {} watched users resent", why, counted.size(), users.size());
-    });
+  Rejoin rejoin() { // for ClusterWatch: what the gateway does when the cluster forgot part of it
+    return rejoin;
   }
 
   /** A SockJS session, on any transport (its websocket one included). */
@@ -163,12 +109,12 @@ final class Bridge implements Handler<SockJSSocket> {
     String path = ctx.normalizedPath();
     boolean webSocket = path.endsWith("/websocket");
     open(ClientSocket.sockJs(sock, webSocket ? ctx.request().connection() : null), principal,
-        webSocket ? null : SessionOwners.sessionOf(path), false, Boolean.TRUE.equals(ctx.get(PROXIED_KEY)));
+        webSocket ? null : SessionOwners.sessionOf(path), false, Boolean.TRUE.equals(ctx.get(Grants.PROXIED_KEY)));
   }
 
   /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token (or the connect proxy) named. */
   void handleRaw(ServerWebSocket ws, Principal principal, boolean proxied) {
-    open(ClientSocket.raw(ws, messageLimit(config)), principal, null, true, proxied);
+    open(ClientSocket.raw(ws, ClientSocket.messageLimit(config)), principal, null, true, proxied);
   }
 
   private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw, boolean proxied) {

@@ -223,4 +223,13 @@ interface ClientSocket {
       }
     };
   }
+
+  /**
+   * The largest WebSocket message accepted (close 1009 past it; past {@code maxFrameBytes} a frame
+   * is refused with {@code too_large} first): twice the frame limit and some, as SockJS escapes
+   * frames inside a JSON array.
+   */
+  static int messageLimit(dev.herald.config.BridgeConfig config) {
+    return config.maxFrameBytes() * 2 + 1024;
+  }
 }

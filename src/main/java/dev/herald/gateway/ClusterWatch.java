@@ -17,9 +17,9 @@ import java.util.UUID;
  * What a gateway does when the cluster forgot part of it, as Hazelcast tells (on its own threads;
  * the bridge is called on the gateway's context):
  * <ul>
- *   <li>this node merged back after a network split: count its connections again ({@link Bridge#recount});</li>
+ *   <li>this node merged back after a network split: count its connections again ({@link Rejoin#recount});</li>
  *   <li>another member merged back (a new member id, the Vert.x node id of one that left): register
- *       this node's consumers again, so that member learns where they are ({@link Bridge#reregister});</li>
+ *       this node's consumers again, so that member learns where they are ({@link Rejoin#reregister});</li>
  *   <li>a partition lost every copy (its owner and backup died together): count again, once for a burst.</li>
  * </ul>
  */
@@ -41,11 +41,11 @@ final class ClusterWatch {
   }));
   private boolean recountDue;
 
-  ClusterWatch(Vertx vertx, Context context, HazelcastInstance hazelcast, Bridge bridge) {
+  ClusterWatch(Vertx vertx, Context context, HazelcastInstance hazelcast, Rejoin rejoin) {
     this.hazelcast = hazelcast;
     merge = hazelcast.getLifecycleService().addLifecycleListener(e -> {
       if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        context.runOnContext(v -> bridge.recount("rejoined the cluster after a network split"));
+        context.runOnContext(v -> rejoin.recount("rejoined the cluster after a network split"));
       }
     });
     members = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
@@ -53,7 +53,7 @@ final class ClusterWatch {
       public void memberAdded(MembershipEvent e) {
         String vertxId = e.getMember().getAttribute(VERTX_NODE_ID);
         if (vertxId != null && left.remove(vertxId)) {
-          context.runOnContext(v -> bridge.reregister("member " + e.getMember().getAddress() + " came back after a network split"));
+          context.runOnContext(v -> rejoin.reregister("member " + e.getMember().getAddress() + " came back after a network split"));
         }
       }
 
@@ -72,7 +72,7 @@ final class ClusterWatch {
             recountDue = true;
             vertx.setTimer(1000, t -> {
               recountDue = false;
-              bridge.recount("partitions lost every copy (two members died at once)");
+              rejoin.recount("partitions lost every copy (two members died at once)");
             });
           }
         });

@@ -72,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_UNSUBSCRIBE, m -> bridge.unsubscribe(m.body().getString("userId"),
         m.body().getString("channel"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
-    clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge);
+    clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge.rejoin());
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
       GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
@@ -104,7 +104,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().last().handler(ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND.exception("no such path: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
 
-    int wsLimit = Bridge.messageLimit(config.bridge());
+    int wsLimit = ClientSocket.messageLimit(config.bridge());
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
@@ -207,7 +207,7 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("this path takes a WebSocket upgrade"));
       return;
     }
-    boolean proxied = Boolean.TRUE.equals(ctx.get(Bridge.PROXIED_KEY));
+    boolean proxied = Boolean.TRUE.equals(ctx.get(Grants.PROXIED_KEY));
     ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal, proxied)).onFailure(ctx::fail);
   }
 

@@ -28,6 +28,10 @@ import java.util.List;
 final class Grants {
 
   private static final Logger LOG = LoggerFactory.getLogger(Grants.class);
+  /** The register header that carries a subscription token (docs/protocol.md, "Subscription tokens"). */
+  static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
+  /** Set on the routing context of a request the connect proxy let in. */
+  static final String PROXIED_KEY = "herald.proxied";
 
   private final NamespacesConfig namespaces;
   private final Backend backend;
@@ -67,7 +71,7 @@ final class Grants {
     ReplyException refused = ns != null ? null : Permissions.check(c.principal, c.granted, frame.type(), target, frame.body());
     boolean channelRefused = refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
         && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
-    Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(Bridge.SUBSCRIPTION_TOKEN);
+    Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);
     if (channelRefused && c.withdrawn.contains(target.arg())) {
       c.refuse(frame, ErrorCode.FORBIDDEN.exception("unsubscribed by the server"), metrics);
       return Future.succeededFuture();

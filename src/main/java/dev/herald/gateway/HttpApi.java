@@ -4,25 +4,18 @@ import dev.herald.token.Principal;
 import dev.herald.token.Revocations;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
-import dev.herald.protocol.Headers;
-import dev.herald.protocol.JsonShape;
 import dev.herald.protocol.Names;
 import dev.herald.bus.ChannelClient;
 import dev.herald.bus.PresenceClient;
 import dev.herald.protocol.message.PresenceQuery;
 import dev.herald.protocol.message.ChannelQuery;
-import dev.herald.protocol.message.HistoryQuery;
-import dev.herald.protocol.message.Publish;
-import dev.herald.protocol.message.Published;
 import dev.herald.config.HeraldConfig;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Trace;
 import dev.herald.observability.TraceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -43,10 +36,6 @@ final class HttpApi {
 
   static final String PREFIX = "/api/v1";
   static final String TRACE_HEADER = "X-Trace-Id";
-  private static final String PRINCIPAL = "herald.api.principal";
-  private static final String TRACE = "herald.api.trace";
-  /** Whether {@link #TRACE} is the caller's own (X-Trace-Id). */
-  private static final String TRACED = "herald.api.traced";
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
@@ -54,7 +43,8 @@ final class HttpApi {
   private final HeraldConfig config;
   private final EdgeTokens tokens;
   private final Revocations revocations;
-  private final ChannelClient channels;
+  private final ApiRequests req;
+  private final ApiChannels channelsApi;
   private final PresenceClient presence;
   /**
    * Per caller, on this gateway instance; a caller's bucket is dropped once it went unused for
@@ -69,7 +59,8 @@ final class HttpApi {
     this.config = config;
     this.tokens = tokens;
     this.revocations = revocations;
-    this.channels = new ChannelClient(vertx.eventBus());
+    this.req = new ApiRequests(config);
+    this.channelsApi = new ApiChannels(config, req, new ChannelClient(vertx.eventBus()), buckets);
     this.presence = new PresenceClient(vertx.eventBus());
     vertx.setPeriodic(BUCKET_IDLE_MS / 2, id -> {
       long now = System.nanoTime();
@@ -81,11 +72,11 @@ final class HttpApi {
   void mount(Router router) {
     router.route(PREFIX + "/*").handler(HttpApi::jsonOnly);
     Bodies.on(router.route(PREFIX + "/*"), config.http().maxBodyBytes(), config.http()).handler(this::authenticate);
-    router.post(PREFIX + "/channels/:name/messages").handler(this::publish);
-    router.post(PREFIX + "/publish").handler(this::publishMany);
-    router.get(PREFIX + "/channels/:name/messages").handler(this::history);
-    router.get(PREFIX + "/channels/:name/members").handler(this::members);
-    router.get(PREFIX + "/channels/:name").handler(this::channelInfo);
+    router.post(PREFIX + "/channels/:name/messages").handler(channelsApi::publish);
+    router.post(PREFIX + "/publish").handler(channelsApi::publishMany);
+    router.get(PREFIX + "/channels/:name/messages").handler(channelsApi::history);
+    router.get(PREFIX + "/channels/:name/members").handler(channelsApi::members);
+    router.get(PREFIX + "/channels/:name").handler(channelsApi::channelInfo);
     router.get(PREFIX + "/presence/:user").handler(this::presence);
     router.post(PREFIX + "/presence/query").handler(this::presenceQuery);
     router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);
@@ -150,11 +141,11 @@ final class HttpApi {
         Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("at most " + rate + " requests a second per token"));
         return;
       }
-      ctx.put(PRINCIPAL, p);
+      ctx.put(ApiRequests.PRINCIPAL, p);
       String traced = TraceIds.given(ctx.request().getHeader(TRACE_HEADER));
       String traceId = traced != null ? traced : TraceIds.newId();
-      ctx.put(TRACE, traceId);
-      ctx.put(TRACED, traced != null);
+      ctx.put(ApiRequests.TRACE, traceId);
+      ctx.put(ApiRequests.TRACED, traced != null);
       Trace.with(LOG.atDebug(), traceId).log("{} {} by {}", ctx.request().method(), ctx.request().path(), p.userId());
       ctx.next();
     });
@@ -170,110 +161,16 @@ final class HttpApi {
     return Names.isChannel(channel) && p.channels().matches(channel);
   }
 
-  private void publish(RoutingContext ctx) {
-    String channel = channel(ctx);
-    JsonObject body = jsonBody(ctx);
-    if (channel == null || body == null) {
-      return;
-    }
-    Publish publish;
-    try {
-      publish = Publish.fromJson(body.copy().put("channel", channel), config.broadcast().maxDataBytes());
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
-      return;
-    }
-    answer(ctx, channels.publish(publish, options(ctx)).map(Published::toJson), 201);
-  }
-
-  /** Most channels one {@code POST /api/v1/publish} names. */
-  static final int MAX_CHANNELS_PER_PUBLISH = 100;
-
-  /**
-   * One message to many channels: {@code {"channels": [...], "data", "id"?}}, each stored and
-   * acknowledged on its own (the same {@code id} in each channel is one message there); 200 with a
-   * result per channel, in order: {@code {"channel", "seq"}} or {@code {"channel", "error": {...}}}.
-   */
-  private void publishMany(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
-    if (body == null) {
-      return;
-    }
-    List<Publish> publishes = new java.util.ArrayList<>();
-    try {
-      if (!(body.getValue("channels") instanceof io.vertx.core.json.JsonArray names) || names.isEmpty() || names.size() > MAX_CHANNELS_PER_PUBLISH
-          || names.stream().distinct().count() != names.size()) {
-        throw ErrorCode.BAD_REQUEST.exception("body must be {\"channels\": 1-" + MAX_CHANNELS_PER_PUBLISH + " distinct channel names, \"data\", \"id\"?}");
-      }
-      for (Object name : names) {
-        publishes.add(Publish.fromJson(body.copy().put("channel", name), config.broadcast().maxDataBytes()));
-      }
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
-      return;
-    }
-    // each channel is a publish: the call paid for one request, the others are charged too
-    Principal caller = ctx.get(PRINCIPAL);
-    TokenBucket bucket = buckets.get(caller.userId());
-    if (bucket != null && bucket.available(System.nanoTime()) < publishes.size() - 1) {
-      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("a publish to " + publishes.size() + " channels is " + publishes.size()
-          + " requests; at most " + config.http().apiRatePerSecond() + " a second per token"));
-      return;
-    }
-    if (bucket != null) {
-      bucket.charge(publishes.size() - 1, System.nanoTime());
-    }
-    DeliveryOptions opts = options(ctx);
-    List<Future<JsonObject>> each = publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
-        .otherwise(e -> new JsonObject().put("channel", p.channel()).put("error", ErrorCode.toJson(ErrorCode.asReply(e))))).toList();
-    Future.join(each).onComplete(done -> Responses.json(ctx, 200,
-        new JsonObject().put("results", new io.vertx.core.json.JsonArray(each.stream().map(Future::result).toList()))));
-  }
-
-  private void history(RoutingContext ctx) {
-    String channel = channel(ctx);
-    if (channel == null) {
-      return;
-    }
-    Long since = number(ctx, "since", 0);
-    Long limit = number(ctx, "limit", HistoryQuery.DEFAULT_LIMIT);
-    HistoryQuery query;
-    try {
-      if (since == null || limit == null || limit > Integer.MAX_VALUE) {
-        throw ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers");
-      }
-      query = new HistoryQuery(channel, since, limit.intValue());
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
-      return;
-    }
-    answer(ctx, channels.history(query, options(ctx)), 200);
-  }
-
-  private void members(RoutingContext ctx) {
-    String channel = channel(ctx);
-    if (channel != null) {
-      answer(ctx, channels.members(new ChannelQuery(channel), options(ctx)), 200);
-    }
-  }
-
-  private void channelInfo(RoutingContext ctx) {
-    String channel = channel(ctx);
-    if (channel != null) {
-      answer(ctx, channels.info(new ChannelQuery(channel), options(ctx)), 200);
-    }
-  }
-
   private void presence(RoutingContext ctx) {
-    String user = user(ctx);
+    String user = ApiRequests.user(ctx);
     if (user == null) {
       return;
     }
-    answer(ctx, presence.query(new PresenceQuery(List.of(user)), options(ctx)).map(r -> r.getJsonObject("users").getJsonObject(user)), 200);
+    ApiRequests.answer(ctx, presence.query(new PresenceQuery(List.of(user)), req.options(ctx)).map(r -> r.getJsonObject("users").getJsonObject(user)), 200);
   }
 
   private void presenceQuery(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = req.jsonBody(ctx);
     if (body == null) {
       return;
     }
@@ -284,13 +181,13 @@ final class HttpApi {
       Responses.error(ctx, e);
       return;
     }
-    answer(ctx, presence.query(query, options(ctx)), 200);
+    ApiRequests.answer(ctx, presence.query(query, req.options(ctx)), 200);
   }
 
   /** Pushes {@code {"type": "message", "from", "data", "ts", "traceId"}} to every device of the user. */
   private void userMessage(RoutingContext ctx) {
-    String user = user(ctx);
-    JsonObject body = jsonBody(ctx);
+    String user = ApiRequests.user(ctx);
+    JsonObject body = req.jsonBody(ctx);
     if (user == null || body == null) {
       return;
     }
@@ -298,17 +195,17 @@ final class HttpApi {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("body must be {\"data\": ...}"));
       return;
     }
-    Principal caller = ctx.get(PRINCIPAL);
+    Principal caller = ctx.get(ApiRequests.PRINCIPAL);
     JsonObject message = new JsonObject().put("type", "message").put("from", caller.userId()).put("data", body.getValue("data"))
-        .put("ts", System.currentTimeMillis()).put("traceId", ctx.<String>get(TRACE));
-    vertx.eventBus().publish(Addresses.inbox(user), message, options(ctx));
+        .put("ts", System.currentTimeMillis()).put("traceId", ctx.<String>get(ApiRequests.TRACE));
+    vertx.eventBus().publish(Addresses.inbox(user), message, req.options(ctx));
     Responses.json(ctx, 202, new JsonObject().put("userId", user));
   }
 
   /** {@code {"channel"}}: the user's connections, on every node, drop that channel ({@link Addresses#GATEWAY_UNSUBSCRIBE}). */
   private void unsubscribe(RoutingContext ctx) {
-    String user = user(ctx);
-    JsonObject body = jsonBody(ctx);
+    String user = ApiRequests.user(ctx);
+    JsonObject body = req.jsonBody(ctx);
     if (user == null || body == null) {
       return;
     }
@@ -319,14 +216,14 @@ final class HttpApi {
       Responses.error(ctx, e);
       return;
     }
-    vertx.eventBus().publish(Addresses.GATEWAY_UNSUBSCRIBE, new JsonObject().put("userId", user).put("channel", q.channel()), options(ctx));
+    vertx.eventBus().publish(Addresses.GATEWAY_UNSUBSCRIBE, new JsonObject().put("userId", user).put("channel", q.channel()), req.options(ctx));
     Responses.json(ctx, 202, new JsonObject().put("userId", user).put("channel", q.channel()));
   }
 
   private void disconnect(RoutingContext ctx) {
-    String user = user(ctx);
+    String user = ApiRequests.user(ctx);
     if (user != null) {
-      vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
+      vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), req.options(ctx));
       Responses.json(ctx, 202, new JsonObject().put("userId", user));
     }
   }
@@ -336,88 +233,12 @@ final class HttpApi {
    * disconnects the user's connections everywhere (4403, which herald-client.js does not retry).
    */
   private void revoke(RoutingContext ctx) {
-    String user = user(ctx);
+    String user = ApiRequests.user(ctx);
     if (user != null) {
       long now = System.currentTimeMillis() / 1000;
       revocations.revoke(user, now, config.auth().revocationTtlSeconds());
-      vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), options(ctx));
+      vertx.eventBus().publish(Addresses.GATEWAY_DISCONNECT, new JsonObject().put("userId", user), req.options(ctx));
       Responses.json(ctx, 202, new JsonObject().put("userId", user).put("revokedAt", now));
     }
-  }
-
-  private static void answer(RoutingContext ctx, Future<JsonObject> reply, int status) {
-    reply.onComplete(ar -> {
-      if (ar.failed()) {
-        Responses.error(ctx, ErrorCode.asReply(ar.cause()));
-      } else {
-        Responses.json(ctx, status, ar.result());
-      }
-    });
-  }
-
-  private DeliveryOptions options(RoutingContext ctx) {
-    Principal p = ctx.get(PRINCIPAL);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.bridge().replyTimeoutMs())
-        .addHeader(Headers.USER_ID, p.userId()).addHeader(Headers.TRACE_ID, ctx.get(TRACE));
-    if (Boolean.TRUE.equals(ctx.get(TRACED))) {
-      options.addHeader(Headers.TRACED, "1");
-    }
-    if (p.isService()) {
-      options.addHeader(Headers.SERVICE, "1");
-    }
-    return options;
-  }
-
-  private static String channel(RoutingContext ctx) {
-    String c = ctx.pathParam("name");
-    if (Names.RESERVED_CHANNELS.contains(c)) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("channel name '" + c + "' is reserved (it would collide with the address rt.channel." + c + ")"));
-      return null;
-    }
-    if (!Names.isChannel(c)) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("channel names are 1-100 characters of [A-Za-z0-9_.:-]"));
-      return null;
-    }
-    return c;
-  }
-
-  private static String user(RoutingContext ctx) {
-    String u = ctx.pathParam("user");
-    if (!Names.isUserId(u)) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("user ids are 1-128 characters of [A-Za-z0-9_.@:-]"));
-      return null;
-    }
-    return u;
-  }
-
-  private static Long number(RoutingContext ctx, String name, long def) {
-    String v = ctx.request().getParam(name);
-    if (v == null) {
-      return def;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private JsonObject jsonBody(RoutingContext ctx) {
-    JsonObject b = null;
-    try {
-      b = ctx.body().asJsonObject();
-    } catch (RuntimeException e) {
-      // reported below
-    }
-    if (b == null) {
-      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("the body must be a JSON object"));
-    } else {
-      String refused = JsonShape.refusal(b, config.http().maxJsonDepth() + 1);
-      if (refused != null) {
-        Responses.error(ctx, ErrorCode.BAD_REQUEST.exception(JsonShape.explain(refused, config.http().maxJsonDepth())));
-        return null;
-      }
-    }
-    return b;
   }
 }
