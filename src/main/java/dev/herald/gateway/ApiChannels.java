@@ -39,11 +39,8 @@ final class ApiChannels {
     if (channel == null || body == null) {
       return;
     }
-    Publish publish;
-    try {
-      publish = Publish.fromJson(body.copy().put("channel", channel), config.broadcast().maxDataBytes());
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
+    Publish publish = ApiRequests.parsed(ctx, () -> Publish.fromJson(body.copy().put("channel", channel), config.broadcast().maxDataBytes()));
+    if (publish == null) {
       return;
     }
     ApiRequests.answer(ctx, channels.publish(publish, req.options(ctx)).map(Published::toJson), 201);
@@ -100,14 +97,12 @@ final class ApiChannels {
     }
     Long since = ApiRequests.number(ctx, "since", 0);
     Long limit = ApiRequests.number(ctx, "limit", HistoryQuery.DEFAULT_LIMIT);
-    HistoryQuery query;
-    try {
-      if (since == null || limit == null || limit > Integer.MAX_VALUE) {
-        throw ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers");
-      }
-      query = new HistoryQuery(channel, since, limit.intValue());
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
+    if (since == null || limit == null || limit > Integer.MAX_VALUE) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers"));
+      return;
+    }
+    HistoryQuery query = ApiRequests.parsed(ctx, () -> new HistoryQuery(channel, since, limit.intValue()));
+    if (query == null) {
       return;
     }
     ApiRequests.answer(ctx, channels.history(query, req.options(ctx)), 200);

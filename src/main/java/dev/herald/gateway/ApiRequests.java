@@ -29,6 +29,19 @@ final class ApiRequests {
     this.config = config;
   }
 
+  /**
+   * A request's message record, read by {@code read} (a record's {@code fromJson} or constructor,
+   * the one validation of its shape); null once a refusal was answered (its code and reason).
+   */
+  static <T> T parsed(RoutingContext ctx, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      Responses.error(ctx, e);
+      return null;
+    }
+  }
+
   static void answer(RoutingContext ctx, Future<JsonObject> reply, int status) {
     reply.onComplete(ar -> {
       if (ar.failed()) {

@@ -20,9 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -169,12 +167,9 @@ final class Backend {
 
   /** From now on {@code c} may read {@code channel}, beyond what its token allows (a subscribe proxy's grant, a subscription token). */
   static void grant(Connection c, String channel) {
-    if (c.withdrawn.contains(channel)) {
-      return; // taken off it while the grant was asked
+    if (!c.withdrawn.contains(channel)) { // taken off it while the grant was asked: not granted
+      c.granted.add(channel);
     }
-    Set<String> more = new HashSet<>(c.granted);
-    more.add(channel);
-    c.granted = Set.copyOf(more);
   }
 
   /**

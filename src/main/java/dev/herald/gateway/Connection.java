@@ -27,9 +27,9 @@ final class Connection {
   Principal principal;
   final Set<String> registrations = new HashSet<>(4);
   /** Channels the backend let this connection read (the subscribe proxy), beyond its token's. */
-  Set<String> granted = Set.of();
+  final Set<String> granted = new HashSet<>(0);
   /** Channels a backend took this connection off (the HTTP API's unsubscribe): no grant brings them back on this connection. */
-  Set<String> withdrawn = Set.of();
+  final Set<String> withdrawn = new HashSet<>(0);
   int pendingReplies;
   long lastSeen;
   boolean expiryNoticeSent;

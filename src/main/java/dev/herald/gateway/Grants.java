@@ -112,15 +112,9 @@ final class Grants {
       if (!c.principal.userId().equals(userId)) {
         continue;
       }
-      if (c.granted.contains(channel)) {
-        java.util.Set<String> rest = new java.util.HashSet<>(c.granted);
-        rest.remove(channel);
-        c.granted = java.util.Set.copyOf(rest);
-      }
+      c.granted.remove(channel);
       if (c.withdrawn.size() < maxHandlers) {
-        java.util.Set<String> off = new java.util.HashSet<>(c.withdrawn);
-        off.add(channel);
-        c.withdrawn = java.util.Set.copyOf(off);
+        c.withdrawn.add(channel);
       }
       for (String address : List.of(Addresses.channel(channel), Addresses.members(channel))) {
         if (c.registrations.contains(address)) {

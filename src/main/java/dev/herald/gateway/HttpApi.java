@@ -16,7 +16,6 @@ import dev.herald.observability.TraceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -174,11 +173,8 @@ final class HttpApi {
     if (body == null) {
       return;
     }
-    PresenceQuery query;
-    try {
-      query = PresenceQuery.fromJson(body);
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
+    PresenceQuery query = ApiRequests.parsed(ctx, () -> PresenceQuery.fromJson(body));
+    if (query == null) {
       return;
     }
     ApiRequests.answer(ctx, presence.query(query, req.options(ctx)), 200);
@@ -209,11 +205,8 @@ final class HttpApi {
     if (user == null || body == null) {
       return;
     }
-    ChannelQuery q;
-    try {
-      q = ChannelQuery.fromJson(body);
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
+    ChannelQuery q = ApiRequests.parsed(ctx, () -> ChannelQuery.fromJson(body));
+    if (q == null) {
       return;
     }
     vertx.eventBus().publish(Addresses.GATEWAY_UNSUBSCRIBE, new JsonObject().put("userId", user).put("channel", q.channel()), req.options(ctx));

@@ -31,6 +31,9 @@ final class NamespaceRules {
   }
 
   static Decision check(NamespacesConfig namespaces, Principal p, Frame.Type type, Addresses.Target t, Object body) {
+    if (namespaces.byName().isEmpty()) {
+      return null;
+    }
     String channel = switch (t.kind()) {
       case CHANNEL, MEMBERS -> type == Frame.Type.REGISTER ? t.arg() : null;
       case CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS -> type == Frame.Type.SEND ? Publish.channelOf(body) : null;

@@ -73,8 +73,9 @@ final class Sends {
       opts.addHeader(Headers.TRACED, "1");
     }
     c.pendingReplies++;
-    Future<Object> body = before == null ? Future.succeededFuture(frame.body()) : before.apply(frame.body());
-    Future<Void> answered = body.compose(b -> Requests.<Object>localFirst(vertx.eventBus(), frame.address(), b, opts)).onComplete(ar -> {
+    Future<Message<Object>> asked = before == null ? Requests.localFirst(vertx.eventBus(), frame.address(), frame.body(), opts)
+        : before.apply(frame.body()).compose(b -> Requests.localFirst(vertx.eventBus(), frame.address(), b, opts));
+    Future<Void> answered = asked.onComplete(ar -> {
       c.pendingReplies--;
       if (ar.failed()) {
         c.write(Frame.refusal(frame, ErrorCode.asReply(ar.cause())));

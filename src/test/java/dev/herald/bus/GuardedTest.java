@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GuardedTest {
 
@@ -23,12 +22,10 @@ class GuardedTest {
       vertx.eventBus().consumer("t.bad", Guarded.handler("t.bad", m -> {
         throw new NullPointerException("an input no check foresaw");
       })).completion().await();
-      long t0 = System.nanoTime();
       Exception e = assertThrows(Exception.class, () -> vertx.eventBus().request("t.bad", "x", new DeliveryOptions().setSendTimeout(30_000))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
       ReplyException re = assertInstanceOf(ReplyException.class, e.getCause());
-      assertEquals(5030, re.failureCode());
-      assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 10, "answered, not timed out");
+      assertEquals(5030, re.failureCode(), "answered unavailable, not a timeout (-1) after 30 s");
       vertx.eventBus().consumer("t.ok", Guarded.handler("t.ok", m -> m.reply("fine"))).completion().await();
       assertEquals("fine", vertx.eventBus().request("t.ok", "x").await().body());
     } finally {

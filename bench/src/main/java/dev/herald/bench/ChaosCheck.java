@@ -183,6 +183,7 @@ final class ChaosCheck {
     // short of it missed the messages before the quiet end, which no later message shows as a gap
     int behind = 0;
     long tailMissed = 0;
+    int subscriptionsChecked = 0;
     JsonArray behindWho = new JsonArray();
     for (JsonObject c : clients) {
       long until = c.getLong("stoppedAt", Long.MAX_VALUE) - ChaosClient.DRAIN_MS;
@@ -203,6 +204,7 @@ final class ChaosCheck {
           if (!user.startsWith("u-")) {
             continue; // the publisher
           }
+          subscriptionsChecked++;
           long got = lastSeen.getOrDefault(user + "|" + channel, 0L);
           if (got < expected) {
             behind++;
@@ -221,14 +223,17 @@ final class ChaosCheck {
     }
     // a run that compared nothing proves nothing: no ack, no message received, or a channel with no
     // history (clients that could not publish, or a frame the clients no longer read)
-    boolean compared = acked > 0 && received > 0 && history.values().stream().noneMatch(TreeMap::isEmpty);
+    // nor does one whose subscribers were all gone at the end (no tail compared), or a changed epoch
+    // no subscriber received a message of (nothing says the new epoch reached anyone)
+    boolean compared = acked > 0 && received > 0 && history.values().stream().noneMatch(TreeMap::isEmpty) && subscriptionsChecked > 0
+        && newEpochFrom.keySet().containsAll(newEpoch);
     boolean ok = compared && lost == 0 && forked == 0 && duplicated == 0 && backwards == 0 && unrecoverable == 0 && notKept == 0 && behind == 0
         && (doubleFault || newEpoch.isEmpty())
         && presence.getBoolean("converged") && (!noFlap || flaps == 0);
     return new JsonObject().put("ok", ok).put("compared", compared).put("acked", acked).put("lost", lost).put("duplicated", duplicated).put("forked", forked)
         .put("publishErrors", errors).put("received", received).put("seqBackwards", backwards).put("gaps", gaps)
         .put("unrecoverableGaps", unrecoverable).put("deliveredNotKept", notKept)
-        .put("channelsInNewEpoch", newEpoch.size()).put("lostToNewEpoch", lostToNewEpoch).put("subscribersBehindAtEnd", behind).put("behind", behindWho).put("tailMessagesMissed", tailMissed).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
+        .put("channelsInNewEpoch", newEpoch.size()).put("lostToNewEpoch", lostToNewEpoch).put("subscriptionsChecked", subscriptionsChecked).put("subscribersBehindAtEnd", behind).put("behind", behindWho).put("tailMessagesMissed", tailMissed).put("offlineFlaps", flaps).put("noFlapExpected", noFlap).put("presence", presence).put("heapMb", memory).put("epochs", new JsonObject(new HashMap<>(epochs)));
   }
 
   /** Waits until every node's presence matches who is connected at the end (and the rest offline). */
