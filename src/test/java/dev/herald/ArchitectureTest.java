@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
 
   /** Each holds a verticle and its own pure logic and Hazelcast operations. */
-  private static final List<String> FEATURES = List.of("auth", "presence", "channel", "heartbeat", "webhook", "gateway", "proxy");
+  private static final List<String> FEATURES = List.of("auth", "presence", "channel", "membership", "heartbeat", "webhook", "gateway", "proxy");
   /** What features may share: the wire and its message records, bus I/O, config records, the cluster handle, tokens, observability. */
   private static final String[] SHARED = {"dev.herald.protocol..", "dev.herald.bus..", "dev.herald.config..", "dev.herald.cluster..",
       "dev.herald.token..", "dev.herald.observability.."};
@@ -46,6 +46,28 @@ class ArchitectureTest {
       String[] others = FEATURES.stream().filter(o -> !o.equals(f)).map(o -> "dev.herald." + o + "..").toArray(String[]::new);
       noClasses().that().resideInAPackage("dev.herald." + f + "..").should().dependOnClassesThat().resideInAnyPackage(others)
           .check(product);
+    }
+  }
+
+  /** The gateway's layers, each allowed to import only those before it in this list (and none the gateway's root). */
+  private static final List<String> GATEWAY_LAYERS = List.of("edge", "connection", "fanout", "bridge", "api");
+  private static final java.util.Map<String, List<String>> GATEWAY_MAY_USE = java.util.Map.of(
+      "edge", List.of(),
+      "connection", List.of("edge"),
+      "fanout", List.of("edge", "connection"),
+      "bridge", List.of("edge", "connection", "fanout"),
+      "api", List.of("edge"));
+
+  @Test
+  @DisplayName("the gateway's sub-packages are layered: edge, connection, fanout, bridge; api on the edge only; none imports the gateway's root")
+  void gatewayLayers() {
+    for (String layer : GATEWAY_LAYERS) {
+      String[] forbidden = GATEWAY_LAYERS.stream().filter(o -> !o.equals(layer) && !GATEWAY_MAY_USE.get(layer).contains(o))
+          .map(o -> "dev.herald.gateway." + o + "..").toArray(String[]::new);
+      noClasses().that().resideInAPackage("dev.herald.gateway." + layer + "..").should().dependOnClassesThat().resideInAnyPackage(forbidden)
+          .check(product);
+      noClasses().that().resideInAPackage("dev.herald.gateway." + layer + "..").should().dependOnClassesThat()
+          .resideInAPackage("dev.herald.gateway").check(product);
     }
   }
 

@@ -140,7 +140,7 @@ public final class BroadcastVerticle extends VerticleBase {
       for (LastSeq s : logs.project(new LastSeqs(), new KeyPrefix<>(listing.prefix()))) {
         channels.put(s.channel(), new long[] {s.seq(), 0});
       }
-      IMap<String, Integer> occupancy = cluster.hazelcast().getMap(MembershipEvents.OCCUPANCY_MAP);
+      IMap<String, Integer> occupancy = cluster.hazelcast().getMap(Structures.OCCUPANCY);
       for (Map.Entry<String, Integer> e : occupancy.entrySet(new KeyPrefix<>(listing.prefix()))) {
         channels.computeIfAbsent(e.getKey(), c -> new long[2])[1] = e.getValue();
       }
@@ -203,7 +203,7 @@ public final class BroadcastVerticle extends VerticleBase {
       return;
     }
     List<String> replicas = cluster.replicas(channel);
-    IMap<String, Integer> occupancy = cluster.hazelcast().getMap(MembershipEvents.OCCUPANCY_MAP);
+    IMap<String, Integer> occupancy = cluster.hazelcast().getMap(Structures.OCCUPANCY);
     // a history read past any seq: the epoch and next seq, no message travels
     Future<String> position = ClusterHandle.future(logs.submitToKey(channel, new HistoryOp(Long.MAX_VALUE, 1, cluster.now(), 0)), context);
     Future<Integer> members = ClusterHandle.future(occupancy.getAsync(channel), context);

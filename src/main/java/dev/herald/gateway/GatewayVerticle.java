@@ -1,16 +1,31 @@
 package dev.herald.gateway;
 
 import dev.herald.cluster.ClusterHandle;
-import dev.herald.token.Principal;
-import dev.herald.token.Revocations;
-import dev.herald.token.TokenVerifier;
-import dev.herald.protocol.Addresses;
-import dev.herald.protocol.Headers;
-import dev.herald.protocol.ErrorCode;
 import dev.herald.config.HeraldConfig;
+import dev.herald.gateway.api.AdminPage;
+import dev.herald.gateway.api.HttpApi;
+import dev.herald.gateway.bridge.Backend;
+import dev.herald.gateway.bridge.Bridge;
+import dev.herald.gateway.bridge.ClusterWatch;
+import dev.herald.gateway.bridge.Grants;
+import dev.herald.gateway.bridge.SessionOwners;
+import dev.herald.gateway.bridge.SockJsSetup;
+import dev.herald.gateway.connection.ClientSocket;
+import dev.herald.gateway.edge.AuthThrottle;
+import dev.herald.gateway.edge.Bodies;
+import dev.herald.gateway.edge.Edge;
+import dev.herald.gateway.edge.EdgeRules;
+import dev.herald.gateway.edge.EdgeTokens;
+import dev.herald.gateway.edge.Responses;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.TraceIds;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Headers;
+import dev.herald.token.Principal;
+import dev.herald.token.Revocations;
+import dev.herald.token.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -36,7 +51,6 @@ import java.security.MessageDigest;
  */
 public final class GatewayVerticle extends VerticleBase {
 
-  public static final String BRIDGE_PATH = "/eventbus";
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   private final HeraldConfig config;
@@ -83,13 +97,13 @@ public final class GatewayVerticle extends VerticleBase {
     edge.mount(router);
     // the bridge first: a connect (the most frequent request, thousands a second in a reconnect
     // storm) then tests five routes, not the twenty of the API and console with their patterns
-    router.route(BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
-    router.get(BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
-    router.get(BRIDGE_PATH + "/info").handler(sockJs::info);
+    router.route(EdgeRules.BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
+    router.get(EdgeRules.BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
+    router.get(EdgeRules.BRIDGE_PATH + "/info").handler(sockJs::info);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
     // empty (no capturing group: SockJS reads the session id from the request's param0)
-    Bodies.on(router.postWithRegex(BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
-    router.route(BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJs.options()).socketHandler(bridge));
+    Bodies.on(router.postWithRegex(EdgeRules.BRIDGE_PATH + "/[^/]+/[^/]+/(?:xhr_send|jsonp_send)"), config.bridge().maxFrameBytes() * 2L, config.http());
+    router.route(EdgeRules.BRIDGE_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJs.options()).socketHandler(bridge));
     router.get("/health").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up").put("node", config.node().name())));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(Metrics.of(vertx)));

@@ -1,0 +1,126 @@
+package dev.herald.gateway.api;
+
+import dev.herald.bus.ChannelClient;
+import dev.herald.config.HeraldConfig;
+import dev.herald.gateway.edge.Responses;
+import dev.herald.gateway.edge.TokenBucket;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.message.ChannelQuery;
+import dev.herald.protocol.message.HistoryQuery;
+import dev.herald.protocol.message.Publish;
+import dev.herald.protocol.message.Published;
+import dev.herald.token.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP API's channel endpoints (docs/protocol.md, section 4): publish (to one or many), history, members, the channel's info. */
+public final class ApiChannels {
+
+  private final HeraldConfig config;
+  private final ApiRequests req;
+  private final ChannelClient channels;
+  /** The callers' rate buckets ({@link HttpApi}'s): a publish to many channels is charged for each. */
+  private final Map<String, TokenBucket> buckets;
+
+  ApiChannels(HeraldConfig config, ApiRequests req, ChannelClient channels, Map<String, TokenBucket> buckets) {
+    this.config = config;
+    this.req = req;
+    this.channels = channels;
+    this.buckets = buckets;
+  }
+
+  void publish(RoutingContext ctx) {
+    String channel = ApiRequests.channel(ctx);
+    JsonObject body = req.jsonBody(ctx);
+    if (channel == null || body == null) {
+      return;
+    }
+    Publish publish = ApiRequests.parsed(ctx, () -> Publish.fromJson(body.copy().put("channel", channel), config.broadcast().maxDataBytes()));
+    if (publish == null) {
+      return;
+    }
+    ApiRequests.answer(ctx, channels.publish(publish, req.options(ctx)).map(Published::toJson), 201);
+  }
+
+  /** Most channels one {@code POST /api/v1/publish} names. */
+  static final int MAX_CHANNELS_PER_PUBLISH = 100;
+
+  /**
+   * One message to many channels: {@code {"channels": [...], "data", "id"?}}, each stored and
+   * acknowledged on its own (the same {@code id} in each channel is one message there); 200 with a
+   * result per channel, in order: {@code {"channel", "seq"}} or {@code {"channel", "error": {...}}}.
+   */
+  void publishMany(RoutingContext ctx) {
+    JsonObject body = req.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    List<Publish> publishes = new java.util.ArrayList<>();
+    try {
+      if (!(body.getValue("channels") instanceof io.vertx.core.json.JsonArray names) || names.isEmpty() || names.size() > MAX_CHANNELS_PER_PUBLISH
+          || names.stream().distinct().count() != names.size()) {
+        throw ErrorCode.BAD_REQUEST.exception("body must be {\"channels\": 1-" + MAX_CHANNELS_PER_PUBLISH + " distinct channel names, \"data\", \"id\"?}");
+      }
+      for (Object name : names) {
+        publishes.add(Publish.fromJson(body.copy().put("channel", name), config.broadcast().maxDataBytes()));
+      }
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
+      return;
+    }
+    // each channel is a publish: the call paid for one request, the others are charged too
+    Principal caller = ctx.get(ApiRequests.PRINCIPAL);
+    TokenBucket bucket = buckets.get(caller.userId());
+    if (bucket != null && bucket.available(System.nanoTime()) < publishes.size() - 1) {
+      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("a publish to " + publishes.size() + " channels is " + publishes.size()
+          + " requests; at most " + config.http().apiRatePerSecond() + " a second per token"));
+      return;
+    }
+    if (bucket != null) {
+      bucket.charge(publishes.size() - 1, System.nanoTime());
+    }
+    DeliveryOptions opts = req.options(ctx);
+    List<Future<JsonObject>> each = publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
+        .otherwise(e -> new JsonObject().put("channel", p.channel()).put("error", ErrorCode.toJson(ErrorCode.asReply(e))))).toList();
+    Future.join(each).onComplete(done -> Responses.json(ctx, 200,
+        new JsonObject().put("results", new io.vertx.core.json.JsonArray(each.stream().map(Future::result).toList()))));
+  }
+
+  void history(RoutingContext ctx) {
+    String channel = ApiRequests.channel(ctx);
+    if (channel == null) {
+      return;
+    }
+    Long since = ApiRequests.number(ctx, "since", 0);
+    Long limit = ApiRequests.number(ctx, "limit", HistoryQuery.DEFAULT_LIMIT);
+    if (since == null || limit == null || limit > Integer.MAX_VALUE) {
+      Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("since and limit must be whole numbers"));
+      return;
+    }
+    HistoryQuery query = ApiRequests.parsed(ctx, () -> new HistoryQuery(channel, since, limit.intValue()));
+    if (query == null) {
+      return;
+    }
+    ApiRequests.answer(ctx, channels.history(query, req.options(ctx)), 200);
+  }
+
+  void members(RoutingContext ctx) {
+    String channel = ApiRequests.channel(ctx);
+    if (channel != null) {
+      ApiRequests.answer(ctx, channels.members(new ChannelQuery(channel), req.options(ctx)), 200);
+    }
+  }
+
+  void channelInfo(RoutingContext ctx) {
+    String channel = ApiRequests.channel(ctx);
+    if (channel != null) {
+      ApiRequests.answer(ctx, channels.info(new ChannelQuery(channel), req.options(ctx)), 200);
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package dev.herald.gateway.fanout;
+
+import dev.herald.gateway.connection.BridgeMetrics;
+import dev.herald.gateway.connection.Connection;
+import dev.herald.observability.Trace;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Client subscriptions kept node-local: one event-bus consumer per address per gateway instance,
+ * added with the first local subscriber and removed with the last, re-delivering to every local
+ * connection; users' presence all comes on one consumer ({@link Addresses#PRESENCE_EVENTS}). The
+ * bare bridge registers one cluster-wide consumer per socket instead, which costs a Hazelcast entry per socket and CPU on every node at each connect or disconnect (measured: docs/benchmarks-log.md; README, "Design notes").
+ * Each message is encoded once and the same frame written to every subscriber (a channel message
+ * twice at most: its long form goes to those who have not seen its epoch yet).
+ */
+public final class LocalFanout {
+
+  private static final class Route {
+    final String address;
+    /** What the address carries, found once: presence events and channel messages are kept in order. */
+    final Addresses.Kind kind;
+    final Set<Connection> subscribers = new LinkedHashSet<>();
+    MessageConsumer<Object> consumer;
+    final DeliveryOrder order = new DeliveryOrder();
+    /** For member events only. */
+    DeliveryOrder.PerUser members;
+    /**
+     * For channels only: the epoch of the last message delivered, and who has not had a message in
+     * its long form since they subscribed.
+     */
+    String epoch;
+    Set<Connection> fresh;
+
+    Route(String address) {
+      this.address = address;
+      this.kind = Addresses.parse(address).kind();
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalFanout.class);
+  private final EventBus eventBus;
+  private final BridgeMetrics metrics;
+  private final Map<String, Route> routes = new HashMap<>();
+  /** Every presence event of the cluster, for the local watchers of its user. */
+  private MessageConsumer<Object> presenceEvents;
+
+  public LocalFanout(EventBus eventBus, BridgeMetrics metrics) {
+    this.eventBus = eventBus;
+    this.metrics = metrics;
+    this.presenceEvents = presenceConsumer();
+  }
+
+  private MessageConsumer<Object> presenceConsumer() {
+    MessageConsumer<Object> consumer = eventBus.consumer(Addresses.PRESENCE_EVENTS);
+    consumer.handler(msg -> {
+      if (consumer == presenceEvents && msg.body() instanceof JsonObject e && e.getValue("userId") instanceof String user) {
+        Route route = routes.get(Addresses.presenceUser(user));
+        if (route != null) {
+          deliver(route.address, route, msg);
+        }
+      }
+    });
+    return consumer;
+  }
+
+  private MessageConsumer<Object> routeConsumer(Route r) {
+    MessageConsumer<Object> consumer = eventBus.consumer(r.address);
+    consumer.handler(msg -> {
+      if (consumer == r.consumer) {
+        deliver(r.address, r, msg);
+      }
+    });
+    return consumer;
+  }
+
+  /**
+   * Registers every consumer again, under new registrations, and drops the old ones once the new
+   * are in: each node of the cluster then hears of an added registration for each address and
+   * reads its whole list again. Called after a network split healed: while split, each side took
+   * the other's registrations out of the cluster's map and out of the address cache each node
+   * keeps, and the merge brings the entries back without telling those caches (Vert.x issue 4394),
+   * so a node went on publishing as if nobody on the other side listened. Each consumer delivers
+   * only while it is the route's current one, so the overlap delivers nothing twice.
+   */
+  public void reregister() {
+    MessageConsumer<Object> newPresence = presenceConsumer();
+    newPresence.completion().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("presence events not registered again: {}; the old registration stays", ar.cause().toString());
+        newPresence.unregister();
+        return;
+      }
+      // whichever registration is current now (another reregister may have swapped it) gives way
+      MessageConsumer<Object> current = presenceEvents;
+      presenceEvents = newPresence;
+      current.unregister();
+    });
+    for (Route r : List.copyOf(routes.values())) {
+      if (r.consumer == null) {
+        continue;
+      }
+      MessageConsumer<Object> fresh = routeConsumer(r);
+      fresh.completion().onComplete(ar -> {
+        if (ar.failed() || routes.get(r.address) != r) {
+          if (ar.failed()) {
+            LOG.warn("{} not registered again: {}; the old registration stays", r.address, ar.cause().toString());
+          }
+          fresh.unregister(); // failed, or unsubscribed meanwhile
+          return;
+        }
+        MessageConsumer<Object> current = r.consumer;
+        r.consumer = fresh;
+        current.unregister();
+      });
+    }
+  }
+
+  /**
+   * Completes once messages on {@code address} reach {@code c} (its consumer is registered
+   * cluster-wide; for a user's presence, the presence events' one).
+   */
+  public Future<Void> subscribe(String address, Connection c) {
+    Route route = routes.get(address);
+    if (route == null) {
+      Route r = new Route(address);
+      if (r.kind != Addresses.Kind.PRESENCE_USER) {
+        r.consumer = routeConsumer(r);
+      }
+      routes.put(address, r);
+      route = r;
+    }
+    if (route.subscribers.add(c) && route.kind == Addresses.Kind.CHANNEL) {
+      if (route.fresh == null) {
+        route.fresh = new HashSet<>();
+      }
+      route.fresh.add(c);
+    }
+    return (route.consumer != null ? route.consumer : presenceEvents).completion();
+  }
+
+  public void unsubscribe(String address, Connection c) {
+    Route route = routes.get(address);
+    if (route != null && route.fresh != null) {
+      route.fresh.remove(c);
+    }
+    if (route != null && route.subscribers.remove(c) && route.subscribers.isEmpty()) {
+      routes.remove(address);
+      if (route.consumer != null) {
+        route.consumer.unregister();
+      }
+    }
+  }
+
+  /** Presence events, channel messages and member events go out in order ({@link DeliveryOrder}); anything else as it comes. */
+  private static boolean inOrder(Route route, JsonObject body) {
+    if (route.kind == Addresses.Kind.PRESENCE_USER) {
+      return route.order.acceptVersion(body.getLong("version", 0L));
+    }
+    if (route.kind == Addresses.Kind.CHANNEL && body.getValue("seq") instanceof Number seq) {
+      return route.order.acceptSeq(seq.longValue(), body.getString("epoch"));
+    }
+    if (route.kind == Addresses.Kind.MEMBERS && body.getValue("version") instanceof Number version && body.getValue("userId") instanceof String user) {
+      if (route.members == null) {
+        route.members = new DeliveryOrder.PerUser();
+      }
+      return route.members.accept(user, version.longValue());
+    }
+    return true;
+  }
+
+  public int addresses() {
+    return routes.size();
+  }
+
+  /** The users whose presence local clients watch. */
+  public java.util.List<String> watchedUsers() {
+    return routes.values().stream().filter(r -> r.kind == Addresses.Kind.PRESENCE_USER)
+        .map(r -> Addresses.parse(r.address).arg()).toList();
+  }
+
+  /**
+   * Delivers a user's current presence to the local clients watching it as the newest, whatever
+   * version they saw: after a network split healed, the versions the two sides counted up do not
+   * compare, and the merged record is the truth.
+   */
+  public void resync(String userId, JsonObject presence) {
+    Route route = routes.get(Addresses.presenceUser(userId));
+    if (route != null) {
+      route.order.reset();
+      route.order.acceptVersion(presence.getLong("version", 0L));
+      Buffer frame = Frame.rec(Addresses.presenceUser(userId), presence);
+      route.subscribers.forEach(c -> c.write(frame));
+    }
+  }
+
+  /**
+   * A channel message goes out in its short form ({@link Frame#channelMessage}) to whoever already
+   * had its epoch, and in its long form to new subscribers and to everyone when the epoch changed.
+   */
+  private static void deliverMessage(String address, Route route, JsonObject m) {
+    String epoch = m.getString("epoch");
+    Buffer full = null;
+    if (!Objects.equals(epoch, route.epoch)) {
+      route.epoch = epoch;
+      full = Frame.rec(address, m);
+      for (Connection c : route.subscribers) {
+        c.write(full);
+      }
+    } else {
+      Buffer compact = Frame.channelMessage(address, m);
+      boolean anyFresh = route.fresh != null && !route.fresh.isEmpty();
+      for (Connection c : route.subscribers) {
+        if (anyFresh && route.fresh.contains(c)) {
+          if (full == null) {
+            full = Frame.rec(address, m);
+          }
+          c.write(full);
+        } else {
+          c.write(compact);
+        }
+      }
+    }
+    if (route.fresh != null) {
+      route.fresh.clear();
+    }
+  }
+
+  private void deliver(String address, Route route, Message<Object> msg) {
+    if (msg.body() instanceof JsonObject body && !inOrder(route, body)) {
+      return;
+    }
+    if (route.kind == Addresses.Kind.CHANNEL && msg.body() instanceof JsonObject m && m.getValue("seq") instanceof Number) {
+      deliverMessage(address, route, m);
+    } else {
+      Buffer frame = Frame.rec(address, msg.body());
+      for (Connection c : route.subscribers) {
+        c.write(frame);
+      }
+    }
+    metrics.deliveries.increment(route.subscribers.size());
+    if (LOG.isDebugEnabled() && msg.body() instanceof JsonObject body && body.containsKey("traceId")) {
+      Trace.with(LOG.atDebug(), body.getString("traceId")).log("delivered {} seq {} to {} local subscribers",
+          address, body.getValue("seq"), route.subscribers.size());
+    }
+  }
+}
