@@ -22,11 +22,15 @@ public record AuthConfig(boolean devTokens, JwtConfig jwt, int expiryNoticeSecon
   public static final int DEFAULT_REVOCATION_TTL_SECONDS = 24 * 3600;
 
   public AuthConfig {
+    Check.range("expiryNoticeSeconds", expiryNoticeSeconds, 1, 3600);
+    Check.range("devTokenTtlSeconds", devTokenTtlSeconds, 60, 7 * 24 * 3600);
+    Check.range("revocationTtlSeconds", revocationTtlSeconds, 60, 365 * 24 * 3600);
     if (!devTokens && !jwt.hasKey()) {
-      throw new ConfigException("auth.jwt.secret (HS256) or auth.jwt.publicKey (RS256/ES256) is required when auth.devTokens is false");
+      throw new ConfigException(k -> k.apply("jwt.secret") + " (HS256) or " + k.apply("jwt.publicKey") + " (RS256/ES256) is required when "
+          + k.apply("devTokens") + " is false");
     }
     if (devTokens && !jwt.algorithm().equals("HS256")) {
-      throw new ConfigException("auth.devTokens needs auth.jwt.algorithm HS256 (the node signs dev tokens itself)");
+      throw new ConfigException(k -> k.apply("devTokens") + " needs " + k.apply("jwt.algorithm") + " HS256 (the node signs dev tokens itself)");
     }
   }
 
@@ -36,11 +40,11 @@ public record AuthConfig(boolean devTokens, JwtConfig jwt, int expiryNoticeSecon
 
   static AuthConfig from(Section s) {
     s.allowOnly(Set.of("devTokens", "jwt", "expiryNoticeSeconds", "devTokenTtlSeconds", "revocationTtlSeconds"));
-    return new AuthConfig(
+    return s.build(() -> new AuthConfig(
         s.bool("devTokens", false),
         JwtConfig.from(s.section("jwt")),
-        s.integer("expiryNoticeSeconds", DEFAULT_EXPIRY_NOTICE_SECONDS, 1, 3600),
-        s.integer("devTokenTtlSeconds", DEFAULT_DEV_TOKEN_TTL_SECONDS, 60, 7 * 24 * 3600),
-        s.integer("revocationTtlSeconds", DEFAULT_REVOCATION_TTL_SECONDS, 60, 365 * 24 * 3600));
+        s.integer("expiryNoticeSeconds", DEFAULT_EXPIRY_NOTICE_SECONDS),
+        s.integer("devTokenTtlSeconds", DEFAULT_DEV_TOKEN_TTL_SECONDS),
+        s.integer("revocationTtlSeconds", DEFAULT_REVOCATION_TTL_SECONDS)));
   }
 }

@@ -67,35 +67,46 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final List<String> DEFAULT_TRANSPORTS = List.of("websocket", "xhr");
 
   public BridgeConfig {
+    Check.range("maxFrameBytes", maxFrameBytes, 1024, 16 * 1024 * 1024);
+    Check.range("maxAddressLength", maxAddressLength, 16, 1024);
+    Check.range("maxHandlersPerSocket", maxHandlersPerSocket, 1, 100_000);
+    Check.range("maxPendingReplies", maxPendingReplies, 1, 10_000);
+    Check.range("replyTimeoutMs", replyTimeoutMs, 100, 300_000);
+    Check.range("publishPerSecond", publishPerSecond, 1, 1_000_000);
+    Check.range("commandsPerSecond", commandsPerSecond, 1, 1_000_000);
+    Check.range("commandBurst", commandBurst, 1, 1_000_000);
+    Check.range("maxQueuedBytes", maxQueuedBytes, 64 * 1024, 1024 * 1024 * 1024);
+    Check.range("maxPendingInboundBytes", maxPendingInboundBytes, 1024, 1024 * 1024 * 1024);
+    Check.range("answerBytesPerSecond", answerBytesPerSecond, 64 * 1024, 1024 * 1024 * 1024);
+    Check.range("maxConnectionsPerUser", maxConnectionsPerUser, 1, 1_000_000);
+    Check.range("drainGraceSeconds", drainGraceSeconds, 0, 60);
     transports = List.copyOf(transports);
     for (String t : transports) {
       if (!TRANSPORTS.contains(t)) {
-        throw new ConfigException("bridge.transports: unknown transport " + t + " (known: " + String.join(", ", new TreeSet<>(TRANSPORTS)) + ")");
+        throw Check.fail("transports", ": unknown transport " + t + " (known: " + String.join(", ", new TreeSet<>(TRANSPORTS)) + ")");
       }
     }
-    if (maxPendingInboundBytes < maxFrameBytes) {
-      throw new ConfigException("bridge.maxPendingInboundBytes must be at least bridge.maxFrameBytes (" + maxFrameBytes + ")");
-    }
+    Check.atLeast("maxPendingInboundBytes", maxPendingInboundBytes, "maxFrameBytes", maxFrameBytes);
   }
 
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
         "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes",
         "answerBytesPerSecond", "maxConnectionsPerUser", "transports", "drainGraceSeconds"));
-    return new BridgeConfig(
-        s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 16 * 1024 * 1024),
-        s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH, 16, 1024),
-        s.integer("maxHandlersPerSocket", DEFAULT_MAX_HANDLERS_PER_SOCKET, 1, 100_000),
-        s.integer("maxPendingReplies", DEFAULT_MAX_PENDING_REPLIES, 1, 10_000),
-        s.integer("replyTimeoutMs", DEFAULT_REPLY_TIMEOUT_MS, 100, 300_000),
-        s.integer("publishPerSecond", DEFAULT_PUBLISH_PER_SECOND, 1, 1_000_000),
-        s.integer("commandsPerSecond", DEFAULT_COMMANDS_PER_SECOND, 1, 1_000_000),
-        s.integer("commandBurst", DEFAULT_COMMAND_BURST, 1, 1_000_000),
-        s.integer("maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES, 64 * 1024, 1024 * 1024 * 1024),
-        s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES, 1024, 1024 * 1024 * 1024),
-        s.integer("answerBytesPerSecond", DEFAULT_ANSWER_BYTES_PER_SECOND, 64 * 1024, 1024 * 1024 * 1024),
-        s.integer("maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 1_000_000),
+    return s.build(() -> new BridgeConfig(
+        s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES),
+        s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH),
+        s.integer("maxHandlersPerSocket", DEFAULT_MAX_HANDLERS_PER_SOCKET),
+        s.integer("maxPendingReplies", DEFAULT_MAX_PENDING_REPLIES),
+        s.integer("replyTimeoutMs", DEFAULT_REPLY_TIMEOUT_MS),
+        s.integer("publishPerSecond", DEFAULT_PUBLISH_PER_SECOND),
+        s.integer("commandsPerSecond", DEFAULT_COMMANDS_PER_SECOND),
+        s.integer("commandBurst", DEFAULT_COMMAND_BURST),
+        s.integer("maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES),
+        s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES),
+        s.integer("answerBytesPerSecond", DEFAULT_ANSWER_BYTES_PER_SECOND),
+        s.integer("maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER),
         s.strings("transports", DEFAULT_TRANSPORTS),
-        s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS, 0, 60));
+        s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS)));
   }
 }

@@ -38,25 +38,29 @@ public record BroadcastConfig(int historySize, int historyTtlSeconds, int maxDat
   public static final int DEFAULT_IDEMPOTENCY_SECONDS = 600;
 
   public BroadcastConfig {
-    if (historyMaxBytes < maxDataBytes) {
-      throw new ConfigException("broadcast.historyMaxBytes must be at least broadcast.maxDataBytes (" + maxDataBytes + ")");
-    }
-    if (historyMaxBytesPerNode < historyMaxBytes) {
-      throw new ConfigException("broadcast.historyMaxBytesPerNode must be at least broadcast.historyMaxBytes (" + historyMaxBytes + ")");
-    }
+    Check.range("historySize", historySize, 1, 1_000_000);
+    Check.range("historyTtlSeconds", historyTtlSeconds, 1, 30 * 24 * 3600);
+    Check.range("maxDataBytes", maxDataBytes, 16, 1024 * 1024);
+    Check.range("historyMaxBytes", historyMaxBytes, 1024, 1024 * 1024 * 1024);
+    Check.range("historyMaxBytesPerNode", historyMaxBytesPerNode, 1024, Integer.MAX_VALUE);
+    Check.range("channelIdleSeconds", channelIdleSeconds, 1, 365 * 24 * 3600);
+    Check.range("publishTimeoutMs", publishTimeoutMs, 100, 300_000);
+    Check.range("idempotencySeconds", idempotencySeconds, 1, 7 * 24 * 3600);
+    Check.atLeast("historyMaxBytes", historyMaxBytes, "maxDataBytes", maxDataBytes);
+    Check.atLeast("historyMaxBytesPerNode", historyMaxBytesPerNode, "historyMaxBytes", historyMaxBytes);
   }
 
   static BroadcastConfig from(Section s) {
     s.allowOnly(Set.of("historySize", "historyTtlSeconds", "maxDataBytes", "historyMaxBytes", "historyMaxBytesPerNode", "channelIdleSeconds",
         "publishTimeoutMs", "idempotencySeconds"));
-    return new BroadcastConfig(
-        s.integer("historySize", DEFAULT_HISTORY_SIZE, 1, 1_000_000),
-        s.integer("historyTtlSeconds", DEFAULT_HISTORY_TTL_SECONDS, 1, 30 * 24 * 3600),
-        s.integer("maxDataBytes", DEFAULT_MAX_DATA_BYTES, 16, 1024 * 1024),
-        s.integer("historyMaxBytes", DEFAULT_HISTORY_MAX_BYTES, 1024, 1024 * 1024 * 1024),
-        s.integer("historyMaxBytesPerNode", DEFAULT_HISTORY_MAX_BYTES_PER_NODE, 1024, Integer.MAX_VALUE),
-        s.integer("channelIdleSeconds", DEFAULT_CHANNEL_IDLE_SECONDS, 1, 365 * 24 * 3600),
-        s.integer("publishTimeoutMs", DEFAULT_PUBLISH_TIMEOUT_MS, 100, 300_000),
-        s.integer("idempotencySeconds", DEFAULT_IDEMPOTENCY_SECONDS, 1, 7 * 24 * 3600));
+    return s.build(() -> new BroadcastConfig(
+        s.integer("historySize", DEFAULT_HISTORY_SIZE),
+        s.integer("historyTtlSeconds", DEFAULT_HISTORY_TTL_SECONDS),
+        s.integer("maxDataBytes", DEFAULT_MAX_DATA_BYTES),
+        s.integer("historyMaxBytes", DEFAULT_HISTORY_MAX_BYTES),
+        s.integer("historyMaxBytesPerNode", DEFAULT_HISTORY_MAX_BYTES_PER_NODE),
+        s.integer("channelIdleSeconds", DEFAULT_CHANNEL_IDLE_SECONDS),
+        s.integer("publishTimeoutMs", DEFAULT_PUBLISH_TIMEOUT_MS),
+        s.integer("idempotencySeconds", DEFAULT_IDEMPOTENCY_SECONDS)));
   }
 }

@@ -42,19 +42,19 @@ public record ClusterConfig(String host, int port, List<String> members, String 
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9_.-]+:\\d{1,5}");
 
   public ClusterConfig {
+    Check.range("port", port, 1, 65535);
+    Check.range("eventBusPort", eventBusPort, 0, 65535);
+    Check.range("quorum", quorum, 1, 1000);
     members = List.copyOf(members);
     if (secret != null && secret.length() < MIN_SECRET_BYTES) {
-      throw new ConfigException("cluster.secret must be at least " + MIN_SECRET_BYTES + " characters");
+      throw Check.fail("secret", " must be at least " + MIN_SECRET_BYTES + " characters");
     }
     if (members.isEmpty()) {
-      throw new ConfigException("cluster.members must list at least one host:port");
-    }
-    if (quorum < 1) {
-      throw new ConfigException("cluster.quorum must be at least 1");
+      throw Check.fail("members", " must list at least one host:port");
     }
     for (String m : members) {
       if (!MEMBER.matcher(m).matches() || Integer.parseInt(m.substring(m.lastIndexOf(':') + 1)) > 65535) {
-        throw new ConfigException("cluster.members entries must be host:port (was '" + m + "')");
+        throw Check.fail("members", " entries must be host:port (was '" + m + "')");
       }
     }
   }
@@ -62,13 +62,13 @@ public record ClusterConfig(String host, int port, List<String> members, String 
   static ClusterConfig from(Section s) {
     s.allowOnly(Set.of("host", "port", "members", "configFile", "eventBusPort", "secret", "quorum"));
     String host = s.string("host", DEFAULT_HOST);
-    int port = s.integer("port", DEFAULT_PORT, 1, 65535);
+    int port = s.integer("port", DEFAULT_PORT);
     List<String> members = s.strings("members", List.of(host + ":" + port));
-    return new ClusterConfig(host, port, members,
+    return s.build(() -> new ClusterConfig(host, port, members,
         s.string("configFile", null),
-        s.integer("eventBusPort", 0, 0, 65535),
+        s.integer("eventBusPort", 0),
         s.string("secret", null),
-        s.integer("quorum", members.size() >= 3 ? members.size() / 2 + 1 : 1, 1, 1000),
-        s.has("quorum"));
+        s.integer("quorum", members.size() >= 3 ? members.size() / 2 + 1 : 1),
+        s.has("quorum")));
   }
 }

@@ -14,10 +14,15 @@ public record HeartbeatConfig(int timeoutSeconds, int intervalSeconds) {
   public static final int DEFAULT_TIMEOUT_SECONDS = 15;
   public static final int DEFAULT_INTERVAL_SECONDS = 2;
 
+  public HeartbeatConfig {
+    Check.range("timeoutSeconds", timeoutSeconds, 2, 3600);
+    Check.range("intervalSeconds", intervalSeconds, 1, 60);
+  }
+
   static HeartbeatConfig from(Section s) {
     s.allowOnly(Set.of("timeoutSeconds", "intervalSeconds"));
-    return new HeartbeatConfig(
-        s.integer("timeoutSeconds", DEFAULT_TIMEOUT_SECONDS, 2, 3600),
-        s.integer("intervalSeconds", DEFAULT_INTERVAL_SECONDS, 1, 60));
+    return s.build(() -> new HeartbeatConfig(
+        s.integer("timeoutSeconds", DEFAULT_TIMEOUT_SECONDS),
+        s.integer("intervalSeconds", DEFAULT_INTERVAL_SECONDS)));
   }
 }

@@ -25,8 +25,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
                            RolesConfig roles) {
 
   public HeraldConfig {
-    if (roles.instances(Role.WEBHOOK) > 0) {
-      webhook.requireComplete();
+    if (roles.instances(Role.WEBHOOK) > 0 && (webhook.urls().isEmpty() || webhook.secret() == null)) {
+      throw new ConfigException("webhook.urls and webhook.secret are required when roles.webhook is set");
     }
     if (proxy.connect() != null && proxy.connect().headers().stream().anyMatch("cookie"::equalsIgnoreCase) && http.allowedOrigins().contains("*")) {
       // a browser sends its cookies on a WebSocket handshake any site opens: with "*", any page the

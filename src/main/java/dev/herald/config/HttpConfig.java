@@ -53,9 +53,18 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
   public static final int RESERVED_FILES = 300;
 
   public HttpConfig {
+    Check.range("port", port, 0, 65535);
+    Check.range("maxBodyBytes", maxBodyBytes, 1024, 16 * 1024 * 1024);
+    Check.range("apiRatePerSecond", apiRatePerSecond, 1, 1_000_000);
+    Check.range("requestTimeoutSeconds", requestTimeoutSeconds, 1, 3600);
+    Check.range("maxHeaderBytes", maxHeaderBytes, 4096, 1024 * 1024);
+    Check.range("maxJsonDepth", maxJsonDepth, 2, 500);
+    Check.range("authFailuresPerSecondPerIp", authFailuresPerSecondPerIp, 1, 1_000_000);
+    Check.range("maxConnections", maxConnections, 0, 100_000_000);
+    Check.range("maxConnectionsPerAddress", maxConnectionsPerAddress, 1, 100_000_000);
     allowedOrigins = List.copyOf(allowedOrigins);
     if (metricsToken != null && metricsToken.length() < 16) {
-      throw new ConfigException("http.metricsToken must be at least 16 characters");
+      throw Check.fail("metricsToken", " must be at least 16 characters");
     }
   }
 
@@ -79,19 +88,19 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, boo
     s.allowOnly(Set.of("host", "port", "allowedOrigins", "compression", "maxBodyBytes", "apiRatePerSecond",
         "requestTimeoutSeconds", "maxHeaderBytes", "maxJsonDepth", "metricsToken", "authFailuresPerSecondPerIp",
         "maxConnections", "maxConnectionsPerAddress"));
-    return new HttpConfig(
+    return s.build(() -> new HttpConfig(
         s.string("host", DEFAULT_HOST),
-        s.integer("port", DEFAULT_PORT, 0, 65535),
+        s.integer("port", DEFAULT_PORT),
         s.strings("allowedOrigins", List.of("*")),
         s.bool("compression", false),
-        s.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024),
-        s.integer("apiRatePerSecond", DEFAULT_API_RATE, 1, 1_000_000),
-        s.integer("requestTimeoutSeconds", DEFAULT_REQUEST_TIMEOUT_SECONDS, 1, 3600),
-        s.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 4096, 1024 * 1024),
-        s.integer("maxJsonDepth", DEFAULT_MAX_JSON_DEPTH, 2, 500),
+        s.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES),
+        s.integer("apiRatePerSecond", DEFAULT_API_RATE),
+        s.integer("requestTimeoutSeconds", DEFAULT_REQUEST_TIMEOUT_SECONDS),
+        s.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES),
+        s.integer("maxJsonDepth", DEFAULT_MAX_JSON_DEPTH),
         s.string("metricsToken", null),
-        s.integer("authFailuresPerSecondPerIp", DEFAULT_AUTH_FAILURES_PER_IP, 1, 1_000_000),
-        s.integer("maxConnections", 0, 0, 100_000_000),
-        s.integer("maxConnectionsPerAddress", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 100_000_000));
+        s.integer("authFailuresPerSecondPerIp", DEFAULT_AUTH_FAILURES_PER_IP),
+        s.integer("maxConnections", 0),
+        s.integer("maxConnectionsPerAddress", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS)));
   }
 }

@@ -1,6 +1,5 @@
 package dev.herald.config;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -23,24 +22,24 @@ public record JwtConfig(String algorithm, String secret, String publicKey, Strin
   public static final int MIN_SECRET_BYTES = 32;
 
   public JwtConfig {
+    Check.range("leewaySeconds", leewaySeconds, 0, 300);
+    Check.range("maxTokenBytes", maxTokenBytes, 512, 65_536);
     switch (algorithm) {
       case "HS256" -> {
-        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-          throw new ConfigException("auth.jwt.secret must be at least " + MIN_SECRET_BYTES + " bytes");
-        }
+        Check.secret("secret", secret, MIN_SECRET_BYTES);
         if (publicKey != null) {
-          throw new ConfigException("auth.jwt.publicKey is for RS256/ES256; HS256 takes auth.jwt.secret");
+          throw new ConfigException(k -> k.apply("publicKey") + " is for RS256/ES256; HS256 takes " + k.apply("secret"));
         }
       }
       case "RS256", "ES256" -> {
         if (secret != null) {
-          throw new ConfigException("auth.jwt.secret is for HS256; " + algorithm + " takes auth.jwt.publicKey");
+          throw new ConfigException(k -> k.apply("secret") + " is for HS256; " + algorithm + " takes " + k.apply("publicKey"));
         }
         if (publicKey != null && !publicKey.contains("-----BEGIN PUBLIC KEY-----")) {
-          throw new ConfigException("auth.jwt.publicKey must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+          throw Check.fail("publicKey", " must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
         }
       }
-      default -> throw new ConfigException("auth.jwt.algorithm must be HS256, RS256 or ES256 (was '" + algorithm + "')");
+      default -> throw Check.fail("algorithm", " must be HS256, RS256 or ES256 (was '" + algorithm + "')");
     }
   }
 
@@ -55,13 +54,13 @@ public record JwtConfig(String algorithm, String secret, String publicKey, Strin
 
   static JwtConfig from(Section s) {
     s.allowOnly(Set.of("algorithm", "secret", "publicKey", "issuer", "audience", "leewaySeconds", "maxTokenBytes"));
-    return new JwtConfig(
+    return s.build(() -> new JwtConfig(
         s.string("algorithm", "HS256"),
         s.string("secret", null),
         s.string("publicKey", null),
         s.string("issuer", null),
         s.string("audience", null),
-        s.integer("leewaySeconds", DEFAULT_LEEWAY_SECONDS, 0, 300),
-        s.integer("maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES, 512, 65_536));
+        s.integer("leewaySeconds", DEFAULT_LEEWAY_SECONDS),
+        s.integer("maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES)));
   }
 }

@@ -14,12 +14,12 @@ public record LogConfig(String format) {
 
   public LogConfig {
     if (!format.equals("json") && !format.equals("text")) {
-      throw new ConfigException("log.format must be json or text (was '" + format + "')");
+      throw Check.fail("format", " must be json or text (was '" + format + "')");
     }
   }
 
   static LogConfig from(Section s) {
     s.allowOnly(Set.of("format"));
-    return new LogConfig(s.string("format", DEFAULT_FORMAT));
+    return s.build(() -> new LogConfig(s.string("format", DEFAULT_FORMAT)));
   }
 }

@@ -3,6 +3,7 @@ package dev.herald.config;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * {@code namespaces}: options per group of channels (docs/protocol.md, "Channel namespaces"). A
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 public record NamespacesConfig(Map<String, Namespace> byName) {
 
   public static final char SEPARATOR = ':';
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
   /** The options of channels in no configured namespace. */
   public static final Namespace DEFAULT = new Namespace("", null, null, null, null, true, false);
 
@@ -29,12 +31,24 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
    */
   public record Namespace(String name, Integer historySize, Integer historyTtlSeconds, Integer historyMaxBytes, Integer idempotencySeconds,
                           boolean clientPublish, boolean userLimited) {
+
+    public Namespace {
+      Check.rangeIfSet("historySize", historySize, 1, 1_000_000);
+      Check.rangeIfSet("historyTtlSeconds", historyTtlSeconds, 1, 30 * 24 * 3600);
+      Check.rangeIfSet("historyMaxBytes", historyMaxBytes, 1024, 1024 * 1024 * 1024);
+      Check.rangeIfSet("idempotencySeconds", idempotencySeconds, 1, 7 * 24 * 3600);
+    }
   }
 
   public static final NamespacesConfig NONE = new NamespacesConfig(Map.of());
 
   public NamespacesConfig {
     byName = Map.copyOf(byName);
+    for (String name : byName.keySet()) {
+      if (!NAME.matcher(name).matches()) {
+        throw Check.fail(name, ": a namespace name is 1-32 of [A-Za-z0-9_.-]");
+      }
+    }
   }
 
   /** The namespace {@code channel} is in ({@link #DEFAULT} when none is configured for it). */
@@ -46,19 +60,16 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
   static NamespacesConfig from(Section s) {
     Map<String, Namespace> out = new TreeMap<>();
     for (String name : s.raw().fieldNames()) {
-      if (!name.matches("[A-Za-z0-9_.-]{1,32}")) {
-        throw new ConfigException(s.path(name) + ": a namespace name is 1-32 of [A-Za-z0-9_.-]");
-      }
       Section n = s.section(name);
       n.allowOnly(Set.of("historySize", "historyTtlSeconds", "historyMaxBytes", "idempotencySeconds", "clientPublish", "userLimited"));
-      out.put(name, new Namespace(name,
-          n.has("historySize") ? n.integer("historySize", 0, 1, 1_000_000) : null,
-          n.has("historyTtlSeconds") ? n.integer("historyTtlSeconds", 0, 1, 30 * 24 * 3600) : null,
-          n.has("historyMaxBytes") ? n.integer("historyMaxBytes", 0, 1024, 1024 * 1024 * 1024) : null,
-          n.has("idempotencySeconds") ? n.integer("idempotencySeconds", 0, 1, 7 * 24 * 3600) : null,
+      out.put(name, n.build(() -> new Namespace(name,
+          n.integerOrNull("historySize"),
+          n.integerOrNull("historyTtlSeconds"),
+          n.integerOrNull("historyMaxBytes"),
+          n.integerOrNull("idempotencySeconds"),
           n.bool("clientPublish", true),
-          n.bool("userLimited", false)));
+          n.bool("userLimited", false))));
     }
-    return new NamespacesConfig(out);
+    return s.build(() -> new NamespacesConfig(out));
   }
 }

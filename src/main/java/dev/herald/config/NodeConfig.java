@@ -15,13 +15,13 @@ public record NodeConfig(String name) {
 
   public NodeConfig {
     if (!NAME.matcher(name).matches()) {
-      throw new ConfigException("node.name must be 1-64 characters of [A-Za-z0-9_.:-] (was '" + name + "')");
+      throw Check.fail("name", " must be 1-64 characters of [A-Za-z0-9_.:-] (was '" + name + "')");
     }
   }
 
   static NodeConfig from(Section s, int httpPort) {
     s.allowOnly(Set.of("name"));
-    return new NodeConfig(s.string("name", defaultName(System.getenv("HOSTNAME"), httpPort)));
+    return s.build(() -> new NodeConfig(s.string("name", defaultName(System.getenv("HOSTNAME"), httpPort))));
   }
 
   static String defaultName(String hostEnv, int httpPort) {

@@ -17,9 +17,14 @@ public record PresenceConfig(int reconcileSeconds, int offlineRecordSeconds) {
   public static final int DEFAULT_RECONCILE_SECONDS = 15;
   public static final int DEFAULT_OFFLINE_RECORD_SECONDS = 24 * 3600;
 
+  public PresenceConfig {
+    Check.range("reconcileSeconds", reconcileSeconds, 1, 3600);
+    Check.range("offlineRecordSeconds", offlineRecordSeconds, 1, 365 * 24 * 3600);
+  }
+
   static PresenceConfig from(Section s) {
     s.allowOnly(Set.of("reconcileSeconds", "offlineRecordSeconds"));
-    return new PresenceConfig(s.integer("reconcileSeconds", DEFAULT_RECONCILE_SECONDS, 1, 3600),
-        s.integer("offlineRecordSeconds", DEFAULT_OFFLINE_RECORD_SECONDS, 1, 365 * 24 * 3600));
+    return s.build(() -> new PresenceConfig(s.integer("reconcileSeconds", DEFAULT_RECONCILE_SECONDS),
+        s.integer("offlineRecordSeconds", DEFAULT_OFFLINE_RECORD_SECONDS)));
   }
 }

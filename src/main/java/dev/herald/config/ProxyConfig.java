@@ -50,35 +50,29 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
   public record Endpoint(String url, int timeoutMs, List<String> headers, List<String> channels) {
 
     public Endpoint {
-      if (url == null || !url.matches("https?://[^\\s]+")) {
-        throw new ConfigException("proxy endpoints need a url, http:// or https:// (was '" + url + "')");
+      if (url == null) {
+        throw Check.fail("url", " is required (http:// or https://)");
       }
-      if (timeoutMs < 100 || timeoutMs > 60_000) {
-        throw new ConfigException("proxy timeoutMs must be 100-60000 (was " + timeoutMs + ")");
+      if (!url.matches("https?://[^\\s]+")) {
+        throw Check.fail("url", " must be http:// or https:// (was '" + url + "')");
       }
+      Check.range("timeoutMs", timeoutMs, 100, 60_000);
       headers = List.copyOf(headers);
       channels = List.copyOf(channels);
       for (String h : headers) {
         if (!h.matches("[A-Za-z0-9-]{1,64}")) {
-          throw new ConfigException("proxy headers must be header names (was '" + h + "')");
+          throw Check.fail("headers", " must be header names (was '" + h + "')");
         }
       }
     }
 
-    static Endpoint from(Section s, boolean channelsRequired) {
+    static Endpoint from(Section s) {
       if (s.raw().isEmpty()) {
         return null;
       }
       s.allowOnly(Set.of("url", "timeoutMs", "headers", "channels"));
-      if (!s.has("url")) {
-        throw new ConfigException(s.path("url") + " is required (http:// or https://)");
-      }
-      List<String> channels = s.strings("channels", List.of());
-      if (channelsRequired && channels.isEmpty()) {
-        throw new ConfigException(s.path("channels") + " must name the channels this proxy applies to (patterns, as in tokens)");
-      }
-      return new Endpoint(s.string("url", null), s.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 100, 60_000),
-          s.strings("headers", List.of()), channels);
+      return s.build(() -> new Endpoint(s.string("url", null), s.integer("timeoutMs", DEFAULT_TIMEOUT_MS),
+          s.strings("headers", List.of()), s.strings("channels", List.of())));
     }
   }
 
@@ -86,11 +80,20 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
       DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS, null);
 
   public ProxyConfig {
-    if (maxConcurrent < 1 || maxAnswerBytes < 256 || maxFailures < 1 || resetTimeoutMs < 100 || retryAfterMs < 0) {
-      throw new ConfigException("proxy: maxConcurrent >= 1, maxAnswerBytes >= 256, maxFailures >= 1, resetTimeoutMs >= 100, retryAfterMs >= 0");
-    }
-    if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-      throw new ConfigException("proxy.secret must be at least 32 bytes");
+    namesChannels("subscribe", subscribe);
+    namesChannels("publish", publish);
+    Check.range("maxConcurrent", maxConcurrent, 1, 100_000);
+    Check.range("maxAnswerBytes", maxAnswerBytes, 256, 16 * 1024 * 1024);
+    Check.range("maxFailures", maxFailures, 1, 1000);
+    Check.range("resetTimeoutMs", resetTimeoutMs, 100, 600_000);
+    Check.range("retryAfterMs", retryAfterMs, 0, 600_000);
+    Check.secret("secret", secret, 32);
+  }
+
+  /** A subscribe or publish proxy applies to the channels it names, so it must name some. */
+  private static void namesChannels(String kind, Endpoint e) {
+    if (e != null && e.channels().isEmpty()) {
+      throw Check.fail(kind + ".channels", " must name the channels this proxy applies to (patterns, as in tokens)");
     }
   }
 
@@ -101,17 +104,17 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
 
   static ProxyConfig from(Section s) {
     s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "refresh", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs", "secret"));
-    return new ProxyConfig(
-        Endpoint.from(s.section("connect"), false),
-        Endpoint.from(s.section("subscribe"), true),
-        Endpoint.from(s.section("publish"), true),
-        Endpoint.from(s.section("rpc"), false),
-        Endpoint.from(s.section("refresh"), false),
-        s.integer("maxConcurrent", DEFAULT_MAX_CONCURRENT, 1, 100_000),
-        s.integer("maxAnswerBytes", DEFAULT_MAX_ANSWER_BYTES, 256, 16 * 1024 * 1024),
-        s.integer("maxFailures", DEFAULT_MAX_FAILURES, 1, 1000),
-        s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS, 100, 600_000),
-        s.integer("retryAfterMs", DEFAULT_RETRY_AFTER_MS, 0, 600_000),
-        s.string("secret", null));
+    return s.build(() -> new ProxyConfig(
+        Endpoint.from(s.section("connect")),
+        Endpoint.from(s.section("subscribe")),
+        Endpoint.from(s.section("publish")),
+        Endpoint.from(s.section("rpc")),
+        Endpoint.from(s.section("refresh")),
+        s.integer("maxConcurrent", DEFAULT_MAX_CONCURRENT),
+        s.integer("maxAnswerBytes", DEFAULT_MAX_ANSWER_BYTES),
+        s.integer("maxFailures", DEFAULT_MAX_FAILURES),
+        s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS),
+        s.integer("retryAfterMs", DEFAULT_RETRY_AFTER_MS),
+        s.string("secret", null)));
   }
 }

@@ -16,10 +16,17 @@ public record RolesConfig(Map<Role, Integer> instances) {
   public static final int MAX_INSTANCES = 64;
 
   public RolesConfig {
-    instances = Collections.unmodifiableMap(new EnumMap<>(instances));
-    if (instances.values().stream().allMatch(n -> n == 0)) {
+    Map<Role, Integer> deployed = new EnumMap<>(Role.class);
+    instances.forEach((role, n) -> {
+      Check.range(role.key(), n, 0, MAX_INSTANCES);
+      if (n > 0) {
+        deployed.put(role, n);
+      }
+    });
+    if (deployed.isEmpty()) {
       throw new ConfigException("roles must deploy at least one verticle");
     }
+    instances = Collections.unmodifiableMap(deployed);
   }
 
   public int instances(Role role) {
@@ -33,11 +40,8 @@ public record RolesConfig(Map<Role, Integer> instances) {
     s.allowOnly(Arrays.stream(Role.values()).map(Role::key).collect(Collectors.toSet()));
     Map<Role, Integer> m = new EnumMap<>(Role.class);
     for (Role r : Role.values()) {
-      int n = s.integer(r.key(), 0, 0, MAX_INSTANCES);
-      if (n > 0) {
-        m.put(r, n);
-      }
+      m.put(r, s.integer(r.key(), 0));
     }
-    return new RolesConfig(m);
+    return s.build(() -> new RolesConfig(m));
   }
 }

@@ -6,11 +6,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * A typed, path-aware view of one JSON config section. Every getter names the full path of
- * the key in its error, so records can validate in their constructors with one line per field.
- * Unknown keys are refused: a typo must not silently fall back to a default.
+ * A typed, path-aware view of one JSON config section. Its getters check only types (each error
+ * names the full path of the key); the bounds are the records' own, and {@link #build} names the
+ * keys of a record's errors from this section's path. Unknown keys are refused: a typo must not
+ * silently fall back to a default.
  */
 final class Section {
 
@@ -51,17 +53,32 @@ final class Section {
     }
   }
 
-  int integer(String key, int def, int min, int max) {
+  /** The record {@code make} builds; an error it throws names its keys from this section's path. */
+  <T> T build(Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (ConfigException e) {
+      throw e.under(path);
+    }
+  }
+
+  int integer(String key, int def) {
+    Integer v = integerOrNull(key);
+    return v == null ? def : v;
+  }
+
+  /** An integer, or null when absent. */
+  Integer integerOrNull(String key) {
     Object v = json.getValue(key);
     if (v == null) {
-      return def;
+      return null;
     }
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new ConfigException(path(key) + " must be an integer");
     }
     long l = n.longValue();
-    if (l < min || l > max) {
-      throw new ConfigException(path(key) + " must be between " + min + " and " + max + " (was " + l + ")");
+    if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+      throw new ConfigException(path(key) + " must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE + " (was " + l + ")");
     }
     return (int) l;
   }

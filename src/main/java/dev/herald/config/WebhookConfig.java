@@ -1,8 +1,8 @@
 package dev.herald.config;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code webhook}: where this node POSTs presence and channel events, and how it protects itself
@@ -40,44 +40,38 @@ public record WebhookConfig(List<String> urls, String secret, int timeoutMs, int
   public static final Set<String> DEFAULT_EVENTS = Set.of("user.online", "user.offline", "channel.occupied", "channel.vacated", "presence.snapshot");
 
   public WebhookConfig {
+    Check.range("timeoutMs", timeoutMs, 100, 60_000);
+    Check.range("maxRetries", maxRetries, 0, 10);
+    Check.range("maxFailures", maxFailures, 1, 1000);
+    Check.range("resetTimeoutMs", resetTimeoutMs, 100, 600_000);
+    Check.range("queueSize", queueSize, 1, 10_000_000);
+    Check.range("snapshotSeconds", snapshotSeconds, 0, 86_400);
     urls = List.copyOf(urls);
     events = Set.copyOf(events);
     for (String e : events) {
       if (!ALL_EVENTS.contains(e)) {
-        throw new ConfigException("webhook.events: unknown event type '" + e + "' (the types are " + new java.util.TreeSet<>(ALL_EVENTS) + ")");
+        throw Check.fail("events", ": unknown event type '" + e + "' (the types are " + new TreeSet<>(ALL_EVENTS) + ")");
       }
-    }
-    if (snapshotSeconds < 0 || snapshotSeconds > 86_400) {
-      throw new ConfigException("webhook.snapshotSeconds must be 0 (never) to 86400");
     }
     for (String url : urls) {
       if (!url.matches("https?://.+")) {
-        throw new ConfigException("webhook.urls entries must be http:// or https:// URLs (was '" + url + "')");
+        throw Check.fail("urls", " entries must be http:// or https:// URLs (was '" + url + "')");
       }
     }
-    if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-      throw new ConfigException("webhook.secret must be at least 32 bytes");
-    }
-  }
-
-  /** Checked when the node runs the webhook role. */
-  public void requireComplete() {
-    if (urls.isEmpty() || secret == null) {
-      throw new ConfigException("webhook.urls and webhook.secret are required when roles.webhook is set");
-    }
+    Check.secret("secret", secret, 32);
   }
 
   static WebhookConfig from(Section s) {
     s.allowOnly(Set.of("urls", "secret", "timeoutMs", "maxRetries", "maxFailures", "resetTimeoutMs", "queueSize", "events", "snapshotSeconds"));
-    return new WebhookConfig(
+    return s.build(() -> new WebhookConfig(
         s.strings("urls", List.of()),
         s.string("secret", null),
-        s.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 100, 60_000),
-        s.integer("maxRetries", DEFAULT_MAX_RETRIES, 0, 10),
-        s.integer("maxFailures", DEFAULT_MAX_FAILURES, 1, 1000),
-        s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS, 100, 600_000),
-        s.integer("queueSize", DEFAULT_QUEUE_SIZE, 1, 10_000_000),
+        s.integer("timeoutMs", DEFAULT_TIMEOUT_MS),
+        s.integer("maxRetries", DEFAULT_MAX_RETRIES),
+        s.integer("maxFailures", DEFAULT_MAX_FAILURES),
+        s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS),
+        s.integer("queueSize", DEFAULT_QUEUE_SIZE),
         Set.copyOf(s.strings("events", List.copyOf(DEFAULT_EVENTS))),
-        s.integer("snapshotSeconds", DEFAULT_SNAPSHOT_SECONDS, 0, 86_400));
+        s.integer("snapshotSeconds", DEFAULT_SNAPSHOT_SECONDS)));
   }
 }
