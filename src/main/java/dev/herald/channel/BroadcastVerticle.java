@@ -1,13 +1,14 @@
 package dev.herald.channel;
 
 import dev.herald.bus.Guarded;
+import dev.herald.bus.Listings;
 import dev.herald.cluster.Structures;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.map.IMap;
 import com.hazelcast.projection.Projection;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.KeyPrefix;
-import dev.herald.protocol.AdminListing;
+import dev.herald.protocol.message.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
@@ -135,7 +136,7 @@ public final class BroadcastVerticle extends VerticleBase {
    * worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing.reply(vertx, msg, "channels", listing -> {
+    Listings.reply(vertx, msg, "channels", listing -> {
       Map<String, long[]> channels = new HashMap<>();
       for (LastSeq s : logs.project(new LastSeqs(), new KeyPrefix<>(listing.prefix()))) {
         channels.put(s.channel(), new long[] {s.seq(), 0});

@@ -7,7 +7,7 @@ import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
-import dev.herald.protocol.GatewayBatch;
+import dev.herald.protocol.message.GatewayBatch;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.message.ChannelQuery;
 import dev.herald.protocol.Replies;
@@ -75,7 +75,7 @@ public final class ChannelMembersVerticle extends VerticleBase {
    * with one occupancy update per channel for the whole batch ({@link MembershipEvents#memberships}).
    */
   private void applyBatch(Message<JsonObject> msg, String field, BiFunction<Map<String, List<String>>, String, MembershipOp> opFor) {
-    GatewayBatch batch = GatewayBatch.read(msg, field, j -> Membership.key(j.getString("channel"), j.getString("userId")));
+    GatewayBatch batch = GatewayBatch.read(msg, field, i -> Membership.key(i.channel(), i.userId()));
     List<Future<Map<String, Membership.Change>>> parts = new ArrayList<>();
     for (Map<String, List<String>> part : cluster.byPartition(batch.connections())) {
       parts.add(ClusterHandle.future(map.submitToKeys(part.keySet(), opFor.apply(part, batch.nodeId())), context));

@@ -1,5 +1,6 @@
 package dev.herald.membership;
 
+import dev.herald.bus.Webhooks;
 import dev.herald.cluster.Structures;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
@@ -42,7 +43,7 @@ final class MembershipEvents {
         vertx.eventBus().publish(Addresses.members(channel), Membership.event(key, c));
         // named by the change: raised again after a failover, it keeps its id; only when asked for
         // (webhook.events): one per subscription, a connect storm's worth of bus sends otherwise
-        if (joinWebhooks) WebhookEvents.raise(vertx, c.event() == Membership.Event.JOIN ? WebhookEvents.CHANNEL_JOIN : WebhookEvents.CHANNEL_LEAVE,
+        if (joinWebhooks) Webhooks.raise(vertx, c.event() == Membership.Event.JOIN ? WebhookEvents.CHANNEL_JOIN : WebhookEvents.CHANNEL_LEAVE,
             new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)).put("version", c.version()), node,
             traceOf.apply(key), key + "/" + c.version());
         tallies.computeIfAbsent(channel, ch -> new Tally()).add(key, c.event(), c.version());
@@ -61,7 +62,7 @@ final class MembershipEvents {
         String type = t.webhook(counts[0], counts[1]);
         if (type != null) {
           String key = type.equals(WebhookEvents.CHANNEL_OCCUPIED) ? t.firstJoin : t.lastLeave;
-          WebhookEvents.raise(vertx, type, new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)), node,
+          Webhooks.raise(vertx, type, new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)), node,
               traceOf.apply(key), t.cause(type));
         }
       });

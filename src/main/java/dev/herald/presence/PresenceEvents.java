@@ -1,5 +1,6 @@
 package dev.herald.presence;
 
+import dev.herald.bus.Webhooks;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.WebhookEvents;
 import io.micrometer.core.instrument.Counter;
@@ -34,9 +35,9 @@ final class PresenceEvents {
     vertx.eventBus().publish(Addresses.PRESENCE_EVENTS, c.event());
     counts.get(r.status()).increment();
     if (c.previous() == Status.OFFLINE) {
-      WebhookEvents.raise(vertx, WebhookEvents.USER_ONLINE, r.view().toJson(), node, traceId, r.userId() + "/" + r.version());
+      Webhooks.raise(vertx, WebhookEvents.USER_ONLINE, r.view().toJson(), node, traceId, r.userId() + "/" + r.version());
     } else if (r.status() == Status.OFFLINE) {
-      WebhookEvents.raise(vertx, WebhookEvents.USER_OFFLINE, r.view().toJson(), node, traceId, r.userId() + "/" + r.version());
+      Webhooks.raise(vertx, WebhookEvents.USER_OFFLINE, r.view().toJson(), node, traceId, r.userId() + "/" + r.version());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.presence;
 
+import dev.herald.bus.Webhooks;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.Structures;
@@ -106,7 +107,7 @@ public final class PresenceSnapshots extends VerticleBase {
       }
       JsonObject data = new JsonObject().put("round", round).put("takenAt", takenAt).put("part", part + 1).put("parts", parts)
           .put("online", all.size()).put("users", users);
-      WebhookEvents.raise(vertx, WebhookEvents.PRESENCE_SNAPSHOT, data, node, null, round + "/" + (part + 1));
+      Webhooks.raise(vertx, WebhookEvents.PRESENCE_SNAPSHOT, data, node, null, round + "/" + (part + 1));
     }
     LOG.debug("presence snapshot {}: {} users online in {} parts", round, all.size(), parts);
   }

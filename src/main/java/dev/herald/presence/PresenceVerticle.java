@@ -1,16 +1,18 @@
 package dev.herald.presence;
 
 import dev.herald.bus.Guarded;
+import dev.herald.bus.Listings;
+import dev.herald.bus.Webhooks;
 import dev.herald.cluster.Structures;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.cluster.KeyPrefix;
-import dev.herald.protocol.AdminListing;
+import dev.herald.protocol.message.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
-import dev.herald.protocol.GatewayBatch;
+import dev.herald.protocol.message.GatewayBatch;
 import dev.herald.protocol.Headers;
 import dev.herald.protocol.WebhookEvents;
 import dev.herald.protocol.message.PresenceQuery;
@@ -76,7 +78,7 @@ public final class PresenceVerticle extends VerticleBase {
    * prefix are selected and projected where they are stored, on a worker thread.
    */
   private void onAdminList(Message<Object> msg) {
-    AdminListing.reply(vertx, msg, "users",
+    Listings.reply(vertx, msg, "users",
         listing -> List.copyOf(map.project(new Onlines(), Predicates.and(new KeyPrefix<>(listing.prefix()), new Connected()))), Online::userId,
         o -> new JsonObject().put("userId", o.userId()).put("status", o.status()).put("connections", o.connections()));
   }
@@ -166,7 +168,7 @@ public final class PresenceVerticle extends VerticleBase {
    * as backups allow ({@link ClusterHandle#byPartition}); each user's events carry its trace id.
    */
   private void applyBatch(Message<JsonObject> msg, BiFunction<Map<String, List<String>>, String, PresenceOp> opFor, String webhook) {
-    GatewayBatch batch = GatewayBatch.read(msg, GatewayBatch.CONNECTIONS, c -> c.getString("userId"));
+    GatewayBatch batch = GatewayBatch.read(msg, GatewayBatch.CONNECTIONS, GatewayBatch.Item::userId);
     List<Future<?>> parts = new ArrayList<>();
     for (Map<String, List<String>> part : cluster.byPartition(batch.connections())) {
       PresenceOp op = opFor.apply(part, batch.nodeId()).offlineFor(config.offlineRecordSeconds());
@@ -175,7 +177,7 @@ public final class PresenceVerticle extends VerticleBase {
           .onSuccess(changes -> {
             if (connectionWebhooks) {
               // one per connection, named by it (a connection opens and closes once): a receiver dedupes a repeat
-              part.forEach((user, conns) -> conns.forEach(conn -> WebhookEvents.raise(vertx, webhook,
+              part.forEach((user, conns) -> conns.forEach(conn -> Webhooks.raise(vertx, webhook,
                   new JsonObject().put("userId", user).put("connId", conn).put("nodeId", batch.nodeId()), node, batch.traces().get(user), conn)));
             }
           }));

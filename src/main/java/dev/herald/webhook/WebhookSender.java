@@ -1,6 +1,7 @@
 package dev.herald.webhook;
 
 import dev.herald.protocol.WebhookEvents;
+import dev.herald.protocol.message.WebhookEvent;
 import dev.herald.config.WebhookConfig;
 import dev.herald.observability.Readiness;
 import dev.herald.observability.Trace;
@@ -28,7 +29,7 @@ final class WebhookSender {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   private static final long RETRY_MS = 250;
 
-  record Pending(JsonObject event, String traceId) {
+  record Pending(WebhookEvent event, String traceId) {
   }
 
   private final Vertx vertx;
@@ -69,7 +70,7 @@ final class WebhookSender {
     Pending dropped = queue.add(p, sending);
     if (dropped != null) {
       LOG.warn("webhook queue for {} full ({}): dropped {} {} ({} dropped so far)", name, config.queueSize(),
-          dropped.event().getString("type"), dropped.event().getString("id"), queue.dropped());
+          dropped.event().type(), dropped.event().id(), queue.dropped());
     }
     pump();
   }
@@ -83,13 +84,13 @@ final class WebhookSender {
     breaker.<Void>execute(() -> post(next)).onComplete(ar -> {
       sending = false;
       if (ar.succeeded()) {
-        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} delivered to {}", next.event().getString("type"), next.event().getString("id"), name);
+        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} delivered to {}", next.event().type(), next.event().id(), name);
         queue.sent(next);
         delivered++;
         pump();
       } else {
-        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} not delivered to {}: {}", next.event().getString("type"),
-            next.event().getString("id"), name, ar.cause().getMessage());
+        Trace.with(LOG.atDebug(), next.traceId()).log("webhook {} {} not delivered to {}: {}", next.event().type(),
+            next.event().id(), name, ar.cause().getMessage());
         if (retryTimer < 0) {
           retryTimer = vertx.setTimer(RETRY_MS, id -> {
             retryTimer = -1;
@@ -101,13 +102,13 @@ final class WebhookSender {
   }
 
   private Future<Void> post(Pending p) {
-    Buffer body = p.event().toBuffer();
+    Buffer body = p.event().toJson().toBuffer();
     RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
         .setIdleTimeout(config.timeoutMs())
         .putHeader("Content-Type", "application/json")
         .putHeader(WebhookEvents.SIGNATURE_HEADER, WebhookEvents.sign(config.secret(), body.getBytes()))
-        .putHeader("X-Herald-Event", p.event().getString("type"))
-        .putHeader("X-Herald-Id", p.event().getString("id"))
+        .putHeader("X-Herald-Event", p.event().type())
+        .putHeader("X-Herald-Id", p.event().id())
         .putHeader("X-Herald-Node", node);
     if (p.traceId() != null) {
       req.putHeader("X-Trace-Id", p.traceId());

@@ -1,11 +1,14 @@
 package dev.herald.webhook;
 
-import dev.herald.protocol.Addresses;
-import dev.herald.protocol.Headers;
-import dev.herald.protocol.WebhookEvents;
+import dev.herald.bus.Webhooks;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.WebhookConfig;
 import dev.herald.observability.Readiness;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Headers;
+import dev.herald.protocol.message.WebhookBreaker;
+import dev.herald.protocol.message.WebhookEvent;
+import dev.herald.protocol.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -41,7 +44,7 @@ public final class WebhookVerticle extends VerticleBase {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.timeoutMs()));
     for (String url : config.urls()) {
       senders.add(new WebhookSender(vertx, client, config, url, node, state -> {
-        vertx.eventBus().publish(Addresses.WEBHOOK_BREAKER, new JsonObject().put("node", node).put("url", WebhookSender.redact(url)).put("state", state));
+        vertx.eventBus().publish(Addresses.WEBHOOK_BREAKER, new WebhookBreaker(node, WebhookSender.redact(url), state).toJson());
         report();
       }));
     }
@@ -49,20 +52,21 @@ public final class WebhookVerticle extends VerticleBase {
     // deliveries and retries change the figures too, on the senders' own schedule: keep them current
     vertx.setPeriodic(1000, id -> report());
     return vertx.eventBus().<JsonObject>consumer(Addresses.WEBHOOK_EVENT, this::onEvent).completion()
-        .onSuccess(v -> WebhookEvents.servedHere(vertx, true));
+        .onSuccess(v -> Webhooks.servedHere(vertx, true));
   }
 
   @Override
   public Future<?> stop() {
-    WebhookEvents.servedHere(vertx, false);
+    Webhooks.servedHere(vertx, false);
     return Future.succeededFuture();
   }
 
   private void onEvent(Message<JsonObject> msg) {
-    if (!config.events().contains(msg.body().getString("type"))) {
+    WebhookEvent event = WebhookEvent.fromJson(msg.body());
+    if (!config.events().contains(event.type())) {
       return; // a type the receivers did not ask for (webhook.events)
     }
-    WebhookSender.Pending p = new WebhookSender.Pending(msg.body(), msg.headers().get(Headers.TRACE_ID));
+    WebhookSender.Pending p = new WebhookSender.Pending(event, msg.headers().get(Headers.TRACE_ID));
     senders.forEach(s -> s.offer(p));
     report();
   }

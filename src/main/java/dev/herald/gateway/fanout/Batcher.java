@@ -1,6 +1,7 @@
 package dev.herald.gateway.fanout;
 
 import dev.herald.bus.Requests;
+import dev.herald.protocol.message.GatewayBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,7 +48,7 @@ public final class Batcher {
     this.envelope = envelope;
   }
 
-  Future<Message<Object>> add(JsonObject item) {
+  Future<Message<Object>> add(GatewayBatch.Item item) {
     if (items == null) {
       items = new JsonArray(new ArrayList<>());
       waiting = new ArrayList<>();
@@ -57,7 +58,7 @@ public final class Batcher {
       });
     }
     Promise<Message<Object>> p = Promise.promise();
-    items.add(item);
+    items.add(item.toJson());
     waiting.add(p);
     if (items.size() >= max) {
       vertx.cancelTimer(timer);

@@ -2,7 +2,7 @@ package dev.herald.gateway.fanout;
 
 import dev.herald.gateway.connection.Connection;
 import dev.herald.protocol.Addresses;
-import dev.herald.protocol.GatewayBatch;
+import dev.herald.protocol.message.GatewayBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -51,7 +51,7 @@ public final class MembershipLink {
    * If the connection closed meanwhile, it leaves at once (unless a drain closed it).
    */
   public Future<Void> joinPresence(Connection c) {
-    return connects.add(new JsonObject().put("userId", c.principal.userId()).put("connId", c.id)).transform(ar -> {
+    return connects.add(item(c, null)).transform(ar -> {
       boolean noService = ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
       boolean leaveNow = c.life.counted(!noService);
       if (noService) {
@@ -71,8 +71,7 @@ public final class MembershipLink {
     if (!c.life.leave()) {
       return Future.succeededFuture();
     }
-    JsonObject who = new JsonObject().put("userId", c.principal.userId()).put("connId", c.id);
-    return disconnects.add(traced(who, c, c.closedBy)).mapEmpty();
+    return disconnects.add(traced(item(c, null), c, c.closedBy)).mapEmpty();
   }
 
   /**
@@ -81,11 +80,7 @@ public final class MembershipLink {
    * occupancy event it may cause.
    */
   public Future<Void> joinChannel(Connection c, String channel, String traceId) {
-    JsonObject join = member(c, channel);
-    if (traceId != null) {
-      join.put("traceId", traceId);
-    }
-    Future<Void> joined = joins.add(join).mapEmpty();
+    Future<Void> joined = joins.add(item(c, channel).traced(traceId)).mapEmpty();
     c.channels().put(channel, joined);
     return joined.otherwiseEmpty();
   }
@@ -100,7 +95,7 @@ public final class MembershipLink {
       return Future.succeededFuture();
     }
     return joined.transform(ar -> ar.succeeded()
-        ? leaves.add(traced(member(c, channel), c, traceId != null ? traceId : c.closedBy)).mapEmpty()
+        ? leaves.add(traced(item(c, channel), c, traceId != null ? traceId : c.closedBy)).mapEmpty()
         : Future.succeededFuture());
   }
 
@@ -108,12 +103,13 @@ public final class MembershipLink {
    * What a connection causes is traced by the frame or request that caused it, else by the
    * connection's id (presence, webhooks).
    */
-  private static JsonObject traced(JsonObject item, Connection c, String traceId) {
-    return item.put("traceId", traceId != null ? traceId : c.id);
+  private static GatewayBatch.Item traced(GatewayBatch.Item item, Connection c, String traceId) {
+    return item.traced(traceId != null ? traceId : c.id);
   }
 
-  private static JsonObject member(Connection c, String channel) {
-    return new JsonObject().put("channel", channel).put("userId", c.principal.userId()).put("connId", c.id);
+  /** The connection, in {@code channel} or (null) in presence. */
+  private static GatewayBatch.Item item(Connection c, String channel) {
+    return new GatewayBatch.Item(c.principal.userId(), c.id, channel, null);
   }
 
   /** Takes a closed connection out of every channel and out of presence. */

@@ -1,4 +1,7 @@
-package dev.herald.protocol;
+package dev.herald.protocol.message;
+
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.Headers;
 
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +23,30 @@ import java.util.function.Function;
  */
 public record GatewayBatch(String nodeId, Map<String, List<String>> connections, Map<String, String> traces) {
 
+  /**
+   * One item: a connection of a user, and for a join or leave the channel; {@code traceId} (or
+   * null) traces what it causes.
+   */
+  public record Item(String userId, String connId, String channel, String traceId) {
+
+    public JsonObject toJson() {
+      JsonObject j = new JsonObject().put("userId", userId).put("connId", connId);
+      if (channel != null) {
+        j.put("channel", channel);
+      }
+      return traceId == null ? j : j.put("traceId", traceId);
+    }
+
+    static Item fromJson(JsonObject j) {
+      return new Item(j.getString("userId"), j.getString("connId"), j.getString("channel"), j.getString("traceId"));
+    }
+
+    /** The same item traced by {@code traceId}. */
+    public Item traced(String traceId) {
+      return new Item(userId, connId, channel, traceId);
+    }
+  }
+
   /** The field of {@link Addresses#PRESENCE_CONNECT} and {@link Addresses#PRESENCE_DISCONNECT} batches. */
   public static final String CONNECTIONS = "connections";
   /** The field of {@link Addresses#MEMBERS_JOIN} batches. */
@@ -28,20 +55,20 @@ public record GatewayBatch(String nodeId, Map<String, List<String>> connections,
   public static final String LEAVES = "leaves";
 
   /** Reads {@code msg}'s items from {@code field}, each under the record key {@code keyOf} gives it. */
-  public static GatewayBatch read(Message<JsonObject> msg, String field, Function<JsonObject, String> keyOf) {
+  public static GatewayBatch read(Message<JsonObject> msg, String field, Function<Item, String> keyOf) {
     return read(msg.body(), msg.headers().get(Headers.TRACE_ID), field, keyOf);
   }
 
   /** The same from a body and its trace header (null if none). Pure. */
-  static GatewayBatch read(JsonObject body, String header, String field, Function<JsonObject, String> keyOf) {
+  static GatewayBatch read(JsonObject body, String header, String field, Function<Item, String> keyOf) {
     Map<String, List<String>> connections = new LinkedHashMap<>();
     Map<String, String> traces = new HashMap<>();
     JsonArray items = body.getJsonArray(field);
     for (Object o : items == null ? List.of(body) : items) {
-      JsonObject item = (JsonObject) o;
+      Item item = Item.fromJson((JsonObject) o);
       String key = keyOf.apply(item);
-      connections.computeIfAbsent(key, k -> new ArrayList<>(1)).add(item.getString("connId"));
-      traces.putIfAbsent(key, item.getString("traceId", header != null ? header : item.getString("connId")));
+      connections.computeIfAbsent(key, k -> new ArrayList<>(1)).add(item.connId());
+      traces.putIfAbsent(key, item.traceId() != null ? item.traceId() : header != null ? header : item.connId());
     }
     return new GatewayBatch(body.getString("nodeId"), connections, traces);
   }

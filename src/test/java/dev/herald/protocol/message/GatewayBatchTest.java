@@ -1,4 +1,4 @@
-package dev.herald.protocol;
+package dev.herald.protocol.message;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +22,7 @@ class GatewayBatchTest {
   void grouped() {
     JsonObject body = new JsonObject().put("nodeId", "n1").put(GatewayBatch.CONNECTIONS, new JsonArray()
         .add(item("ann", "c1", null)).add(item("bob", "c2", "t-bob")).add(item("ann", "c3", "t-ann")));
-    GatewayBatch b = GatewayBatch.read(body, null, GatewayBatch.CONNECTIONS, j -> j.getString("userId"));
+    GatewayBatch b = GatewayBatch.read(body, null, GatewayBatch.CONNECTIONS, GatewayBatch.Item::userId);
     assertEquals("n1", b.nodeId());
     assertEquals(Map.of("ann", List.of("c1", "c3"), "bob", List.of("c2")), b.connections());
     assertEquals(List.of("ann", "bob"), List.copyOf(b.connections().keySet()), "keys in the order first seen");
@@ -33,8 +33,8 @@ class GatewayBatchTest {
   @DisplayName("an item without a trace id takes the message's trace header; one item alone is a batch of one")
   void headerAndSingleItem() {
     JsonObject body = new JsonObject().put(GatewayBatch.LEAVES, new JsonArray().add(item("ann", "c1", null)));
-    assertEquals(Map.of("ann", "t-head"), GatewayBatch.read(body, "t-head", GatewayBatch.LEAVES, j -> j.getString("userId")).traces());
-    GatewayBatch one = GatewayBatch.read(item("bob", "c2", null).put("nodeId", "n2"), "t-head", GatewayBatch.LEAVES, j -> j.getString("userId"));
+    assertEquals(Map.of("ann", "t-head"), GatewayBatch.read(body, "t-head", GatewayBatch.LEAVES, GatewayBatch.Item::userId).traces());
+    GatewayBatch one = GatewayBatch.read(item("bob", "c2", null).put("nodeId", "n2"), "t-head", GatewayBatch.LEAVES, GatewayBatch.Item::userId);
     assertEquals(Map.of("bob", List.of("c2")), one.connections());
     assertEquals(Map.of("bob", "t-head"), one.traces());
     assertEquals("n2", one.nodeId());

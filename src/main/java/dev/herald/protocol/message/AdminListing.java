@@ -1,7 +1,8 @@
-package dev.herald.protocol;
+package dev.herald.protocol.message;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.ErrorCode;
+
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,35 +31,6 @@ public record AdminListing(int limit, String prefix) {
       throw ErrorCode.BAD_REQUEST.exception("body must be {\"limit\"?: 1-" + MAX_LIMIT + ", \"prefix\"?: at most " + MAX_PREFIX + " characters}");
     }
     return new AdminListing(l, p);
-  }
-
-  /** Reads the items a listing asks for: those whose name starts with its {@link #prefix}, selected where they are stored. */
-  public interface Read<T> {
-    List<T> read(AdminListing listing) throws Exception;
-  }
-
-  /**
-   * Answers an admin console's list request: {@code read} (on a worker thread: it queries cluster
-   * maps, with the prefix tested where the entries are stored) gives the items, the answer the
-   * first {@link #limit} matching ones by name; a bad body is {@code bad_request}, a failed read
-   * {@code unavailable}.
-   */
-  public static <T> void reply(Vertx vertx, Message<Object> msg, String key, Read<T> read,
-                               Function<T, String> name, Function<T, JsonObject> json) {
-    AdminListing listing;
-    try {
-      listing = from(msg.body());
-    } catch (ReplyException e) {
-      msg.fail(e.failureCode(), e.getMessage());
-      return;
-    }
-    vertx.executeBlocking(() -> listing.answer(key, read.read(listing), name, json), false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
-      }
-    });
   }
 
   /** The first {@link #limit} of the matching {@code items} by name, as JSON under {@code key}, with how many matched. */
