@@ -175,6 +175,17 @@
     });
   };
 
+  // what this connection is: {user, connId, expireAt, proxied, data?, subscribed, channelData}
+  // (data: what the backend's connect answer handed the client; channelData: its subscribe answers')
+  HeraldClient.prototype.session = function () {
+    return this.request('rt.session', {});
+  };
+
+  // calls the backend's rpc proxy: resolves with its result, rejects with its error
+  HeraldClient.prototype.rpc = function (method, data) {
+    return this.request('rt.rpc', { method: method, data: data });
+  };
+
   HeraldClient.prototype.setStatus = function (status) {
     return this.request('rt.presence.set', { status: status });
   };

@@ -33,6 +33,24 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, ClusterConfig clust
       // user visits could connect as them
       throw new ConfigException("proxy.connect passes the Cookie header: http.allowedOrigins must list your sites, not \"*\"");
     }
+    proxiedChannels("subscribe", proxy.subscribe(), namespaces);
+    proxiedChannels("publish", proxy.publish(), namespaces);
+  }
+
+  /**
+   * A subscribe or publish proxy applies to the channels it names and to the namespaces that list
+   * it, so it must have some; a namespace may list only a proxy that is configured.
+   */
+  private static void proxiedChannels(String kind, ProxyConfig.Endpoint e, NamespacesConfig namespaces) {
+    if (e != null && e.channels().isEmpty() && !namespaces.proxied(kind)) {
+      throw new ConfigException("proxy." + kind + ".channels must name the channels this proxy applies to (patterns, as in tokens),"
+          + " or a namespace list it in its proxies");
+    }
+    if (e == null) {
+      namespaces.byName().values().stream().filter(ns -> ns.proxies().contains(kind)).findFirst().ifPresent(ns -> {
+        throw new ConfigException("namespaces." + ns.name() + ".proxies names " + kind + ", but proxy." + kind + " is not configured");
+      });
+    }
   }
 
   public static final String ENV_HTTP_PORT = "HERALD_HTTP_PORT";

@@ -1,5 +1,6 @@
 package dev.herald.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,7 +20,9 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
   public static final char SEPARATOR = ':';
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
   /** The options of channels in no configured namespace. */
-  public static final Namespace DEFAULT = new Namespace("", null, null, null, null, true, false);
+  public static final Namespace DEFAULT = new Namespace("", null, null, null, null, true, false, true, true, Set.of());
+  /** The proxies a namespace may send all of its channels' subscriptions or publishes through. */
+  public static final Set<String> PROXIES = Set.of("subscribe", "publish");
 
   /**
    * One namespace; a null number is the {@code broadcast} section's.
@@ -28,11 +31,28 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
    * @param userLimited   a channel's name after the separator lists the only users who may use it,
    *                      separated by commas ({@code dm:alice,bob}): they need no claim for it, and
    *                      nobody else may have it, whatever their claims; default false
+   * @param presence      whether its channels count their members (member lists, occupancy,
+   *                      join/leave); default true
+   * @param joinLeave     whether clients may watch its channels' joins and leaves
+   *                      ({@code rt.members.<c>}) and the channel.join/leave webhooks are sent for
+   *                      them; default true (needs {@code presence})
+   * @param proxies       which backend proxies take every one of its channels' subscriptions
+   *                      ({@code subscribe}: even one the token allows) or client publishes
+   *                      ({@code publish}), besides the channels the proxies name; default none
    */
   public record Namespace(String name, Integer historySize, Integer historyTtlSeconds, Integer historyMaxBytes, Integer idempotencySeconds,
-                          boolean clientPublish, boolean userLimited) {
+                          boolean clientPublish, boolean userLimited, boolean presence, boolean joinLeave, Set<String> proxies) {
 
     public Namespace {
+      proxies = Set.copyOf(proxies);
+      for (String p : proxies) {
+        if (!PROXIES.contains(p)) {
+          throw Check.fail("proxies", " may name subscribe and publish (was " + p + ")");
+        }
+      }
+      if (joinLeave && !presence) {
+        throw Check.fail("joinLeave", " needs presence: set joinLeave to false with presence false");
+      }
       Check.rangeIfSet("historySize", historySize, 1, 1_000_000);
       Check.rangeIfSet("historyTtlSeconds", historyTtlSeconds, 1, 30 * 24 * 3600);
       Check.rangeIfSet("historyMaxBytes", historyMaxBytes, 1024, 1024 * 1024 * 1024);
@@ -51,6 +71,11 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
     }
   }
 
+  /** Whether some namespace sends its channels through proxy {@code kind}. */
+  public boolean proxied(String kind) {
+    return byName.values().stream().anyMatch(ns -> ns.proxies().contains(kind));
+  }
+
   /** The namespace {@code channel} is in ({@link #DEFAULT} when none is configured for it). */
   public Namespace of(String channel) {
     int at = channel.indexOf(SEPARATOR);
@@ -61,14 +86,19 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
     Map<String, Namespace> out = new TreeMap<>();
     for (String name : s.raw().fieldNames()) {
       Section n = s.section(name);
-      n.allowOnly(Set.of("historySize", "historyTtlSeconds", "historyMaxBytes", "idempotencySeconds", "clientPublish", "userLimited"));
+      n.allowOnly(Set.of("historySize", "historyTtlSeconds", "historyMaxBytes", "idempotencySeconds", "clientPublish", "userLimited", "presence",
+          "joinLeave", "proxies"));
+      boolean presence = n.bool("presence", true);
       out.put(name, n.build(() -> new Namespace(name,
           n.integerOrNull("historySize"),
           n.integerOrNull("historyTtlSeconds"),
           n.integerOrNull("historyMaxBytes"),
           n.integerOrNull("idempotencySeconds"),
           n.bool("clientPublish", true),
-          n.bool("userLimited", false))));
+          n.bool("userLimited", false),
+          presence,
+          n.bool("joinLeave", presence),
+          Set.copyOf(n.strings("proxies", List.of())))));
     }
     return s.build(() -> new NamespacesConfig(out));
   }

@@ -20,6 +20,10 @@ import java.util.Set;
  *                       RPCs cannot starve connects); past it a call is refused {@code unavailable}
  *                       at once; default {@value #DEFAULT_MAX_CONCURRENT}
  * @param maxAnswerBytes largest backend answer read; a longer one is refused as invalid; default {@value #DEFAULT_MAX_ANSWER_BYTES}
+ * @param maxDataBytes   largest {@code data} a connect or subscribe answer may hand the client
+ *                       (JSON-encoded; kept with the connection, so bounded apart from the answer);
+ *                       a larger one is the backend failing (it cannot be larger than the answer
+ *                       anyway); default {@value #DEFAULT_MAX_DATA_BYTES}
  * @param maxFailures    failures in a row that open a proxy's circuit (calls then fail at once); default {@value #DEFAULT_MAX_FAILURES}
  * @param resetTimeoutMs how long an open circuit waits before one probe call; default {@value #DEFAULT_RESET_TIMEOUT_MS}
  * @param retryAfterMs   the reconnect delay a client is told when a connect fails because the
@@ -29,10 +33,11 @@ import java.util.Set;
  *                       backend must keep its proxy endpoints where only Herald reaches them
  */
 public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish, Endpoint rpc, Endpoint refresh, int maxConcurrent,
-                          int maxAnswerBytes, int maxFailures, int resetTimeoutMs, int retryAfterMs, String secret) {
+                          int maxAnswerBytes, int maxDataBytes, int maxFailures, int resetTimeoutMs, int retryAfterMs, String secret) {
 
   public static final int DEFAULT_MAX_CONCURRENT = 256;
   public static final int DEFAULT_MAX_ANSWER_BYTES = 65_536;
+  public static final int DEFAULT_MAX_DATA_BYTES = 4096;
   public static final int DEFAULT_MAX_FAILURES = 5;
   public static final int DEFAULT_RESET_TIMEOUT_MS = 5000;
   public static final int DEFAULT_RETRY_AFTER_MS = 3000;
@@ -77,24 +82,16 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
   }
 
   public static final ProxyConfig NONE = new ProxyConfig(null, null, null, null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_ANSWER_BYTES,
-      DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS, null);
+      DEFAULT_MAX_DATA_BYTES, DEFAULT_MAX_FAILURES, DEFAULT_RESET_TIMEOUT_MS, DEFAULT_RETRY_AFTER_MS, null);
 
   public ProxyConfig {
-    namesChannels("subscribe", subscribe);
-    namesChannels("publish", publish);
     Check.range("maxConcurrent", maxConcurrent, 1, 100_000);
     Check.range("maxAnswerBytes", maxAnswerBytes, 256, 16 * 1024 * 1024);
+    Check.range("maxDataBytes", maxDataBytes, 0, 1024 * 1024);
     Check.range("maxFailures", maxFailures, 1, 1000);
     Check.range("resetTimeoutMs", resetTimeoutMs, 100, 600_000);
     Check.range("retryAfterMs", retryAfterMs, 0, 600_000);
     Check.secret("secret", secret, 32);
-  }
-
-  /** A subscribe or publish proxy applies to the channels it names, so it must name some. */
-  private static void namesChannels(String kind, Endpoint e) {
-    if (e != null && e.channels().isEmpty()) {
-      throw Check.fail(kind + ".channels", " must name the channels this proxy applies to (patterns, as in tokens)");
-    }
   }
 
   /** Whether any proxy is configured (the node then runs the proxy service beside its gateway). */
@@ -103,7 +100,7 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
   }
 
   static ProxyConfig from(Section s) {
-    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "refresh", "maxConcurrent", "maxAnswerBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs", "secret"));
+    s.allowOnly(Set.of("connect", "subscribe", "publish", "rpc", "refresh", "maxConcurrent", "maxAnswerBytes", "maxDataBytes", "maxFailures", "resetTimeoutMs", "retryAfterMs", "secret"));
     return s.build(() -> new ProxyConfig(
         Endpoint.from(s.section("connect")),
         Endpoint.from(s.section("subscribe")),
@@ -112,6 +109,7 @@ public record ProxyConfig(Endpoint connect, Endpoint subscribe, Endpoint publish
         Endpoint.from(s.section("refresh")),
         s.integer("maxConcurrent", DEFAULT_MAX_CONCURRENT),
         s.integer("maxAnswerBytes", DEFAULT_MAX_ANSWER_BYTES),
+        s.integer("maxDataBytes", DEFAULT_MAX_DATA_BYTES),
         s.integer("maxFailures", DEFAULT_MAX_FAILURES),
         s.integer("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS),
         s.integer("retryAfterMs", DEFAULT_RETRY_AFTER_MS),

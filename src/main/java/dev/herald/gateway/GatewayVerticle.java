@@ -7,7 +7,6 @@ import dev.herald.gateway.api.HttpApi;
 import dev.herald.gateway.bridge.Backend;
 import dev.herald.gateway.bridge.Bridge;
 import dev.herald.gateway.bridge.ClusterWatch;
-import dev.herald.gateway.bridge.Grants;
 import dev.herald.gateway.bridge.SessionOwners;
 import dev.herald.gateway.bridge.SockJsSetup;
 import dev.herald.gateway.connection.ClientSocket;
@@ -80,7 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
     tokens = new EdgeTokens(verifier, new AuthThrottle(config.http().authFailuresPerSecondPerIp()), revocations);
     hijacks = Metrics.counter(vertx, "herald_session_hijacks_refused", "requests on a SockJS session with another user's token (refused 403)");
     Edge edge = new Edge(vertx, config);
-    backend = new Backend(vertx.eventBus(), config.proxy());
+    backend = new Backend(vertx.eventBus(), config.proxy(), config.namespaces());
     bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census(), backend, verifier);
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_UNSUBSCRIBE, m -> bridge.unsubscribe(m.body().getString("userId"),
@@ -221,8 +220,7 @@ public final class GatewayVerticle extends VerticleBase {
       Responses.error(ctx, ErrorCode.BAD_REQUEST.exception("this path takes a WebSocket upgrade"));
       return;
     }
-    boolean proxied = Boolean.TRUE.equals(ctx.get(Grants.PROXIED_KEY));
-    ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal, proxied)).onFailure(ctx::fail);
+    ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal, ctx)).onFailure(ctx::fail);
   }
 
   /** {@code /metrics} with {@code http.metricsToken} set: only with that bearer token. */

@@ -5,6 +5,7 @@ import dev.herald.cluster.Structures;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import dev.herald.cluster.ClusterHandle;
+import dev.herald.config.NamespacesConfig;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.message.GatewayBatch;
@@ -42,11 +43,16 @@ public final class ChannelMembersVerticle extends VerticleBase {
   private final ClusterHandle cluster;
   private final String node;
   private final boolean joinWebhooks;
+  private final NamespacesConfig namespaces;
   private IMap<String, Membership> map;
 
-  /** @param joinWebhooks whether {@code webhook.events} asks for channel.join and channel.leave */
-  public ChannelMembersVerticle(ClusterHandle cluster, String node, boolean joinWebhooks) {
+  /**
+   * @param joinWebhooks whether {@code webhook.events} asks for channel.join and channel.leave
+   * @param namespaces   which channels raise join and leave events
+   */
+  public ChannelMembersVerticle(ClusterHandle cluster, String node, boolean joinWebhooks, NamespacesConfig namespaces) {
     this.joinWebhooks = joinWebhooks;
+    this.namespaces = namespaces;
     this.cluster = cluster;
     this.node = node;
   }
@@ -83,7 +89,7 @@ public final class ChannelMembersVerticle extends VerticleBase {
     Future.join(parts).onComplete(ar -> {
       Map<String, Membership.Change> changes = new LinkedHashMap<>();
       parts.stream().filter(Future::succeeded).forEach(p -> changes.putAll(p.result()));
-      MembershipEvents.memberships(vertx, cluster, changes, node, batch.traces()::get, joinWebhooks);
+      MembershipEvents.memberships(vertx, cluster, changes, node, batch.traces()::get, joinWebhooks, namespaces);
       Replies.ack(msg, ar);
     });
   }

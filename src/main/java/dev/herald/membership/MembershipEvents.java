@@ -2,6 +2,7 @@ package dev.herald.membership;
 
 import dev.herald.bus.Webhooks;
 import dev.herald.cluster.Structures;
+import dev.herald.config.NamespacesConfig;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
@@ -32,18 +33,22 @@ final class MembershipEvents {
    * would otherwise queue one update per join on that channel's key, with its backup), and the
    * webhook when the channel went from empty to occupied (raised for its first joiner in the
    * batch) or back (its last leaver); {@code traceOf} gives each key's trace id; with
-   * {@code joinWebhooks}, a {@code channel.join} or {@code channel.leave} webhook per member event.
+   * {@code joinWebhooks}, a {@code channel.join} or {@code channel.leave} webhook per member event
+   * (neither, nor the client event, in a namespace without join/leave).
    */
   static void memberships(Vertx vertx, ClusterHandle cluster, Map<String, Membership.Change> changes, String node,
-                          Function<String, String> traceOf, boolean joinWebhooks) {
+                          Function<String, String> traceOf, boolean joinWebhooks, NamespacesConfig namespaces) {
     Map<String, Tally> tallies = new LinkedHashMap<>();
     changes.forEach((key, c) -> {
       if (c.event() != null) {
         String channel = Membership.channelOf(key);
-        vertx.eventBus().publish(Addresses.members(channel), Membership.event(key, c));
+        boolean joinLeave = namespaces.of(channel).joinLeave();
+        if (joinLeave) {
+          vertx.eventBus().publish(Addresses.members(channel), Membership.event(key, c));
+        }
         // named by the change: raised again after a failover, it keeps its id; only when asked for
         // (webhook.events): one per subscription, a connect storm's worth of bus sends otherwise
-        if (joinWebhooks) Webhooks.raise(vertx, c.event() == Membership.Event.JOIN ? WebhookEvents.CHANNEL_JOIN : WebhookEvents.CHANNEL_LEAVE,
+        if (joinWebhooks && joinLeave) Webhooks.raise(vertx, c.event() == Membership.Event.JOIN ? WebhookEvents.CHANNEL_JOIN : WebhookEvents.CHANNEL_LEAVE,
             new JsonObject().put("channel", channel).put("userId", Membership.userOf(key)).put("version", c.version()), node,
             traceOf.apply(key), key + "/" + c.version());
         tallies.computeIfAbsent(channel, ch -> new Tally()).add(key, c.event(), c.version());

@@ -85,9 +85,9 @@ public final class Node {
       Role.PRESENCE, List.of(
           Part.scaled((c, cluster) -> new PresenceVerticle(cluster, c.node().name(), c.presence(),
               c.webhook().events().contains(WebhookEvents.CONNECTION_OPEN) || c.webhook().events().contains(WebhookEvents.CONNECTION_CLOSE))),
-          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name(), joinWebhooks(c))),
+          Part.scaled((c, cluster) -> new ChannelMembersVerticle(cluster, c.node().name(), joinWebhooks(c), c.namespaces())),
           new Part((c, cluster) -> new PresenceJanitor(c.presence(), cluster, c.node().name()), true),
-          new Part((c, cluster) -> new MembershipJanitor(c.presence().reconcileSeconds(), cluster, c.node().name(), joinWebhooks(c)), true),
+          new Part((c, cluster) -> new MembershipJanitor(c.presence().reconcileSeconds(), cluster, c.node().name(), joinWebhooks(c), c.namespaces()), true),
           new Part((c, cluster) -> new PresenceSnapshots(c.webhook().snapshotSeconds(), cluster, c.node().name()), true)),
       Role.WEBHOOK, List.of(new Part((c, cluster) -> new WebhookVerticle(c), true)));
 

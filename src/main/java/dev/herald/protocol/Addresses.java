@@ -21,6 +21,8 @@ public final class Addresses {
   public static final String AUTH_REFRESH = "rt.auth.refresh";
   /** A client's call to the backend: {@code {"method", "data"?}}, answered with the backend's result by the proxy service (docs/protocol.md, "Backend proxies"). */
   public static final String RPC = "rt.rpc";
+  /** What a connection is (its user, its end, what the backend handed it): answered by the gateway holding it. */
+  public static final String SESSION = "rt.session";
   /** The admin console's reads (service tokens only): live nodes with their load, answered by the heartbeat service. */
   public static final String ADMIN_NODES = "rt.admin.nodes";
   /** Channels with their last seq and member count, answered by the broadcast service: {@code {"limit"?, "prefix"?}}. */
@@ -91,7 +93,7 @@ public final class Addresses {
   /** What a client-supplied address refers to. */
   public enum Kind {
     PRESENCE_SET, PRESENCE_GET, PRESENCE_USER, CHANNEL, CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS,
-    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, UNKNOWN
+    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, SESSION, UNKNOWN
   }
 
   /**
@@ -114,6 +116,7 @@ public final class Addresses {
       case CHANNEL_MEMBERS: return new Target(Kind.CHANNEL_MEMBERS, null);
       case AUTH_REFRESH: return new Target(Kind.AUTH_REFRESH, null);
       case RPC: return new Target(Kind.RPC, null);
+      case SESSION: return new Target(Kind.SESSION, null);
       case ADMIN_NODES, ADMIN_CHANNELS, ADMIN_USERS: return new Target(Kind.ADMIN, null);
       default: break;
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,7 +29,7 @@ class ConfigChecksTest {
 
   private static ProxyConfig proxy(ProxyConfig.Endpoint connect, ProxyConfig.Endpoint subscribe) {
     return new ProxyConfig(connect, subscribe, null, null, null, ProxyConfig.DEFAULT_MAX_CONCURRENT, ProxyConfig.DEFAULT_MAX_ANSWER_BYTES,
-        ProxyConfig.DEFAULT_MAX_FAILURES, ProxyConfig.DEFAULT_RESET_TIMEOUT_MS, ProxyConfig.DEFAULT_RETRY_AFTER_MS, null);
+        ProxyConfig.DEFAULT_MAX_DATA_BYTES, ProxyConfig.DEFAULT_MAX_FAILURES, ProxyConfig.DEFAULT_RESET_TIMEOUT_MS, ProxyConfig.DEFAULT_RETRY_AFTER_MS, null);
   }
 
   @Test
@@ -45,25 +46,26 @@ class ConfigChecksTest {
   @DisplayName("a namespace built in code checks the numbers it sets and leaves null ones to inherit the broadcast section's")
   void namespaceBuiltDirectly() {
     assertEquals("historySize must be between 1 and 1000000 (was 0)",
-        refused(() -> new NamespacesConfig.Namespace("chat", 0, null, null, null, true, false)));
+        refused(() -> new NamespacesConfig.Namespace("chat", 0, null, null, null, true, false, true, true, Set.of())));
     assertEquals("historyMaxBytes must be between 1024 and 1073741824 (was 10)",
-        refused(() -> new NamespacesConfig.Namespace("chat", null, null, 10, null, true, false)));
-    assertNull(new NamespacesConfig.Namespace("chat", null, null, null, null, true, false).historySize());
-    NamespacesConfig.Namespace ok = new NamespacesConfig.Namespace("bad name", null, null, null, null, true, false);
+        refused(() -> new NamespacesConfig.Namespace("chat", null, null, 10, null, true, false, true, true, Set.of())));
+    assertNull(new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, true, true, Set.of()).historySize());
+    NamespacesConfig.Namespace ok = new NamespacesConfig.Namespace("bad name", null, null, null, null, true, false, true, true, Set.of());
+    assertEquals("proxies may name subscribe and publish (was connect)",
+        refused(() -> new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, true, true, Set.of("connect"))));
+    assertEquals("joinLeave needs presence: set joinLeave to false with presence false",
+        refused(() -> new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, false, true, Set.of())));
     assertEquals("bad name: a namespace name is 1-32 of [A-Za-z0-9_.-]", refused(() -> new NamespacesConfig(Map.of("bad name", ok))));
   }
 
   @Test
-  @DisplayName("a proxy endpoint built in code checks its url, timeout and headers, and a subscribe proxy must name its channels")
+  @DisplayName("a proxy endpoint built in code checks its url, timeout and headers, ")
   void proxyBuiltDirectly() {
     assertEquals("timeoutMs must be between 100 and 60000 (was 50)",
         refused(() -> new ProxyConfig.Endpoint("http://backend/connect", 50, List.of(), List.of())));
     assertEquals("url is required (http:// or https://)", refused(() -> new ProxyConfig.Endpoint(null, 1000, List.of(), List.of())));
     assertEquals("headers must be header names (was 'a b')",
         refused(() -> new ProxyConfig.Endpoint("http://backend/connect", 1000, List.of("a b"), List.of())));
-    ProxyConfig.Endpoint noChannels = new ProxyConfig.Endpoint("http://backend/subscribe", 1000, List.of(), List.of());
-    assertEquals("subscribe.channels must name the channels this proxy applies to (patterns, as in tokens)",
-        refused(() -> proxy(null, noChannels)));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -77,7 +79,10 @@ class ConfigChecksTest {
       "{\"namespaces\":{\"bad name\":{}}}|namespaces.bad name: a namespace name is 1-32 of [A-Za-z0-9_.-]",
       "{\"proxy\":{\"connect\":{\"url\":\"http://b/c\",\"timeoutMs\":50}}}|proxy.connect.timeoutMs must be between 100 and 60000 (was 50)",
       "{\"proxy\":{\"rpc\":{\"timeoutMs\":1000}}}|proxy.rpc.url is required (http:// or https://)",
-      "{\"proxy\":{\"subscribe\":{\"url\":\"http://b/s\"}}}|proxy.subscribe.channels must name the channels this proxy applies to (patterns, as in tokens)",
+      "{\"proxy\":{\"subscribe\":{\"url\":\"http://b/s\"}}}|proxy.subscribe.channels must name the channels this proxy applies to (patterns, as in tokens), or a namespace list it in its proxies",
+      "{\"namespaces\":{\"room\":{\"proxies\":[\"publish\"]}}}|namespaces.room.proxies names publish, but proxy.publish is not configured",
+      "{\"namespaces\":{\"room\":{\"proxies\":[\"rpc\"]}}}|namespaces.room.proxies may name subscribe and publish (was rpc)",
+      "{\"namespaces\":{\"room\":{\"presense\":false}}}|namespaces.room.presense is not a known setting (known: clientPublish, historyMaxBytes, historySize, historyTtlSeconds, idempotencySeconds, joinLeave, presence, proxies, userLimited)",
       "{\"proxy\":{\"maxFailures\":0}}|proxy.maxFailures must be between 1 and 1000 (was 0)",
       "{\"auth\":{\"jwt\":{\"leewaySeconds\":301}}}|auth.jwt.leewaySeconds must be between 0 and 300 (was 301)",
       "{\"auth\":{\"devTokens\":true,\"jwt\":{\"algorithm\":\"RS256\"}}}|auth.devTokens needs auth.jwt.algorithm HS256 (the node signs dev tokens itself)",

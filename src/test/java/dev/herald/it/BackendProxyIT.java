@@ -67,7 +67,9 @@ class BackendProxyIT {
         .put("publish", proxy("/publish").put("channels", new JsonArray().add("chat.*")))
         .put("rpc", proxy("/rpc"))
         .put("refresh", proxy("/refresh"))
-        .put("maxFailures", 3).put("resetTimeoutMs", 1000).put("maxAnswerBytes", 4096).put("secret", PROXY_SECRET))
+        .put("maxFailures", 3).put("resetTimeoutMs", 1000).put("maxAnswerBytes", 4096).put("maxDataBytes", 512).put("secret", PROXY_SECRET))
+        // vip: the backend decides every subscription and every client publish, whatever the token says
+        .put("namespaces", new JsonObject().put("vip", new JsonObject().put("proxies", new JsonArray().add("subscribe").add("publish"))))
         // each refused connect counts against the address as a bad token would: room for the tests
         .put("http", new JsonObject().put("authFailuresPerSecondPerIp", 1000)
             // a connect proxy passing cookies needs named origins (a page elsewhere could connect as the user)
@@ -122,6 +124,11 @@ class BackendProxyIT {
         String user = cookie.startsWith("session=") ? cookie.substring(8) : "nobody";
         JsonObject grant = new JsonObject().put("user", user).put("channels", new JsonArray().add("news.*"))
             .put("subscribe", new JsonArray().add("server.pushed"));
+        if (user.equals("ann")) {
+          grant.put("data", new JsonObject().put("plan", "gold"));
+        } else if (user.equals("bigdata")) {
+          grant.put("data", "x".repeat(1000)); // over proxy.maxDataBytes (512), within the answer's bound
+        }
         if (user.startsWith("brief")) {
           grant.put("expireAt", dev.herald.token.TestTokens.now() + 2); // within the expiry notice: refreshed at once
         }
@@ -133,7 +140,7 @@ class BackendProxyIT {
             : new JsonObject().put("error", new JsonObject().put("code", 4010).put("message", "session over"));
       }
       case "/subscribe" -> in.getString("user").equals("bob")
-          ? new JsonObject().put("result", new JsonObject())
+          ? new JsonObject().put("result", new JsonObject().put("data", new JsonObject().put("welcome", in.getString("channel"))))
           : new JsonObject().put("error", new JsonObject().put("code", 4031).put("message", in.getString("user") + " may not read " + in.getString("channel")));
       case "/publish" -> "stop".equals(in.getJsonObject("data").getString("text"))
           ? new JsonObject().put("error", new JsonObject().put("code", 4000).put("message", "that word is not allowed"))
@@ -177,6 +184,11 @@ class BackendProxyIT {
       assertEquals(201, sendAsService("server.pushed"));
       assertEquals("vip", ann.awaitOn(Addresses.channel("server.pushed")).getJsonObject("body").getJsonObject("data").getString("who"),
           "the backend's subscribe list: delivered with no register");
+      JsonObject session = ann.request(Addresses.SESSION, new JsonObject()).getJsonObject("body");
+      assertEquals("ann", session.getString("user"), session::encode);
+      assertTrue(session.getBoolean("proxied"), session::encode);
+      assertEquals("gold", session.getJsonObject("data").getString("plan"), "the connect answer's data, handed to the client: " + session.encode());
+      assertEquals(List.of("server.pushed"), session.getJsonArray("subscribed").getList(), session::encode);
       JsonObject presence = ann.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add("ann")));
       assertEquals("online", presence.getJsonObject("body").getJsonObject("users").getJsonObject("ann").getString("status"), "the backend's user is who is online");
     }
@@ -186,6 +198,42 @@ class BackendProxyIT {
     assertEquals("websocket-raw", call.getJsonObject("client").getString("transport"));
     assertEquals("connect", call.getString("proxyHeader"));
     assertTrue(call.getBoolean("signed"), "each call carries the HMAC of its body with proxy.secret");
+  }
+
+  @Test
+  @DisplayName("connect: data over proxy.maxDataBytes is the backend failing (503, the reason named); a token connection's session has no data")
+  void connectDataBounded() throws Exception {
+    UpgradeRejectedException e = refusedConnect("session=bigdata");
+    assertEquals(503, e.getStatus());
+    assertTrue(new JsonObject(e.getBody()).getString("message").contains("proxy.maxDataBytes"), e.getBody().toString());
+    try (WsClient dan = WsClient.connect(client, port(), hs256(claims("dan")))) {
+      JsonObject session = dan.request(Addresses.SESSION, new JsonObject()).getJsonObject("body");
+      assertEquals("dan", session.getString("user"));
+      assertEquals(false, session.getBoolean("proxied"));
+      assertTrue(!session.containsKey("data") && session.getJsonObject("channelData").isEmpty(), session::encode);
+    }
+  }
+
+  @Test
+  @DisplayName("a namespace listing the proxies: even a token allowing every channel asks the backend for each subscription and publish there")
+  void namespaceProxies() throws Exception {
+    JsonObject everything = new JsonObject().put("channels", new JsonArray().add("*")).put("publish", new JsonArray().add("*"));
+    try (WsClient bob = WsClient.connect(client, port(), hs256(claims("bob").mergeIn(everything)));
+         WsClient eve = WsClient.connect(client, port(), hs256(claims("eve").mergeIn(everything)))) {
+      eve.register(Addresses.channel("vip:lounge"));
+      JsonObject refused = eve.await(f -> "err".equals(f.getString("type")));
+      assertEquals(4031, refused.getInteger("failureCode"), "the backend said no, whatever the token allows: " + refused.encode());
+      bob.subscribe(Addresses.channel("vip:lounge"));
+      JsonObject ack = bob.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "vip:lounge").put("data", new JsonObject().put("text", "hi")));
+      assertEquals("rec", ack.getString("type"), ack::encode);
+      assertEquals("HI", bob.awaitOn(Addresses.channel("vip:lounge")).getJsonObject("body").getJsonObject("data").getString("text"),
+          "the publish went through the backend");
+      JsonObject hall = bob.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "hall:1").put("data", new JsonObject().put("text", "hi")));
+      assertEquals("rec", hall.getString("type"), hall::encode);
+    }
+    assertTrue(asked.stream().anyMatch(a -> a.getString("path").equals("/subscribe") && a.getString("user").equals("eve") && a.getString("channel").equals("vip:lounge")));
+    assertTrue(asked.stream().noneMatch(a -> a.getString("path").equals("/publish") && "hall:1".equals(a.getString("channel"))),
+        "outside the namespace and the proxy's channels the token alone decides");
   }
 
   @Test
@@ -249,6 +297,9 @@ class BackendProxyIT {
       assertEquals("eve may not read room.secret", refused.getString("message"));
       assertEquals(201, new NodeHttp(port(), null).service("POST", "/api/v1/channels/room.secret/messages", "{\"data\":{\"n\":1}}").statusCode());
       assertEquals(1, bob.awaitOn(Addresses.channel("room.secret")).getJsonObject("body").getJsonObject("data").getInteger("n"));
+      JsonObject session = bob.request(Addresses.SESSION, new JsonObject()).getJsonObject("body");
+      assertEquals("room.secret", session.getJsonObject("channelData").getJsonObject("room.secret").getString("welcome"),
+          "the subscribe answer's data, for the subscriber: " + session.encode());
       JsonObject notProxied = bob.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "hall.1").put("since", 0));
       assertEquals(4030, notProxied.getInteger("failureCode"), "outside the proxy's channels the token alone decides");
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.http.HttpResponse;
+
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +22,9 @@ class NamespacesIT {
   @RegisterExtension
   static final TestNodes nodes = TestNodes.single(new JsonObject().put("namespaces", new JsonObject()
       .put("dm", new JsonObject().put("userLimited", true))
-      .put("feed", new JsonObject().put("clientPublish", false).put("historySize", 2))));
+      .put("feed", new JsonObject().put("clientPublish", false).put("historySize", 2))
+      .put("quiet", new JsonObject().put("joinLeave", false))
+      .put("ticker", new JsonObject().put("presence", false))));
   private static Node node;
   private static Vertx client;
 
@@ -81,5 +85,28 @@ class NamespacesIT {
             java.net.URI.create("http://127.0.0.1:" + node.config().http().port() + "/api/v1/channels/x/messages"))
         .header("Authorization", "Bearer " + hs256(claims("bad").put("subscribe", new JsonArray().add("not a channel")))).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "a bad subscribe claim refuses the token");
+  }
+
+  @Test
+  @DisplayName("quiet: members counted and listed, joins not watchable; ticker: no members counted at all; both readable")
+  void presenceAndJoinLeave() throws Exception {
+    try (WsClient ann = as("ann", "*"); WsClient bob = as("bob", "*")) {
+      ann.subscribe(Addresses.channel("quiet:room"));
+      ann.subscribe(Addresses.channel("ticker:eur"));
+      ann.subscribe(Addresses.channel("open:room"));
+      JsonObject quiet = bob.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "quiet:room")).getJsonObject("body");
+      assertEquals(1, quiet.getInteger("count"), quiet::encode);
+      bob.register(Addresses.members("quiet:room"));
+      JsonObject refused = bob.await(f -> "err".equals(f.getString("type")) && Addresses.members("quiet:room").equals(f.getString("address")));
+      assertEquals(4030, refused.getInteger("failureCode"), refused::encode);
+      JsonObject ticker = bob.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "ticker:eur"));
+      assertEquals(4030, ticker.getInteger("failureCode"), ticker::encode);
+      HttpResponse<String> answer = new NodeHttp(node.config().http().port(), null).service("GET", "/api/v1/channels/ticker:eur", null);
+      assertEquals(200, answer.statusCode(), answer.body());
+      JsonObject info = new JsonObject(answer.body());
+      assertEquals(0, info.getInteger("members"), "nobody counted in ticker: " + info.encode());
+      JsonObject open = bob.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "open:room")).getJsonObject("body");
+      assertEquals(1, open.getInteger("count"), "elsewhere members are counted: " + open.encode());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.herald.gateway.bridge;
 
 import dev.herald.bus.Requests;
+import dev.herald.config.NamespacesConfig;
 import dev.herald.config.ProxyConfig;
 import dev.herald.gateway.connection.Connection;
 import dev.herald.gateway.edge.EdgeRules;
@@ -41,10 +42,12 @@ public final class Backend {
   private final ProxyConfig config;
   private final Patterns subscribeChannels;
   private final Patterns publishChannels;
+  private final NamespacesConfig namespaces;
 
-  public Backend(EventBus eventBus, ProxyConfig config) {
+  public Backend(EventBus eventBus, ProxyConfig config, NamespacesConfig namespaces) {
     this.eventBus = eventBus;
     this.config = config;
+    this.namespaces = namespaces;
     this.subscribeChannels = new Patterns(config.subscribe() == null ? java.util.List.of() : config.subscribe().channels());
     this.publishChannels = new Patterns(config.publish() == null ? java.util.List.of() : config.publish().channels());
   }
@@ -56,12 +59,17 @@ public final class Backend {
 
   /** Whether a subscription to {@code channel} that the token does not grant is asked of the backend. */
   boolean subscribes(String channel) {
-    return channel != null && subscribeChannels.matches(channel);
+    return channel != null && (subscribeChannels.matches(channel) || subscribesAll(channel));
   }
 
-  /** Whether every client publish to {@code channel} goes to the backend first. */
+  /** Whether every subscription to {@code channel}, even one the token grants, is asked of the backend (its namespace says so). */
+  boolean subscribesAll(String channel) {
+    return channel != null && namespaces.of(channel).proxies().contains("subscribe");
+  }
+
+  /** Whether every client publish to {@code channel} goes to the backend first (the proxy names it, or its namespace). */
   boolean publishes(String channel) {
-    return channel != null && publishChannels.matches(channel);
+    return channel != null && (publishChannels.matches(channel) || namespaces.of(channel).proxies().contains("publish"));
   }
 
   /** Whether a proxied connection about to end is asked of the backend. */
@@ -119,6 +127,9 @@ public final class Backend {
         new ProxyCalls.Client(null, EdgeTokens.address(ctx), transport, ctx.request().getHeader("User-Agent")), headers);
     return ask(Addresses.PROXY_CONNECT, call.toJson(), config.connect(), null).map(result -> {
       ProxyCalls.Granted granted = ProxyCalls.Granted.fromResult(result);
+      if (granted.data() != null) {
+        ctx.put(Grants.CONNECT_DATA_KEY, boundedData(granted.data()));
+      }
       try {
         return Principal.fromClaims(granted.claims(System.currentTimeMillis() / 1000, DEFAULT_GRANT_SECONDS));
       } catch (IllegalArgumentException e) {
@@ -163,9 +174,31 @@ public final class Backend {
   Future<Void> subscribe(Connection c, String channel, String traceId) {
     ProxyCalls.Subscribe call = new ProxyCalls.Subscribe(c.principal.userId(), channel, client(c));
     return ask(Addresses.PROXY_SUBSCRIBE, call.toJson(), config.subscribe(), traceId).map(result -> {
+      Object data = result.getValue("data");
+      if (data != null) {
+        boundedData(data);
+      }
       grant(c, channel);
+      if (data != null && c.granted.contains(channel)) {
+        if (c.channelData == null) {
+          c.channelData = new java.util.HashMap<>(2);
+        }
+        c.channelData.put(channel, data); // at most one per granted channel, each bounded
+      }
       return null;
     });
+  }
+
+  /**
+   * The {@code data} of a connect or subscribe answer, kept with the connection for {@code rt.session}:
+   * at most {@code proxy.maxDataBytes} encoded, else the backend failed (5030).
+   */
+  private Object boundedData(Object data) {
+    int bytes = io.vertx.core.json.Json.encodeToBuffer(data).length();
+    if (bytes > config.maxDataBytes()) {
+      throw ProxyCalls.invalid("result.data is " + bytes + " bytes encoded, over proxy.maxDataBytes (" + config.maxDataBytes() + ")");
+    }
+    return data;
   }
 
   /** From now on {@code c} may read {@code channel}, beyond what its token allows (a subscribe proxy's grant, a subscription token). */

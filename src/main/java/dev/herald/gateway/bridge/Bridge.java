@@ -16,6 +16,7 @@ import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
+import dev.herald.protocol.message.Session;
 import dev.herald.token.Principal;
 import dev.herald.token.TokenVerifier;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
@@ -116,15 +118,16 @@ public final class Bridge implements Handler<SockJSSocket> {
     String path = ctx.normalizedPath();
     boolean webSocket = path.endsWith("/websocket");
     open(ClientSocket.sockJs(sock, webSocket ? ctx.request().connection() : null), principal,
-        webSocket ? null : SessionOwners.sessionOf(path), false, Boolean.TRUE.equals(ctx.get(Grants.PROXIED_KEY)));
+        webSocket ? null : SessionOwners.sessionOf(path), false, ctx);
   }
 
   /** Herald's raw WebSocket endpoint: {@code principal} is who the handshake's token (or the connect proxy) named. */
-  public void handleRaw(ServerWebSocket ws, Principal principal, boolean proxied) {
-    open(ClientSocket.raw(ws, ClientSocket.messageLimit(config)), principal, null, true, proxied);
+  public void handleRaw(ServerWebSocket ws, Principal principal, RoutingContext handshake) {
+    open(ClientSocket.raw(ws, ClientSocket.messageLimit(config)), principal, null, true, handshake);
   }
 
-  private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw, boolean proxied) {
+  /** @param handshake the request that opened it: whether the connect proxy let it in, and what it handed the client */
+  private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw, RoutingContext handshake) {
     if (connections.draining()) {
       // upgraded just as the node began to stop: sent elsewhere at once, never counted
       socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
@@ -133,7 +136,8 @@ public final class Bridge implements Handler<SockJSSocket> {
     }
     Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),
         config.maxQueuedBytes(), connections::slowConsumer);
-    c.proxied = proxied;
+    c.proxied = Boolean.TRUE.equals(handshake.get(Grants.PROXIED_KEY));
+    c.connectData = handshake.get(Grants.CONNECT_DATA_KEY);
     if (!connections.add(c)) {
       metrics.limited(BridgeMetrics.Bound.CONNECTIONS_PER_USER);
       String why = "at most " + config.maxConnectionsPerUser() + " connections per user on a node";
@@ -291,8 +295,13 @@ public final class Bridge implements Handler<SockJSSocket> {
     return switch (frame.type()) {
       case UNREGISTER -> registrations.unregister(c, frame.address(), TraceIds.given(frame.headers()));
       case REGISTER -> registrations.register(c, frame, target);
-      default -> sends.send(c, frame, target, null);
+      default -> target.kind() == Addresses.Kind.SESSION ? sends.answer(c, frame, session(c)) : sends.send(c, frame, target, null);
     };
+  }
+
+  private static JsonObject session(Connection c) {
+    return new Session(c.principal.userId(), c.id, c.principal.exp(), c.proxied, c.connectData, c.principal.subscribe(),
+        c.channelData == null ? java.util.Map.of() : c.channelData).toJson();
   }
 
   /** Run every second: closes silent connections and those whose token ran out, warns those about to (a proxied one the backend may extend). */

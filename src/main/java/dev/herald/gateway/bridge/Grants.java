@@ -34,6 +34,8 @@ public final class Grants {
   static final String SUBSCRIPTION_TOKEN = "subscriptionToken";
   /** Set on the routing context of a request the connect proxy let in. */
   public static final String PROXIED_KEY = "herald.proxied";
+  /** Set on the routing context with what the connect proxy's answer handed the client ({@code data}), when it did. */
+  public static final String CONNECT_DATA_KEY = "herald.connectData";
 
   private final NamespacesConfig namespaces;
   private final Backend backend;
@@ -70,9 +72,13 @@ public final class Grants {
       String trace = TraceIds.given(frame.headers());
       return sends.send(c, frame, target, body -> backend.publish(c, body, trace != null ? trace : c.id));
     }
+    boolean channelRegister = frame.type() == Frame.Type.REGISTER && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
     ReplyException refused = ns != null ? null : Permissions.check(c.principal, c.granted, frame.type(), target, frame.body());
-    boolean channelRefused = refused != null && frame.type() == Frame.Type.REGISTER && refused.failureCode() == ErrorCode.FORBIDDEN.code
-        && (target.kind() == Addresses.Kind.CHANNEL || target.kind() == Addresses.Kind.MEMBERS);
+    if (channelRegister && refused == null && !c.granted.contains(target.arg()) && backend.subscribesAll(target.arg())) {
+      // the namespace has the backend decide every subscription, whatever the claims allow
+      refused = ErrorCode.FORBIDDEN.exception("the backend decides subscriptions in this namespace");
+    }
+    boolean channelRefused = refused != null && channelRegister && refused.failureCode() == ErrorCode.FORBIDDEN.code;
     Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);
     if (channelRefused && c.withdrawn.contains(target.arg())) {
       c.refuse(frame, ErrorCode.FORBIDDEN.exception("unsubscribed by the server"), metrics);

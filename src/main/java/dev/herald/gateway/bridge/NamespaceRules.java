@@ -14,7 +14,8 @@ import java.util.Arrays;
  * What a channel's namespace decides before the token's claims are asked (docs/protocol.md,
  * "Channel namespaces"); pure. A user-limited channel is theirs alone: the users its name lists
  * may register it, read its history and members and publish to it without any claim, and nobody
- * else may, whatever their claims. A namespace closed to client publishes refuses them.
+ * else may, whatever their claims. A namespace closed to client publishes refuses them; one
+ * without presence refuses member lists and join/leave events, one without join/leave the events.
  */
 public final class NamespaceRules {
 
@@ -43,6 +44,12 @@ public final class NamespaceRules {
       return null;
     }
     NamespacesConfig.Namespace ns = namespaces.of(channel);
+    if ((t.kind() == Addresses.Kind.MEMBERS || t.kind() == Addresses.Kind.CHANNEL_MEMBERS) && !ns.presence()) {
+      return new Decision(ErrorCode.FORBIDDEN.exception("presence is off in namespace " + ns.name() + ": its channels count no members"));
+    }
+    if (t.kind() == Addresses.Kind.MEMBERS && !ns.joinLeave()) {
+      return new Decision(ErrorCode.FORBIDDEN.exception("join and leave events are off in namespace " + ns.name()));
+    }
     if (t.kind() == Addresses.Kind.CHANNEL_PUBLISH && !ns.clientPublish()) {
       return new Decision(ErrorCode.FORBIDDEN.exception("clients may not publish in namespace " + ns.name() + " (the HTTP API may)"));
     }

@@ -50,6 +50,7 @@ public final class Permissions {
       case PRESENCE_SET:
       case AUTH_REFRESH:
       case RPC:
+      case SESSION:
         return null;
       case PRESENCE_GET:
         return presenceGet(p, body);

@@ -52,7 +52,8 @@ public final class Registrations {
     c.registrations.add(address);
     // the membership join is counted before the connection's next frame, so a member list or an
     // occupancy event that follows a register sees it
-    return fanout.subscribe(address, c).compose(v -> target.kind() == Addresses.Kind.CHANNEL
+    boolean counted = target.kind() == Addresses.Kind.CHANNEL && namespaces.of(target.arg()).presence();
+    return fanout.subscribe(address, c).compose(v -> counted
         ? membership.joinChannel(c, target.arg(), TraceIds.given(frame.headers())) : Future.<Void>succeededFuture()).recover(err -> {
       LOG.warn("registration of {} failed: {}", address, err.getMessage());
       c.registrations.remove(address);
@@ -68,7 +69,7 @@ public final class Registrations {
       fanout.unsubscribe(address, c);
       Target t = Addresses.parse(address);
       if (t.kind() == Addresses.Kind.CHANNEL) {
-        membership.leaveChannel(c, t.arg(), traceId);
+        membership.leaveChannel(c, t.arg(), traceId); // a no-op for a channel never counted
       }
     }
     return Future.succeededFuture();

@@ -58,11 +58,7 @@ public final class Sends {
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
       return Future.succeededFuture();
     }
-    if (c.answerBucket(config.answerBytesPerSecond()).available(System.nanoTime()) < 1) {
-      // what it was answered (history pages, member lists) is paid for by the bytes: a request
-      // worth 100 bytes may not buy megabytes of answers, over and over
-      metrics.limited(BridgeMetrics.Bound.ANSWER_BYTES);
-      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("answers are limited to " + config.answerBytesPerSecond() + " bytes a second per connection"), metrics);
+    if (answersSpent(c, frame)) {
       return Future.succeededFuture();
     }
     String traced = TraceIds.given(frame.headers());
@@ -96,6 +92,33 @@ public final class Sends {
     // and a later one sent meanwhile would overtake it)
     return target.kind() == Addresses.Kind.PRESENCE_SET || target.kind() == Addresses.Kind.CHANNEL_PUBLISH
         ? answered : Future.succeededFuture();
+  }
+
+  /**
+   * Answers a request here, without the bus ({@code rt.session}): charged to the connection's answer
+   * bytes as any answer; a send without a reply address gets nothing.
+   */
+  Future<Void> answer(Connection c, Frame frame, Object body) {
+    if (frame.replyAddress() != null && !answersSpent(c, frame)) {
+      Buffer out = Frame.rec(frame.replyAddress(), body);
+      c.answerBucket(config.answerBytesPerSecond()).charge(out.length(), System.nanoTime());
+      c.write(out);
+      metrics.replies.increment();
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * What a connection is answered (history pages, member lists) is paid for by the bytes: a request
+   * worth 100 bytes may not buy megabytes of answers, over and over. True (and refused) when spent.
+   */
+  private boolean answersSpent(Connection c, Frame frame) {
+    if (c.answerBucket(config.answerBytesPerSecond()).available(System.nanoTime()) >= 1) {
+      return false;
+    }
+    metrics.limited(BridgeMetrics.Bound.ANSWER_BYTES);
+    c.refuse(frame, ErrorCode.RATE_LIMITED.exception("answers are limited to " + config.answerBytesPerSecond() + " bytes a second per connection"), metrics);
+    return true;
   }
 
   /**

@@ -31,6 +31,10 @@ public final class Connection {
   public final Set<String> granted = new HashSet<>(0);
   /** Channels a backend took this connection off (the HTTP API's unsubscribe): no grant brings them back on this connection. */
   public final Set<String> withdrawn = new HashSet<>(0);
+  /** What the connect proxy handed the client ({@code rt.session}), or null. */
+  public Object connectData;
+  /** What the subscribe proxy handed the client with a channel it granted, by channel; null until one did. */
+  public Map<String, Object> channelData;
   public int pendingReplies;
   public long lastSeen;
   public boolean expiryNoticeSent;

@@ -21,7 +21,9 @@ class NamespaceRulesTest {
   static final NamespacesConfig NS = HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true))
       .put("namespaces", new JsonObject()
           .put("dm", new JsonObject().put("userLimited", true))
-          .put("feed", new JsonObject().put("clientPublish", false).put("historySize", 5)))).namespaces();
+          .put("feed", new JsonObject().put("clientPublish", false).put("historySize", 5))
+          .put("quiet", new JsonObject().put("joinLeave", false))
+          .put("ticker", new JsonObject().put("presence", false)))).namespaces();
 
   static Principal user(String sub, String... channels) {
     return Principal.fromClaims(new JsonObject().put("sub", sub).put("exp", 4_000_000_000L).put("channels", new JsonArray(java.util.List.of(channels)))
@@ -74,5 +76,19 @@ class NamespaceRulesTest {
     assertTrue(e.getMessage().contains("allowedOrigins"), e.getMessage());
     HeraldConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("devTokens", true)).put("proxy", proxy)
         .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example"))));
+  }
+
+  @Test
+  @DisplayName("a namespace without join/leave refuses watching joins but lists members; one without presence refuses both, to any claim")
+  void presenceAndJoinLeave() {
+    Principal all = user("ann", "*");
+    Addresses.Target members = Addresses.parse(Addresses.CHANNEL_MEMBERS);
+    assertEquals(4030, NamespaceRules.check(NS, all, Frame.Type.REGISTER, Addresses.parse(Addresses.members("quiet:room")), null).refused().failureCode());
+    assertNull(NamespaceRules.check(NS, all, Frame.Type.SEND, members, new JsonObject().put("channel", "quiet:room")), "quiet: members listed");
+    assertNull(NamespaceRules.check(NS, all, Frame.Type.REGISTER, Addresses.parse(Addresses.channel("quiet:room")), null), "quiet: readable");
+    assertEquals(4030, NamespaceRules.check(NS, all, Frame.Type.REGISTER, Addresses.parse(Addresses.members("ticker:eur")), null).refused().failureCode());
+    assertEquals(4030, NamespaceRules.check(NS, all, Frame.Type.SEND, members, new JsonObject().put("channel", "ticker:eur")).refused().failureCode());
+    assertNull(NamespaceRules.check(NS, all, Frame.Type.REGISTER, Addresses.parse(Addresses.channel("ticker:eur")), null), "ticker: readable");
+    assertNull(NamespaceRules.check(NS, all, Frame.Type.REGISTER, Addresses.parse(Addresses.members("other:room")), null), "elsewhere the claims decide");
   }
 }
