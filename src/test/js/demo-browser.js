@@ -39,6 +39,9 @@ async function open(browser, user) {
   await page.getByLabel('Your name', { exact: true }).fill(user);
   await page.click('#join');
   await page.waitForSelector('#conn[data-state="open"]');
+  // no backend behind this node: the Rooms card stays hidden once the page asked
+  await page.waitForSelector('#rooms[data-backend="no"]', { state: 'attached' });
+  assert.equal(await page.isHidden('#rooms'), true, 'no Rooms card without a backend');
   return page;
 }
 

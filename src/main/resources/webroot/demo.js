@@ -103,6 +103,16 @@
         if (chatEpoch !== undefined && h.epoch !== chatEpoch && h.epoch !== lostFor) historyLost(h.epoch);
       });
     }
+    if (!roomsProbed) {
+      roomsProbed = true;
+      // a node started with scripts/run.sh --backend has the reference backend behind its proxies
+      herald.rpc('rooms').then(function () {
+        $('rooms').hidden = false;
+        $('rooms').dataset.backend = 'yes';
+      }, function () {
+        $('rooms').dataset.backend = 'no'; // no backend: no card
+      });
+    }
     if (!tickTimer) {
       // updates come when they come: about one a second, at random moments, so a poller's
       // phase does not line up with them
@@ -150,6 +160,47 @@
       list.appendChild(li);
     });
   }
+
+  // rooms: the backend lets the user in (rpc join), the subscribe proxy grants the channel with
+  // the room's topic (rt.session's channelData), the publish proxy checks and stamps each message
+  var roomsProbed = false;
+  var room = null;
+
+  $('room-join').onsubmit = function (e) {
+    e.preventDefault();
+    var name = $('room-name').value.trim();
+    if (!name || name === room) return;
+    herald.rpc('join', { room: name }).then(function () {
+      room = name;
+      $('room-messages').innerHTML = '';
+      herald.subscribe('room.' + name, function (m) {
+        if (m.channel !== 'room.' + room) return;
+        var li = document.createElement('li');
+        li.textContent = m.from + ': ' + (m.data && m.data.text) + (m.data && m.data.checkedAt ? ' ✓' : '');
+        li.dataset.seq = m.seq;
+        $('room-messages').appendChild(li);
+      });
+      return herald.session();
+    }).then(function (s) {
+      var data = s.channelData['room.' + name];
+      $('room-status').textContent = 'in room ' + name + (data && data.topic ? ': ' + data.topic : '');
+      $('room-chat').hidden = false;
+    }, function (err) {
+      $('room-status').textContent = 'the backend said no: ' + (err && err.message);
+    });
+  };
+
+  $('room-chat').onsubmit = function (e) {
+    e.preventDefault();
+    var text = $('room-text').value.trim();
+    if (!text || !room) return;
+    herald.publish('room.' + room, { text: text }).then(function () {
+      $('room-text').value = '';
+      $('room-status').textContent = 'in room ' + room;
+    }, function (err) {
+      $('room-status').textContent = 'the backend refused that message: ' + (err && err.message);
+    });
+  };
 
   $('status').onchange = function () { herald.setStatus($('status').value); };
 

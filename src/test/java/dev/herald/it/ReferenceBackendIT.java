@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The reference backend (examples/backend, its own jar and process) in front of a real node:
  * a user logs in to the backend, connects to Herald with the backend's cookie and no token, is let
  * into a room only after joining it on the backend, has a banned word refused, and calls the
- * backend over the connection.
+ * backend over the connection; and the demo page's Rooms card, in Chromium, doing the same with a
+ * dev token.
  */
 class ReferenceBackendIT {
 
@@ -55,12 +56,15 @@ class ReferenceBackendIT {
       }
     });
     String base = "http://127.0.0.1:" + backendPort + "/herald/";
+    // the demo page (dev tokens) is served from the node's own origin, the cookie path from the app's
+    int port = TestNodes.freePort();
     nodes = TestNodes.single(new JsonObject().put("proxy", new JsonObject()
         .put("connect", new JsonObject().put("url", base + "connect").put("headers", new JsonArray().add("Cookie")))
         .put("subscribe", new JsonObject().put("url", base + "subscribe").put("channels", new JsonArray().add("room.*")))
         .put("publish", new JsonObject().put("url", base + "publish").put("channels", new JsonArray().add("room.*")))
         .put("rpc", new JsonObject().put("url", base + "rpc")).put("secret", SECRET))
-        .put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example"))));
+        .put("auth", new JsonObject().put("devTokens", true))
+        .put("http", new JsonObject().put("port", port).put("allowedOrigins", new JsonArray().add("https://app.example").add("http://127.0.0.1:" + port))));
     nodes.beforeAll(null);
     node = nodes.a();
     client = nodes.client();
@@ -118,5 +122,17 @@ class ReferenceBackendIT {
       assertEquals(4010, new JsonObject(r.getBody()).getInteger("code"));
       assertTrue(r.getBody().toString().contains("not logged in"), r.getBody().toString());
     }
+  }
+
+  @Test
+  @DisplayName("the demo page in Chromium: its Rooms card joins a room the backend decides (not the invite-only one), shows the topic the subscribe "
+      + "proxy handed over, and talks through the publish proxy (a banned word refused with the backend's reason)")
+  void demoRooms() throws Exception {
+    Process js = new ProcessBuilder("node", JarProcessIT.ROOT.resolve("src/test/js/demo-rooms.js").toString(), "http://127.0.0.1:" + node.config().http().port())
+        .redirectErrorStream(true).start();
+    String out = new String(js.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(js.waitFor(120, TimeUnit.SECONDS), out);
+    assertEquals(0, js.exitValue(), out);
+    assertTrue(out.contains("PASS"), out);
   }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       grants {@code room.<room>} to its members only;</li>
  *   <li>{@code POST /herald/publish}: messages to {@code room.*} checked (a banned word is refused)
  *       and stamped with the backend's time;</li>
- *   <li>{@code POST /herald/rpc}: {@code time} answers the backend's clock, {@code rooms} the user's rooms.</li>
+ *   <li>{@code POST /herald/rpc}: {@code time} answers the backend's clock, {@code rooms} the user's rooms,
+ *       {@code join {"room"}} lets the caller into a room (not the invite-only {@code vip}).</li>
  * </ul>
  * Every {@code /herald/*} call must carry {@code X-Herald-Signature: sha256=<hex HMAC-SHA256 of the
  * body with proxy.secret>} when the backend is given that secret: anyone else reaching the port is
@@ -39,6 +40,7 @@ public final class Backend {
 
   public static final String COOKIE = "herald_example_session";
   private static final Set<String> BANNED = Set.of("spam");
+  private static final Set<String> INVITE_ONLY = Set.of("vip");
 
   private final byte[] secret;
   private final byte[] proxySecret;
@@ -118,7 +120,7 @@ public final class Backend {
       return;
     }
     result(ctx, new JsonObject().put("user", user).put("channels", new JsonArray().add("lobby.*")).put("watch", new JsonArray().add("*"))
-        .put("publish", new JsonArray().add("lobby.*")));
+        .put("publish", new JsonArray().add("lobby.*")).put("data", new JsonObject().put("greeting", "Welcome back, " + user)));
   }
 
   /** Herald's subscribe proxy: {@code room.<room>} only for the room's members. */
@@ -126,8 +128,10 @@ public final class Backend {
     JsonObject in = body(ctx);
     String channel = in.getString("channel", "");
     String room = channel.startsWith("room.") ? channel.substring(5) : null;
-    if (room != null && rooms.getOrDefault(room, Set.of()).contains(in.getString("user"))) {
-      result(ctx, new JsonObject());
+    Set<String> members = room == null ? Set.of() : rooms.getOrDefault(room, Set.of());
+    if (members.contains(in.getString("user"))) {
+      // data for the subscriber: Herald hands it over in rt.session's channelData
+      result(ctx, new JsonObject().put("data", new JsonObject().put("topic", "Room " + room + ", " + members.size() + " member(s)")));
     } else {
       error(ctx, 4030, in.getString("user") + " is not a member of " + channel);
     }
@@ -161,6 +165,19 @@ public final class Backend {
           }
         });
         result(ctx, new JsonObject().put("rooms", mine));
+      }
+      case "join" -> {
+        // the backend decides who gets into which room: here every room but the invite-only one
+        Object data = in.getValue("data");
+        String room = data instanceof JsonObject d ? d.getString("room", "") : "";
+        if (!room.matches("[a-z0-9-]{1,32}")) {
+          error(ctx, 4000, "data.room must be 1-32 of [a-z0-9-]");
+        } else if (INVITE_ONLY.contains(room)) {
+          error(ctx, 4030, room + " is invite-only");
+        } else {
+          rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(in.getString("user"));
+          result(ctx, new JsonObject().put("room", room));
+        }
       }
       default -> error(ctx, 4040, "no method " + in.getString("method"));
     }
