@@ -89,6 +89,7 @@
         self._scheduleRefresh();
         Object.keys(self.handlers).forEach(function (address) { self._register(address); });
         Object.keys(self.channels).forEach(function (name) { self._resubscribe(name); });
+        if (self.contactList) self._sendContacts();
       };
       eb.onclose = function (e) {
         if (self.eb !== eb) return;
@@ -199,6 +200,40 @@
 
   HeraldClient.prototype.watchPresence = function (userId, callback) {
     this.on('rt.presence.user.' + userId, callback);
+  };
+
+  /**
+   * Follows these users' presence (the whole list: call again to change it, [] for nobody):
+   * onPresence(presence) for each one now and for every change (an answer older than an event
+   * already shown is skipped), also after a reconnect (the list is sent again). Resolves with
+   * {users: {id: Presence}}.
+   */
+  HeraldClient.prototype.setContacts = function (users, onPresence) {
+    var self = this;
+    self.contactList = users.slice();
+    self.onContact = onPresence || function () {};
+    self.contactVersions = self.contactVersions || {};
+    if (!self.handlers['rt.presence.contacts']) {
+      self.on('rt.presence.contacts', function (err, p) { if (!err) self._contact(p); });
+    }
+    return self._sendContacts();
+  };
+
+  HeraldClient.prototype._sendContacts = function () {
+    var self = this;
+    return self.request('rt.presence.contacts', { users: self.contactList }).then(function (r) {
+      Object.keys(r.users).forEach(function (id) { self._contact(r.users[id], true); });
+      return r;
+    });
+  };
+
+  // events come in version order (the server keeps it, resetting it after a split healed); an
+  // answer read while an event was on its way may be older than that event
+  HeraldClient.prototype._contact = function (p, fromAnswer) {
+    var seen = this.contactVersions[p.userId];
+    if (fromAnswer && seen !== undefined && p.version < seen) return;
+    this.contactVersions[p.userId] = p.version;
+    if (this.contactList.indexOf(p.userId) >= 0) this.onContact(p);
   };
 
   /**

@@ -34,6 +34,7 @@ import java.util.TreeSet;
  *                             default {@value #DEFAULT_ANSWER_BYTES_PER_SECOND}
  * @param maxConnectionsPerUser bridge connections one user may hold on a node; past it a new one
  *                             is closed {@code 4430}; default {@value #DEFAULT_MAX_CONNECTIONS_PER_USER}
+ * @param maxContacts          users one connection may follow with {@code rt.presence.contacts}; default {@value #DEFAULT_MAX_CONTACTS}
  * @param transports           the SockJS transports served (besides Herald's raw WebSocket, always
  *                             on): any of {@code websocket}, {@code xhr} (polling and streaming),
  *                             {@code eventsource}, {@code htmlfile}, {@code jsonp}; default
@@ -46,7 +47,7 @@ import java.util.TreeSet;
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
                            int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
                            int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes,
-                           int answerBytesPerSecond, int maxConnectionsPerUser, List<String> transports,
+                           int answerBytesPerSecond, int maxConnectionsPerUser, int maxContacts, List<String> transports,
                            int drainGraceSeconds) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -62,6 +63,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_DRAIN_GRACE_SECONDS = 3;
   public static final int DEFAULT_ANSWER_BYTES_PER_SECOND = 2 * 1024 * 1024;
   public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
+  public static final int DEFAULT_MAX_CONTACTS = 1000;
   /** The SockJS transports a deployment may turn on. */
   public static final Set<String> TRANSPORTS = Set.of("websocket", "xhr", "eventsource", "htmlfile", "jsonp");
   public static final List<String> DEFAULT_TRANSPORTS = List.of("websocket", "xhr");
@@ -79,6 +81,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
     Check.range("maxPendingInboundBytes", maxPendingInboundBytes, 1024, 1024 * 1024 * 1024);
     Check.range("answerBytesPerSecond", answerBytesPerSecond, 64 * 1024, 1024 * 1024 * 1024);
     Check.range("maxConnectionsPerUser", maxConnectionsPerUser, 1, 1_000_000);
+    Check.range("maxContacts", maxContacts, 0, 100_000);
     Check.range("drainGraceSeconds", drainGraceSeconds, 0, 60);
     transports = List.copyOf(transports);
     for (String t : transports) {
@@ -92,7 +95,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
         "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes",
-        "answerBytesPerSecond", "maxConnectionsPerUser", "transports", "drainGraceSeconds"));
+        "answerBytesPerSecond", "maxConnectionsPerUser", "maxContacts", "transports", "drainGraceSeconds"));
     return s.build(() -> new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH),
@@ -106,6 +109,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
         s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES),
         s.integer("answerBytesPerSecond", DEFAULT_ANSWER_BYTES_PER_SECOND),
         s.integer("maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER),
+        s.integer("maxContacts", DEFAULT_MAX_CONTACTS),
         s.strings("transports", DEFAULT_TRANSPORTS),
         s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS)));
   }

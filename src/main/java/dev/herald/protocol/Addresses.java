@@ -23,6 +23,11 @@ public final class Addresses {
   public static final String RPC = "rt.rpc";
   /** What a connection is (its user, its end, what the backend handed it): answered by the gateway holding it. */
   public static final String SESSION = "rt.session";
+  /**
+   * A connection's contacts (docs/protocol.md, "Contacts"): a send sets the users it follows and
+   * is answered with their presence; their presence events then come on this address.
+   */
+  public static final String PRESENCE_CONTACTS = "rt.presence.contacts";
   /** The admin console's reads (service tokens only): live nodes with their load, answered by the heartbeat service. */
   public static final String ADMIN_NODES = "rt.admin.nodes";
   /** Channels with their last seq and member count, answered by the broadcast service: {@code {"limit"?, "prefix"?}}. */
@@ -93,7 +98,7 @@ public final class Addresses {
   /** What a client-supplied address refers to. */
   public enum Kind {
     PRESENCE_SET, PRESENCE_GET, PRESENCE_USER, CHANNEL, CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS,
-    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, SESSION, UNKNOWN
+    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, SESSION, CONTACTS, UNKNOWN
   }
 
   /**
@@ -117,6 +122,7 @@ public final class Addresses {
       case AUTH_REFRESH: return new Target(Kind.AUTH_REFRESH, null);
       case RPC: return new Target(Kind.RPC, null);
       case SESSION: return new Target(Kind.SESSION, null);
+      case PRESENCE_CONTACTS: return new Target(Kind.CONTACTS, null);
       case ADMIN_NODES, ADMIN_CHANNELS, ADMIN_USERS: return new Target(Kind.ADMIN, null);
       default: break;
     }

@@ -16,7 +16,6 @@ import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
-import dev.herald.protocol.message.Session;
 import dev.herald.token.Principal;
 import dev.herald.token.TokenVerifier;
 import io.vertx.core.Future;
@@ -24,11 +23,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
 
@@ -48,7 +44,6 @@ public final class Bridge implements Handler<SockJSSocket> {
 
   public static final String PRINCIPAL_KEY = "herald.principal";
 
-  private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
   private static final Buffer PING = Buffer.buffer("{\"type\":\"ping\"}");
 
   private final BridgeConfig config;
@@ -62,6 +57,7 @@ public final class Bridge implements Handler<SockJSSocket> {
   private final Connections connections;
   private final Grants grants;
   private final Rejoin rejoin;
+  private final Contacts contacts;
 
   public Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend,
          TokenVerifier subscriptionTokens) {
@@ -75,7 +71,9 @@ public final class Bridge implements Handler<SockJSSocket> {
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.grants = new Grants(config.namespaces(), backend, subscriptionTokens, registrations, sends, metrics, this.config.maxHandlersPerSocket());
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census);
-    this.rejoin = new Rejoin(connections, membership, fanout, new PresenceClient(vertx.eventBus()), this.config.replyTimeoutMs());
+    PresenceClient presence = new PresenceClient(vertx.eventBus());
+    this.rejoin = new Rejoin(connections, membership, fanout, presence, this.config.replyTimeoutMs());
+    this.contacts = new Contacts(fanout, presence, sends, metrics, this.config.maxContacts(), this.config.replyTimeoutMs());
   }
 
   public int connectionCount() {
@@ -144,7 +142,7 @@ public final class Bridge implements Handler<SockJSSocket> {
       socket.write(Frame.closing(CloseCode.TOO_MANY_CONNECTIONS.code, why)).onComplete(ar -> socket.close(CloseCode.TOO_MANY_CONNECTIONS.code, why));
       return;
     }
-    socket.handlers(data -> onData(c, data), v -> connections.forget(c, true), err -> onError(c, err));
+    socket.handlers(data -> onData(c, data), v -> connections.forget(c, true), err -> connections.failed(c, err));
     socket.guard(new FrameGuard.Listener() {
       @Override
       public boolean admit() {
@@ -159,23 +157,6 @@ public final class Bridge implements Handler<SockJSSocket> {
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
     holdUntil(c, membership.joinPresence(c).compose(v -> grants.serverSubscriptions(c)));
-  }
-
-  /**
-   * A transport error ends the connection with a reason, never a silent drop. The one a client
-   * causes is a WebSocket message over the size limit (Vert.x discards it and reports an
-   * IllegalStateException; Netty a corrupted or too-long frame).
-   */
-  private void onError(Connection c, Throwable err) {
-    if (err instanceof IllegalStateException || err instanceof io.netty.handler.codec.CorruptedFrameException
-        || err instanceof io.netty.handler.codec.TooLongFrameException) {
-      metrics.limited(BridgeMetrics.Bound.FRAME_SIZE);
-      c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
-      connections.close(c, CloseCode.TOO_BIG.code, ErrorCode.TOO_LARGE.text, false);
-    } else {
-      LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), err.toString());
-      connections.close(c, CloseCode.SERVER_ERROR.code, "transport error", false);
-    }
   }
 
   /**
@@ -295,13 +276,12 @@ public final class Bridge implements Handler<SockJSSocket> {
     return switch (frame.type()) {
       case UNREGISTER -> registrations.unregister(c, frame.address(), TraceIds.given(frame.headers()));
       case REGISTER -> registrations.register(c, frame, target);
-      default -> target.kind() == Addresses.Kind.SESSION ? sends.answer(c, frame, session(c)) : sends.send(c, frame, target, null);
+      default -> switch (target.kind()) {
+        case SESSION -> sends.answer(c, frame, Sends.session(c));
+        case CONTACTS -> contacts.set(c, frame);
+        default -> sends.send(c, frame, target, null);
+      };
     };
-  }
-
-  private static JsonObject session(Connection c) {
-    return new Session(c.principal.userId(), c.id, c.principal.exp(), c.proxied, c.connectData, c.principal.subscribe(),
-        c.channelData == null ? java.util.Map.of() : c.channelData).toJson();
   }
 
   /** Run every second: closes silent connections and those whose token ran out, warns those about to (a proxied one the backend may extend). */

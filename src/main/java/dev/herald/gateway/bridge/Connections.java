@@ -7,6 +7,7 @@ import dev.herald.gateway.edge.ConnectionCensus;
 import dev.herald.gateway.fanout.LocalFanout;
 import dev.herald.gateway.fanout.MembershipLink;
 import dev.herald.protocol.CloseCode;
+import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,6 +95,10 @@ public final class Connections {
       owners.release(c.sessionId);
     }
     metrics.disconnects.increment();
+    if (c.contacts != null) {
+      c.contacts.forEach(user -> fanout.unfollow(user, c));
+      c.contacts = null;
+    }
     for (String address : c.registrations) {
       fanout.unsubscribe(address, c);
     }
@@ -171,5 +176,22 @@ public final class Connections {
       left.add(forget(c, graceMs == 0));
     }
     return graceMs == 0 ? Future.join(left).mapEmpty() : vertx.timer(graceMs).mapEmpty();
+  }
+
+  /**
+   * A transport error ends the connection with a reason, never a silent drop. The one a client
+   * causes is a WebSocket message over the size limit (Vert.x discards it and reports an
+   * IllegalStateException; Netty a corrupted or too-long frame).
+   */
+  void failed(Connection c, Throwable err) {
+    if (err instanceof IllegalStateException || err instanceof io.netty.handler.codec.CorruptedFrameException
+        || err instanceof io.netty.handler.codec.TooLongFrameException) {
+      metrics.limited(BridgeMetrics.Bound.FRAME_SIZE);
+      c.write(Frame.err(ErrorCode.TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes"));
+      close(c, CloseCode.TOO_BIG.code, ErrorCode.TOO_LARGE.text, false);
+    } else {
+      LOG.debug("connection {} of {} failed: {}", c.id, c.principal.userId(), err.toString());
+      close(c, CloseCode.SERVER_ERROR.code, "transport error", false);
+    }
   }
 }

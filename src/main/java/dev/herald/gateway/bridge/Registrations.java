@@ -50,6 +50,9 @@ public final class Registrations {
       return Future.succeededFuture();
     }
     c.registrations.add(address);
+    if (target.kind() == Addresses.Kind.CONTACTS) {
+      return Future.succeededFuture(); // contact events come through the users' routes (Contacts), not this address's
+    }
     // the membership join is counted before the connection's next frame, so a member list or an
     // occupancy event that follows a register sees it
     boolean counted = target.kind() == Addresses.Kind.CHANNEL && namespaces.of(target.arg()).presence();

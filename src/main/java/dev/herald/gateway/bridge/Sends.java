@@ -9,6 +9,7 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
+import dev.herald.protocol.message.Session;
 import dev.herald.protocol.Headers;
 import dev.herald.token.Principal;
 import io.vertx.core.Future;
@@ -47,18 +48,7 @@ public final class Sends {
    * answer the client gets.
    */
   Future<Void> send(Connection c, Frame frame, Target target, java.util.function.Function<Object, Future<Object>> before) {
-    if ((target.kind() == Addresses.Kind.CHANNEL_PUBLISH || target.kind() == Addresses.Kind.RPC)
-        && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
-      metrics.limited(BridgeMetrics.Bound.PUBLISHES);
-      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes and RPCs a second per connection"), metrics);
-      return Future.succeededFuture();
-    }
-    if (c.pendingReplies >= config.maxPendingReplies()) {
-      metrics.limited(BridgeMetrics.Bound.PENDING_REPLIES);
-      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
-      return Future.succeededFuture();
-    }
-    if (answersSpent(c, frame)) {
+    if (overLimits(c, frame, target)) {
       return Future.succeededFuture();
     }
     String traced = TraceIds.given(frame.headers());
@@ -92,6 +82,32 @@ public final class Sends {
     // and a later one sent meanwhile would overtake it)
     return target.kind() == Addresses.Kind.PRESENCE_SET || target.kind() == Addresses.Kind.CHANNEL_PUBLISH
         ? answered : Future.succeededFuture();
+  }
+
+  /** {@code rt.session}'s answer: what {@code c} is, as this gateway knows. */
+  static JsonObject session(Connection c) {
+    return new Session(c.principal.userId(), c.id, c.principal.exp(), c.proxied, c.connectData, c.principal.subscribe(),
+        c.channelData == null ? java.util.Map.of() : c.channelData).toJson();
+  }
+
+  /**
+   * A request's bounds, refused (and true) when over one: publishes, RPCs and contact lists share
+   * the per-connection publish rate; every request the pending-replies bound and the answer bytes.
+   */
+  boolean overLimits(Connection c, Frame frame, Target target) {
+    Addresses.Kind k = target.kind();
+    if ((k == Addresses.Kind.CHANNEL_PUBLISH || k == Addresses.Kind.RPC || k == Addresses.Kind.CONTACTS)
+        && !c.publishBucket(config.publishPerSecond()).tryTake(System.nanoTime())) {
+      metrics.limited(BridgeMetrics.Bound.PUBLISHES);
+      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.publishPerSecond() + " publishes, RPCs and contact lists a second per connection"), metrics);
+      return true;
+    }
+    if (c.pendingReplies >= config.maxPendingReplies()) {
+      metrics.limited(BridgeMetrics.Bound.PENDING_REPLIES);
+      c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + config.maxPendingReplies() + " requests waiting per connection"), metrics);
+      return true;
+    }
+    return answersSpent(c, frame);
   }
 
   /**

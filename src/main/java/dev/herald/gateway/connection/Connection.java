@@ -35,6 +35,8 @@ public final class Connection {
   public Object connectData;
   /** What the subscribe proxy handed the client with a channel it granted, by channel; null until one did. */
   public Map<String, Object> channelData;
+  /** The users it follows as contacts ({@code rt.presence.contacts}); null while none. */
+  public Set<String> contacts;
   public int pendingReplies;
   public long lastSeen;
   public boolean expiryNoticeSent;

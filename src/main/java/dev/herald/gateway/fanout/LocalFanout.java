@@ -47,6 +47,12 @@ public final class LocalFanout {
      */
     String epoch;
     Set<Connection> fresh;
+    /** For a user's presence only: the connections that follow the user as a contact (events on {@link Addresses#PRESENCE_CONTACTS}). */
+    Set<Connection> contacts;
+
+    boolean unused() {
+      return subscribers.isEmpty() && (contacts == null || contacts.isEmpty());
+    }
 
     Route(String address) {
       this.address = address;
@@ -160,8 +166,35 @@ public final class LocalFanout {
     if (route != null && route.fresh != null) {
       route.fresh.remove(c);
     }
-    if (route != null && route.subscribers.remove(c) && route.subscribers.isEmpty()) {
-      routes.remove(address);
+    if (route != null && route.subscribers.remove(c)) {
+      dropIfUnused(route);
+    }
+  }
+
+  /**
+   * {@code c} follows {@code user}'s presence as a contact: the user's presence events reach it on
+   * {@link Addresses#PRESENCE_CONTACTS}, from the one consumer of all presence events; completes
+   * once they do.
+   */
+  public Future<Void> follow(String user, Connection c) {
+    Route route = routes.computeIfAbsent(Addresses.presenceUser(user), Route::new);
+    if (route.contacts == null) {
+      route.contacts = new HashSet<>(2);
+    }
+    route.contacts.add(c);
+    return presenceEvents.completion();
+  }
+
+  public void unfollow(String user, Connection c) {
+    Route route = routes.get(Addresses.presenceUser(user));
+    if (route != null && route.contacts != null && route.contacts.remove(c)) {
+      dropIfUnused(route);
+    }
+  }
+
+  private void dropIfUnused(Route route) {
+    if (route.unused()) {
+      routes.remove(route.address);
       if (route.consumer != null) {
         route.consumer.unregister();
       }
@@ -207,7 +240,18 @@ public final class LocalFanout {
       route.order.acceptVersion(presence.getLong("version", 0L));
       Buffer frame = Frame.rec(Addresses.presenceUser(userId), presence);
       route.subscribers.forEach(c -> c.write(frame));
+      toContacts(route, presence);
     }
+  }
+
+  /** A user's presence event to those who follow the user as a contact: one frame for them all. */
+  private static int toContacts(Route route, Object event) {
+    if (route.contacts == null || route.contacts.isEmpty()) {
+      return 0;
+    }
+    Buffer frame = Frame.rec(Addresses.PRESENCE_CONTACTS, event);
+    route.contacts.forEach(c -> c.write(frame));
+    return route.contacts.size();
   }
 
   /**
@@ -248,13 +292,13 @@ public final class LocalFanout {
     }
     if (route.kind == Addresses.Kind.CHANNEL && msg.body() instanceof JsonObject m && m.getValue("seq") instanceof Number) {
       deliverMessage(address, route, m);
-    } else {
+    } else if (!route.subscribers.isEmpty()) {
       Buffer frame = Frame.rec(address, msg.body());
       for (Connection c : route.subscribers) {
         c.write(frame);
       }
     }
-    metrics.deliveries.increment(route.subscribers.size());
+    metrics.deliveries.increment(route.subscribers.size() + toContacts(route, msg.body()));
     if (LOG.isDebugEnabled() && msg.body() instanceof JsonObject body && body.containsKey("traceId")) {
       Trace.with(LOG.atDebug(), body.getString("traceId")).log("delivered {} seq {} to {} local subscribers",
           address, body.getValue("seq"), route.subscribers.size());

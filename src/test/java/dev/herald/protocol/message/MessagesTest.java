@@ -92,4 +92,17 @@ class MessagesTest {
     assertEquals(new JsonObject().put("userId", "ann").put("status", "away").put("since", 1).put("lastSeen", 2).put("connections", 3).put("version", 4)
         .put("previous", "online"), new Presence("ann", "away", 1, 2, 3, 4).event("online"));
   }
+
+  @Test
+  @DisplayName("a contact list: 0 to the bound of valid ids, repeats kept once in order; more, a bad id or no list is 400 naming the bound")
+  void contactList() {
+    assertEquals(List.of("bob", "carol"), ContactList.fromJson(new JsonObject().put("users", new JsonArray().add("bob").add("carol").add("bob")), 3).users());
+    assertEquals(List.of(), ContactList.fromJson(new JsonObject().put("users", new JsonArray()), 3).users(), "an empty list follows nobody");
+    refused(ErrorCode.BAD_REQUEST, () -> ContactList.fromJson(new JsonObject().put("users", new JsonArray().add("a").add("b").add("c").add("d")), 3));
+    refused(ErrorCode.BAD_REQUEST, () -> ContactList.fromJson(new JsonObject().put("users", new JsonArray().add("no spaces")), 3));
+    refused(ErrorCode.BAD_REQUEST, () -> ContactList.fromJson(new JsonObject().put("users", new JsonArray().add(7)), 3));
+    refused(ErrorCode.BAD_REQUEST, () -> ContactList.fromJson(new JsonObject(), 3));
+    ReplyException e = assertThrows(ReplyException.class, () -> ContactList.fromJson("bob", 3));
+    assertEquals(true, e.getMessage().contains("bridge.maxContacts"), e.getMessage());
+  }
 }
