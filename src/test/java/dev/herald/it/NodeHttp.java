@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -8,9 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
+import java.util.UUID;
+import java.util.function.IntSupplier;
 
 /**
  * A node's HTTP side as the abuse tests call it: any request, the HTTP API with a service token,
@@ -19,18 +18,28 @@ import static dev.herald.token.TestTokens.hs256;
 final class NodeHttp {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  static final String SERVICE = hs256(claims("ops").put("roles", new JsonArray().add("service")));
+  static final String SERVICE = Rights.service().token("ops");
 
-  private final int port;
+  private final IntSupplier port;
   private final String metricsToken;
 
   NodeHttp(int port, String metricsToken) {
+    this(() -> port, metricsToken);
+  }
+
+  /** With the port asked at each call (see {@link TestNodes#http}). */
+  NodeHttp(IntSupplier port, String metricsToken) {
     this.port = port;
     this.metricsToken = metricsToken;
   }
 
+  /** The path of a new SockJS session ({@code /eventbus/000/<id>/}), to which a transport's name is added. */
+  static String newSession() {
+    return "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
+  }
+
   HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path)).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       b.headers(headers);
