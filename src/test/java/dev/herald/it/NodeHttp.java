@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.IntSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * A node's HTTP side as the abuse tests call it: any request, the HTTP API with a service token,
  * a series of {@code /metrics} (with {@code http.metricsToken} when the node has one), a user's status.
@@ -55,6 +57,13 @@ final class NodeHttp {
       }
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
+  }
+
+  /** Opens a new SockJS session over xhr polling with {@code token}, checking its open frame; the session's path. */
+  String openSession(String token) throws Exception {
+    String session = newSession();
+    assertEquals("o\n", call("POST", session + "xhr?token=" + token, "").body(), "the open frame of " + session);
+    return session;
   }
 
   HttpResponse<String> service(String method, String path, String body) throws Exception {

@@ -1,5 +1,6 @@
 package dev.herald.it;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.herald.config.HeraldConfig;
 import dev.herald.node.Node;
 import dev.herald.token.Rights;
@@ -65,7 +66,7 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
     // tests start on a settled cluster: while partitions migrate after a join, a publish can wait
     // for its backup's ack (up to the backup timeout of cluster.xml) longer than a client waits
     Eventually.eventually(java.time.Duration.ofSeconds(60), "the cluster safe (no partition migrating)",
-        () -> nodes.get(0).clusterManager().getHazelcastInstance().getPartitionService().isClusterSafe());
+        () -> hz(nodes.get(0)).getPartitionService().isClusterSafe());
     client = Vertx.vertx();
   }
 
@@ -105,6 +106,11 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
   /** A Vert.x of the test's own, for its clients. */
   public Vertx client() {
     return client;
+  }
+
+  /** A node's Hazelcast member. */
+  public static HazelcastInstance hz(Node n) {
+    return n.clusterManager().getHazelcastInstance();
   }
 
   /** A node's HTTP port. */
