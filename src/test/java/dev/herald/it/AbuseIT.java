@@ -1,27 +1,24 @@
 package dev.herald.it;
 
 import dev.herald.protocol.ErrorCode;
-import dev.herald.node.Node;
+import dev.herald.token.Rights;
 import dev.herald.token.TestTokens;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import static dev.herald.it.Eventually.eventually;
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static dev.herald.token.TestTokens.now;
@@ -50,22 +47,7 @@ class AbuseIT {
       .put("webhook", new JsonObject().put("urls", new JsonArray().add("http://hook-user:hook-pass@127.0.0.1:1/hook?key=SECRETKEY"))
           .put("secret", "webhook-secret-webhook-secret-0123456789").put("maxFailures", 1).put("maxRetries", 0).put("resetTimeoutMs", 600_000))
       .put("roles", new JsonObject().put("webhook", 1)));
-  private static Node node;
-  private static int port;
-  private static Vertx client;
-  private static NodeHttp http;
-
-  @BeforeAll
-  static void start() {
-    node = nodes.a();
-    port = nodes.port();
-    http = new NodeHttp(port, METRICS_TOKEN);
-    client = nodes.client();
-  }
-
-  private static void eventually(String what, java.util.concurrent.Callable<Boolean> check) {
-    Eventually.eventually(Duration.ofSeconds(20), what, check);
-  }
+  private static final NodeHttp http = nodes.http(METRICS_TOKEN);
 
   // ---- 1. SockJS session hijack ----
 
@@ -73,10 +55,8 @@ class AbuseIT {
   @DisplayName("attack: Mallory's token on Alice's SockJS session is refused (403) for sending and for polling; Alice's own requests go on, even on her expired URL token")
   void sockJsSessionBelongsToItsOwner() throws Exception {
     String alice = hs256(claims("hj-alice"));
-    String mallory = hs256(claims("hj-mallory").put("publish", new JsonArray().add("*")));
-    String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
-    HttpResponse<String> open = http.call("POST", session + "xhr?token=" + alice, "");
-    assertEquals("o\n", open.body());
+    String mallory = Rights.none().publish("*").token("hj-mallory");
+    String session = http.openSession(alice);
     eventually("alice online", () -> "online".equals(http.status("hj-alice")));
 
     String busy = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.presence.set\\\",\\\"body\\\":{\\\"status\\\":\\\"busy\\\"},\\\"replyAddress\\\":\\\"x\\\"}\"]";
@@ -92,7 +72,7 @@ class AbuseIT {
     assertEquals(204, http.call("POST", session + "xhr_send?token=" + expired, busy).statusCode());
     eventually("alice busy", () -> "busy".equals(http.status("hj-alice")));
     // an expired token opens nothing new
-    assertEquals(401, http.call("POST", "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/xhr?token=" + expired, "").statusCode());
+    assertEquals(401, http.call("POST", NodeHttp.newSession() + "xhr?token=" + expired, "").statusCode());
   }
 
   // ---- 2. uploads ----
@@ -139,7 +119,7 @@ class AbuseIT {
   @DisplayName("attack: publishes without a replyAddress count against the limits; every one is stored or answered rate_limited")
   void limitsWithoutReplyAddress() throws Exception {
     String channel = "abuse.noreply";
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("spammer").put("publish", new JsonArray().add("abuse.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "spammer", Rights.none().publish("abuse.*"))) {
       // 30 frames: within the connection's burst of frames (40), over its burst of publishes (10)
       for (int i = 0; i < 30; i++) {
         c.send(new JsonObject().put("type", "send").put("address", Addresses.CHANNEL_PUBLISH)
@@ -158,7 +138,7 @@ class AbuseIT {
   @Test
   @DisplayName("attack: frames of any type past bridge.commandsPerSecond are answered rate_limited, pings included")
   void commandRate() {
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("pinger")))) {
+    try (WsClient c = nodes.connect(nodes.a(), "pinger")) {
       for (int i = 0; i < 100; i++) {
         c.sendRaw("{\"type\":\"ping\"}");
       }
@@ -204,7 +184,7 @@ class AbuseIT {
     String tooDeep = "[".repeat(40) + "]".repeat(40);
     HttpResponse<String> r = http.service("POST", "/api/v1/channels/abuse.deep/messages", "{\"data\":" + tooDeep + "}");
     assertEquals(400, r.statusCode(), r.body());
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("deep").put("publish", new JsonArray().add("abuse.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "deep", Rights.none().publish("abuse.*"))) {
       JsonObject err = c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "abuse.deep").put("data", new JsonArray(List.of(
           new JsonArray(tooDeep)))));
       assertEquals(ErrorCode.BAD_REQUEST.code, err.getInteger("failureCode"), err.encode());
@@ -241,7 +221,7 @@ class AbuseIT {
     int limited = 0;
     for (int i = 0; i < 40; i++) {
       // from an address of its own, so the other tests' bad tokens do not count here
-      try (RawSocket s = RawSocket.open(port, "127.0.0.7", 0)) {
+      try (RawSocket s = RawSocket.open(nodes.port(), "127.0.0.7", 0)) {
         int status = s.request("GET", "/eventbus/info?token=bad.token.here", "", new byte[0]);
         if (status == 429) {
           limited++;
@@ -251,7 +231,7 @@ class AbuseIT {
       }
     }
     assertTrue(limited > 0, "never throttled");
-    try (RawSocket s = RawSocket.open(port, "127.0.0.8", 0)) {
+    try (RawSocket s = RawSocket.open(nodes.port(), "127.0.0.8", 0)) {
       assertEquals(200, s.request("GET", "/eventbus/info?token=" + hs256(claims("t")), "", new byte[0]), "another address is not affected");
     }
   }
@@ -262,7 +242,7 @@ class AbuseIT {
     assertEquals(401, http.call("GET", "/metrics", null).statusCode());
     assertEquals(200, http.call("GET", "/metrics", null, "Authorization", "Bearer " + METRICS_TOKEN).statusCode());
     // a connect raises user.online; the receiver at port 1 refuses, the breaker opens, /ready says so
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("hook-trigger")))) {
+    try (WsClient c = nodes.connect(nodes.a(), "hook-trigger")) {
       c.sync();
       eventually("the webhook breaker opens", () -> http.call("GET", "/ready", null).body().contains("webhook http://127.0.0.1:1/hook"));
       String ready = http.call("GET", "/ready", null).body();
@@ -275,11 +255,11 @@ class AbuseIT {
   @Test
   @DisplayName("attack: a request whose headers never end is closed after http.requestTimeoutSeconds")
   void halfOpenRequestClosed() {
-    try (RawSocket s = RawSocket.open(port)) {
+    try (RawSocket s = RawSocket.open(nodes.port())) {
       s.writeAscii("GET /eventbus/websocket?token= HTTP/1.1\r\nHost: 127.0.0.1\r\n");
       assertTrue(s.drainsToEnd(), "the half-open request is still open after 20 s");
     }
-    try (RawSocket s = RawSocket.open(port)) {
+    try (RawSocket s = RawSocket.open(nodes.port())) {
       assertTrue(s.drainsToEnd(), "a connection that never sends a byte is still open after 20 s");
     }
   }
@@ -287,14 +267,14 @@ class AbuseIT {
   @Test
   @DisplayName("a message over bridge.maxFrameBytes gets err too_large and the connection stays; one WebSocket frame over 64 KB (as browsers send a message) gets err too_large and close 1009, not 1011")
   void bigMessages() {
-    String token = hs256(claims("big").put("publish", new JsonArray().add("abuse.*")));
+    String token = Rights.none().publish("abuse.*").token("big");
     String big = "{\"type\":\"send\",\"address\":\"rt.channel.publish\",\"body\":{\"channel\":\"abuse.big\",\"data\":\"" + "b".repeat(66_000) + "\"}}";
-    try (WsClient c = WsClient.connect(client, port, token)) {
+    try (WsClient c = nodes.connectWithToken(nodes.a(), token)) {
       c.sendRaw(big); // Vert.x's client sends it as two frames
       assertEquals("too_large", c.await(f -> "err".equals(f.getString("type"))).getString("body"));
       c.sync();
     }
-    try (RawSocket s = RawSocket.open(port).upgrade(token)) {
+    try (RawSocket s = RawSocket.open(nodes.port()).upgrade(token)) {
       s.sendFrame(big);
       RawSocket.Received r = s.receive();
       assertEquals("too_large", r.json().getString("body"));
@@ -309,8 +289,7 @@ class AbuseIT {
   @DisplayName("a SockJS client disconnected by a service learns the close code (4403) from a last err frame: SockJS itself always says 3000")
   void sockJsCloseCode() throws Exception {
     String token = hs256(claims("sj-closed"));
-    String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
-    assertEquals("o\n", http.call("POST", session + "xhr?token=" + token, "").body());
+    String session = http.openSession(token);
     eventually("online", () -> "online".equals(http.status("sj-closed")));
     assertEquals(202, http.service("POST", "/api/v1/users/sj-closed/disconnect", "{}").statusCode());
     String poll = http.call("POST", session + "xhr?token=" + token, "").body();
@@ -323,10 +302,9 @@ class AbuseIT {
   @Test
   @DisplayName("a refresh to a token with fewer rights drops the subscriptions it no longer allows, with an err for each")
   void refreshNarrowsRights() {
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("narrow").put("channels", new JsonArray().add("room.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "narrow", Rights.read("room.*"))) {
       c.subscribe("rt.channel.room.1");
-      JsonObject ok = c.request(Addresses.AUTH_REFRESH, new JsonObject().put("token",
-          hs256(claims("narrow").put("channels", new JsonArray().add("lobby.*")))));
+      JsonObject ok = c.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", Rights.read("lobby.*").token("narrow")));
       assertEquals("rec", ok.getString("type"), ok.encode());
       JsonObject err = c.awaitOn("rt.channel.room.1");
       assertEquals("err", err.getString("type"));
@@ -340,8 +318,8 @@ class AbuseIT {
   @DisplayName("attack: a subscriber that stops reading is closed as a slow consumer and its TCP connection cut, past bridge.maxQueuedBytes; the others on the channel go on")
   void slowConsumerClosed() throws Exception {
     double before = http.metric("herald_limited_total", "bound=\"slow_consumer\"");
-    try (WsClient healthy = WsClient.connect(client, port, hs256(claims("healthy").put("channels", new JsonArray().add("abuse.*"))));
-         RawSocket s = RawSocket.open(port, "127.0.0.1", 4096).upgrade(hs256(claims("slow").put("channels", new JsonArray().add("abuse.*"))))) {
+    try (WsClient healthy = nodes.connect(nodes.a(), "healthy", Rights.read("abuse.*"));
+         RawSocket s = RawSocket.open(nodes.port(), "127.0.0.1", 4096).upgrade(Rights.read("abuse.*").token("slow"))) {
       healthy.subscribe("rt.channel.abuse.slow");
       s.send(new JsonObject().put("type", "register").put("address", "rt.channel.abuse.slow"));
       s.send(new JsonObject().put("type", "send").put("address", "rt.nowhere").put("replyAddress", "registered"));
@@ -370,13 +348,13 @@ class AbuseIT {
   void offlineRecordsExpire() throws Exception {
     String user = "once-" + UUID.randomUUID();
     long onlineVersion;
-    try (WsClient c = WsClient.connect(client, port, hs256(claims(user)))) {
+    try (WsClient c = nodes.connect(nodes.a(), user)) {
       c.sync();
       onlineVersion = new JsonObject(http.service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
     }
-    var records = node.clusterManager().getHazelcastInstance().getMap("herald.presence");
+    var records = TestNodes.hz(nodes.a()).getMap("herald.presence");
     eventually("the offline record expires", () -> !records.containsKey(user));
-    try (WsClient c = WsClient.connect(client, port, hs256(claims(user)))) {
+    try (WsClient c = nodes.connect(nodes.a(), user)) {
       c.sync();
       long again = new JsonObject(http.service("GET", "/api/v1/presence/" + user, null).body()).getLong("version");
       assertTrue(again > onlineVersion, "version went back from " + onlineVersion + " to " + again);
@@ -390,7 +368,7 @@ class AbuseIT {
     JsonObject first = new JsonObject(http.service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":1}").body());
     String epoch = new JsonObject(http.service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");
     assertEquals(1, first.getLong("seq"));
-    var logs = node.clusterManager().getHazelcastInstance().getMap("herald.channels");
+    var logs = TestNodes.hz(nodes.a()).getMap("herald.channels");
     eventually("the idle channel's log expires", () -> !logs.containsKey(channel));
     assertEquals(1, new JsonObject(http.service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":2}").body()).getLong("seq"));
     String again = new JsonObject(http.service("GET", "/api/v1/channels/" + channel + "/messages", null).body()).getString("epoch");

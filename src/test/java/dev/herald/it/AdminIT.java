@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
+import dev.herald.token.Rights;
 import dev.herald.token.TestTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,7 @@ class AdminIT {
 
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject());
-  private static final String SERVICE = hs256(claims("ops").put("roles", new JsonArray().add("service")));
+  private static final String SERVICE = Rights.service().token("ops");
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   private static HttpResponse<String> get(String path, String cookie) throws Exception {
@@ -108,9 +109,8 @@ class AdminIT {
   @Test
   @DisplayName("rt.admin.* answer service tokens only: live nodes with their load, users online, channels with last seq and members")
   void bridgeReads() throws Exception {
-    try (WsClient admin = WsClient.connect(nodes.client(), nodes.port(), SERVICE);
-         WsClient user = WsClient.connect(nodes.client(), nodes.b().config().http().port(),
-             hs256(claims("adm-carol").put("channels", new JsonArray().add("adm.*")).put("publish", new JsonArray().add("adm.*"))))) {
+    try (WsClient admin = nodes.connectWithToken(nodes.a(), SERVICE);
+         WsClient user = nodes.connect(nodes.b(), "adm-carol", Rights.read("adm.*").publish("adm.*"))) {
       JsonObject refused = user.request(Addresses.ADMIN_USERS, new JsonObject());
       assertEquals(ErrorCode.FORBIDDEN.code, refused.getInteger("failureCode"), refused.encode());
       user.subscribe(Addresses.channel("adm.hall"));
@@ -119,7 +119,7 @@ class AdminIT {
       Eventually.eventually(Duration.ofSeconds(15), "both nodes in rt.admin.nodes", () ->
           admin.request(Addresses.ADMIN_NODES, new JsonObject()).getJsonObject("body").getJsonArray("nodes").size() == 2);
       // a user gone offline keeps a record (lastSeen) but is not listed
-      try (WsClient gone = WsClient.connect(nodes.client(), nodes.port(), hs256(claims("adm-dave")))) {
+      try (WsClient gone = nodes.connect(nodes.a(), "adm-dave")) {
         gone.sync();
       }
       Eventually.eventually(Duration.ofSeconds(10), "adm-dave offline", () -> "offline".equals(user.request(Addresses.PRESENCE_GET,

@@ -1,7 +1,7 @@
 package dev.herald.it;
 
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
+import dev.herald.token.Rights;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -49,8 +48,6 @@ class BackendProxyIT {
   static final List<JsonObject> asked = new CopyOnWriteArrayList<>();
 
   static TestNodes nodes;
-  static Node node;
-  static Vertx client;
 
   static JsonObject proxy(String path) {
     return new JsonObject().put("url", "http://127.0.0.1:" + backendPort + path).put("timeoutMs", TIMEOUT_MS);
@@ -76,8 +73,6 @@ class BackendProxyIT {
             .put("allowedOrigins", new JsonArray().add("https://app.example")));
     nodes = TestNodes.single(overrides);
     nodes.beforeAll(null);
-    node = nodes.a();
-    client = nodes.client();
   }
 
   static void startBackend() {
@@ -152,13 +147,9 @@ class BackendProxyIT {
     };
   }
 
-  static int port() {
-    return node.config().http().port();
-  }
-
   static WsClient withCookie(String cookie) {
     try {
-      return WsClient.get(WsClient.connectWithHeaders(client, port(), Map.of("Cookie", cookie)));
+      return WsClient.get(WsClient.connectWithHeaders(nodes.client(), nodes.port(), Map.of("Cookie", cookie)));
     } catch (UpgradeRejectedException e) {
       throw new IllegalStateException("refused " + e.getStatus() + ": " + e.getBody(), e);
     }
@@ -167,7 +158,7 @@ class BackendProxyIT {
   /** The handshake's refusal: its HTTP status and JSON body. */
   static UpgradeRejectedException refusedConnect(String cookie) throws Exception {
     try {
-      WsClient.connectWithHeaders(client, port(), Map.of("Cookie", cookie)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).close();
+      WsClient.connectWithHeaders(nodes.client(), nodes.port(), Map.of("Cookie", cookie)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).close();
     } catch (ExecutionException e) {
       return assertInstanceOf(UpgradeRejectedException.class, e.getCause());
     }
@@ -206,7 +197,7 @@ class BackendProxyIT {
     UpgradeRejectedException e = refusedConnect("session=bigdata");
     assertEquals(503, e.getStatus());
     assertTrue(new JsonObject(e.getBody()).getString("message").contains("proxy.maxDataBytes"), e.getBody().toString());
-    try (WsClient dan = WsClient.connect(client, port(), hs256(claims("dan")))) {
+    try (WsClient dan = nodes.connect(nodes.a(), "dan")) {
       JsonObject session = dan.request(Addresses.SESSION, new JsonObject()).getJsonObject("body");
       assertEquals("dan", session.getString("user"));
       assertEquals(false, session.getBoolean("proxied"));
@@ -217,9 +208,8 @@ class BackendProxyIT {
   @Test
   @DisplayName("a namespace listing the proxies: even a token allowing every channel asks the backend for each subscription and publish there")
   void namespaceProxies() throws Exception {
-    JsonObject everything = new JsonObject().put("channels", new JsonArray().add("*")).put("publish", new JsonArray().add("*"));
-    try (WsClient bob = WsClient.connect(client, port(), hs256(claims("bob").mergeIn(everything)));
-         WsClient eve = WsClient.connect(client, port(), hs256(claims("eve").mergeIn(everything)))) {
+    try (WsClient bob = nodes.connect(nodes.a(), "bob", Rights.all());
+         WsClient eve = nodes.connect(nodes.a(), "eve", Rights.all())) {
       eve.register(Addresses.channel("vip:lounge"));
       JsonObject refused = eve.await(f -> "err".equals(f.getString("type")));
       assertEquals(4031, refused.getInteger("failureCode"), "the backend said no, whatever the token allows: " + refused.encode());
@@ -277,7 +267,7 @@ class BackendProxyIT {
       }
     });
     System.out.println("proxy recovered " + (System.nanoTime() - back) / 1_000_000 + " ms after the backend came back");
-    NodeHttp http = new NodeHttp(port(), null);
+    NodeHttp http = nodes.http();
     for (String outcome : List.of("timeout", "failed", "open", "ok")) {
       assertTrue(http.metric("herald_proxy_calls_total", "outcome=\"" + outcome + "\",proxy=\"connect\"") > 0, "outcome " + outcome + " counted");
     }
@@ -286,8 +276,8 @@ class BackendProxyIT {
   @Test
   @DisplayName("subscribe: a channel the token does not grant is asked of the backend; bob is let in and receives, eve gets the backend's refusal")
   void subscribeProxy() throws Exception {
-    try (WsClient bob = WsClient.connect(client, port(), hs256(claims("bob")));
-         WsClient eve = WsClient.connect(client, port(), hs256(claims("eve")))) {
+    try (WsClient bob = nodes.connect(nodes.a(), "bob");
+         WsClient eve = nodes.connect(nodes.a(), "eve")) {
       bob.subscribe(Addresses.channel("room.secret"));
       JsonObject history = bob.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "room.secret").put("since", 0));
       assertEquals("rec", history.getString("type"), "a granted channel's history may be read too: " + history.encode());
@@ -295,7 +285,7 @@ class BackendProxyIT {
       JsonObject refused = eve.await(f -> "err".equals(f.getString("type")));
       assertEquals(4031, refused.getInteger("failureCode"), refused::encode);
       assertEquals("eve may not read room.secret", refused.getString("message"));
-      assertEquals(201, new NodeHttp(port(), null).service("POST", "/api/v1/channels/room.secret/messages", "{\"data\":{\"n\":1}}").statusCode());
+      assertEquals(201, nodes.http().service("POST", "/api/v1/channels/room.secret/messages", "{\"data\":{\"n\":1}}").statusCode());
       assertEquals(1, bob.awaitOn(Addresses.channel("room.secret")).getJsonObject("body").getJsonObject("data").getInteger("n"));
       JsonObject session = bob.request(Addresses.SESSION, new JsonObject()).getJsonObject("body");
       assertEquals("room.secret", session.getJsonObject("channelData").getJsonObject("room.secret").getString("welcome"),
@@ -308,7 +298,7 @@ class BackendProxyIT {
   @Test
   @DisplayName("publish: the backend sees every publish to chat.*, changes one (stored and delivered changed) and refuses another (nothing stored)")
   void publishProxy() throws Exception {
-    try (WsClient ann = WsClient.connect(client, port(), hs256(claims("ann").put("channels", new JsonArray().add("chat.*"))))) {
+    try (WsClient ann = nodes.connect(nodes.a(), "ann", Rights.read("chat.*"))) {
       ann.subscribe(Addresses.channel("chat.1"));
       JsonObject ack = ann.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "chat.1").put("data", new JsonObject().put("text", "hello")));
       assertEquals("rec", ack.getString("type"), "no publish claim needed where the backend decides: " + ack.encode());
@@ -331,7 +321,7 @@ class BackendProxyIT {
   @Test
   @DisplayName("rpc: {method, data} over the connection, the backend's result as the reply; a bad call is 400, not sent")
   void rpc() {
-    try (WsClient ann = WsClient.connect(client, port(), hs256(claims("ann")))) {
+    try (WsClient ann = nodes.connect(nodes.a(), "ann")) {
       JsonObject reply = ann.request(Addresses.RPC, new JsonObject().put("method", "sum").put("data", new JsonArray().add(1).add(2).add(3)));
       assertEquals("rec", reply.getString("type"), reply::encode);
       assertEquals(6, reply.getJsonObject("body").getInteger("data"));
@@ -345,8 +335,8 @@ class BackendProxyIT {
   @DisplayName("a subscription token grants one channel to one user: the right one lets in, another user's, another channel's or a forged one is refused")
   void subscriptionToken() {
     String forCarol = hs256(new JsonObject().put("sub", "carol").put("channel", "vip.lounge").put("exp", dev.herald.token.TestTokens.now() + 60));
-    try (WsClient carol = WsClient.connect(client, port(), hs256(claims("carol")));
-         WsClient dave = WsClient.connect(client, port(), hs256(claims("dave")))) {
+    try (WsClient carol = nodes.connect(nodes.a(), "carol");
+         WsClient dave = nodes.connect(nodes.a(), "dave")) {
       carol.send(new JsonObject().put("type", "register").put("address", Addresses.channel("vip.lounge"))
           .put("headers", new JsonObject().put("subscriptionToken", forCarol)));
       carol.sync();
@@ -367,7 +357,7 @@ class BackendProxyIT {
       assertEquals(201, sendAsService("vip.lounge"));
       // a subscription token opens no connection (it would be a token with no limits on watching)
       UpgradeRejectedException asConnection = org.junit.jupiter.api.Assertions.assertThrows(UpgradeRejectedException.class,
-          () -> WsClient.connect(client, port(), forCarol).close());
+          () -> nodes.connectWithToken(nodes.a(), forCarol).close());
       assertEquals(401, asConnection.getStatus(), () -> asConnection.getBody().toString());
       assertEquals("vip", carol.awaitOn(Addresses.channel("vip.lounge")).getJsonObject("body").getJsonObject("data").getString("who"));
     }
@@ -375,7 +365,7 @@ class BackendProxyIT {
 
   private static int sendAsService(String channel) {
     try {
-      return new NodeHttp(port(), null).service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":{\"who\":\"vip\"}}").statusCode();
+      return nodes.http().service("POST", "/api/v1/channels/" + channel + "/messages", "{\"data\":{\"who\":\"vip\"}}").statusCode();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

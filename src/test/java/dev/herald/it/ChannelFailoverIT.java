@@ -1,14 +1,11 @@
 package dev.herald.it;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import dev.herald.channel.ChannelLog;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,8 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
+import static dev.herald.it.TestNodes.hz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,9 +33,6 @@ class ChannelFailoverIT {
   @RegisterExtension
   // a publish timeout far past the hold: what is tested is what completes, not the clock
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("broadcast", new JsonObject().put("publishTimeoutMs", 30_000)));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
 
   /** Holds the partition thread it runs on until released (this JVM runs both nodes, so a static latch reaches it). */
   static final class Hold implements EntryProcessor<String, String, Void> {
@@ -63,17 +56,6 @@ class ChannelFailoverIT {
     }
   }
 
-  @BeforeAll
-  static void start() {
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
-  }
-
-  static HazelcastInstance hz(Node n) {
-    return n.clusterManager().getHazelcastInstance();
-  }
-
   /** A key whose partition {@code n} owns. */
   private static String ownedBy(Node n, String prefix) {
     return ownedOnThread(n, prefix, 0, 1);
@@ -94,24 +76,24 @@ class ChannelFailoverIT {
   @DisplayName("between store and backup nothing is delivered and nothing acknowledged; once the backup has it, both happen, with the seq history keeps")
   void deliveredOnlyOnceBackedUp() throws Exception {
     // every partition of a has its backup on b (not still migrating after b joined)
-    Eventually.eventually(Duration.ofSeconds(30), "the cluster safe", () -> hz(a).getPartitionService().isClusterSafe());
-    String channel = ownedBy(a, "failover.c");
-    String token = hs256(claims("fo").put("channels", new JsonArray().add("failover.*")).put("publish", new JsonArray().add("failover.*")));
-    try (WsClient subscriber = WsClient.connect(client, b.config().http().port(), token);
-         WsClient publisher = WsClient.connect(client, a.config().http().port(), token)) {
+    Eventually.eventually(Duration.ofSeconds(30), "the cluster safe", () -> hz(nodes.a()).getPartitionService().isClusterSafe());
+    String channel = ownedBy(nodes.a(), "failover.c");
+    Rights rights = Rights.read("failover.*").publish("failover.*");
+    try (WsClient subscriber = nodes.connect(nodes.b(), "fo", rights);
+         WsClient publisher = nodes.connect(nodes.a(), "fo", rights)) {
       subscriber.subscribe(Addresses.channel(channel));
       publisher.sync();
 
       // occupy each of b's partition threads (partition p runs on thread p % threads): the backup
       // of anything a owns now waits on b
-      String prefix = "hz." + hz(b).getName() + ".partition-operation.thread-";
+      String prefix = "hz." + hz(nodes.b()).getName() + ".partition-operation.thread-";
       int threads = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
       assertTrue(threads > 0, "b's partition threads found");
       Hold.entered = new CountDownLatch(threads);
       Hold.release = new CountDownLatch(1);
       List<CompletionStage<Void>> held = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        held.add(hz(b).<String, String>getMap("test.hold").submitToKey(ownedOnThread(b, "hold", t, threads), new Hold()));
+        held.add(hz(nodes.b()).<String, String>getMap("test.hold").submitToKey(ownedOnThread(nodes.b(), "hold", t, threads), new Hold()));
       }
       try {
         assertTrue(Hold.entered.await(15, TimeUnit.SECONDS), "every partition thread of b held");
@@ -119,7 +101,7 @@ class ChannelFailoverIT {
             .put("body", new JsonObject().put("channel", channel).put("data", "A").put("id", "msg-A")));
         // positive signal: the owner has stored it (a read on a, which owns the channel)
         Eventually.eventually(Duration.ofSeconds(15), "seq 1 stored on the owner", () -> {
-          ChannelLog log = hz(a).<String, ChannelLog>getMap("herald.channels").get(channel);
+          ChannelLog log = hz(nodes.a()).<String, ChannelLog>getMap("herald.channels").get(channel);
           return log != null && log.nextSeq() == 2;
         });
         // the subscriber's gateway has handed it every frame it had for it before this answer (the
@@ -128,7 +110,7 @@ class ChannelFailoverIT {
         assertTrue(subscriber.pending().stream().noneMatch(f -> Addresses.channel(channel).equals(f.getString("address"))),
             () -> "delivered before the backup had it: " + subscriber.pending());
         assertTrue(publisher.pending().isEmpty(), () -> "acknowledged before the backup had it: " + publisher.pending());
-        assertEquals(0, hz(b).getMap("herald.channels").getLocalMapStats().getBackupEntryCount(), "the backup is still waiting");
+        assertEquals(0, hz(nodes.b()).getMap("herald.channels").getLocalMapStats().getBackupEntryCount(), "the backup is still waiting");
       } finally {
         Hold.release.countDown();
       }
@@ -141,7 +123,7 @@ class ChannelFailoverIT {
       JsonObject delivered = subscriber.awaitOn(Addresses.channel(channel)).getJsonObject("body");
       assertEquals(1, delivered.getLong("seq"));
       assertEquals("A", delivered.getString("data"));
-      ChannelLog backup = hz(b).<String, ChannelLog>getMap("herald.channels").get(channel);
+      ChannelLog backup = hz(nodes.b()).<String, ChannelLog>getMap("herald.channels").get(channel);
       assertEquals(1, backup.range(1, 1).size(), "history holds seq 1");
       assertEquals("\"A\"", backup.range(1, 1).get(0).data());
     }

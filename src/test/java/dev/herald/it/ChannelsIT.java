@@ -1,12 +1,10 @@
 package dev.herald.it;
 
 import dev.herald.protocol.ErrorCode;
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,21 +25,6 @@ class ChannelsIT {
   static final TestNodes nodes = TestNodes.pair(new JsonObject()
       .put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
       .put("bridge", new JsonObject().put("publishPerSecond", 100_000)));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
-
-  @BeforeAll
-  static void start() {
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
-  }
-
-  private static WsClient member(Node n, String user) {
-    return WsClient.connect(client, n.config().http().port(),
-        hs256(claims(user).put("channels", new JsonArray().add("*")).put("publish", new JsonArray().add("*"))));
-  }
 
   private static JsonObject publish(WsClient c, String channel, Object data) {
     return c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", data));
@@ -53,10 +34,11 @@ class ChannelsIT {
   @DisplayName("two publishers on two nodes, 1000 messages into one channel: every subscriber sees seq 1..1000 once, in order, each publisher's in the order it sent them")
   void totalOrder() {
     String channel = "order.test";
-    List<WsClient> subscribers = List.of(member(a, "sub1"), member(b, "sub2"), member(b, "sub3"));
+    List<WsClient> subscribers = List.of(nodes.connect(nodes.a(), "sub1", Rights.all()), nodes.connect(nodes.b(), "sub2", Rights.all()),
+        nodes.connect(nodes.b(), "sub3", Rights.all()));
     subscribers.forEach(s -> s.subscribe(Addresses.channel(channel)));
-    WsClient pubA = member(a, "pubA");
-    WsClient pubB = member(b, "pubB");
+    WsClient pubA = nodes.connect(nodes.a(), "pubA", Rights.all());
+    WsClient pubB = nodes.connect(nodes.b(), "pubB", Rights.all());
     // both publish at once, 50 requests in flight each (under the 100 pending-replies limit)
     List<Long> acked = new ArrayList<>();
     java.util.Map<WsClient, Long> lastAck = new java.util.HashMap<>();
@@ -102,7 +84,7 @@ class ChannelsIT {
   @Test
   @DisplayName("a subscription's first message comes whole (seq, epoch, ts, the verified sender, the trace id given); the next ones short")
   void messageFields() {
-    try (WsClient sub = member(b, "reader"); WsClient pub = member(a, "writer")) {
+    try (WsClient sub = nodes.connect(nodes.b(), "reader", Rights.all()); WsClient pub = nodes.connect(nodes.a(), "writer", Rights.all())) {
       sub.subscribe(Addresses.channel("fields"));
       JsonObject ack = pub.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "fields").put("data", new JsonArray().add(1)),
           new JsonObject().put("traceId", "trace-fields-1"));
@@ -133,7 +115,7 @@ class ChannelsIT {
   @Test
   @DisplayName("history answers what came after since; a gap larger than the history says recovered false")
   void history() {
-    try (WsClient c = member(a, "historian")) {
+    try (WsClient c = nodes.connect(nodes.a(), "historian", Rights.all())) {
       for (int i = 1; i <= 50; i++) {
         publish(c, "hist.small", i);
       }
@@ -158,7 +140,7 @@ class ChannelsIT {
   @Test
   @DisplayName("bad publishes and history requests are refused with codes, and nothing is stored")
   void badInput() {
-    try (WsClient c = member(a, "sloppy")) {
+    try (WsClient c = nodes.connect(nodes.a(), "sloppy", Rights.all())) {
       assertEquals(ErrorCode.BAD_REQUEST.code, c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "bad.in")).getInteger("failureCode"));
       assertEquals(ErrorCode.TOO_LARGE.code, publish(c, "bad.in", "x".repeat(2000)).getInteger("failureCode"));
       for (JsonObject body : List.of(new JsonObject().put("channel", "bad.in"), new JsonObject().put("channel", "bad.in").put("since", -1),
@@ -174,7 +156,8 @@ class ChannelsIT {
   @DisplayName("a publish repeated with the same id, on either node, answers the original seq and stores nothing; subscribers see it once")
   void idempotentPublish() {
     String channel = "idem.test";
-    try (WsClient sub = member(b, "idem-sub"); WsClient p1 = member(a, "idem-pub"); WsClient p2 = member(b, "idem-pub")) {
+    try (WsClient sub = nodes.connect(nodes.b(), "idem-sub", Rights.all()); WsClient p1 = nodes.connect(nodes.a(), "idem-pub", Rights.all());
+         WsClient p2 = nodes.connect(nodes.b(), "idem-pub", Rights.all())) {
       sub.subscribe(Addresses.channel(channel));
       JsonObject body = new JsonObject().put("channel", channel).put("data", "once").put("id", "order-42");
       JsonObject first = p1.request(Addresses.CHANNEL_PUBLISH, body).getJsonObject("body");

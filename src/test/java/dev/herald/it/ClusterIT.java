@@ -5,10 +5,9 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.herald.cluster.ClusterHandle;
 import dev.herald.node.Node;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.herald.it.TestNodes.hz;
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,16 +30,6 @@ class ClusterIT {
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject(), new JsonObject()
       .put("roles", new JsonObject().put("gateway", 1).put("auth", 0)));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
-
-  @BeforeAll
-  static void start() {
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
-  }
 
   /**
    * Publishes on {@code from} until {@code to} receives it: a new registration reaches the other
@@ -57,39 +47,37 @@ class ClusterIT {
   @Test
   @DisplayName("the two nodes form one cluster")
   void formed() {
-    assertEquals(2, a.clusterManager().getNodes().size());
-    assertEquals(2, b.clusterManager().getNodes().size());
+    assertEquals(2, nodes.a().clusterManager().getNodes().size());
+    assertEquals(2, nodes.b().clusterManager().getNodes().size());
   }
 
   @Test
   @DisplayName("a client on node A receives what is published on node B, on channels and inboxes")
   void crossNodeDelivery() {
-    String token = hs256(claims("carol").put("channels", new JsonArray().add("room.*")));
-    try (WsClient onA = WsClient.connect(client, a.config().http().port(), token)) {
+    try (WsClient onA = nodes.connect(nodes.a(), "carol", Rights.read("room.*"))) {
       onA.subscribe("rt.channel.room.x");
       onA.subscribe("rt.user.carol.inbox");
-      assertEquals(b.config().node().name(), publishUntilReceived(b, onA, "rt.channel.room.x").getJsonObject("body").getString("via"));
-      assertEquals(b.config().node().name(), publishUntilReceived(b, onA, "rt.user.carol.inbox").getJsonObject("body").getString("via"));
+      assertEquals(nodes.b().config().node().name(), publishUntilReceived(nodes.b(), onA, "rt.channel.room.x").getJsonObject("body").getString("via"));
+      assertEquals(nodes.b().config().node().name(), publishUntilReceived(nodes.b(), onA, "rt.user.carol.inbox").getJsonObject("body").getString("via"));
     }
   }
 
   @Test
   @DisplayName("many sockets on one node share one cluster registration per address")
   void oneClusterRegistrationPerAddress() {
-    String token = hs256(claims("dave").put("channels", new JsonArray().add("*")));
     List<WsClient> clients = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < 20; i++) {
-        WsClient c = WsClient.connect(client, a.config().http().port(), token);
+        WsClient c = nodes.connect(nodes.a(), "dave", Rights.read("*"));
         c.subscribe("rt.channel.shared");
         clients.add(c);
       }
-      var subs = a.clusterManager().getHazelcastInstance().getMultiMap("__vertx.subs");
+      var subs = hz(nodes.a()).getMultiMap("__vertx.subs");
       assertEquals(1, subs.get("rt.channel.shared").size(), "one registration for 20 local subscribers");
-      publishUntilReceived(b, clients.get(0), "rt.channel.shared");
+      publishUntilReceived(nodes.b(), clients.get(0), "rt.channel.shared");
       // whatever reached the first subscriber through the shared registration reached all of them
       for (WsClient c : clients.subList(1, clients.size())) {
-        assertEquals(b.config().node().name(), c.awaitOn("rt.channel.shared").getJsonObject("body").getString("via"));
+        assertEquals(nodes.b().config().node().name(), c.awaitOn("rt.channel.shared").getJsonObject("body").getString("via"));
       }
     } finally {
       clients.forEach(WsClient::close);
@@ -108,6 +96,11 @@ class ClusterIT {
     }
   }
 
+  /** {@link ClusterHandle#onKeys} from node a. */
+  private static <R> Future<Map<String, R>> onKeys(IMap<String, Integer> map, Set<String> keys, EntryProcessor<String, Integer, R> processor) {
+    return ClusterHandle.of(hz(nodes.a()), 1).onKeys(map, keys, processor, nodes.a().vertx().getOrCreateContext());
+  }
+
   /** Keys k0..k(n-1) stored with the values 0..n-1; the keys. */
   private static Set<String> counts(IMap<String, Integer> map, int n) {
     Set<String> keys = new HashSet<>();
@@ -121,12 +114,12 @@ class ClusterIT {
   @Test
   @DisplayName("a processor run on keys of every partition, one call per partition, answers every key and changes each once")
   void onKeysAcrossPartitions() {
-    HazelcastInstance hz = a.clusterManager().getHazelcastInstance();
+    HazelcastInstance hz = hz(nodes.a());
     IMap<String, Integer> map = hz.getMap("test.onkeys");
     Set<String> keys = counts(map, 2_000);
     long partitions = keys.stream().map(k -> hz.getPartitionService().getPartition(k).getPartitionId()).distinct().count();
     assertTrue(partitions > 200, "the keys span most partitions, owned by both members: " + partitions);
-    Map<String, Integer> results = ClusterHandle.of(hz, 1).onKeys(map, keys, new Increment(), a.vertx().getOrCreateContext()).await();
+    Map<String, Integer> results = onKeys(map, keys, new Increment()).await();
     assertEquals(keys.size(), results.size(), "a result for every key");
     for (int i = 0; i < 2_000; i++) {
       assertEquals(i + 1, results.get("k" + i));
@@ -155,12 +148,11 @@ class ClusterIT {
   @Test
   @DisplayName("when one partition's call fails, onKeys fails with the results of every other partition's keys, which were changed")
   void onKeysPartlyApplied() {
-    HazelcastInstance hz = a.clusterManager().getHazelcastInstance();
+    HazelcastInstance hz = hz(nodes.a());
     IMap<String, Integer> map = hz.getMap("test.onkeys.partly");
     Set<String> keys = counts(map, 500);
     int failing = hz.getPartitionService().getPartition("k7").getPartitionId();
-    Throwable failure = assertThrows(Throwable.class,
-        () -> ClusterHandle.of(hz, 1).onKeys(map, keys, new IncrementButOne("k7"), a.vertx().getOrCreateContext()).await());
+    Throwable failure = assertThrows(Throwable.class, () -> onKeys(map, keys, new IncrementButOne("k7")).await());
     Map<String, Integer> applied = ClusterHandle.PartlyApplied.appliedBy(failure);
     int elsewhere = 0;
     for (int i = 0; i < 500; i++) {
@@ -178,8 +170,7 @@ class ClusterIT {
   @Test
   @DisplayName("a node without the auth role still verifies tokens and refreshes through another node's auth service")
   void refreshAcrossNodes() {
-    String token = hs256(claims("erin"));
-    try (WsClient onB = WsClient.connect(client, b.config().http().port(), token)) {
+    try (WsClient onB = nodes.connect(nodes.b(), "erin")) {
       JsonObject r = onB.request("rt.auth.refresh", new JsonObject().put("token", hs256(claims("erin"))));
       assertEquals("rec", r.getString("type"), r::encode);
       assertTrue(r.getJsonObject("body").getLong("exp") > 0);

@@ -1,13 +1,11 @@
 package dev.herald.it;
 
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
-import io.vertx.core.Vertx;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
+import static dev.herald.it.Eventually.eventually;
 import static dev.herald.token.TestTokens.claims;
 import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,20 +43,7 @@ class EdgeAbuseIT {
           .put("apiRatePerSecond", 2000).put("maxConnections", MAX_CONNECTIONS).put("maxConnectionsPerAddress", PER_ADDRESS))
       .put("bridge", new JsonObject().put("commandsPerSecond", 20).put("commandBurst", 40)
           .put("maxConnectionsPerUser", PER_USER).put("answerBytesPerSecond", ANSWER_BYTES)));
-  private static int port;
-  private static Vertx client;
-  private static NodeHttp http;
-
-  @BeforeAll
-  static void start() {
-    port = nodes.port();
-    http = new NodeHttp(port, null);
-    client = nodes.client();
-  }
-
-  private static void eventually(String what, java.util.concurrent.Callable<Boolean> check) {
-    Eventually.eventually(Duration.ofSeconds(20), what, check);
-  }
+  private static final NodeHttp http = nodes.http();
 
   // ---- issue 26.1: one spelling of a path ----
 
@@ -66,9 +51,8 @@ class EdgeAbuseIT {
   @DisplayName("attack: Mallory's token on Alice's SockJS session through another spelling of its path (xhr%5Fsend, %78hr_send, xhr_sen%64, xh%72, ./) is refused 400; nothing is sent as Alice, nothing of hers is read")
   void percentEncodedSessionPaths() throws Exception {
     String alice = hs256(claims("pe-alice"));
-    String mallory = hs256(claims("pe-mallory").put("publish", new JsonArray().add("*")));
-    String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
-    assertEquals("o\n", http.call("POST", session + "xhr?token=" + alice, "").body());
+    String mallory = Rights.none().publish("*").token("pe-mallory");
+    String session = http.openSession(alice);
     eventually("alice online", () -> "online".equals(http.status("pe-alice")));
     String busy = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.presence.set\\\",\\\"body\\\":{\\\"status\\\":\\\"busy\\\"}}\"]";
     String publish = "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"rt.channel.publish\\\",\\\"body\\\":{\\\"channel\\\":\\\"pe.room\\\",\\\"data\\\":\\\"as alice\\\"}}\"]";
@@ -102,7 +86,7 @@ class EdgeAbuseIT {
     List<RawSocket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 10; i++) {
-        RawSocket s = RawSocket.open(port, "127.0.3." + (i + 1), 0);
+        RawSocket s = RawSocket.open(nodes.port(), "127.0.3." + (i + 1), 0);
         s.writeAscii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
         held.add(s);
       }
@@ -122,7 +106,7 @@ class EdgeAbuseIT {
   @DisplayName("attack: WebSocket pings sent by the thousand close the connection (4429, flooding) once past the frame rate, after an err saying why; /health answers meanwhile")
   void pingFlood() throws Exception {
     double before = http.metric("herald_limited_total", "bound=\"commands\"");
-    try (RawSocket s = RawSocket.open(port, "127.0.4.1", 0).upgrade(hs256(claims("pinger-raw")))) {
+    try (RawSocket s = RawSocket.open(nodes.port(), "127.0.4.1", 0).upgrade(hs256(claims("pinger-raw")))) {
       byte[] payload = new byte[125];
       for (int i = 0; i < 1000; i++) { // the burst is 40
         s.sendFrame(0x9, true, payload);
@@ -147,7 +131,7 @@ class EdgeAbuseIT {
   @Test
   @DisplayName("attack: a message sent as hundreds of 1-byte fragments counts each fragment against the frame rate: closed 4429 past the burst")
   void fragmentFlood() {
-    try (RawSocket s = RawSocket.open(port, "127.0.4.2", 0).upgrade(hs256(claims("fragmenter")))) {
+    try (RawSocket s = RawSocket.open(nodes.port(), "127.0.4.2", 0).upgrade(hs256(claims("fragmenter")))) {
       s.sendFrame(0x1, false, "{".getBytes(StandardCharsets.UTF_8));
       for (int i = 0; i < 200; i++) {
         s.sendFrame(0x0, false, " ".getBytes(StandardCharsets.UTF_8));
@@ -164,7 +148,7 @@ class EdgeAbuseIT {
   @Test
   @DisplayName("pings within the frame rate are answered with pongs, and the connection goes on")
   void pingsWithinTheRate() {
-    try (RawSocket s = RawSocket.open(port, "127.0.4.3", 0).upgrade(hs256(claims("polite-pinger")))) {
+    try (RawSocket s = RawSocket.open(nodes.port(), "127.0.4.3", 0).upgrade(hs256(claims("polite-pinger")))) {
       for (int i = 0; i < 5; i++) {
         s.sendFrame(0x9, true, new byte[] {(byte) i});
         RawSocket.Received pong = s.receive();
@@ -185,7 +169,7 @@ class EdgeAbuseIT {
     double heldBefore = http.metric("herald_http_requests_held_total", "");
     double open = http.metric("herald_tcp_connections", "");
     int requests = 40_000;
-    try (RawSocket s = RawSocket.open(port, "127.0.5.1", 4096)) {
+    try (RawSocket s = RawSocket.open(nodes.port(), "127.0.5.1", 4096)) {
       String many = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(requests);
       try {
         s.writeAscii(many); // 1.6 MB asking for 8 MB of answers: blocks once the node stops reading
@@ -213,9 +197,9 @@ class EdgeAbuseIT {
     List<RawSocket> open = new ArrayList<>();
     try {
       for (int i = 0; i < PER_USER; i++) {
-        open.add(RawSocket.open(port, "127.0.6." + (i + 1), 0).upgrade(token));
+        open.add(RawSocket.open(nodes.port(), "127.0.6." + (i + 1), 0).upgrade(token));
       }
-      try (RawSocket extra = RawSocket.open(port, "127.0.6.100", 0).upgrade(token)) {
+      try (RawSocket extra = RawSocket.open(nodes.port(), "127.0.6.100", 0).upgrade(token)) {
         RawSocket.Received r = extra.receive();
         assertEquals(CloseCode.TOO_MANY_CONNECTIONS.code, r.json().getInteger("failureCode"), r.json().encode());
         while (r.opcode() != 8) {
@@ -225,7 +209,7 @@ class EdgeAbuseIT {
       }
       open.remove(0).close();
       eventually("a place freed", () -> {
-        try (RawSocket again = RawSocket.open(port, "127.0.6.101", 0).upgrade(token)) {
+        try (RawSocket again = RawSocket.open(nodes.port(), "127.0.6.101", 0).upgrade(token)) {
           again.send(new JsonObject().put("type", "send").put("address", Addresses.PRESENCE_GET)
               .put("body", new JsonObject().put("users", new JsonArray().add("nobody"))).put("replyAddress", "r"));
           return "r".equals(again.receive().json().getString("address"));
@@ -242,22 +226,22 @@ class EdgeAbuseIT {
     List<RawSocket> open = new ArrayList<>();
     try {
       for (int i = 0; i < PER_ADDRESS; i++) {
-        open.add(RawSocket.open(port, "127.0.7.1", 0));
+        open.add(RawSocket.open(nodes.port(), "127.0.7.1", 0));
       }
-      try (RawSocket extra = RawSocket.open(port, "127.0.7.1", 0)) {
+      try (RawSocket extra = RawSocket.open(nodes.port(), "127.0.7.1", 0)) {
         RawSocket.Answer a = extra.exchange("GET", "/health", "");
         assertEquals(429, a.status(), a.body());
         assertTrue(a.body().contains("connections per address"), a.body());
       }
       // another address is not held back by the first
-      try (RawSocket other = RawSocket.open(port, "127.0.7.2", 0)) {
+      try (RawSocket other = RawSocket.open(nodes.port(), "127.0.7.2", 0)) {
         assertEquals(200, other.exchange("GET", "/health", "").status());
       }
       // the node: connections from distinct addresses, each asking at once (within the 2-s deadline
       // of the first); past http.maxConnections in all, one is closed with no answer
       List<RawSocket> many = new ArrayList<>();
       for (int i = 0; i < MAX_CONNECTIONS + 10; i++) {
-        RawSocket s = RawSocket.open(port, "127.0.8." + (i + 1), 0);
+        RawSocket s = RawSocket.open(nodes.port(), "127.0.8." + (i + 1), 0);
         many.add(s);
         s.writeAscii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       }
@@ -280,7 +264,7 @@ class EdgeAbuseIT {
       List<RawSocket> open = new ArrayList<>();
       try {
         for (int i = 0; i < PER_ADDRESS; i++) {
-          open.add(RawSocket.open(port, "127.0.9.1", 0).upgrade(hs256(claims("round-" + round + "-" + i))));
+          open.add(RawSocket.open(nodes.port(), "127.0.9.1", 0).upgrade(hs256(claims("round-" + round + "-" + i))));
         }
       } finally {
         open.forEach(RawSocket::close);
@@ -298,7 +282,7 @@ class EdgeAbuseIT {
     for (int i = 0; i < 8; i++) {
       assertEquals(201, http.service("POST", "/api/v1/channels/amp.room/messages", "{\"data\":" + page + "}").statusCode());
     }
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("amplifier").put("channels", new JsonArray().add("amp.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "amplifier", Rights.read("amp.*"))) {
       long received = 0;
       int refused = 0;
       for (int i = 0; i < 30; i++) { // 30 x 64 KB asked for, within the frame burst
@@ -323,7 +307,7 @@ class EdgeAbuseIT {
   @DisplayName("attack: 300 users calling the HTTP API once leave no rate-limit bucket behind once idle")
   void apiBucketsExpire() throws Exception {
     for (int i = 0; i < 300; i++) {
-      String token = hs256(claims("poller-" + i).put("channels", new JsonArray().add("poll.*")));
+      String token = Rights.read("poll.*").token("poller-" + i);
       assertEquals(200, http.call("GET", "/api/v1/channels/poll.room/messages", null, "Authorization", "Bearer " + token).statusCode());
     }
     assertTrue(http.metric("herald_api_rate_buckets", "") >= 300, "the buckets were not counted");
@@ -339,7 +323,7 @@ class EdgeAbuseIT {
       HttpResponse<String> r = http.service("POST", "/api/v1/channels/text.room/messages", "{\"data\":" + data + "}");
       assertEquals(400, r.statusCode(), data + ": " + r.body());
     }
-    try (WsClient c = WsClient.connect(client, port, hs256(claims("surrogate").put("publish", new JsonArray().add("text.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "surrogate", Rights.none().publish("text.*"))) {
       c.sendRaw("{\"type\":\"send\",\"address\":\"rt.channel.publish\",\"replyAddress\":\"p1\",\"body\":{\"channel\":\"text.room\",\"data\":\"a\\uD800b\"}}");
       JsonObject err = c.await(f -> "p1".equals(f.getString("address")));
       assertEquals(ErrorCode.BAD_REQUEST.code, err.getInteger("failureCode"), err.encode());
@@ -359,7 +343,7 @@ class EdgeAbuseIT {
   @Test
   @DisplayName("SockJS serves only bridge.transports (websocket, xhr by default), its iframe page loads SockJS from the node, /info names the allowed origins, and no page can be framed by another site")
   void sockJsPages() throws Exception {
-    String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
+    String session = NodeHttp.newSession();
     String token = "?token=" + hs256(claims("pages"));
     for (String off : List.of("jsonp?c=x", "htmlfile?c=x", "eventsource")) {
       assertEquals(404, http.call("GET", session + off + (off.contains("?") ? "&" : "?") + token.substring(1), null).statusCode(), off);

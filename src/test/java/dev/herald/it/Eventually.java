@@ -12,6 +12,11 @@ public final class Eventually {
   private Eventually() {
   }
 
+  /** Within 20 s: {@code http.requestTimeoutSeconds}, TTLs and scrapes of a few seconds, on a loaded machine. */
+  public static void eventually(String what, Callable<Boolean> check) {
+    eventually(Duration.ofSeconds(20), what, check);
+  }
+
   /** Fails with {@code what} unless {@code check} holds within {@code timeout}; an exception from the check counts as not yet. */
   public static void eventually(Duration timeout, String what, Callable<Boolean> check) {
     eventually(timeout, () -> what, check);

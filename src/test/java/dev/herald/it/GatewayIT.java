@@ -1,11 +1,10 @@
 package dev.herald.it;
 
 import dev.herald.protocol.ErrorCode;
-import dev.herald.node.Node;
+import dev.herald.token.Rights;
 import dev.herald.token.TestTokens;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Headers;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
@@ -38,29 +37,23 @@ class GatewayIT {
       .put("heartbeat", new JsonObject().put("timeoutSeconds", 3))
       // the services are played by the echo consumers below
       .put("roles", new JsonObject().put("presence", 0).put("heartbeat", 0).put("broadcast", 0)));
-  private static Node node;
-  private static Vertx client;
-  private static int port;
   private static final HttpClient http = HttpClient.newHttpClient();
+  /** alice's: rooms room.*, publishes room.*, watches team.*. */
+  private static final Rights ALICE = Rights.read("room.*").publish("room.*").watch("team.*");
 
-  /** alice: rooms room.*, publishes room.*, watches team.*. */
   private static String alice() {
-    return hs256(claims("alice").put("channels", new JsonArray().add("room.*")).put("publish", new JsonArray().add("room.*"))
-        .put("watch", new JsonArray().add("team.*")));
+    return ALICE.token("alice");
   }
 
   @BeforeAll
   static void start() {
-    node = nodes.a();
-    port = nodes.port();
-    client = nodes.client();
     // stand-ins for the presence and channel services: echo who asked, as the gateway told them
     echo(Addresses.PRESENCE_SET);
     echo(Addresses.CHANNEL_PUBLISH);
   }
 
   private static MessageConsumer<Object> echo(String address) {
-    MessageConsumer<Object> c = node.vertx().eventBus().consumer(address, m -> m.reply(new JsonObject()
+    MessageConsumer<Object> c = nodes.a().vertx().eventBus().consumer(address, m -> m.reply(new JsonObject()
         .put("user", m.headers().get(Headers.USER_ID)).put("conn", m.headers().get(Headers.CONNECTION_ID))
         .put("trace", m.headers().get(Headers.TRACE_ID)).put("body", m.body())));
     WsClient.get(c.completion());
@@ -68,7 +61,7 @@ class GatewayIT {
   }
 
   private static int handshake(String token, String origin) {
-    Throwable t = WsClient.get(WsClient.connect(client, port, token, origin, false)
+    Throwable t = WsClient.get(WsClient.connect(nodes.client(), nodes.port(), token, origin, false)
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed() ? ar.cause() : null)));
     if (t == null) {
       return 101;
@@ -77,7 +70,7 @@ class GatewayIT {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -112,7 +105,7 @@ class GatewayIT {
     HttpResponse<String> ready = get("/ready");
     assertEquals(200, ready.statusCode());
     assertEquals("ready", new JsonObject(ready.body()).getString("status"));
-    HttpResponse<String> dev = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/dev/token"))
+    HttpResponse<String> dev = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.port() + "/dev/token"))
         .POST(HttpRequest.BodyPublishers.ofString("{\"sub\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, dev.statusCode());
     assertEquals("not_found", new JsonObject(dev.body()).getString("error"));
@@ -121,14 +114,14 @@ class GatewayIT {
   @Test
   @DisplayName("registered addresses deliver; the wrong user's are refused with 403 on the handler")
   void registerPermissions() {
-    try (WsClient a = WsClient.connect(client, port, alice())) {
+    try (WsClient a = nodes.connect(nodes.a(), "alice", ALICE)) {
       for (String allowed : List.of("rt.channel.room.1", "rt.members.room.1", "rt.presence.user.team.bob", "rt.user.alice.inbox")) {
         a.subscribe(allowed);
         if (allowed.startsWith(Addresses.PRESENCE_USER_PREFIX)) {
           // presence events all travel on one address; each gateway hands them to the user's watchers
-          node.vertx().eventBus().publish(Addresses.PRESENCE_EVENTS, new JsonObject().put("userId", "team.bob").put("to", allowed));
+          nodes.a().vertx().eventBus().publish(Addresses.PRESENCE_EVENTS, new JsonObject().put("userId", "team.bob").put("to", allowed));
         } else {
-          node.vertx().eventBus().publish(allowed, new JsonObject().put("to", allowed));
+          nodes.a().vertx().eventBus().publish(allowed, new JsonObject().put("to", allowed));
         }
         assertEquals(allowed, a.awaitOn(allowed).getJsonObject("body").getString("to"));
       }
@@ -146,8 +139,8 @@ class GatewayIT {
         assertTrue(err.getString("message").startsWith("access_denied"), err::encode);
       }
       // a refused registration must not deliver anything: only the allowed channel's message arrives
-      node.vertx().eventBus().publish("rt.channel.secret", "leak");
-      node.vertx().eventBus().publish("rt.channel.room.1", "ok");
+      nodes.a().vertx().eventBus().publish("rt.channel.secret", "leak");
+      nodes.a().vertx().eventBus().publish("rt.channel.room.1", "ok");
       assertEquals("ok", a.awaitOn("rt.channel.room.1").getString("body"));
       a.sync();
       assertTrue(a.pending().isEmpty(), () -> "unexpected frames: " + a.pending());
@@ -157,7 +150,7 @@ class GatewayIT {
   @Test
   @DisplayName("requests reach the service as the verified user, whatever headers the client forges")
   void sendsCarryTheVerifiedUser() {
-    try (WsClient a = WsClient.connect(client, port, alice())) {
+    try (WsClient a = nodes.connect(nodes.a(), "alice", ALICE)) {
       JsonObject r = a.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy"),
           new JsonObject().put(Headers.USER_ID, "mallory").put(Headers.TRACE_ID, "trace-123"));
       assertEquals("rec", r.getString("type"));
@@ -185,7 +178,7 @@ class GatewayIT {
   @Test
   @DisplayName("bad frames get err frames, a 1 MB frame closes the socket, and the node keeps serving others")
   void badFrames() {
-    try (WsClient a = WsClient.connect(client, port, alice())) {
+    try (WsClient a = nodes.connect(nodes.a(), "alice", ALICE)) {
       a.sendRaw("this is not json");
       assertEquals("invalid_json", a.await(f -> f.containsKey("body")).getString("body"));
       a.sendRaw("{\"address\":\"rt.presence.set\"}");
@@ -200,15 +193,15 @@ class GatewayIT {
       assertEquals("too_large", a.await(f -> f.containsKey("body")).getString("body"));
       a.sync();
     }
-    try (WsClient big = WsClient.connect(client, port, alice())) {
+    try (WsClient big = nodes.connect(nodes.a(), "alice", ALICE)) {
       big.send(new JsonObject().put("type", "send").put("address", "rt.presence.set").put("body", "x".repeat(1_000_000)));
       // the client splits it into 64 KB WebSocket frames; a single 1 MB frame is cut off by the codec
       assertEquals("too_large", big.await(f -> f.containsKey("body")).getString("body"));
       assertEquals(1009, big.awaitClosed());
     }
-    try (WsClient other = WsClient.connect(client, port, alice())) {
+    try (WsClient other = nodes.connect(nodes.a(), "alice", ALICE)) {
       other.subscribe("rt.channel.room.1");
-      node.vertx().eventBus().publish("rt.channel.room.1", "still here");
+      nodes.a().vertx().eventBus().publish("rt.channel.room.1", "still here");
       assertEquals("still here", other.awaitOn("rt.channel.room.1").getString("body"));
     }
   }
@@ -216,7 +209,7 @@ class GatewayIT {
   @Test
   @DisplayName("1 100 registrations on one socket stop at the 1 000 limit with 429s, and the socket still works")
   void registrationFlood() {
-    try (WsClient a = WsClient.connect(client, port, alice())) {
+    try (WsClient a = nodes.connect(nodes.a(), "alice", ALICE)) {
       // 1 100 frames: within the burst of frames a connection may send at once (bridge.commandBurst)
       for (int i = 0; i < 1_100; i++) {
         a.register("rt.channel.room." + i);
@@ -224,7 +217,7 @@ class GatewayIT {
       a.sync();
       long refused = a.pending().stream().filter(f -> Integer.valueOf(ErrorCode.RATE_LIMITED.code).equals(f.getInteger("failureCode"))).count();
       assertEquals(100, refused);
-      node.vertx().eventBus().publish("rt.channel.room.999", "last allowed");
+      nodes.a().vertx().eventBus().publish("rt.channel.room.999", "last allowed");
       assertEquals("last allowed", a.awaitOn("rt.channel.room.999").getString("body"));
     }
   }
@@ -233,7 +226,7 @@ class GatewayIT {
   @DisplayName("a token about to expire gets a notice on the inbox, then the socket closes at exp")
   void tokenExpiry() {
     String shortLived = hs256(claims("alice").put("exp", now() + 3));
-    try (WsClient a = WsClient.connect(client, port, shortLived)) {
+    try (WsClient a = nodes.connectWithToken(nodes.a(), shortLived)) {
       a.subscribe("rt.user.alice.inbox");
       assertEquals("token_expiring", a.awaitOn("rt.user.alice.inbox").getJsonObject("body").getString("type"));
       assertEquals("token_expired", a.await(f -> f.containsKey("body") && "err".equals(f.getString("type"))).getString("body"));
@@ -245,8 +238,8 @@ class GatewayIT {
   @DisplayName("a connection that refreshes its token outlives the old exp; a token for another user is refused")
   void refresh() {
     String shortLived = hs256(claims("alice").put("exp", now() + 3));
-    try (WsClient refreshed = WsClient.connect(client, port, shortLived);
-         WsClient witness = WsClient.connect(client, port, shortLived)) {
+    try (WsClient refreshed = nodes.connectWithToken(nodes.a(), shortLived);
+         WsClient witness = nodes.connectWithToken(nodes.a(), shortLived)) {
       JsonObject other = refreshed.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", hs256(claims("bob"))));
       assertEquals(ErrorCode.FORBIDDEN.code, other.getInteger("failureCode"));
       JsonObject bad = refreshed.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", "garbage"));
@@ -263,7 +256,7 @@ class GatewayIT {
   @Test
   @DisplayName("a connection that stops pinging is closed after the timeout")
   void silentClientIsDropped() {
-    WsClient silent = WsClient.get(WsClient.connect(client, port, alice(), null, false));
+    WsClient silent = WsClient.get(WsClient.connect(nodes.client(), nodes.port(), alice(), null, false));
     assertEquals(4408, silent.awaitClosed());
     silent.close();
   }
@@ -271,14 +264,14 @@ class GatewayIT {
   @Test
   @DisplayName("member events of a user reach a client in version order: a cleanup's leave that arrives after the rejoin it predates is dropped")
   void memberEventsInVersionOrder() {
-    try (WsClient a = WsClient.connect(client, port, alice())) {
+    try (WsClient a = nodes.connect(nodes.a(), "alice", ALICE)) {
       String address = Addresses.members("room.lobby");
       a.subscribe(address);
       // what a failover does: the reconnect's join (newer) overtakes the janitor's leave (older)
-      node.vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "ann").put("event", "join").put("version", 5001));
-      node.vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "ann").put("event", "leave").put("version", 1002));
+      nodes.a().vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "ann").put("event", "join").put("version", 5001));
+      nodes.a().vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "ann").put("event", "leave").put("version", 1002));
       // a later event of another user, from the same sender: everything before it was handled
-      node.vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "bob").put("event", "join").put("version", 1));
+      nodes.a().vertx().eventBus().publish(address, new JsonObject().put("channel", "room.lobby").put("userId", "bob").put("event", "join").put("version", 1));
       assertEquals("join", a.awaitOn(address).getJsonObject("body").getString("event"));
       JsonObject next = a.awaitOn(address).getJsonObject("body");
       assertEquals("bob", next.getString("userId"), () -> "the stale leave was delivered: " + next.encode());

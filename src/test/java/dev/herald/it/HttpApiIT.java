@@ -3,10 +3,7 @@ package dev.herald.it;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.herald.token.Rights;
 import dev.herald.token.TestTokens;
 
 import static dev.herald.token.TestTokens.claims;
@@ -32,21 +30,11 @@ class HttpApiIT {
   static final TestNodes nodes = TestNodes.pair(new JsonObject()
       .put("http", new JsonObject().put("maxBodyBytes", 2048).put("apiRatePerSecond", 20))
       .put("bridge", new JsonObject().put("publishPerSecond", 5)));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
   private static final HttpClient http = HttpClient.newHttpClient();
-  private static final String SERVICE = hs256(claims("billing").put("roles", new JsonArray().add("service")));
-
-  @BeforeAll
-  static void start() {
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
-  }
+  private static final String SERVICE = Rights.service().token("billing");
 
   private static HttpResponse<String> call(String method, String path, String body, String token, String... headers) throws Exception {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.config().http().port() + path))
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.port() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       r.header("Authorization", "Bearer " + token);
@@ -67,14 +55,10 @@ class HttpApiIT {
     assertEquals(error, new JsonObject(r.body()).getString("error"), r.body());
   }
 
-  private static WsClient user(Node n, String id) {
-    return WsClient.connect(client, n.config().http().port(), hs256(claims(id).put("channels", new JsonArray().add("*"))));
-  }
-
   @Test
   @DisplayName("publish, history and members: a service's message reaches subscribers with its trace id, and no sender")
   void channels() throws Exception {
-    try (WsClient sub = user(b, "subscriber")) {
+    try (WsClient sub = nodes.connect(nodes.b(), "subscriber", Rights.read("*"))) {
       sub.subscribe(Addresses.channel("api.news"));
       JsonObject ack = ok(call("POST", "/api/v1/channels/api.news/messages", "{\"data\":{\"headline\":\"hi\"}}", SERVICE,
           "X-Trace-Id", "trace-api-1"), 201);
@@ -99,7 +83,7 @@ class HttpApiIT {
       assertEquals(1, info.getInteger("members"));
       // the owner and its one backup are the two members, whichever holds which
       java.util.Set<String> members2 = new java.util.HashSet<>();
-      for (Node n : List.of(a, b)) {
+      for (Node n : List.of(nodes.a(), nodes.b())) {
         members2.add("127.0.0.1:" + n.config().cluster().port());
       }
       assertEquals(members2, java.util.Set.of(info.getString("owner"), info.getJsonArray("backups").getString(0)), info::encode);
@@ -113,7 +97,7 @@ class HttpApiIT {
   @Test
   @DisplayName("one message to many channels in one call: a result per channel in order, each stored once with its own seq; bad lists refused")
   void publishMany() throws Exception {
-    try (WsClient sub = user(b, "many-subscriber")) {
+    try (WsClient sub = nodes.connect(nodes.b(), "many-subscriber", Rights.read("*"))) {
       sub.subscribe(Addresses.channel("many.2"));
       String body = "{\"channels\":[\"many.1\",\"many.2\",\"many.3\"],\"data\":{\"n\":1},\"id\":\"batch-1\"}";
       JsonObject r = ok(call("POST", "/api/v1/publish", body, SERVICE), 200);
@@ -133,7 +117,7 @@ class HttpApiIT {
       for (int i = 0; i < 60; i++) {
         sixty.add("wide." + i);
       }
-      String other = hs256(claims("wide-publisher").put("roles", new JsonArray().add("service")));
+      String other = Rights.service().token("wide-publisher");
       refused(call("POST", "/api/v1/publish", new JsonObject().put("channels", sixty).put("data", 1).encode(), other), 429, "rate_limited");
     }
   }
@@ -141,7 +125,7 @@ class HttpApiIT {
   @Test
   @DisplayName("unsubscribe takes a user off a channel on every node: an err on the address, then nothing more from it; other channels stay")
   void unsubscribe() throws Exception {
-    try (WsClient onA = user(a, "leaver"); WsClient onB = user(b, "leaver")) {
+    try (WsClient onA = nodes.connect(nodes.a(), "leaver", Rights.read("*")); WsClient onB = nodes.connect(nodes.b(), "leaver", Rights.read("*"))) {
       for (WsClient c : List.of(onA, onB)) {
         c.subscribe(Addresses.channel("unsub.room"));
         c.subscribe(Addresses.channel("unsub.other"));
@@ -183,7 +167,7 @@ class HttpApiIT {
   @Test
   @DisplayName("presence reads: one user, and a query of many")
   void presence() throws Exception {
-    try (WsClient u = user(b, "seen-by-api")) {
+    try (WsClient u = nodes.connect(nodes.b(), "seen-by-api", Rights.read("*"))) {
       assertEquals("rec", u.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "away")).getString("type"));
       assertEquals("away", ok(call("GET", "/api/v1/presence/seen-by-api", null, SERVICE), 200).getString("status"));
       JsonObject q = ok(call("POST", "/api/v1/presence/query", "{\"users\":[\"seen-by-api\",\"nobody\"]}", SERVICE), 200);
@@ -195,7 +179,8 @@ class HttpApiIT {
   @Test
   @DisplayName("a direct message reaches every tab of the user on every node; another user cannot register that inbox")
   void directMessages() throws Exception {
-    try (WsClient tab1 = user(a, "dm-user"); WsClient tab2 = user(b, "dm-user"); WsClient other = user(a, "snoop")) {
+    try (WsClient tab1 = nodes.connect(nodes.a(), "dm-user", Rights.read("*")); WsClient tab2 = nodes.connect(nodes.b(), "dm-user", Rights.read("*"));
+         WsClient other = nodes.connect(nodes.a(), "snoop", Rights.read("*"))) {
       tab1.subscribe(Addresses.inbox("dm-user"));
       tab2.subscribe(Addresses.inbox("dm-user"));
       other.register(Addresses.inbox("dm-user"));
@@ -222,8 +207,8 @@ class HttpApiIT {
   @Test
   @DisplayName("disconnect closes the user's sockets on every node")
   void disconnect() throws Exception {
-    WsClient here = user(a, "kicked");
-    WsClient there = user(b, "kicked");
+    WsClient here = nodes.connect(nodes.a(), "kicked", Rights.read("*"));
+    WsClient there = nodes.connect(nodes.b(), "kicked", Rights.read("*"));
     here.sync();
     there.sync();
     ok(call("POST", "/api/v1/users/kicked/disconnect", null, SERVICE), 202);
@@ -246,7 +231,7 @@ class HttpApiIT {
     refused(call("GET", "/api/v1/presence/bad%20user", null, SERVICE), 400, "bad_request");
     refused(call("POST", "/api/v1/presence/query", "{\"users\":\"x\"}", SERVICE), 400, "bad_request");
     refused(call("POST", "/api/v1/channels/api.bad/messages", "{\"data\":\"" + "x".repeat(5000) + "\"}", SERVICE), 413, "too_large");
-    String limited = hs256(claims("chatty").put("roles", new JsonArray().add("service")));
+    String limited = Rights.service().token("chatty");
     int tooMany = 0;
     for (int i = 0; i < 600 && tooMany == 0; i++) {
       if (call("GET", "/api/v1/presence/x", null, limited).statusCode() == 429) {
@@ -259,8 +244,7 @@ class HttpApiIT {
   @Test
   @DisplayName("a connection publishing faster than its limit gets 429s on the excess")
   void bridgeRateLimit() {
-    try (WsClient c = WsClient.connect(client, a.config().http().port(),
-        hs256(claims("spammer").put("publish", new JsonArray().add("*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "spammer", Rights.none().publish("*"))) {
       for (int i = 0; i < 30; i++) {
         c.send(new JsonObject().put("type", "send").put("address", Addresses.CHANNEL_PUBLISH).put("replyAddress", "s" + i)
             .put("body", new JsonObject().put("channel", "api.spam").put("data", i)));
@@ -289,19 +273,19 @@ class HttpApiIT {
   @DisplayName("revoking a user closes their connections everywhere (4403) and refuses their older tokens on every node and on refresh; a newer token works")
   void revoke() throws Exception {
     String old = hs256(claims("revoked-user").put("iat", TestTokens.now() - 60));
-    WsClient onB = WsClient.connect(client, b.config().http().port(), old);
+    WsClient onB = nodes.connectWithToken(nodes.b(), old);
     onB.sync();
     ok(call("POST", "/api/v1/users/revoked-user/revoke", "{}", SERVICE), 202);
     assertEquals(4403, onB.awaitClosed());
     onB.close();
     // replicated to node b: its handshake refuses the old token (a revocation travels in well under a second)
     Eventually.eventually(java.time.Duration.ofSeconds(5), "node b refuses the revoked token", () -> {
-      Throwable t = WsClient.get(WsClient.connect(client, b.config().http().port(), old, null, false)
+      Throwable t = WsClient.get(WsClient.connect(nodes.client(), TestNodes.port(nodes.b()), old, null, false)
           .transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed() ? ar.cause() : null)));
       return t instanceof io.vertx.core.http.UpgradeRejectedException u && u.getStatus() == 401;
     });
     String fresh = hs256(claims("revoked-user").put("iat", TestTokens.now() + 1));
-    try (WsClient again = WsClient.connect(client, b.config().http().port(), fresh)) {
+    try (WsClient again = nodes.connectWithToken(nodes.b(), fresh)) {
       JsonObject refused = again.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", old));
       assertEquals(ErrorCode.UNAUTHORIZED.code, refused.getInteger("failureCode"), refused.encode());
       assertEquals("rec", again.request(Addresses.AUTH_REFRESH, new JsonObject().put("token", fresh)).getString("type"));

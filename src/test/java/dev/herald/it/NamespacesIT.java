@@ -1,19 +1,14 @@
 package dev.herald.it;
 
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Channel namespaces on a real node: a direct chat without a token per chat, a feed clients cannot write, a short history. */
@@ -25,24 +20,13 @@ class NamespacesIT {
       .put("feed", new JsonObject().put("clientPublish", false).put("historySize", 2))
       .put("quiet", new JsonObject().put("joinLeave", false))
       .put("ticker", new JsonObject().put("presence", false))));
-  private static Node node;
-  private static Vertx client;
-
-  @BeforeAll
-  static void start() {
-    node = nodes.a();
-    client = nodes.client();
-  }
-
-  private static WsClient as(String user, String... channels) {
-    return WsClient.connect(client, node.config().http().port(), hs256(claims(user).put("channels", new JsonArray(java.util.List.of(channels)))
-        .put("publish", new JsonArray(java.util.List.of(channels)))));
-  }
+  private static final NodeHttp http = nodes.http();
 
   @Test
   @DisplayName("dm:ann,bob is ann's and bob's with no claim for it; eve is refused even with a * claim")
   void directChat() {
-    try (WsClient ann = as("ann"); WsClient bob = as("bob"); WsClient eve = as("eve", "*")) {
+    try (WsClient ann = nodes.connect(nodes.a(), "ann"); WsClient bob = nodes.connect(nodes.a(), "bob");
+         WsClient eve = nodes.connect(nodes.a(), "eve", Rights.all())) {
       bob.subscribe(Addresses.channel("dm:ann,bob"));
       JsonObject ack = ann.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "dm:ann,bob").put("data", "hi bob"));
       assertEquals("rec", ack.getString("type"), ack::encode);
@@ -57,10 +41,9 @@ class NamespacesIT {
   @Test
   @DisplayName("feed: clients may read but not publish (the HTTP API may), and its history keeps 2")
   void feed() throws Exception {
-    try (WsClient reader = as("reader", "feed:*")) {
+    try (WsClient reader = nodes.connect(nodes.a(), "reader", Rights.read("feed:*").publish("feed:*"))) {
       JsonObject refused = reader.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "feed:news").put("data", 1));
       assertEquals(4030, refused.getInteger("failureCode"), refused::encode);
-      NodeHttp http = new NodeHttp(node.config().http().port(), null);
       for (int i = 1; i <= 3; i++) {
         assertEquals(201, http.service("POST", "/api/v1/channels/feed:news/messages", "{\"data\":" + i + "}").statusCode());
       }
@@ -73,24 +56,23 @@ class NamespacesIT {
   @Test
   @DisplayName("server-side subscriptions: a token's subscribe claim delivers its channels with no register, and lets their history be read")
   void serverSide() throws Exception {
-    String token = hs256(claims("subscribed").put("subscribe", new JsonArray().add("news:daily")));
-    try (WsClient c = WsClient.connect(client, node.config().http().port(), token)) {
+    try (WsClient c = nodes.connect(nodes.a(), "subscribed", Rights.none().subscribe("news:daily"))) {
       c.sync(); // the connection's first frame waits for its server-side subscriptions
-      assertEquals(201, new NodeHttp(node.config().http().port(), null).service("POST", "/api/v1/channels/news:daily/messages", "{\"data\":\"morning\"}").statusCode());
+      assertEquals(201, http.service("POST", "/api/v1/channels/news:daily/messages", "{\"data\":\"morning\"}").statusCode());
       assertEquals("morning", c.awaitOn(Addresses.channel("news:daily")).getJsonObject("body").getString("data"));
       JsonObject h = c.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "news:daily").put("since", 0));
       assertEquals("rec", h.getString("type"), "readable with no channels claim: " + h.encode());
     }
     assertEquals(401, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + node.config().http().port() + "/api/v1/channels/x/messages"))
-        .header("Authorization", "Bearer " + hs256(claims("bad").put("subscribe", new JsonArray().add("not a channel")))).build(),
+            java.net.URI.create("http://127.0.0.1:" + nodes.port() + "/api/v1/channels/x/messages"))
+        .header("Authorization", "Bearer " + Rights.none().subscribe("not a channel").token("bad")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "a bad subscribe claim refuses the token");
   }
 
   @Test
   @DisplayName("quiet: members counted and listed, joins not watchable; ticker: no members counted at all; both readable")
   void presenceAndJoinLeave() throws Exception {
-    try (WsClient ann = as("ann", "*"); WsClient bob = as("bob", "*")) {
+    try (WsClient ann = nodes.connect(nodes.a(), "ann", Rights.all()); WsClient bob = nodes.connect(nodes.a(), "bob", Rights.all())) {
       ann.subscribe(Addresses.channel("quiet:room"));
       ann.subscribe(Addresses.channel("ticker:eur"));
       ann.subscribe(Addresses.channel("open:room"));
@@ -101,7 +83,7 @@ class NamespacesIT {
       assertEquals(4030, refused.getInteger("failureCode"), refused::encode);
       JsonObject ticker = bob.request(Addresses.CHANNEL_MEMBERS, new JsonObject().put("channel", "ticker:eur"));
       assertEquals(4030, ticker.getInteger("failureCode"), ticker::encode);
-      HttpResponse<String> answer = new NodeHttp(node.config().http().port(), null).service("GET", "/api/v1/channels/ticker:eur", null);
+      HttpResponse<String> answer = http.service("GET", "/api/v1/channels/ticker:eur", null);
       assertEquals(200, answer.statusCode(), answer.body());
       JsonObject info = new JsonObject(answer.body());
       assertEquals(0, info.getInteger("members"), "nobody counted in ticker: " + info.encode());

@@ -1,6 +1,6 @@
 package dev.herald.it;
 
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -8,9 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.function.IntSupplier;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A node's HTTP side as the abuse tests call it: any request, the HTTP API with a service token,
@@ -19,18 +20,28 @@ import static dev.herald.token.TestTokens.hs256;
 final class NodeHttp {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  static final String SERVICE = hs256(claims("ops").put("roles", new JsonArray().add("service")));
+  static final String SERVICE = Rights.service().token("ops");
 
-  private final int port;
+  private final IntSupplier port;
   private final String metricsToken;
 
   NodeHttp(int port, String metricsToken) {
+    this(() -> port, metricsToken);
+  }
+
+  /** With the port asked at each call (see {@link TestNodes#http}). */
+  NodeHttp(IntSupplier port, String metricsToken) {
     this.port = port;
     this.metricsToken = metricsToken;
   }
 
+  /** The path of a new SockJS session ({@code /eventbus/000/<id>/}), to which a transport's name is added. */
+  static String newSession() {
+    return "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
+  }
+
   HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path)).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       b.headers(headers);
@@ -46,6 +57,13 @@ final class NodeHttp {
       }
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
+  }
+
+  /** Opens a new SockJS session over xhr polling with {@code token}, checking its open frame; the session's path. */
+  String openSession(String token) throws Exception {
+    String session = newSession();
+    assertEquals("o\n", call("POST", session + "xhr?token=" + token, "").body(), "the open frame of " + session);
+    return session;
   }
 
   HttpResponse<String> service(String method, String path, String body) throws Exception {

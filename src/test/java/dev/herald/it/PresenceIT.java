@@ -1,12 +1,10 @@
 package dev.herald.it;
 
 import dev.herald.protocol.ErrorCode;
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,24 +26,6 @@ class PresenceIT {
   // JVM on two cores still get their pings through
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("heartbeat", new JsonObject().put("timeoutSeconds", 6)));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
-
-  @BeforeAll
-  static void start() {
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
-  }
-
-  private static int port(Node n) {
-    return n.config().http().port();
-  }
-
-  private static WsClient connect(Node n, String user) {
-    return WsClient.connect(client, port(n), hs256(claims(user)));
-  }
 
   private static JsonObject presenceOf(WsClient via, String user) {
     JsonObject r = via.request(Addresses.PRESENCE_GET, new JsonObject().put("users", new JsonArray().add(user)));
@@ -63,11 +41,11 @@ class PresenceIT {
   @Test
   @DisplayName("a user with two tabs stays online with the same status when one closes; both closed is one offline event")
   void twoTabs() {
-    try (WsClient watcher = connect(b, "watcher1")) {
+    try (WsClient watcher = nodes.connect(nodes.b(), "watcher1")) {
       watcher.subscribe(Addresses.presenceUser("tabby"));
-      WsClient tab1 = connect(a, "tabby");
+      WsClient tab1 = nodes.connect(nodes.a(), "tabby");
       assertEquals("online", nextEvent(watcher, "tabby").getString("status"));
-      WsClient tab2 = connect(b, "tabby");
+      WsClient tab2 = nodes.connect(nodes.b(), "tabby");
       // a connection's frames wait until presence counts it: an answered frame proves tab2 is counted
       tab2.sync();
       assertEquals("rec", tab1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
@@ -95,7 +73,7 @@ class PresenceIT {
   @Test
   @DisplayName("a member list asked right after a register, on the same connection and without waiting, includes that connection (20 of 20)")
   void membersRightAfterRegister() {
-    try (WsClient c = WsClient.connect(client, port(a), hs256(claims("eager").put("channels", new JsonArray().add("eager.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "eager", Rights.read("eager.*"))) {
       for (int i = 0; i < 20; i++) {
         String channel = "eager." + i;
         c.register(Addresses.channel(channel)); // no sync: the request follows the register frame at once
@@ -108,11 +86,11 @@ class PresenceIT {
   @Test
   @DisplayName("subscribing joins a channel: join on the first tab, leave on the last, members listed with status")
   void channelMembers() {
-    String token = hs256(claims("member").put("channels", new JsonArray().add("club.*")));
-    try (WsClient watcher = WsClient.connect(client, port(b), hs256(claims("watcher4").put("channels", new JsonArray().add("club.*"))))) {
+    Rights club = Rights.read("club.*");
+    try (WsClient watcher = nodes.connect(nodes.b(), "watcher4", club)) {
       watcher.subscribe(Addresses.members("club.1"));
-      WsClient tab1 = WsClient.connect(client, port(a), token);
-      WsClient tab2 = WsClient.connect(client, port(b), token);
+      WsClient tab1 = nodes.connect(nodes.a(), "member", club);
+      WsClient tab2 = nodes.connect(nodes.b(), "member", club);
       tab1.subscribe(Addresses.channel("club.1"));
       JsonObject join = watcher.awaitOn(Addresses.members("club.1")).getJsonObject("body");
       long joinVersion = join.getLong("version");
@@ -142,9 +120,9 @@ class PresenceIT {
   @Test
   @DisplayName("a status set on node A reaches a watcher on node B, in version order")
   void acrossNodes() {
-    try (WsClient watcher = connect(b, "watcher2")) {
+    try (WsClient watcher = nodes.connect(nodes.b(), "watcher2")) {
       watcher.subscribe(Addresses.presenceUser("mover"));
-      WsClient user = connect(a, "mover");
+      WsClient user = nodes.connect(nodes.a(), "mover");
       assertEquals("online", nextEvent(watcher, "mover").getString("status"));
       String[] statuses = {"busy", "away", "online", "away", "busy"};
       for (String s : statuses) {
@@ -164,7 +142,7 @@ class PresenceIT {
   @Test
   @DisplayName("status sets sent back to back, without waiting for answers, take effect in the order sent")
   void backToBack() {
-    try (WsClient watcher = connect(b, "watcher3"); WsClient user = connect(a, "hasty")) {
+    try (WsClient watcher = nodes.connect(nodes.b(), "watcher3"); WsClient user = nodes.connect(nodes.a(), "hasty")) {
       watcher.subscribe(Addresses.presenceUser("hasty"));
       user.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "online")); // the connect's event is out of the way
       String[] cycle = {"busy", "away", "online"};
@@ -191,7 +169,7 @@ class PresenceIT {
   @Test
   @DisplayName("invalid status, 1001 users in one get, and malformed bodies are 400s that change nothing")
   void badInput() {
-    try (WsClient u = connect(a, "careful")) {
+    try (WsClient u = nodes.connect(nodes.a(), "careful")) {
       JsonObject before = presenceOf(u, "careful");
       for (Object body : new Object[] {new JsonObject().put("status", "offline"), new JsonObject().put("status", "sleeping"),
           new JsonObject(), "busy", new JsonArray().add("busy"), null}) {
@@ -214,9 +192,9 @@ class PresenceIT {
   @Test
   @DisplayName("a silent client is dropped after the timeout and goes offline")
   void silentClient() {
-    try (WsClient watcher = connect(b, "watcher3")) {
+    try (WsClient watcher = nodes.connect(nodes.b(), "watcher3")) {
       watcher.subscribe(Addresses.presenceUser("quiet"));
-      WsClient quiet = WsClient.get(WsClient.connect(client, port(a), hs256(claims("quiet")), null, false));
+      WsClient quiet = WsClient.get(WsClient.connect(nodes.client(), nodes.port(), Rights.none().token("quiet"), null, false));
       assertEquals("online", nextEvent(watcher, "quiet").getString("status"));
       assertEquals(4408, quiet.awaitClosed());
       assertEquals("offline", nextEvent(watcher, "quiet").getString("status"));
@@ -244,7 +222,8 @@ class PresenceIT {
           closed++;
         } else if (!opening.containsKey(i)) {
           slotUser[i] = "churn" + random.nextInt(50);
-          opening.put(i, WsClient.connect(client, port(random.nextBoolean() ? a : b), hs256(claims(slotUser[i])), null, true));
+          opening.put(i, WsClient.connect(nodes.client(), TestNodes.port(random.nextBoolean() ? nodes.a() : nodes.b()), Rights.none().token(slotUser[i]),
+              null, true));
         }
       }
       for (Map.Entry<Integer, io.vertx.core.Future<WsClient>> e : opening.entrySet()) {
@@ -262,7 +241,7 @@ class PresenceIT {
     for (int i = 0; i < 50; i++) {
       users.add("churn" + i);
     }
-    try (WsClient probe = connect(a, "probe")) {
+    try (WsClient probe = nodes.connect(nodes.a(), "probe")) {
       // the last closes reach presence asynchronously: ask until it agrees (or give up after 15 s)
       JsonObject[] seen = new JsonObject[1];
       Eventually.eventually(Duration.ofSeconds(15), "presence equal to the open connections " + expected, () -> {

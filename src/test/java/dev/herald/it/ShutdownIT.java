@@ -2,10 +2,8 @@ package dev.herald.it;
 
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,8 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,22 +26,14 @@ class ShutdownIT {
 
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject());
-  private static Node stays;
-  private static Node leaves;
-  private static Vertx client;
-
-  @BeforeAll
-  static void start() {
-    stays = nodes.a();
-    leaves = nodes.b();
-    client = nodes.client();
-  }
 
   @Test
   @Order(1)
   @DisplayName("each node's heartbeat shows in /ready on the others, with its connection count")
   void heartbeatLoad() throws Exception {
-    try (WsClient c = WsClient.connect(client, leaves.config().http().port(), hs256(claims("loaded")))) {
+    Node stays = nodes.a();
+    Node leaves = nodes.b();
+    try (WsClient c = nodes.connect(leaves, "loaded")) {
       c.sync();
       HttpClient http = HttpClient.newHttpClient();
       URI ready = URI.create("http://127.0.0.1:" + stays.config().http().port() + "/ready");
@@ -63,16 +51,16 @@ class ShutdownIT {
   @Order(2)
   @DisplayName("SIGTERM-style stop: its clients are told to reconnect, users also on other nodes or reconnecting during the drain stay online without a flap, the rest go offline")
   void gracefulStop() {
-    int stayPort = stays.config().http().port();
-    int leavePort = leaves.config().http().port();
-    try (WsClient watcher = WsClient.connect(client, stayPort, hs256(claims("watcher")))) {
+    Node stays = nodes.a();
+    Node leaves = nodes.b();
+    try (WsClient watcher = nodes.connect(stays, "watcher")) {
       watcher.subscribe(Addresses.presenceUser("both"));
       watcher.subscribe(Addresses.presenceUser("only"));
-      WsClient bothHere = WsClient.connect(client, stayPort, hs256(claims("both")));
-      WsClient bothThere = WsClient.connect(client, leavePort, hs256(claims("both")));
-      WsClient onlyThere = WsClient.connect(client, leavePort, hs256(claims("only")));
+      WsClient bothHere = nodes.connect(stays, "both");
+      WsClient bothThere = nodes.connect(leaves, "both");
+      WsClient onlyThere = nodes.connect(leaves, "only");
       watcher.subscribe(Addresses.presenceUser("mover"));
-      WsClient moverThere = WsClient.connect(client, leavePort, hs256(claims("mover")));
+      WsClient moverThere = nodes.connect(leaves, "mover");
       assertEquals("online", watcher.awaitOn(Addresses.presenceUser("both")).getJsonObject("body").getString("status"));
       assertEquals("online", watcher.awaitOn(Addresses.presenceUser("only")).getJsonObject("body").getString("status"));
       assertEquals("online", watcher.awaitOn(Addresses.presenceUser("mover")).getJsonObject("body").getString("status"));
@@ -81,7 +69,7 @@ class ShutdownIT {
       // the node drains for bridge.drainGraceSeconds: its clients reconnect elsewhere meanwhile
       var stopped = nodes.stop(leaves);
       assertEquals(1012, moverThere.awaitClosed());
-      WsClient moverHere = WsClient.connect(client, stayPort, hs256(claims("mover")));
+      WsClient moverHere = nodes.connect(stays, "mover");
       moverHere.sync();
       stopped.await();
 

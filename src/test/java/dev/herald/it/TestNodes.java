@@ -1,9 +1,13 @@
 package dev.herald.it;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.herald.config.HeraldConfig;
 import dev.herald.node.Node;
+import dev.herald.token.Rights;
 import dev.herald.token.TestTokens;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -21,7 +25,12 @@ import java.util.List;
  * JUnit 5 extension that starts them (one after the other, each ready) before the class's tests and
  * stops them after, with a Vert.x for the test's clients.
  *
- * <pre>{@code @RegisterExtension static final TestNodes nodes = TestNodes.pair(overrides);}</pre>
+ * <pre>{@code
+ * @RegisterExtension static final TestNodes nodes = TestNodes.pair(overrides);
+ *
+ * try (WsClient alice = nodes.connect(nodes.a(), "alice", Rights.read("room.*").publish("room.*"));
+ *      WsClient bob = nodes.connect(nodes.b(), "bob")) { ... }
+ * }</pre>
  */
 public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
 
@@ -57,7 +66,7 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
     // tests start on a settled cluster: while partitions migrate after a join, a publish can wait
     // for its backup's ack (up to the backup timeout of cluster.xml) longer than a client waits
     Eventually.eventually(java.time.Duration.ofSeconds(60), "the cluster safe (no partition migrating)",
-        () -> nodes.get(0).clusterManager().getHazelcastInstance().getPartitionService().isClusterSafe());
+        () -> hz(nodes.get(0)).getPartitionService().isClusterSafe());
     client = Vertx.vertx();
   }
 
@@ -91,12 +100,52 @@ public final class TestNodes implements BeforeAllCallback, AfterAllCallback {
 
   /** The first node's HTTP port. */
   public int port() {
-    return a().config().http().port();
+    return port(a());
   }
 
   /** A Vert.x of the test's own, for its clients. */
   public Vertx client() {
     return client;
+  }
+
+  /** A node's Hazelcast member. */
+  public static HazelcastInstance hz(Node n) {
+    return n.clusterManager().getHazelcastInstance();
+  }
+
+  /** A node's HTTP port. */
+  public static int port(Node n) {
+    return n.config().http().port();
+  }
+
+  /** A client of {@code n}, connected (and pinging) as {@code user} with no rights claim. */
+  public WsClient connect(Node n, String user) {
+    return connect(n, user, Rights.none());
+  }
+
+  /** A client of {@code n}, connected (and pinging) as {@code user} with {@code rights}, for an hour. */
+  public WsClient connect(Node n, String user, Rights rights) {
+    return connectWithToken(n, rights.token(user));
+  }
+
+  /** A client of {@code n}, connected (and pinging) with a token of the test's own making. */
+  public WsClient connectWithToken(Node n, String token) {
+    return WsClient.connect(client, port(n), token);
+  }
+
+  /** An HTTP client of the first node (lazy: made before the nodes start, it asks the port at each call). */
+  public NodeHttp http() {
+    return http(null);
+  }
+
+  /** As {@link #http()}, reading {@code /metrics} with {@code metricsToken}. */
+  public NodeHttp http(String metricsToken) {
+    return new NodeHttp(this::port, metricsToken);
+  }
+
+  /** Starts an HTTP server on the client Vert.x (a webhook receiver, a backend) on {@code port} of 127.0.0.1. */
+  public void listen(int port, Handler<HttpServerRequest> handler) {
+    client.createHttpServer().requestHandler(handler).listen(port, "127.0.0.1").await();
   }
 
   public static int freePort() {

@@ -4,10 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +21,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,9 +29,6 @@ class TraceIT {
 
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject());
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
   private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private static ch.qos.logback.classic.Logger herald;
 
@@ -45,9 +38,6 @@ class TraceIT {
     herald.setLevel(Level.DEBUG);
     logs.start();
     herald.addAppender(logs);
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
   }
 
   @AfterAll
@@ -70,11 +60,11 @@ class TraceIT {
   @Test
   @DisplayName("X-Trace-Id on POST /api/v1/channels/x/messages reaches the delivered message and the log lines of both nodes")
   void traceAcrossNodes() throws Exception {
-    try (WsClient sub = WsClient.connect(client, b.config().http().port(), hs256(claims("tracer").put("channels", new JsonArray().add("*"))))) {
+    try (WsClient sub = nodes.connect(nodes.b(), "tracer", Rights.read("*"))) {
       sub.subscribe(Addresses.channel("traced"));
-      String service = hs256(claims("svc").put("roles", new JsonArray().add("service")));
+      String service = Rights.service().token("svc");
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + a.config().http().port() + "/api/v1/channels/traced/messages"))
+              URI.create("http://127.0.0.1:" + nodes.port() + "/api/v1/channels/traced/messages"))
           .header("Authorization", "Bearer " + service).header("X-Trace-Id", "trace-across-1")
           .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"t\"}")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(201, r.statusCode(), r.body());

@@ -1,13 +1,10 @@
 package dev.herald.it;
 
 import dev.herald.channel.ChannelLog;
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
+import dev.herald.token.Rights;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,9 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static dev.herald.it.ChannelFailoverIT.hz;
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
+import static dev.herald.it.TestNodes.hz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,28 +34,18 @@ class UnconfirmedPublishIT {
   // a publish timeout far past the holds below: what is tested is what completes, not the clock
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("broadcast", new JsonObject().put("publishTimeoutMs", 30_000)));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
-  private static final String TOKEN = hs256(claims("unconfirmed").put("channels", new JsonArray().add("uc.*")).put("publish", new JsonArray().add("uc.*")));
-
-  @BeforeAll
-  static void start() {
-    a = nodes.a();
-    b = nodes.b();
-    client = nodes.client();
-  }
+  private static final Rights RIGHTS = Rights.read("uc.*").publish("uc.*");
 
   /** Occupies every partition thread of b: the backup of anything a owns waits there until the returned latch is counted down. */
   private static CountDownLatch holdBackups(List<CompletionStage<Void>> held) throws Exception {
-    Eventually.eventually(Duration.ofSeconds(30), "the cluster safe", () -> hz(a).getPartitionService().isClusterSafe());
-    String prefix = "hz." + hz(b).getName() + ".partition-operation.thread-";
+    Eventually.eventually(Duration.ofSeconds(30), "the cluster safe", () -> hz(nodes.a()).getPartitionService().isClusterSafe());
+    String prefix = "hz." + hz(nodes.b()).getName() + ".partition-operation.thread-";
     int threads = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
     assertTrue(threads > 0, "b's partition threads found");
     ChannelFailoverIT.Hold.entered = new CountDownLatch(threads);
     ChannelFailoverIT.Hold.release = new CountDownLatch(1);
     for (int t = 0; t < threads; t++) {
-      held.add(hz(b).<String, String>getMap("test.hold").submitToKey(ChannelFailoverIT.ownedOnThread(b, "hold", t, threads), new ChannelFailoverIT.Hold()));
+      held.add(hz(nodes.b()).<String, String>getMap("test.hold").submitToKey(ChannelFailoverIT.ownedOnThread(nodes.b(), "hold", t, threads), new ChannelFailoverIT.Hold()));
     }
     assertTrue(ChannelFailoverIT.Hold.entered.await(15, TimeUnit.SECONDS), "every partition thread of b held");
     return ChannelFailoverIT.Hold.release;
@@ -73,7 +58,7 @@ class UnconfirmedPublishIT {
 
   private static void awaitSeq(String channel, long last) {
     Eventually.eventually(Duration.ofSeconds(15), "seq " + last + " stored on the owner", () -> {
-      ChannelLog log = hz(a).<String, ChannelLog>getMap("herald.channels").get(channel);
+      ChannelLog log = hz(nodes.a()).<String, ChannelLog>getMap("herald.channels").get(channel);
       return log != null && log.nextSeq() == last + 1;
     });
   }
@@ -82,11 +67,11 @@ class UnconfirmedPublishIT {
   @Order(1)
   @DisplayName("a publisher's retry (same id) while the first try still waits for its backup is neither acknowledged nor delivered until the backup has the message")
   void repeatWaitsForTheBackup() throws Exception {
-    String channel = ChannelFailoverIT.ownedOnThread(a, "uc.repeat", 0, 1);
-    try (WsClient subscriber = WsClient.connect(client, b.config().http().port(), TOKEN);
-         WsClient first = WsClient.connect(client, a.config().http().port(), TOKEN);
-         WsClient retry = WsClient.connect(client, a.config().http().port(), TOKEN);
-         WsClient other = WsClient.connect(client, a.config().http().port(), TOKEN)) {
+    String channel = ChannelFailoverIT.ownedOnThread(nodes.a(), "uc.repeat", 0, 1);
+    try (WsClient subscriber = nodes.connect(nodes.b(), "unconfirmed", RIGHTS);
+         WsClient first = nodes.connect(nodes.a(), "unconfirmed", RIGHTS);
+         WsClient retry = nodes.connect(nodes.a(), "unconfirmed", RIGHTS);
+         WsClient other = nodes.connect(nodes.a(), "unconfirmed", RIGHTS)) {
       subscriber.subscribe(Addresses.channel(channel));
       first.sync();
       retry.sync();
@@ -117,7 +102,7 @@ class UnconfirmedPublishIT {
       assertEquals(1, retry.awaitOn("try-2").getJsonObject("body").getLong("seq"));
       assertEquals(2, other.awaitOn("other-1").getJsonObject("body").getLong("seq"));
       assertEquals("R", subscriber.awaitOn(Addresses.channel(channel)).getJsonObject("body").getString("data"));
-      ChannelLog backup = hz(b).<String, ChannelLog>getMap("herald.channels").get(channel);
+      ChannelLog backup = hz(nodes.b()).<String, ChannelLog>getMap("herald.channels").get(channel);
       assertEquals(2, backup.nextSeq() - 1, "the backup holds both messages");
     }
   }
@@ -126,15 +111,15 @@ class UnconfirmedPublishIT {
   @Order(2)
   @DisplayName("a publish whose backup member dies while it waits is answered unavailable, not acknowledged (Hazelcast credits the dead member's ack); the retry with the same id stores nothing twice")
   void backupMemberLeavesMidWrite() throws Exception {
-    String channel = ChannelFailoverIT.ownedOnThread(a, "uc.left", 0, 1);
-    try (WsClient publisher = WsClient.connect(client, a.config().http().port(), TOKEN)) {
+    String channel = ChannelFailoverIT.ownedOnThread(nodes.a(), "uc.left", 0, 1);
+    try (WsClient publisher = nodes.connect(nodes.a(), "unconfirmed", RIGHTS)) {
       publisher.sync();
       List<CompletionStage<Void>> held = new ArrayList<>();
       CountDownLatch release = holdBackups(held);
       publisher.send(publish(channel, "L", "msg-L", "left-1"));
       awaitSeq(channel, 1);
       // b's Hazelcast dies with the backup still queued on its held threads
-      hz(b).getLifecycleService().terminate();
+      hz(nodes.b()).getLifecycleService().terminate();
       release.countDown();
       JsonObject answer = publisher.awaitOn("left-1");
       assertEquals("err", answer.getString("type"), answer::encode);
@@ -143,9 +128,9 @@ class UnconfirmedPublishIT {
       publisher.send(publish(channel, "L", "msg-L", "left-2"));
       JsonObject again = publisher.awaitOn("left-2");
       assertEquals(1, again.getJsonObject("body").getLong("seq"), again::encode);
-      assertEquals(1, hz(a).<String, ChannelLog>getMap("herald.channels").get(channel).nextSeq() - 1, "stored once");
+      assertEquals(1, hz(nodes.a()).<String, ChannelLog>getMap("herald.channels").get(channel).nextSeq() - 1, "stored once");
     } finally {
-      nodes.stop(b).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      nodes.stop(nodes.b()).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 }

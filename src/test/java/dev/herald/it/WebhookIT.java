@@ -3,9 +3,8 @@ package dev.herald.it;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.WebhookEvents;
+import dev.herald.token.Rights;
 import dev.herald.webhook.WebhookVerticle;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,9 +41,6 @@ class WebhookIT {
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("webhook", WEBHOOKS).put("roles", new JsonObject().put("webhook", 1)),
       new JsonObject().put("webhook", WEBHOOKS));
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
   /** What the receiver does with the next calls: fail this many, then hang or answer. */
   private static final AtomicInteger failNext = new AtomicInteger();
   private static volatile boolean hang;
@@ -55,11 +49,8 @@ class WebhookIT {
 
   @BeforeAll
   static void start() {
-    client = nodes.client();
-    client.createHttpServer().requestHandler(WebhookIT::receive).listen(RECEIVER_PORT, "127.0.0.1").await();
-    a = nodes.a();
-    b = nodes.b();
-    a.vertx().eventBus().<JsonObject>consumer(Addresses.WEBHOOK_BREAKER, m -> breakerStates.add(m.body())).completion().await();
+    nodes.listen(RECEIVER_PORT, WebhookIT::receive);
+    nodes.a().vertx().eventBus().<JsonObject>consumer(Addresses.WEBHOOK_BREAKER, m -> breakerStates.add(m.body())).completion().await();
   }
 
   @BeforeEach
@@ -116,17 +107,17 @@ class WebhookIT {
   @Test
   @DisplayName("one presence change on two nodes is one webhook call, signed, from one node")
   void exactlyOnce() throws Exception {
-    WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("once-1")));
+    WsClient c = nodes.connect(nodes.a(), "once-1");
     List<JsonObject> online = await(1, user("once-").and(e -> e.getString("type").equals("user.online")));
     assertTrue(online.get(0).getBoolean("signatureValid"));
     assertTrue(online.get(0).getString("trace") != null, "the connection's trace id travels in X-Trace-Id");
     c.close();
     await(1, user("once-").and(e -> e.getString("type").equals("user.offline")));
-    WsClient c2 = WsClient.connect(client, b.config().http().port(), hs256(claims("once-1")));
+    WsClient c2 = nodes.connect(nodes.b(), "once-1");
     c2.sync();
     JsonObject viaB = await(2, user("once-").and(e -> e.getString("type").equals("user.online"))).get(1);
-    assertEquals(b.config().node().name(), viaB.getJsonObject("event").getString("node"), "raised by b, whose presence service counted c2");
-    assertEquals(a.config().node().name(), viaB.getString("node"), "sent by a's webhook service: b runs none");
+    assertEquals(nodes.b().config().node().name(), viaB.getJsonObject("event").getString("node"), "raised by b, whose presence service counted c2");
+    assertEquals(nodes.a().config().node().name(), viaB.getString("node"), "sent by a's webhook service: b runs none");
     c2.close();
     await(2, user("once-").and(e -> e.getString("type").equals("user.offline")));
     Set<String> ids = new HashSet<>();
@@ -137,7 +128,7 @@ class WebhookIT {
   @Test
   @DisplayName("every configured URL gets every event")
   void everyReceiver() throws Exception {
-    WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("both-1")));
+    WsClient c = nodes.connect(nodes.a(), "both-1");
     c.close();
     await(2, user("both-"));
     Eventually.eventually(Duration.ofSeconds(20), "both events at /second", () -> eventsFor("/second", user("both-")).size() >= 2);
@@ -151,13 +142,13 @@ class WebhookIT {
   @Test
   @DisplayName("a failing receiver opens the circuit, events queue, and after recovery each arrives once, in order per user")
   void breakerOpensAndRecovers() throws Exception {
-    long deliveredBefore = webhookFigures(a).getLong("delivered");
-    double deliveredMetricBefore = metric(a, "herald_webhook_delivered");
+    long deliveredBefore = webhookFigures(nodes.a()).getLong("delivered");
+    double deliveredMetricBefore = metric(nodes.a(), "herald_webhook_delivered");
     breakerStates.clear();
     failNext.set(6);
     List<WsClient> users = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      users.add(WsClient.connect(client, a.config().http().port(), hs256(claims("flaky-" + i))));
+      users.add(nodes.connect(nodes.a(), "flaky-" + i));
     }
     users.forEach(WsClient::close);
     // 2 online + 2 offline: the queue (5) holds them all while the circuit is open
@@ -176,11 +167,11 @@ class WebhookIT {
     // what an operator sees follows the recovery: nothing queued, all four delivered to both
     // receivers, the circuit closed, in /ready and in /metrics alike
     Eventually.eventually(Duration.ofSeconds(10), "/ready's webhook figures after the recovery", () -> {
-      JsonObject f = webhookFigures(a);
+      JsonObject f = webhookFigures(nodes.a());
       return f.getLong("queued") == 0 && f.getLong("delivered") >= deliveredBefore + 8;
     });
-    Eventually.eventually(Duration.ofSeconds(10), "/metrics after the recovery", () -> metric(a, "herald_webhook_queue") == 0
-        && metric(a, "herald_webhook_delivered") >= deliveredMetricBefore + 8 && metric(a, "herald_webhook_circuit_open") == 0);
+    Eventually.eventually(Duration.ofSeconds(10), "/metrics after the recovery", () -> metric(nodes.a(), "herald_webhook_queue") == 0
+        && metric(nodes.a(), "herald_webhook_delivered") >= deliveredMetricBefore + 8 && metric(nodes.a(), "herald_webhook_circuit_open") == 0);
   }
 
   /** A series of a node's /metrics. */
@@ -201,8 +192,8 @@ class WebhookIT {
   @Test
   @DisplayName("a receiver that hangs never delays presence events to clients")
   void hangingReceiverDoesNotBlockPresence() throws Exception {
-    try (WsClient watcher = WsClient.connect(client, b.config().http().port(), hs256(claims("hang-watcher")));
-         WsClient subject = WsClient.connect(client, a.config().http().port(), hs256(claims("hang-subject")))) {
+    try (WsClient watcher = nodes.connect(nodes.b(), "hang-watcher");
+         WsClient subject = nodes.connect(nodes.a(), "hang-subject")) {
       watcher.subscribe(Addresses.presenceUser("hang-subject"));
       long before = latency(subject, watcher, "online", "busy");
       hang = true;
@@ -236,18 +227,18 @@ class WebhookIT {
   void overflow() throws Exception {
     hang = true;
     // the hung call holds one event; let the circuit open on the timeouts
-    long droppedBefore = droppedOn(a);
+    long droppedBefore = droppedOn(nodes.a());
     List<WsClient> users = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      WsClient u = WsClient.connect(client, a.config().http().port(), hs256(claims("flood-" + i)));
+      WsClient u = nodes.connect(nodes.a(), "flood-" + i);
       users.add(u);
       // a connection's frames wait until presence counted it, which raised its event: one user
       // at a time, so the events are raised in this order (concurrent connects complete in any order)
       u.sync();
     }
     // 10 user.online events raised on node a while nothing gets through: queue 5, the rest dropped
-    Eventually.eventually(Duration.ofSeconds(20), "ten drops", () -> droppedOn(a) - droppedBefore >= 10);
-    assertEquals(5 * 2, droppedOn(a) - droppedBefore, "five dropped for each of the two receivers");
+    Eventually.eventually(Duration.ofSeconds(20), "ten drops", () -> droppedOn(nodes.a()) - droppedBefore >= 10);
+    assertEquals(5 * 2, droppedOn(nodes.a()) - droppedBefore, "five dropped for each of the two receivers");
     hang = false;
     // once the receiver answers: the event that was being sent, then the newest four
 
@@ -261,9 +252,8 @@ class WebhookIT {
   @Test
   @DisplayName("the first member in a channel raises channel.occupied, the last one leaving channel.vacated")
   void occupancy() throws Exception {
-    String token = hs256(claims("occupant").put("channels", new io.vertx.core.json.JsonArray().add("occ.*")));
-    WsClient c1 = WsClient.connect(client, a.config().http().port(), token);
-    WsClient c2 = WsClient.connect(client, b.config().http().port(), hs256(claims("occupant2").put("channels", new io.vertx.core.json.JsonArray().add("occ.*"))));
+    WsClient c1 = nodes.connect(nodes.a(), "occupant", Rights.read("occ.*"));
+    WsClient c2 = nodes.connect(nodes.b(), "occupant2", Rights.read("occ.*"));
     Predicate<JsonObject> room = e -> "occ.room".equals(e.getJsonObject("data").getString("channel"));
     c1.subscribe(Addresses.channel("occ.room"));
     await(1, room.and(e -> e.getString("type").equals("channel.occupied")));
@@ -284,7 +274,7 @@ class WebhookIT {
   @Test
   @DisplayName("occupancy and offline webhooks carry the trace id of the frame or request that caused them")
   void tracesReachOccupancyAndOffline() throws Exception {
-    WsClient c = WsClient.connect(client, a.config().http().port(), hs256(claims("tracer").put("channels", new io.vertx.core.json.JsonArray().add("tr.*"))));
+    WsClient c = nodes.connect(nodes.a(), "tracer", Rights.read("tr.*"));
     Predicate<JsonObject> room = e -> "tr.room".equals(e.getJsonObject("data").getString("channel"));
     String address = Addresses.channel("tr.room");
     c.send(new JsonObject().put("type", "register").put("address", address).put("headers", new JsonObject().put("traceId", "trace-register-1")));
@@ -293,10 +283,9 @@ class WebhookIT {
     assertEquals("trace-unregister-1", await(1, room.and(type("channel.vacated"))).get(0).getString("trace"));
     c.subscribe(address);
     await(2, room.and(type("channel.occupied")));
-    String service = hs256(claims("ops").put("roles", new io.vertx.core.json.JsonArray().add("service")));
     java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + b.config().http().port() + "/api/v1/users/tracer/disconnect"))
-        .header("Authorization", "Bearer " + service).header("X-Trace-Id", "trace-kick-1")
+            java.net.URI.create("http://127.0.0.1:" + TestNodes.port(nodes.b()) + "/api/v1/users/tracer/disconnect"))
+        .header("Authorization", "Bearer " + NodeHttp.SERVICE).header("X-Trace-Id", "trace-kick-1")
         .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(202, r.statusCode(), r.body());
     assertEquals("trace-kick-1", await(2, room.and(type("channel.vacated"))).get(1).getString("trace"));
@@ -309,13 +298,13 @@ class WebhookIT {
 
   /** The cluster's member count of a channel, as the membership service keeps it. */
   private static Integer occupancy(String channel) {
-    return a.clusterManager().getHazelcastInstance().<String, Integer>getMap("herald.occupancy").get(channel);
+    return TestNodes.hz(nodes.a()).<String, Integer>getMap("herald.occupancy").get(channel);
   }
 
   @Test
   @DisplayName("/metrics exposes Herald's series in Prometheus format, and they move when traffic flows")
   void metrics() throws Exception {
-    String before = get(a, "/metrics");
+    String before = get(nodes.a(), "/metrics");
     for (String series : List.of("herald_connections_open", "herald_connects_total", "herald_frames_in_total", "herald_fanout_deliveries_total",
         "herald_cluster_members", "herald_channels", "herald_history_messages", "herald_presence_records", "herald_presence_online",
         "herald_webhook_queue", "herald_webhook_dropped",
@@ -324,24 +313,23 @@ class WebhookIT {
     }
     // a gauge whose state only it held was collected and read NaN (herald_cluster_members did)
     System.gc();
-    String collected = get(a, "/metrics");
+    String collected = get(nodes.a(), "/metrics");
     List<String> nan = collected.lines().filter(l -> !l.startsWith("#") && l.endsWith(" NaN")).toList();
     assertEquals(List.of(), nan, "no series reads NaN after a GC");
     assertEquals(2.0, MetricsText.value(collected, "herald_cluster_members"));
     double connects = MetricsText.value(before, "herald_connects_total");
     double deliveries = MetricsText.value(before, "herald_fanout_deliveries_total");
-    try (WsClient c = WsClient.connect(client, a.config().http().port(),
-        hs256(claims("metered").put("channels", new io.vertx.core.json.JsonArray().add("m.*")).put("publish", new io.vertx.core.json.JsonArray().add("m.*"))))) {
+    try (WsClient c = nodes.connect(nodes.a(), "metered", Rights.read("m.*").publish("m.*"))) {
       c.subscribe(Addresses.channel("m.x"));
       c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "m.x").put("data", 1));
       c.awaitOn(Addresses.channel("m.x"));
-      String after = get(a, "/metrics");
+      String after = get(nodes.a(), "/metrics");
       assertEquals(connects + 1, MetricsText.value(after, "herald_connects_total"));
       assertTrue(MetricsText.value(after, "herald_fanout_deliveries_total") >= deliveries + 1);
       assertTrue(MetricsText.value(after, "herald_publish_seconds_count") >= 1, "the publish was timed");
       // the gateways report their connections every second: wait for this one to be counted
       Eventually.eventually(java.time.Duration.ofSeconds(10), "herald_connections_open counts the client",
-          () -> metric(a, "herald_connections_open") >= 1);
+          () -> metric(nodes.a(), "herald_connections_open") >= 1);
     }
   }
 

@@ -1,8 +1,7 @@
 package dev.herald.it;
 
-import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
-import io.vertx.core.Vertx;
+import dev.herald.token.Rights;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-import static dev.herald.token.TestTokens.claims;
-import static dev.herald.token.TestTokens.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,16 +38,10 @@ class WebhookLifecycleIT {
   static final TestNodes nodes = TestNodes.pair(new JsonObject().put("webhook", WEBHOOKS).put("roles", new JsonObject().put("webhook", 1)),
       new JsonObject().put("webhook", WEBHOOKS));
   private static final List<JsonObject> received = new CopyOnWriteArrayList<>();
-  private static Node a;
-  private static Node b;
-  private static Vertx client;
 
   @BeforeAll
   static void start() {
-    client = nodes.client();
-    client.createHttpServer().requestHandler(WebhookLifecycleIT::receive).listen(RECEIVER_PORT, "127.0.0.1").await();
-    a = nodes.a();
-    b = nodes.b();
+    nodes.listen(RECEIVER_PORT, WebhookLifecycleIT::receive);
   }
 
   private static void receive(HttpServerRequest req) {
@@ -73,10 +64,9 @@ class WebhookLifecycleIT {
   @Test
   @DisplayName("channel.join and channel.leave for a user's first and last connection on a channel, with the membership version and an id derived from it")
   void joinAndLeave() {
-    String token = hs256(claims("lc-joiner").put("channels", new JsonArray().add("lc.*")));
     Predicate<JsonObject> mine = e -> "lc.room".equals(e.getJsonObject("data").getString("channel"));
-    try (WsClient tab1 = WsClient.connect(client, a.config().http().port(), token);
-         WsClient tab2 = WsClient.connect(client, b.config().http().port(), token)) {
+    try (WsClient tab1 = nodes.connect(nodes.a(), "lc-joiner", Rights.read("lc.*"));
+         WsClient tab2 = nodes.connect(nodes.b(), "lc-joiner", Rights.read("lc.*"))) {
       tab1.subscribe(Addresses.channel("lc.room"));
       tab2.subscribe(Addresses.channel("lc.room"));
       Eventually.eventually(Duration.ofSeconds(10), "a join", () -> !events(mine.and(e -> e.getString("type").equals("channel.join"))).isEmpty());
@@ -104,7 +94,7 @@ class WebhookLifecycleIT {
   @Test
   @DisplayName("a presence snapshot every round lists who is online, sent by one node only")
   void snapshots() {
-    try (WsClient online = WsClient.connect(client, b.config().http().port(), hs256(claims("lc-snapshot-user")))) {
+    try (WsClient online = nodes.connect(nodes.b(), "lc-snapshot-user")) {
       online.sync();
       Eventually.eventually(Duration.ofSeconds(15), "a snapshot that lists the user", () -> events(e -> e.getString("type").equals("presence.snapshot")
           && e.getJsonObject("data").getJsonArray("users").stream().anyMatch(u -> "lc-snapshot-user".equals(((JsonObject) u).getString("userId")))).size() > 0);
