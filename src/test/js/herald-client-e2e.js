@@ -163,7 +163,21 @@ async function devToken(claims) {
   assert.equal(told[0].previousEpoch, firstEpoch);
   assert.equal(told[0].epoch, secondEpoch);
   epochClient.close();
+
+  // 5. contacts: setContacts hands each contact's presence now and each change after, on one address
+  const seen = [];
+  const follower = HeraldClient.connect(base + '/eventbus', { EventBus, getToken: () => devToken({ sub: 'follower' }) });
+  const friend = HeraldClient.connect(base + '/eventbus', { EventBus, getToken: () => devToken({ sub: 'friend' }) });
+  await waitFor(() => follower.eb && follower.eb.state === 1 && friend.eb && friend.eb.state === 1, 'follower and friend open');
+  await friend.setStatus('online');
+  const answer = await follower.setContacts(['friend', 'stranger'], p => seen.push(p.userId + ':' + p.status));
+  assert.equal(answer.users.friend.status, 'online', JSON.stringify(answer));
+  assert.deepEqual(seen.slice().sort(), ['friend:online', 'stranger:offline'], 'each contact now: ' + seen);
+  await friend.setStatus('busy');
+  await waitFor(() => seen.includes('friend:busy'), () => 'the change, on the contacts address: ' + seen);
+  follower.close();
+  friend.close();
   clearTimeout(deadline);
-  console.log('PASS backoff delays ' + delays.join(',') + '; told of the new epoch: ' + JSON.stringify(told[0]));
+  console.log('PASS backoff delays ' + delays.join(',') + '; told of the new epoch: ' + JSON.stringify(told[0]) + '; contacts ' + seen.join(','));
   process.exit(0);
 })().catch(fail);

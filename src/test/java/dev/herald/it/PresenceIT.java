@@ -270,4 +270,41 @@ class PresenceIT {
     }
     return true;
   }
+
+  @Test
+  @DisplayName("contacts: one request follows three users (one on the other node) and answers their presence; their changes come on one address; "
+      + "a new list drops the others; a user outside the watch claim, or a list over the bound, is refused")
+  void contacts() {
+    try (WsClient me = nodes.connect(nodes.a(), "follower", Rights.none().watch("pal-*"));
+         WsClient pal1 = nodes.connect(nodes.b(), "pal-1");
+         WsClient pal2 = nodes.connect(nodes.a(), "pal-2")) {
+      pal1.sync();
+      pal2.sync();
+      me.subscribe(Addresses.PRESENCE_CONTACTS);
+      JsonObject answer = me.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", new JsonArray().add("pal-1").add("pal-2").add("pal-3")));
+      assertEquals("rec", answer.getString("type"), answer::encode);
+      JsonObject users = answer.getJsonObject("body").getJsonObject("users");
+      assertEquals("online", users.getJsonObject("pal-1").getString("status"), users::encode);
+      assertEquals("online", users.getJsonObject("pal-2").getString("status"));
+      assertEquals("offline", users.getJsonObject("pal-3").getString("status"), "never seen: offline");
+      assertEquals("rec", pal1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "away")).getString("type"));
+      JsonObject away = me.awaitOn(Addresses.PRESENCE_CONTACTS).getJsonObject("body");
+      assertEquals("pal-1", away.getString("userId"), away::encode);
+      assertEquals("away", away.getString("status"));
+      // the new list names pal-2 only: pal-1's changes no longer come
+      assertEquals("rec", me.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", new JsonArray().add("pal-2"))).getString("type"));
+      assertEquals("rec", pal1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
+      assertEquals("rec", pal2.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
+      JsonObject next = me.awaitOn(Addresses.PRESENCE_CONTACTS).getJsonObject("body");
+      assertEquals("pal-2", next.getString("userId"), "pal-1 was dropped: " + next.encode());
+      JsonObject outside = me.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", new JsonArray().add("pal-2").add("boss")));
+      assertEquals(ErrorCode.FORBIDDEN.code, outside.getInteger("failureCode"), outside::encode);
+      JsonArray tooMany = new JsonArray();
+      for (int i = 0; i < 1001; i++) {
+        tooMany.add("pal-" + i);
+      }
+      JsonObject over = me.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", tooMany));
+      assertEquals(ErrorCode.BAD_REQUEST.code, over.getInteger("failureCode"), over::encode);
+    }
+  }
 }
