@@ -24,7 +24,8 @@ class ChannelsIT {
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject()
       .put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
-      .put("bridge", new JsonObject().put("publishPerSecond", 100_000)));
+      .put("bridge", new JsonObject().put("publishPerSecond", 100_000))
+      .put("namespaces", new JsonObject().put("me", new JsonObject().put("userLimited", true).put("clientPublish", false))));
 
   private static JsonObject publish(WsClient c, String channel, Object data) {
     return c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", data));
@@ -172,6 +173,35 @@ class ChannelsIT {
       assertEquals(2, history.getJsonArray("messages").size());
       JsonObject bad = p1.request(Addresses.CHANNEL_PUBLISH, body.copy().put("id", "has space"));
       assertEquals(ErrorCode.BAD_REQUEST.code, bad.getInteger("failureCode"));
+    }
+  }
+
+  @Test
+  @DisplayName("a personal channel: alice's two devices on two nodes get me:alice with no register (server-side), each message once, with history; "
+      + "bob cannot read it whatever his claims, and alice cannot publish to it")
+  void personalChannel() throws Exception {
+    Rights mine = Rights.none().subscribe("me:alice");
+    try (WsClient phone = nodes.connect(nodes.a(), "alice", mine); WsClient laptop = nodes.connect(nodes.b(), "alice", mine);
+         WsClient bob = nodes.connect(nodes.b(), "bob", Rights.all())) {
+      phone.sync();
+      laptop.sync(); // a connection's first frame waits for its server-side subscriptions
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(201, nodes.http().service("POST", "/api/v1/channels/me:alice/messages", "{\"data\":" + i + "}").statusCode());
+      }
+      for (WsClient device : List.of(phone, laptop)) {
+        for (int i = 1; i <= 3; i++) {
+          JsonObject m = device.awaitOn(Addresses.channel("me:alice"));
+          JsonArray shortForm = m.getValue("body") instanceof JsonArray a ? a : null;
+          long seq = shortForm != null ? shortForm.getLong(0) : m.getJsonObject("body").getLong("seq");
+          assertEquals(i, seq, m::encode);
+        }
+      }
+      JsonObject history = laptop.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", "me:alice").put("since", 0)).getJsonObject("body");
+      assertEquals(3, history.getJsonArray("messages").size(), history::encode);
+      bob.register(Addresses.channel("me:alice"));
+      assertEquals(ErrorCode.FORBIDDEN.code, bob.await(f -> "err".equals(f.getString("type"))).getInteger("failureCode"));
+      JsonObject own = phone.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "me:alice").put("data", "x"));
+      assertEquals(ErrorCode.FORBIDDEN.code, own.getInteger("failureCode"), own::encode);
     }
   }
 }
