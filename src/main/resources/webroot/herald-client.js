@@ -96,7 +96,8 @@
         self.eb = null;
         clearTimeout(self.refreshTimer);
         if (self.closed) { self._state('closed'); return; }
-        self._reconnect(closing ? closing.message : opened ? 'connection lost' : 'connect failed', closing ? closing.failureCode : e && e.code);
+        self._reconnect(closing ? closing.message : opened ? 'connection lost' : 'connect failed', closing ? closing.failureCode : e && e.code,
+          closing ? closing.retryAfterMs : undefined);
       };
       eb.onerror = function (err) {
         if (err && err.body === 'closed') closing = err;
@@ -110,20 +111,28 @@
   /** Close codes after which reconnecting would be wrong: disconnected (or revoked) by the server. */
   var FINAL_CLOSE_CODES = [4403];
 
-  HeraldClient.prototype._reconnect = function (why, code) {
+  // hintMs: the server's retryAfterMs (a busy node's slot, a draining node's moment): never sooner
+  HeraldClient.prototype._reconnect = function (why, code, hintMs) {
     var self = this;
     if (FINAL_CLOSE_CODES.indexOf(code) >= 0) {
       self.closed = true;
       self._state('closed', { reason: why, code: code });
       return;
     }
-    if (self.attempt >= self.options.maxAttempts) {
+    var hinted = typeof hintMs === 'number' && hintMs >= 0;
+    if (self.attempt >= self.options.maxAttempts && !hinted) {
       self._state('gave_up', { reason: why, attempts: self.attempt });
       return;
     }
     var exp = Math.min(self.options.maxDelayMs, self.options.baseDelayMs * Math.pow(2, self.attempt));
-    var delay = Math.round(exp / 2 + Math.random() * exp / 2); // "equal jitter"
-    self.attempt++;
+    // "full jitter": anywhere from 0 to the exponential bound, so a crowd that lost its node at
+    // the same moment does not come back at the same moments; a server's hint is a floor
+    var delay = Math.round(Math.random() * exp);
+    if (hinted) {
+      delay = Math.max(delay, Math.round(hintMs));
+    } else {
+      self.attempt++; // a busy node that names a time is alive: that try does not count toward giving up
+    }
     self._state('backoff', { reason: why, code: code, attempt: self.attempt, delayMs: delay });
     self.retryTimer = setTimeout(function () { self._open(); }, delay);
   };

@@ -34,6 +34,10 @@ import java.util.TreeSet;
  *                             default {@value #DEFAULT_ANSWER_BYTES_PER_SECOND}
  * @param maxConnectionsPerUser bridge connections one user may hold on a node; past it a new one
  *                             is closed {@code 4430}; default {@value #DEFAULT_MAX_CONNECTIONS_PER_USER}
+ * @param connectsPerSecond    new bridge connections a node takes a second (bursts of as many), shared by
+ *                             its gateway instances; the others are told to come back later, each at
+ *                             the next free slot (close 1013 with {@code retryAfterMs}), so a storm of
+ *                             reconnects is spread at a rate the node takes; default {@value #DEFAULT_CONNECTS_PER_SECOND}
  * @param maxContacts          users one connection may follow with {@code rt.presence.contacts}; default {@value #DEFAULT_MAX_CONTACTS}
  * @param transports           the SockJS transports served (besides Herald's raw WebSocket, always
  *                             on): any of {@code websocket}, {@code xhr} (polling and streaming),
@@ -47,7 +51,7 @@ import java.util.TreeSet;
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
                            int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
                            int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes,
-                           int answerBytesPerSecond, int maxConnectionsPerUser, int maxContacts, List<String> transports,
+                           int answerBytesPerSecond, int maxConnectionsPerUser, int connectsPerSecond, int maxContacts, List<String> transports,
                            int drainGraceSeconds) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -64,6 +68,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_ANSWER_BYTES_PER_SECOND = 2 * 1024 * 1024;
   public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
   public static final int DEFAULT_MAX_CONTACTS = 1000;
+  public static final int DEFAULT_CONNECTS_PER_SECOND = 2000;
   /** The SockJS transports a deployment may turn on. */
   public static final Set<String> TRANSPORTS = Set.of("websocket", "xhr", "eventsource", "htmlfile", "jsonp");
   public static final List<String> DEFAULT_TRANSPORTS = List.of("websocket", "xhr");
@@ -81,6 +86,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
     Check.range("maxPendingInboundBytes", maxPendingInboundBytes, 1024, 1024 * 1024 * 1024);
     Check.range("answerBytesPerSecond", answerBytesPerSecond, 64 * 1024, 1024 * 1024 * 1024);
     Check.range("maxConnectionsPerUser", maxConnectionsPerUser, 1, 1_000_000);
+    Check.range("connectsPerSecond", connectsPerSecond, 1, 1_000_000);
     Check.range("maxContacts", maxContacts, 0, 100_000);
     Check.range("drainGraceSeconds", drainGraceSeconds, 0, 60);
     transports = List.copyOf(transports);
@@ -95,7 +101,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
         "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes",
-        "answerBytesPerSecond", "maxConnectionsPerUser", "maxContacts", "transports", "drainGraceSeconds"));
+        "answerBytesPerSecond", "maxConnectionsPerUser", "connectsPerSecond", "maxContacts", "transports", "drainGraceSeconds"));
     return s.build(() -> new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH),
@@ -109,6 +115,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
         s.integer("maxPendingInboundBytes", DEFAULT_MAX_PENDING_INBOUND_BYTES),
         s.integer("answerBytesPerSecond", DEFAULT_ANSWER_BYTES_PER_SECOND),
         s.integer("maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER),
+        s.integer("connectsPerSecond", DEFAULT_CONNECTS_PER_SECOND),
         s.integer("maxContacts", DEFAULT_MAX_CONTACTS),
         s.strings("transports", DEFAULT_TRANSPORTS),
         s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS)));

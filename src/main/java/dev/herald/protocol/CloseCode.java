@@ -23,7 +23,9 @@ public enum CloseCode {
   /** A transport error. */
   SERVER_ERROR(1011),
   /** The node is shutting down: reconnect elsewhere. */
-  RESTART(1012);
+  RESTART(1012),
+  /** The node takes no more new connections this moment (bridge.connectsPerSecond): retry after the hint. */
+  TRY_AGAIN_LATER(1013);
 
   public final int code;
 

@@ -136,7 +136,16 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
    * own (the client always sees 3000), so every transport gets this first.
    */
   public static Buffer closing(int code, String reason) {
-    return new JsonObject().put("type", "err").put("body", "closed").put("failureCode", code).put("message", reason).toBuffer();
+    return closingJson(code, reason).toBuffer();
+  }
+
+  /** The same, telling the client to wait {@code retryAfterMs} before it reconnects (a busy or draining node spreading its clients). */
+  public static Buffer closing(int code, String reason, long retryAfterMs) {
+    return closingJson(code, reason).put("retryAfterMs", retryAfterMs).toBuffer();
+  }
+
+  private static JsonObject closingJson(int code, String reason) {
+    return new JsonObject().put("type", "err").put("body", "closed").put("failureCode", code).put("message", reason);
   }
 
   /** A failure of the frame itself, with no address to answer ({@code {"type":"err","body":"invalid_json"}}). */

@@ -3,6 +3,7 @@ package dev.herald.gateway.bridge;
 import dev.herald.bus.PresenceClient;
 import dev.herald.config.BridgeConfig;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.Role;
 import dev.herald.gateway.connection.BridgeMetrics;
 import dev.herald.gateway.connection.ClientSocket;
 import dev.herald.gateway.connection.Connection;
@@ -70,7 +71,7 @@ public final class Bridge implements Handler<SockJSSocket> {
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.grants = new Grants(config.namespaces(), backend, subscriptionTokens, registrations, sends, metrics, this.config.maxHandlersPerSocket());
-    this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census);
+    this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census, config.roles().instances(Role.GATEWAY));
     PresenceClient presence = new PresenceClient(vertx.eventBus());
     this.rejoin = new Rejoin(connections, membership, fanout, presence, this.config.replyTimeoutMs());
     this.contacts = new Contacts(fanout, presence, sends, metrics, this.config.maxContacts(), this.config.replyTimeoutMs());
@@ -126,10 +127,7 @@ public final class Bridge implements Handler<SockJSSocket> {
 
   /** @param handshake the request that opened it: whether the connect proxy let it in, and what it handed the client */
   private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw, RoutingContext handshake) {
-    if (connections.draining()) {
-      // upgraded just as the node began to stop: sent elsewhere at once, never counted
-      socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
-      socket.close(CloseCode.RESTART.code, "node shutting down, reconnect");
+    if (connections.turnedAway(socket)) {
       return;
     }
     Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),

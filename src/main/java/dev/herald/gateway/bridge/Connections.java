@@ -2,7 +2,9 @@ package dev.herald.gateway.bridge;
 
 import dev.herald.config.BridgeConfig;
 import dev.herald.gateway.connection.BridgeMetrics;
+import dev.herald.gateway.connection.ClientSocket;
 import dev.herald.gateway.connection.Connection;
+import dev.herald.gateway.edge.ConnectAdmission;
 import dev.herald.gateway.edge.ConnectionCensus;
 import dev.herald.gateway.fanout.LocalFanout;
 import dev.herald.gateway.fanout.MembershipLink;
@@ -33,14 +35,17 @@ public final class Connections {
   private final Vertx vertx;
   private final BridgeConfig config;
   private final BridgeMetrics metrics;
+  private final ConnectAdmission admission;
   private final LocalFanout fanout;
   private final MembershipLink membership;
   private final SessionOwners owners;
   private final ConnectionCensus census;
   private final Map<String, Connection> connections = new HashMap<>();
 
+  /** @param instances the node's gateway instances, which share {@code bridge.connectsPerSecond} */
   Connections(Vertx vertx, BridgeConfig config, BridgeMetrics metrics, LocalFanout fanout, MembershipLink membership,
-              SessionOwners owners, ConnectionCensus census) {
+              SessionOwners owners, ConnectionCensus census, int instances) {
+    this.admission = new ConnectAdmission(Math.max(1, config.connectsPerSecond() / Math.max(1, instances)), System.nanoTime());
     this.census = census;
     this.vertx = vertx;
     this.config = config;
@@ -70,6 +75,27 @@ public final class Connections {
 
   int count() {
     return connections.size();
+  }
+
+  /**
+   * Whether a socket just upgraded is sent away before it counts for anything: the node is
+   * stopping (reconnect elsewhere), or it took all the new connections it takes this moment
+   * ({@link ConnectAdmission}: retry at the slot it names).
+   */
+  boolean turnedAway(ClientSocket socket) {
+    if (draining) {
+      socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
+      socket.close(CloseCode.RESTART.code, "node shutting down, reconnect");
+      return true;
+    }
+    long wait = admission.admit(System.nanoTime());
+    if (wait == 0) {
+      return false;
+    }
+    metrics.limited(BridgeMetrics.Bound.CONNECT_RATE);
+    String why = "node busy: retry in " + wait + " ms";
+    socket.write(Frame.closing(CloseCode.TRY_AGAIN_LATER.code, why, wait)).onComplete(ar -> socket.close(CloseCode.TRY_AGAIN_LATER.code, why));
+    return true;
   }
 
   /** The node is stopping: a socket upgraded from now on is sent elsewhere at once ({@link #closeAll}). */
@@ -170,8 +196,11 @@ public final class Connections {
   Future<Void> closeAll(long graceMs) {
     draining = true;
     List<Future<Void>> left = new ArrayList<>();
+    // each client is told a moment of its own within the grace period: they come back spread, not all at once
+    long spreadMs = Math.max(graceMs, 1000);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (Connection c : List.copyOf(connections.values())) {
-      c.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect"));
+      c.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect", random.nextLong(spreadMs)));
       c.socket.close(CloseCode.RESTART.code, "node shutting down, reconnect");
       left.add(forget(c, graceMs == 0));
     }

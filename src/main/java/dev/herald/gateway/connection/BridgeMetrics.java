@@ -33,7 +33,9 @@ public final class BridgeMetrics {
     /** requests refused while the connection's answers ran over bridge.answerBytesPerSecond */
     ANSWER_BYTES,
     /** connections refused: the user held bridge.maxConnectionsPerUser on the node */
-    CONNECTIONS_PER_USER;
+    CONNECTIONS_PER_USER,
+    /** connections told to come back later: over bridge.connectsPerSecond */
+    CONNECT_RATE;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

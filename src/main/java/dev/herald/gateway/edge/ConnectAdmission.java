@@ -1,0 +1,34 @@
+package dev.herald.gateway.edge;
+
+/**
+ * How many new bridge connections a gateway instance takes a second ({@code bridge.connectsPerSecond},
+ * shared by the node's instances), and when to tell the others to come back: each refused client
+ * is given the next free slot after those already promised, so a storm of reconnects (the clients
+ * of a node that died, all at once) comes back spread at the rate the node takes, instead of all
+ * at once again. Pure; the caller passes the time.
+ */
+public final class ConnectAdmission {
+
+  /** No client is told to wait longer than this: past it the promised slots are too far off to mean anything. */
+  static final long MAX_WAIT_MS = 60_000;
+
+  private final TokenBucket bucket;
+  private final double slotMs;
+  private double nextSlotMs;
+
+  /** @param perSecond connects a second, with bursts of as many */
+  public ConnectAdmission(int perSecond, long nowNanos) {
+    this.bucket = new TokenBucket(perSecond, perSecond, nowNanos);
+    this.slotMs = 1000.0 / perSecond;
+  }
+
+  /** 0 when the connection may open now; else how long (ms, at least 1) it should wait before trying again. */
+  public long admit(long nowNanos) {
+    if (bucket.tryTake(nowNanos)) {
+      return 0;
+    }
+    double nowMs = nowNanos / 1e6;
+    nextSlotMs = Math.min(Math.max(nextSlotMs, nowMs) + slotMs, nowMs + MAX_WAIT_MS);
+    return Math.max(1, Math.round(nextSlotMs - nowMs));
+  }
+}
