@@ -10,7 +10,8 @@
 # the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks-log.md
 # (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the
 # load generator on core 1 (taskset); they still share the machine.
-# HERALD_NODE_JAVA_OPTS passes JVM options to the nodes ({node} becomes the node's number).
+# HERALD_NODE_JAVA_OPTS passes JVM options to the nodes ({node} becomes the node's number); the
+# nodes run on the JDK scripts/java.sh picks (HERALD_JAVA overrides), the report says which.
 # HERALD_PROFILE=cpu (or alloc, wall) profiles every node with async-profiler, fetched from Maven
 # Central: a flame graph per node in target/bench/profile-node-N.html.
 set -euo pipefail
@@ -23,6 +24,8 @@ if { [ "${1:-}" = fanout ] || [ "${1:-}" = failover ]; } && [ ! -d scripts/compa
   (cd scripts/compare && npm ci --no-audit --no-fund --loglevel=error)
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# the nodes run on the newest JDK here (Temurin 25 where there is one; HERALD_JAVA picks another), as scripts/run.sh's
+. scripts/java.sh
 if [ -n "${HERALD_PROFILE:-}" ]; then
   ap=target/async-profiler/linux-x64/libasyncProfiler.so
   if [ ! -f "$ap" ]; then

@@ -9,6 +9,8 @@
 # 5700+I): move both bases to run a second cluster beside this one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the nodes run on the newest JDK here (Temurin 25 where there is one), with the options that suit it
+. scripts/java.sh
 
 run_dir=${HERALD_RUN_DIR:-run/cluster}
 jar=target/herald.jar
@@ -40,7 +42,7 @@ start() {
     if [ -f "$pidf" ] && is_ours "$(cat "$pidf")"; then echo "node-$i already running (pid $(cat "$pidf"))"; continue; fi
     # publishes need a majority of the nodes started (cluster.quorum), not of the three listed
     HERALD_CLUSTER_QUORUM=$(( n >= 3 ? 2 : 1 )) HERALD_HTTP_PORT=$(port_of "$i") HERALD_CLUSTER_PORT=$((cluster_base + i)) \
-      HERALD_CLUSTER_MEMBERS=$members nohup java @conf/jvm.options ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" \
+      HERALD_CLUSTER_MEMBERS=$members nohup "$HERALD_JAVA" $HERALD_JVM_ARGS ${HERALD_JAVA_OPTS:-} -jar "$jar" -conf "conf/cluster-node-$i.json" \
       > "$run_dir/node-$i.log" 2>&1 &
     echo $! > "$pidf"
     echo "node-$i: pid $!, http $(port_of "$i"), cluster $((cluster_base + i)), log $run_dir/node-$i.log"

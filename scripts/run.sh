@@ -20,6 +20,8 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src/main cluster conf -newer "$jar" -
   mvn -q -B -DskipTests package
 fi
 
+# the node runs on the newest JDK here (Temurin 25 where there is one), with the options that suit it
+. scripts/java.sh
 port=${HERALD_HTTP_PORT:-8080}
 backend_pid=""
 conf=""
@@ -45,7 +47,8 @@ if [ -n "$with_backend" ]; then
     require("fs").writeFileSync(file, JSON.stringify(c, null, 2));' "$conf" "$backend_port" "$proxy_secret"
   set -- -conf "$conf" "$@"
 fi
-java @conf/jvm.options -jar "$jar" "$@" &
+# shellcheck disable=SC2086
+"$HERALD_JAVA" $HERALD_JVM_ARGS -jar "$jar" "$@" &
 pid=$!
 trap 'kill "$pid" $backend_pid 2>/dev/null || true; wait "$pid" $backend_pid 2>/dev/null || true; [ -z "$conf" ] || rm -f "$conf"' INT TERM EXIT
 
@@ -71,7 +74,7 @@ token=$(http POST "http://localhost:$port/dev/token" '{"sub":"alice","channels":
 
 cat <<MSG
 
-  Herald is up: pid $pid, http port $port.
+  Herald is up: pid $pid, http port $port, on Java $HERALD_JAVA_MAJOR ($HERALD_JAVA).
   Demo page:   http://localhost:$port/
   Bridge:      ws://localhost:$port/eventbus/websocket?token=<jwt>   (SockJS: http://localhost:$port/eventbus)
   Dev token for alice (channels demo.*):

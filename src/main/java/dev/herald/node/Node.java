@@ -155,8 +155,8 @@ public final class Node {
         .compose(v -> deploy(Role.GATEWAY))
         .onSuccess(id -> {
           Readiness.ready(vertx);
-          LOG.info("node {} ready: {} on http {}:{}", config.node().name(), config.roles().instances(),
-              config.http().host(), config.http().port());
+          LOG.info("node {} ready: {} on http {}:{}, Java {}", config.node().name(), config.roles().instances(),
+              config.http().host(), config.http().port(), Runtime.version().feature());
         })
         .mapEmpty();
   }

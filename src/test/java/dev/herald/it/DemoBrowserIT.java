@@ -46,7 +46,7 @@ class DemoBrowserIT {
   }
 
   private static void startHerald() throws Exception {
-    herald = new ProcessBuilder("java", "@" + JarProcessIT.ROOT.resolve("conf/jvm.options"), "-jar", JarProcessIT.JAR.toString(), "-conf", confFile.toString())
+    herald = new ProcessBuilder(JarProcessIT.nodeCommand("-jar", JarProcessIT.JAR.toString(), "-conf", confFile.toString()))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("herald.log").toFile())).start();
     JarProcessIT.awaitReady(port, herald, dir.resolve("herald.log"));
   }

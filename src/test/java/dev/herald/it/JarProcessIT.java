@@ -72,8 +72,41 @@ class JarProcessIT {
     peer = TestNodes.start(TestNodes.config(TestNodes.freePort(), peerHz, members, SMALL_HISTORY));
   }
 
+  /**
+   * The JDK and argument files the launchers pick (scripts/java.sh): the jar's tests run the node
+   * as scripts/run.sh does, on Temurin 25 where there is one, while the tests themselves run on
+   * the build's JDK. So the suite runs part of itself on each.
+   */
+  private static final List<String> NODE_JAVA = launcher();
+  static final int NODE_JAVA_MAJOR = Integer.parseInt(NODE_JAVA.get(0));
+
+  private static List<String> launcher() {
+    try {
+      Process p = new ProcessBuilder("bash", "-c", ". scripts/java.sh && echo \"$HERALD_JAVA_MAJOR\" && echo \"$HERALD_JAVA\" && echo \"$HERALD_JVM_ARGS\"")
+          .directory(ROOT.toFile()).redirectErrorStream(true).start();
+      List<String> out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      if (p.waitFor() != 0 || out.size() != 3) {
+        throw new IllegalStateException("scripts/java.sh: " + out);
+      }
+      List<String> cmd = new ArrayList<>(List.of(out.get(0), out.get(1)));
+      for (String arg : out.get(2).trim().split("\\s+")) {
+        cmd.add(arg.startsWith("@") ? "@" + ROOT.resolve(arg.substring(1)) : arg);
+      }
+      return List.copyOf(cmd);
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The node's command line as the launchers make it, then {@code args}. */
+  static List<String> nodeCommand(String... args) {
+    List<String> cmd = new ArrayList<>(NODE_JAVA.subList(1, NODE_JAVA.size()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
   private static void startHerald() throws Exception {
-    herald = new ProcessBuilder("java", "@" + ROOT.resolve("conf/jvm.options"), "-jar", JAR.toString(), "-conf", confFile.toString())
+    herald = new ProcessBuilder(nodeCommand("-jar", JAR.toString(), "-conf", confFile.toString()))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("herald.log").toFile())).start();
     awaitReady(httpPort);
   }
@@ -240,12 +273,12 @@ class JarProcessIT {
     assertEquals("dev.herald.node.Node", json.getString("loggerName"));
     // the arguments are in the message, not dropped ("node {} ready: {} on http {}:{}" before)
     assertTrue(json.getString("formattedMessage").startsWith("node jar-node ready: "), line);
-    assertTrue(json.getString("formattedMessage").endsWith("on http 127.0.0.1:" + httpPort), line);
+    assertTrue(json.getString("formattedMessage").endsWith("on http 127.0.0.1:" + httpPort + ", Java " + NODE_JAVA_MAJOR), line);
     assertEquals("jar-node", json.getJsonObject("context").getJsonObject("properties").getString("node"), line);
   }
 
   private static Result runJar(Path conf, Map<String, String> env) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("java", "@" + ROOT.resolve("conf/jvm.options"), "-jar", JAR.toString()));
+    List<String> cmd = nodeCommand("-jar", JAR.toString());
     if (conf != null) {
       cmd.addAll(List.of("-conf", conf.toString()));
     }

@@ -104,8 +104,10 @@ final class LocalCluster implements AutoCloseable {
   /** Node i of a cluster of n, its output appended to its log; returns once it is ready. */
   private Process launch(int i, int n, String jar) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(pinning());
-    cmd.add("java");
-    cmd.add("@conf/jvm.options"); // as shipped; HERALD_NODE_JAVA_OPTS comes after and wins
+    // the JDK and argument files scripts/java.sh picked (bench.sh sources it); as shipped otherwise.
+    // HERALD_NODE_JAVA_OPTS comes after and wins
+    cmd.add(System.getenv().getOrDefault("HERALD_JAVA", "java"));
+    cmd.addAll(List.of(System.getenv().getOrDefault("HERALD_JVM_ARGS", "@conf/jvm.options").trim().split("\\s+")));
     String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
