@@ -25,6 +25,8 @@ fi
 port=${HERALD_HTTP_PORT:-8080}
 backend_pid=""
 conf=""
+pid=""
+trap 'kill $pid $backend_pid 2>/dev/null || true; wait $pid $backend_pid 2>/dev/null || true; [ -z "$conf" ] || rm -f "$conf"' INT TERM EXIT
 if [ -n "$with_backend" ]; then
   backend_jar=examples/backend/target/herald-example-backend.jar
   if [ ! -f "$backend_jar" ] || [ -n "$(find examples/backend/pom.xml examples/backend/src -newer "$backend_jar" -type f 2>/dev/null | head -n 1)" ]; then
@@ -37,7 +39,7 @@ if [ -n "$with_backend" ]; then
   proxy_secret=${secrets#* }
   java -jar "$backend_jar" "$backend_port" "$cookie_secret" "$proxy_secret" &
   backend_pid=$!
-  conf=$(mktemp --suffix=.json)
+  conf=$(mktemp "${TMPDIR:-/tmp}/herald-demo-XXXXXX")
   node -e '
     const [file, port, secret] = process.argv.slice(1);
     const c = JSON.parse(require("fs").readFileSync("conf/node.json", "utf8"));
@@ -50,7 +52,6 @@ fi
 # shellcheck disable=SC2086
 "$HERALD_JAVA" $HERALD_JVM_ARGS -jar "$jar" "$@" &
 pid=$!
-trap 'kill "$pid" $backend_pid 2>/dev/null || true; wait "$pid" $backend_pid 2>/dev/null || true; [ -z "$conf" ] || rm -f "$conf"' INT TERM EXIT
 
 http() { # METHOD URL [BODY]: prints the response body; fails on a non-2xx answer
   node -e '

@@ -84,12 +84,15 @@
       var closing = null; // the server's last frame names its close code (SockJS transports cannot)
       eb.onopen = function () {
         opened = true;
-        self.attempt = 0;
+        // the tries count again from zero once the connection held a second (a busy node opens,
+        // then turns the connection away with a hint: that is not a success)
+        clearTimeout(self.stableTimer);
+        self.stableTimer = setTimeout(function () { if (self.eb === eb) { self.attempt = 0; self.hinted = 0; } }, 1000);
         self._state('open');
         self._scheduleRefresh();
         Object.keys(self.handlers).forEach(function (address) { self._register(address); });
         Object.keys(self.channels).forEach(function (name) { self._resubscribe(name); });
-        if (self.contactList) self._sendContacts();
+        if (self.contactList) self._sendContacts().catch(function (err) { self._state('error', { contacts: true, error: err }); });
       };
       eb.onclose = function (e) {
         if (self.eb !== eb) return;
@@ -119,9 +122,11 @@
       self._state('closed', { reason: why, code: code });
       return;
     }
-    var hinted = typeof hintMs === 'number' && hintMs >= 0;
-    if (self.attempt >= self.options.maxAttempts && !hinted) {
-      self._state('gave_up', { reason: why, attempts: self.attempt });
+    // a hint is a number of ms the server may name, at most a minute: anything else is no hint
+    var hinted = typeof hintMs === 'number' && isFinite(hintMs) && hintMs >= 0 && hintMs <= 60000;
+    self.hinted = (self.hinted || 0) + (hinted ? 1 : 0);
+    if (self.attempt >= self.options.maxAttempts || self.hinted > 4 * self.options.maxAttempts) {
+      self._state('gave_up', { reason: why, attempts: self.attempt + self.hinted });
       return;
     }
     var exp = Math.min(self.options.maxDelayMs, self.options.baseDelayMs * Math.pow(2, self.attempt));
@@ -129,9 +134,9 @@
     // the same moment does not come back at the same moments; a server's hint is a floor
     var delay = Math.round(Math.random() * exp);
     if (hinted) {
-      delay = Math.max(delay, Math.round(hintMs));
+      delay = Math.max(delay, Math.round(hintMs)); // a busy node that names a time is alive: a looser bound (4 × maxAttempts)
     } else {
-      self.attempt++; // a busy node that names a time is alive: that try does not count toward giving up
+      self.attempt++;
     }
     self._state('backoff', { reason: why, code: code, attempt: self.attempt, delayMs: delay });
     self.retryTimer = setTimeout(function () { self._open(); }, delay);

@@ -193,7 +193,14 @@ public final class GatewayVerticle extends VerticleBase {
     String session = SessionOwners.sessionOf(ctx.normalizedPath());
     String owner = owners.owner(session);
     String token = ctx.request().getParam("token");
-    Future<Principal> who = token == null && backend.connects() ? backend.connectWithoutToken(ctx, session, owners, tokens) : tokens.check(ctx, token, owner != null);
+    boolean proxied = token == null && backend.connects();
+    if (proxied && owner == null && !bridge.admitsNow()) {
+      // at its connect rate: the backend is not asked for a connection that would be turned away
+      ctx.response().putHeader("Retry-After", "1");
+      Responses.error(ctx, ErrorCode.UNAVAILABLE.exception("node busy: at bridge.connectsPerSecond, retry in a second"));
+      return;
+    }
+    Future<Principal> who = proxied ? backend.connectWithoutToken(ctx, session, owners, tokens) : tokens.check(ctx, token, owner != null);
     who.onComplete(ar -> {
       if (ar.failed()) {
         Responses.error(ctx, ErrorCode.asReply(ar.cause()));

@@ -213,6 +213,10 @@ class BackendProxyIT {
       eve.register(Addresses.channel("vip:lounge"));
       JsonObject refused = eve.await(f -> "err".equals(f.getString("type")));
       assertEquals(4031, refused.getInteger("failureCode"), "the backend said no, whatever the token allows: " + refused.encode());
+      for (String read : List.of(Addresses.CHANNEL_HISTORY, Addresses.CHANNEL_MEMBERS)) {
+        JsonObject notGranted = eve.request(read, new JsonObject().put("channel", "vip:lounge").put("since", 0));
+        assertEquals(4030, notGranted.getInteger("failureCode"), "nor its " + read + " without the grant: " + notGranted.encode());
+      }
       bob.subscribe(Addresses.channel("vip:lounge"));
       JsonObject ack = bob.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "vip:lounge").put("data", new JsonObject().put("text", "hi")));
       assertEquals("rec", ack.getString("type"), ack::encode);

@@ -119,6 +119,15 @@ class HttpApiIT {
       }
       String other = Rights.service().token("wide-publisher");
       refused(call("POST", "/api/v1/publish", new JsonObject().put("channels", sixty).put("data", 1).encode(), other), 429, "rate_limited");
+      // the info of many channels in one call, in order: the ones just published to, and one never used
+      JsonObject infos = ok(call("POST", "/api/v1/channels/info", "{\"channels\":[\"many.2\",\"never.used\"]}", SERVICE), 200);
+      JsonObject many2 = infos.getJsonArray("channels").getJsonObject(0);
+      assertEquals("many.2", many2.getString("channel"), infos::encode);
+      assertEquals(1, many2.getLong("lastSeq"), infos::encode);
+      assertEquals(1, many2.getInteger("members"), "the subscriber on node b: " + infos.encode());
+      assertEquals(0, infos.getJsonArray("channels").getJsonObject(1).getLong("lastSeq"), infos::encode);
+      refused(call("POST", "/api/v1/channels/info", "{\"channels\":[\"ok.1\",7]}", SERVICE), 400, "bad_request");
+      refused(call("POST", "/api/v1/channels/info", new JsonObject().put("channels", sixty).encode(), other), 429, "rate_limited");
     }
   }
 

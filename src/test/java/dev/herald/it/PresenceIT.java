@@ -291,12 +291,20 @@ class PresenceIT {
       JsonObject away = me.awaitOn(Addresses.PRESENCE_CONTACTS).getJsonObject("body");
       assertEquals("pal-1", away.getString("userId"), away::encode);
       assertEquals("away", away.getString("status"));
-      // the new list names pal-2 only: pal-1's changes no longer come
+      // the new list names pal-2 only: pal-1's changes no longer come. A witness on the same node
+      // follows pal-1: once it has pal-1's change, the node has delivered it to whoever follows pal-1
       assertEquals("rec", me.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", new JsonArray().add("pal-2"))).getString("type"));
-      assertEquals("rec", pal1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
+      try (WsClient witness = nodes.connect(nodes.a(), "witness", Rights.none().watch("pal-*"))) {
+        assertEquals("rec", witness.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", new JsonArray().add("pal-1"))).getString("type"));
+        assertEquals("rec", pal1.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
+        assertEquals("busy", witness.awaitOn(Addresses.PRESENCE_CONTACTS).getJsonObject("body").getString("status"));
+      }
       assertEquals("rec", pal2.request(Addresses.PRESENCE_SET, new JsonObject().put("status", "busy")).getString("type"));
       JsonObject next = me.awaitOn(Addresses.PRESENCE_CONTACTS).getJsonObject("body");
       assertEquals("pal-2", next.getString("userId"), "pal-1 was dropped: " + next.encode());
+      me.sync();
+      assertTrue(me.pending().stream().noneMatch(f -> Addresses.PRESENCE_CONTACTS.equals(f.getString("address"))),
+          () -> "nothing more on the contacts address: " + me.pending());
       JsonObject outside = me.request(Addresses.PRESENCE_CONTACTS, new JsonObject().put("users", new JsonArray().add("pal-2").add("boss")));
       assertEquals(ErrorCode.FORBIDDEN.code, outside.getInteger("failureCode"), outside::encode);
       JsonArray tooMany = new JsonArray();

@@ -150,7 +150,7 @@ public final class Bench {
             : "nodes on cpu " + System.getenv("HERALD_NODE_CPUS") + ", load generator on the others")
         .put("memoryMiB", os.getTotalMemorySize() / (1024 * 1024))
         .put("java", System.getProperty("java.version"))
-        .put("nodeJava", System.getenv().getOrDefault("HERALD_JAVA_MAJOR", System.getProperty("java.version")))
+        .put("nodeJava", System.getenv().getOrDefault("HERALD_JAVA_MAJOR", "java on the PATH"))
         .put("nodeJavaOpts", System.getenv().getOrDefault("HERALD_NODE_JAVA_OPTS", ""))
         .put("note", "load generator and nodes share this machine");
   }

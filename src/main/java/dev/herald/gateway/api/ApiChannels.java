@@ -48,8 +48,8 @@ public final class ApiChannels {
     ApiRequests.answer(ctx, channels.publish(publish, req.options(ctx)).map(Published::toJson), 201);
   }
 
-  /** Most channels one {@code POST /api/v1/publish} names. */
-  static final int MAX_CHANNELS_PER_PUBLISH = 100;
+  /** Most channels one {@code POST /api/v1/publish} or {@code POST /api/v1/channels/info} names. */
+  static final int MAX_CHANNELS_PER_CALL = 100;
 
   /**
    * One message to many channels: {@code {"channels": [...], "data", "id"?}}, each stored and
@@ -63,33 +63,77 @@ public final class ApiChannels {
     }
     List<Publish> publishes = new java.util.ArrayList<>();
     try {
-      if (!(body.getValue("channels") instanceof io.vertx.core.json.JsonArray names) || names.isEmpty() || names.size() > MAX_CHANNELS_PER_PUBLISH
-          || names.stream().distinct().count() != names.size()) {
-        throw ErrorCode.BAD_REQUEST.exception("body must be {\"channels\": 1-" + MAX_CHANNELS_PER_PUBLISH + " distinct channel names, \"data\", \"id\"?}");
-      }
-      for (Object name : names) {
+      for (String name : channelList(body, ", \"data\", \"id\"?")) {
         publishes.add(Publish.fromJson(body.copy().put("channel", name), config.broadcast().maxDataBytes()));
       }
     } catch (ReplyException e) {
       Responses.error(ctx, e);
       return;
     }
-    // each channel is a publish: the call paid for one request, the others are charged too
-    Principal caller = ctx.get(ApiRequests.PRINCIPAL);
-    TokenBucket bucket = buckets.get(caller.userId());
-    if (bucket != null && bucket.available(System.nanoTime()) < publishes.size() - 1) {
-      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception("a publish to " + publishes.size() + " channels is " + publishes.size()
-          + " requests; at most " + config.http().apiRatePerSecond() + " a second per token"));
+    if (!chargedForEach(ctx, publishes.size(), "a publish")) {
       return;
     }
-    if (bucket != null) {
-      bucket.charge(publishes.size() - 1, System.nanoTime());
+    DeliveryOptions opts = req.options(ctx);
+    answerEach(ctx, "results", publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
+        .otherwise(e -> failed(p.channel(), e))).toList());
+  }
+
+  /**
+   * The info of many channels: {@code {"channels": [...]}}, 200 {@code {"channels": [info or
+   * {"channel", "error"}]}} in order, each as {@code GET /api/v1/channels/{name}} answers.
+   */
+  void channelsInfo(RoutingContext ctx) {
+    JsonObject body = req.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    List<ChannelQuery> queries = new java.util.ArrayList<>();
+    try {
+      for (String name : channelList(body, "")) {
+        queries.add(new ChannelQuery(name));
+      }
+    } catch (ReplyException e) {
+      Responses.error(ctx, e);
+      return;
+    }
+    if (!chargedForEach(ctx, queries.size(), "an info request")) {
+      return;
     }
     DeliveryOptions opts = req.options(ctx);
-    List<Future<JsonObject>> each = publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
-        .otherwise(e -> new JsonObject().put("channel", p.channel()).put("error", ErrorCode.toJson(ErrorCode.asReply(e))))).toList();
+    answerEach(ctx, "channels", queries.stream().map(q -> channels.info(q, opts).otherwise(e -> failed(q.channel(), e))).toList());
+  }
+
+  /** {@code body.channels}: 1 to {@value #MAX_CHANNELS_PER_CALL} distinct strings (each checked as a name by its record). */
+  private static List<String> channelList(JsonObject body, String rest) {
+    if (!(body.getValue("channels") instanceof io.vertx.core.json.JsonArray names) || names.isEmpty() || names.size() > MAX_CHANNELS_PER_CALL
+        || names.stream().distinct().count() != names.size() || !names.stream().allMatch(String.class::isInstance)) {
+      throw ErrorCode.BAD_REQUEST.exception("body must be {\"channels\": 1-" + MAX_CHANNELS_PER_CALL + " distinct channel names" + rest + "}");
+    }
+    return names.stream().map(String.class::cast).toList();
+  }
+
+  /** A call about {@code n} channels is {@code n} requests: it paid for one, the others are charged to the caller's rate too. */
+  private boolean chargedForEach(RoutingContext ctx, int n, String what) {
+    Principal caller = ctx.get(ApiRequests.PRINCIPAL);
+    TokenBucket bucket = buckets.get(caller.userId());
+    if (bucket != null && bucket.available(System.nanoTime()) < n - 1) {
+      Responses.error(ctx, ErrorCode.RATE_LIMITED.exception(what + " about " + n + " channels is " + n
+          + " requests; at most " + config.http().apiRatePerSecond() + " a second per token"));
+      return false;
+    }
+    if (bucket != null) {
+      bucket.charge(n - 1, System.nanoTime());
+    }
+    return true;
+  }
+
+  private static JsonObject failed(String channel, Throwable e) {
+    return new JsonObject().put("channel", channel).put("error", ErrorCode.toJson(ErrorCode.asReply(e)));
+  }
+
+  private static void answerEach(RoutingContext ctx, String key, List<Future<JsonObject>> each) {
     Future.join(each).onComplete(done -> Responses.json(ctx, 200,
-        new JsonObject().put("results", new io.vertx.core.json.JsonArray(each.stream().map(Future::result).toList()))));
+        new JsonObject().put(key, new io.vertx.core.json.JsonArray(each.stream().map(Future::result).toList()))));
   }
 
   void history(RoutingContext ctx) {

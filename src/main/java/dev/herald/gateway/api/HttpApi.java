@@ -80,6 +80,7 @@ public final class HttpApi {
     router.get(PREFIX + "/channels/:name/messages").handler(channelsApi::history);
     router.get(PREFIX + "/channels/:name/members").handler(channelsApi::members);
     router.get(PREFIX + "/channels/:name").handler(channelsApi::channelInfo);
+    router.post(PREFIX + "/channels/info").handler(channelsApi::channelsInfo);
     router.get(PREFIX + "/presence/:user").handler(this::presence);
     router.post(PREFIX + "/presence/query").handler(this::presenceQuery);
     router.post(PREFIX + "/users/:user/messages").handler(this::userMessage);

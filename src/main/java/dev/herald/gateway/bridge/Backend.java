@@ -171,14 +171,14 @@ public final class Backend {
   }
 
   /** Asks the subscribe proxy; on a grant the connection may read {@code channel} (and its history) from then on. */
-  Future<Void> subscribe(Connection c, String channel, String traceId) {
+  Future<Void> subscribe(Connection c, String channel, String traceId, int maxGrants) {
     ProxyCalls.Subscribe call = new ProxyCalls.Subscribe(c.principal.userId(), channel, client(c));
     return ask(Addresses.PROXY_SUBSCRIBE, call.toJson(), config.subscribe(), traceId).map(result -> {
       Object data = result.getValue("data");
       if (data != null) {
         boundedData(data);
       }
-      grant(c, channel);
+      grant(c, channel, maxGrants);
       if (data != null && c.granted.contains(channel)) {
         if (c.channelData == null) {
           c.channelData = new java.util.HashMap<>(2);
@@ -202,9 +202,18 @@ public final class Backend {
   }
 
   /** From now on {@code c} may read {@code channel}, beyond what its token allows (a subscribe proxy's grant, a subscription token). */
-  static void grant(Connection c, String channel) {
-    if (!c.withdrawn.contains(channel)) { // taken off it while the grant was asked: not granted
-      c.granted.add(channel);
+  static void grant(Connection c, String channel, int max) {
+    if (c.withdrawn.contains(channel)) { // taken off it while the grant was asked: not granted
+      return;
+    }
+    // at most bridge.maxHandlersPerSocket grants a connection: the oldest goes first (with its data),
+    // so registering and unregistering channel after channel cannot grow it without bound
+    if (c.granted.add(channel) && c.granted.size() > max) {
+      String oldest = c.granted.iterator().next();
+      c.granted.remove(oldest);
+      if (c.channelData != null) {
+        c.channelData.remove(oldest);
+      }
     }
   }
 

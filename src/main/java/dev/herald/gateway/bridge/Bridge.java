@@ -100,6 +100,11 @@ public final class Bridge implements Handler<SockJSSocket> {
     return fanout.addresses();
   }
 
+  /** Whether a new connection would be let in this moment ({@code bridge.connectsPerSecond}). */
+  public boolean admitsNow() {
+    return connections.admitsNow();
+  }
+
   public Rejoin rejoin() { // for ClusterWatch: what the gateway does when the cluster forgot part of it
     return rejoin;
   }

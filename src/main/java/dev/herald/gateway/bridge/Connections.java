@@ -98,6 +98,11 @@ public final class Connections {
     return true;
   }
 
+  /** Whether a new connection would be let in this moment (asked before a connect proxy's call). */
+  boolean admitsNow() {
+    return admission.open(System.nanoTime());
+  }
+
   /** The node is stopping: a socket upgraded from now on is sent elsewhere at once ({@link #closeAll}). */
   boolean draining() {
     return draining;
@@ -196,12 +201,14 @@ public final class Connections {
   Future<Void> closeAll(long graceMs) {
     draining = true;
     List<Future<Void>> left = new ArrayList<>();
-    // each client is told a moment of its own within the grace period: they come back spread, not all at once
-    long spreadMs = Math.max(graceMs, 1000);
+    // each client is told a moment of its own within the first half of the grace period: they come
+    // back spread, not all at once, and before the grace ends (else they would flap offline)
+    long spreadMs = Math.max(graceMs / 2, 500);
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (Connection c : List.copyOf(connections.values())) {
-      c.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect", random.nextLong(spreadMs)));
-      c.socket.close(CloseCode.RESTART.code, "node shutting down, reconnect");
+      // the close waits for the last frame to be written: a polling transport would lose it (and its hint) otherwise
+      c.socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect", random.nextLong(spreadMs)))
+          .onComplete(ar -> c.socket.close(CloseCode.RESTART.code, "node shutting down, reconnect"));
       left.add(forget(c, graceMs == 0));
     }
     return graceMs == 0 ? Future.join(left).mapEmpty() : vertx.timer(graceMs).mapEmpty();

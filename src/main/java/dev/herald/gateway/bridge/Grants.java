@@ -78,6 +78,15 @@ public final class Grants {
       // the namespace has the backend decide every subscription, whatever the claims allow
       refused = ErrorCode.FORBIDDEN.exception("the backend decides subscriptions in this namespace");
     }
+    if (refused == null && frame.type() == Frame.Type.SEND
+        && (target.kind() == Addresses.Kind.CHANNEL_HISTORY || target.kind() == Addresses.Kind.CHANNEL_MEMBERS)) {
+      String channel = Publish.channelOf(frame.body());
+      if (!c.granted.contains(channel) && backend.subscribesAll(channel)) {
+        // nor may its history or members be read without the backend's grant (a subscription first)
+        c.refuse(frame, ErrorCode.FORBIDDEN.exception("the backend decides who reads this namespace: subscribe first"), metrics);
+        return Future.succeededFuture();
+      }
+    }
     boolean channelRefused = refused != null && channelRegister && refused.failureCode() == ErrorCode.FORBIDDEN.code;
     Object subscriptionToken = frame.headers() == null ? null : frame.headers().getValue(SUBSCRIPTION_TOKEN);
     if (channelRefused && c.withdrawn.contains(target.arg())) {
@@ -88,8 +97,8 @@ public final class Grants {
       // not in the token: a subscription token for it, or the backend, may grant it
       String trace = TraceIds.given(frame.headers());
       Future<Void> granted = subscriptionToken instanceof String st
-          ? subscriptionTokens.verifySubscription(st, c.principal.userId(), target.arg()).onSuccess(v -> Backend.grant(c, target.arg()))
-          : backend.subscribe(c, target.arg(), trace != null ? trace : c.id);
+          ? subscriptionTokens.verifySubscription(st, c.principal.userId(), target.arg()).onSuccess(v -> Backend.grant(c, target.arg(), maxHandlers))
+          : backend.subscribe(c, target.arg(), trace != null ? trace : c.id, maxHandlers);
       return granted.transform(ar -> {
         if (ar.failed()) {
           c.refuse(frame, ErrorCode.asReply(ar.cause()), metrics);
@@ -121,6 +130,9 @@ public final class Grants {
         continue;
       }
       c.granted.remove(channel);
+      if (c.channelData != null) {
+        c.channelData.remove(channel);
+      }
       if (c.withdrawn.size() < maxHandlers) {
         c.withdrawn.add(channel);
       }
@@ -141,7 +153,7 @@ public final class Grants {
   Future<Void> serverSubscriptions(Connection c) {
     List<Future<Void>> all = new ArrayList<>();
     for (String channel : c.principal.subscribe()) {
-      Backend.grant(c, channel);
+      Backend.grant(c, channel, maxHandlers);
       String address = Addresses.channel(channel);
       all.add(registrations.register(c, new Frame(Frame.Type.REGISTER, address, null, null, null), Addresses.parse(address)));
     }

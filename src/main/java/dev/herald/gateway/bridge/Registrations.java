@@ -80,7 +80,8 @@ public final class Registrations {
 
   /**
    * The connection now runs on a refreshed token: registrations the new rights no longer allow
-   * are dropped, each with an {@code err} on its address.
+   * are dropped, each with an {@code err} on its address, and so are contacts it may no longer watch
+   * (one {@code err} on {@code rt.presence.contacts} naming them).
    */
   void narrowRights(Connection c) {
     for (String address : List.copyOf(c.registrations)) {
@@ -91,6 +92,22 @@ public final class Registrations {
         unregister(c, address, null);
         metrics.refused.increment();
         c.write(Frame.err(address, ErrorCode.FORBIDDEN.exception("your refreshed token no longer allows " + address + ": unregistered")));
+      }
+    }
+    if (c.contacts != null) {
+      List<String> lost = c.contacts.stream().filter(user -> !c.principal.mayWatch(user)).toList();
+      if (!lost.isEmpty()) {
+        lost.forEach(user -> {
+          fanout.unfollow(user, c);
+          c.contacts.remove(user);
+        });
+        if (c.contacts.isEmpty()) {
+          c.contacts = null;
+        }
+        metrics.refused.increment();
+        c.write(Frame.err(Addresses.PRESENCE_CONTACTS, ErrorCode.FORBIDDEN.exception("your refreshed token no longer allows watching "
+            + String.join(", ", lost.subList(0, Math.min(10, lost.size()))) + (lost.size() > 10 ? " and " + (lost.size() - 10) + " more" : "")
+            + ": dropped from your contacts")));
       }
     }
   }

@@ -28,7 +28,7 @@ public final class Connection {
   public Principal principal;
   public final Set<String> registrations = new HashSet<>(4);
   /** Channels the backend let this connection read (the subscribe proxy), beyond its token's. */
-  public final Set<String> granted = new HashSet<>(0);
+  public final Set<String> granted = new java.util.LinkedHashSet<>(0);
   /** Channels a backend took this connection off (the HTTP API's unsubscribe): no grant brings them back on this connection. */
   public final Set<String> withdrawn = new HashSet<>(0);
   /** What the connect proxy handed the client ({@code rt.session}), or null. */

@@ -28,7 +28,18 @@ public final class ConnectAdmission {
       return 0;
     }
     double nowMs = nowNanos / 1e6;
-    nextSlotMs = Math.min(Math.max(nextSlotMs, nowMs) + slotMs, nowMs + MAX_WAIT_MS);
-    return Math.max(1, Math.round(nextSlotMs - nowMs));
+    double slot = Math.max(nextSlotMs, nowMs) + slotMs;
+    if (slot > nowMs + MAX_WAIT_MS) {
+      // the slots are promised a minute ahead: the rest are scattered over its second half, never
+      // all told the same moment (which would bring the storm back whole)
+      return MAX_WAIT_MS / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(MAX_WAIT_MS / 2 + 1);
+    }
+    nextSlotMs = slot;
+    return Math.max(1, Math.round(slot - nowMs));
+  }
+
+  /** Whether a connection would be let in now, taking nothing: asked before work a refusal would waste (a connect proxy's call). */
+  public boolean open(long nowNanos) {
+    return bucket.available(nowNanos) >= 1;
   }
 }

@@ -22,10 +22,18 @@ class ConnectAdmissionTest {
     assertEquals(300, a.admit(0));
     // 50 ms later the next promised slot is still 400 ms from the start
     assertEquals(350, a.admit(50 * MS));
+    java.util.Set<Long> late = new java.util.HashSet<>();
     for (int i = 0; i < 1000; i++) {
-      a.admit(50 * MS);
+      long wait = a.admit(50 * MS);
+      assertTrue(wait <= ConnectAdmission.MAX_WAIT_MS, "never told to wait more than a minute: " + wait);
+      if (i >= 600) {
+        assertTrue(wait >= ConnectAdmission.MAX_WAIT_MS / 2, "past the minute of slots: scattered over its second half: " + wait);
+        late.add(wait);
+      }
     }
-    assertEquals(ConnectAdmission.MAX_WAIT_MS, a.admit(50 * MS), "never told to wait more than a minute");
+    assertTrue(late.size() > 100, "not all told the same moment: " + late.size() + " distinct waits of 400");
+    assertTrue(!a.open(50 * MS), "no token to spare");
+    assertTrue(a.open(1000 * MS), "a second later there is");
   }
 
   @Test
