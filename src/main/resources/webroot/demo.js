@@ -55,6 +55,14 @@
   function start() {
     herald = HeraldClient.connect('/eventbus', {
       getToken: userToken,
+      // backend-health notices: what the node says is degraded (a proxy's backend down, the cluster's majority lost)
+      onNotice: function () {
+        var what = Object.keys(herald.degraded);
+        $('notice').hidden = what.length === 0;
+        $('notice').textContent = what.length ? 'degraded: ' + what.map(function (w) {
+          return w + ' (since ' + new Date(herald.degraded[w].since).toLocaleTimeString() + ')';
+        }).join(', ') : '';
+      },
       onState: function (state) {
         setConn(state);
         if (state === 'open') onOpen();

@@ -51,6 +51,15 @@
     this.closed = false;
     this.eb = null;
     this.token = this.options.token || null;
+    // backend-health notices: what the node says is degraded now ({what: notice}), and onNotice(notice)
+    // for each change; a new connection is told what is degraded at once
+    this.degraded = {};
+    var self = this;
+    this.on('rt.notices', function (err, n) {
+      if (err || !n || typeof n.what !== 'string') return;
+      if (n.type === 'degraded') self.degraded[n.what] = n; else delete self.degraded[n.what];
+      if (self.options.onNotice) self.options.onNotice(n);
+    });
   }
 
   HeraldClient.connect = function (url, options) {
@@ -90,6 +99,12 @@
         self.stableTimer = setTimeout(function () { if (self.eb === eb) { self.attempt = 0; self.hinted = 0; } }, 1000);
         self._state('open');
         self._scheduleRefresh();
+        // another node, or the same one later: what was degraded is told again by it, if it still is
+        Object.keys(self.degraded).forEach(function (what) {
+          var n = { type: 'recovered', what: what, since: self.degraded[what].since, at: Date.now(), reconnected: true };
+          delete self.degraded[what];
+          if (self.options.onNotice) self.options.onNotice(n);
+        });
         Object.keys(self.handlers).forEach(function (address) { self._register(address); });
         Object.keys(self.channels).forEach(function (name) { self._resubscribe(name); });
         if (self.contactList) self._sendContacts().catch(function (err) { self._state('error', { contacts: true, error: err }); });

@@ -81,13 +81,16 @@ public final class GatewayVerticle extends VerticleBase {
     Edge edge = new Edge(vertx, config);
     backend = new Backend(vertx.eventBus(), config.proxy(), config.namespaces());
     bridge = new Bridge(vertx, config, cluster::nodeId, owners, edge.census(), backend, verifier);
-    vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
+    vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_DISCONNECT, m -> bridge.connections().disconnect(m.body().getString("userId"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_UNSUBSCRIBE, m -> bridge.unsubscribe(m.body().getString("userId"),
         m.body().getString("channel"), m.headers().get(Headers.TRACE_ID)));
     vertx.eventBus().localConsumer(Addresses.GATEWAY_LOAD, m -> m.reply(GatewayLoad.local(vertx)));
     clusterWatch = new ClusterWatch(vertx, context, cluster.hazelcast(), bridge.rejoin());
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.NOTICES, m -> bridge.connections().notice(m.body()));
     vertx.setPeriodic(1000, id -> {
       bridge.sweep();
+      // a node without the majority keeps its clients but cannot store their publishes: it tells them
+      Readiness.dependency(vertx, "cluster majority", cluster.hasQuorum() ? null : "lost");
       GatewayLoad.report(vertx, instanceId, bridge.connectionCount(), bridge.subscriptionCount());
     });
     SockJsSetup sockJs = new SockJsSetup(config.bridge(), config.http());
@@ -140,17 +143,14 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.createHttpServer(opts).connectionHandler(edge::opened).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
-  /**
-   * Sends every client elsewhere (close code 1012) and takes them out of presence and channels,
-   * then closes the server. /ready answers 503 from the moment the node began stopping.
-   */
+  /** Sends every client elsewhere (1012), out of presence and channels, then closes the server (/ready 503 from the start). */
   @Override
   public Future<?> stop() {
     GatewayLoad.forget(vertx, instanceId);
     clusterWatch.close();
     stopping = true;
     long grace = bridge.connectionCount() == 0 ? 0 : config.bridge().drainGraceSeconds() * 1000L;
-    return bridge.closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());
+    return bridge.connections().closeAll(grace).compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private void ready(RoutingContext ctx) {
@@ -194,8 +194,7 @@ public final class GatewayVerticle extends VerticleBase {
     String owner = owners.owner(session);
     String token = ctx.request().getParam("token");
     boolean proxied = token == null && backend.connects();
-    if (proxied && owner == null && !bridge.admitsNow()) {
-      // at its connect rate: the backend is not asked for a connection that would be turned away
+    if (proxied && owner == null && !bridge.connections().admitsNow()) { // the backend is not asked for a connection turned away
       ctx.response().putHeader("Retry-After", "1");
       Responses.error(ctx, ErrorCode.UNAVAILABLE.exception("node busy: at bridge.connectsPerSecond, retry in a second"));
       return;

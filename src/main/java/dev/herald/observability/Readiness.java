@@ -1,6 +1,9 @@
 package dev.herald.observability;
 
+import dev.herald.protocol.Addresses;
+import dev.herald.protocol.message.Notice;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 
@@ -13,6 +16,7 @@ public final class Readiness {
   private static final String MAP = "herald.node";
   private static final String KEY = "notReadyBecause";
   private static final String DEPENDENCIES = "herald.node.dependencies";
+  private static final String DEPENDENCIES_SINCE = "herald.node.dependencies.since";
   private static final String FIGURES = "herald.node.figures";
 
   private Readiness() {
@@ -31,14 +35,33 @@ public final class Readiness {
     return map(vertx).get(KEY);
   }
 
-  /** Marks an outside dependency degraded ({@code state} non-null) or healthy (null). It never makes the node unready. */
+  /**
+   * Marks an outside dependency degraded ({@code state} non-null) or healthy (null). It never makes
+   * the node unready. A change is published on this node's bus ({@link Addresses#NOTICES}), for
+   * the gateways to tell their clients ({@link Notice}).
+   */
   public static void dependency(Vertx vertx, String name, String state) {
     LocalMap<String, String> deps = vertx.sharedData().getLocalMap(DEPENDENCIES);
-    if (state == null) {
-      deps.remove(name);
-    } else {
-      deps.put(name, state);
+    LocalMap<String, Long> since = vertx.sharedData().getLocalMap(DEPENDENCIES_SINCE);
+    String before = state == null ? deps.remove(name) : deps.put(name, state);
+    if (java.util.Objects.equals(before, state)) {
+      return;
     }
+    long now = System.currentTimeMillis();
+    Long began = before == null ? now : since.getOrDefault(name, now);
+    if (state == null) {
+      since.remove(name);
+    } else {
+      since.put(name, began);
+    }
+    vertx.eventBus().publish(Addresses.NOTICES, new Notice(name, state, began, now).toJson(), new DeliveryOptions().setLocalOnly(true));
+  }
+
+  /** What is degraded now, as notices (a client connecting while it is gets them at once). */
+  public static java.util.List<Notice> notices(Vertx vertx) {
+    LocalMap<String, Long> since = vertx.sharedData().getLocalMap(DEPENDENCIES_SINCE);
+    long now = System.currentTimeMillis();
+    return degraded(vertx).entrySet().stream().map(e -> new Notice(e.getKey(), e.getValue(), since.getOrDefault(e.getKey(), now), now)).toList();
   }
 
   /** Dependencies currently degraded, by name. */

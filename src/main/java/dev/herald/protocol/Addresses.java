@@ -28,6 +28,10 @@ public final class Addresses {
    * is answered with their presence; their presence events then come on this address.
    */
   public static final String PRESENCE_CONTACTS = "rt.presence.contacts";
+  /** Backend-health notices to clients (docs/protocol.md, "Backend-health notices"): sent by the gateway, never by clients. */
+  public static final String CLIENT_NOTICES = "rt.notices";
+  /** A dependency of this node changed health (node-local: each gateway tells its own clients). */
+  public static final String NOTICES = "herald.notices";
   /** The admin console's reads (service tokens only): live nodes with their load, answered by the heartbeat service. */
   public static final String ADMIN_NODES = "rt.admin.nodes";
   /** Channels with their last seq and member count, answered by the broadcast service: {@code {"limit"?, "prefix"?}}. */
@@ -98,7 +102,7 @@ public final class Addresses {
   /** What a client-supplied address refers to. */
   public enum Kind {
     PRESENCE_SET, PRESENCE_GET, PRESENCE_USER, CHANNEL, CHANNEL_PUBLISH, CHANNEL_HISTORY, CHANNEL_MEMBERS,
-    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, SESSION, CONTACTS, UNKNOWN
+    MEMBERS, INBOX, AUTH_REFRESH, ADMIN, RPC, SESSION, CONTACTS, NOTICES, UNKNOWN
   }
 
   /**
@@ -123,6 +127,7 @@ public final class Addresses {
       case RPC: return new Target(Kind.RPC, null);
       case SESSION: return new Target(Kind.SESSION, null);
       case PRESENCE_CONTACTS: return new Target(Kind.CONTACTS, null);
+      case CLIENT_NOTICES: return new Target(Kind.NOTICES, null);
       case ADMIN_NODES, ADMIN_CHANNELS, ADMIN_USERS: return new Target(Kind.ADMIN, null);
       default: break;
     }

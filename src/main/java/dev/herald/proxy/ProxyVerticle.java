@@ -3,6 +3,7 @@ package dev.herald.proxy;
 import dev.herald.bus.Guarded;
 import dev.herald.config.ProxyConfig;
 import dev.herald.observability.Metrics;
+import dev.herald.observability.Readiness;
 import dev.herald.observability.Trace;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
@@ -100,8 +101,14 @@ public final class ProxyVerticle extends VerticleBase {
     String name = kind.name().toLowerCase(java.util.Locale.ROOT);
     CircuitBreaker breaker = CircuitBreaker.create("herald-proxy-" + name, vertx, new CircuitBreakerOptions()
             .setMaxFailures(config.maxFailures()).setMaxRetries(0).setTimeout(endpoint.timeoutMs()).setResetTimeout(config.resetTimeoutMs()))
-        .openHandler(v -> LOG.warn("{} proxy: circuit open after {} failures in a row; calls fail at once for {} ms", name, config.maxFailures(), config.resetTimeoutMs()))
-        .closeHandler(v -> LOG.info("{} proxy: circuit closed, the backend answers again", name));
+        .openHandler(v -> {
+          LOG.warn("{} proxy: circuit open after {} failures in a row; calls fail at once for {} ms", name, config.maxFailures(), config.resetTimeoutMs());
+          Readiness.dependency(vertx, "proxy " + name, "open");
+        })
+        .closeHandler(v -> {
+          LOG.info("{} proxy: circuit closed, the backend answers again", name);
+          Readiness.dependency(vertx, "proxy " + name, null);
+        });
     Map<String, Counter> outcomes = new java.util.HashMap<>();
     for (String outcome : new String[] {"ok", "refused", "failed", "timeout", "open", "over_limit"}) {
       outcomes.put(outcome, Metrics.counter(vertx, "herald_proxy_calls", "backend calls by proxy and outcome", "proxy", name, "outcome", outcome));

@@ -244,6 +244,8 @@ class BackendProxyIT {
   @Test
   @DisplayName("a backend down, slow, failing, answering garbage or too much: 503 with Retry-After within the timeout, never a hang; back by itself once it answers")
   void backendFailing() throws Exception {
+    WsClient watcher = nodes.connect(nodes.a(), "notice-watcher");
+    watcher.subscribe(Addresses.CLIENT_NOTICES);
     for (Mode mode : List.of(Mode.SLOW, Mode.ERROR_500, Mode.GARBAGE, Mode.HUGE)) {
       modes.put("/connect", mode);
       long t0 = System.nanoTime();
@@ -253,7 +255,17 @@ class BackendProxyIT {
       assertTrue(ms < TIMEOUT_MS + 2000, mode + " answered in " + ms + " ms");
       assertEquals(5030, new JsonObject(e.getBody()).getInteger("code"), mode + ": " + e.getBody());
     }
-    // the circuit is open now (3 failures in a row): a down backend is refused at once
+    // the circuit is open now (3 failures in a row): connected clients are told, and so is one that connects meanwhile
+    JsonObject degraded = watcher.await(f -> Addresses.CLIENT_NOTICES.equals(f.getString("address"))).getJsonObject("body");
+    assertEquals("degraded", degraded.getString("type"), degraded::encode);
+    assertEquals("proxy connect", degraded.getString("what"));
+    assertEquals("open", degraded.getString("state"));
+    try (WsClient late = nodes.connect(nodes.a(), "notice-late")) {
+      JsonObject greeted = late.await(f -> Addresses.CLIENT_NOTICES.equals(f.getString("address"))).getJsonObject("body");
+      assertEquals("proxy connect", greeted.getString("what"), "what is degraded, at once on connect: " + greeted.encode());
+      assertEquals(degraded.getLong("since"), greeted.getLong("since"));
+    }
+    // a down backend is refused at once
     backend.close().await();
     UpgradeRejectedException down = refusedConnect("session=ann");
     assertEquals(503, down.getStatus());
@@ -271,6 +283,11 @@ class BackendProxyIT {
       }
     });
     System.out.println("proxy recovered " + (System.nanoTime() - back) / 1_000_000 + " ms after the backend came back");
+    JsonObject recovered = watcher.await(f -> Addresses.CLIENT_NOTICES.equals(f.getString("address"))
+        && "recovered".equals(f.getJsonObject("body").getString("type"))).getJsonObject("body");
+    assertEquals("proxy connect", recovered.getString("what"), recovered::encode);
+    assertEquals(degraded.getLong("since"), recovered.getLong("since"), "the notice says since when it was degraded");
+    watcher.close();
     NodeHttp http = nodes.http();
     for (String outcome : List.of("timeout", "failed", "open", "ok")) {
       assertTrue(http.metric("herald_proxy_calls_total", "outcome=\"" + outcome + "\",proxy=\"connect\"") > 0, "outcome " + outcome + " counted");

@@ -81,28 +81,18 @@ public final class Bridge implements Handler<SockJSSocket> {
     return connections.count();
   }
 
-  /** Closes every connection of {@code userId} here (the HTTP API's cluster-wide disconnect and revoke). */
-  public void disconnect(String userId, String traceId) {
-    connections.disconnect(userId, traceId);
-  }
-
   /** A backend took {@code userId} off {@code channel} ({@link Grants#unsubscribe}). */
   public void unsubscribe(String userId, String channel, String traceId) {
     grants.unsubscribe(connections.all(), userId, channel, traceId);
-  }
-
-  /** Node shutdown ({@link Connections#closeAll}). */
-  public Future<Void> closeAll(long graceMs) {
-    return connections.closeAll(graceMs);
   }
 
   public int subscriptionCount() {
     return fanout.addresses();
   }
 
-  /** Whether a new connection would be let in this moment ({@code bridge.connectsPerSecond}). */
-  public boolean admitsNow() {
-    return connections.admitsNow();
+  /** The connections here: closing a user's or all of them, admission, notices. */
+  public Connections connections() {
+    return connections;
   }
 
   public Rejoin rejoin() { // for ClusterWatch: what the gateway does when the cluster forgot part of it
@@ -159,7 +149,7 @@ public final class Bridge implements Handler<SockJSSocket> {
     });
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
-    holdUntil(c, membership.joinPresence(c).compose(v -> grants.serverSubscriptions(c)));
+    holdUntil(c, membership.joinPresence(c).compose(v -> grants.serverSubscriptions(c)).onSuccess(v -> connections.greet(c)));
   }
 
   /**

@@ -8,12 +8,16 @@ import dev.herald.gateway.edge.ConnectAdmission;
 import dev.herald.gateway.edge.ConnectionCensus;
 import dev.herald.gateway.fanout.LocalFanout;
 import dev.herald.gateway.fanout.MembershipLink;
+import dev.herald.observability.Readiness;
+import dev.herald.protocol.Addresses;
 import dev.herald.protocol.CloseCode;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
+import dev.herald.protocol.message.Notice;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +102,21 @@ public final class Connections {
     return true;
   }
 
+  /** A backend-health notice ({@link Notice}) to every connection here, on {@code rt.notices}. */
+  public void notice(JsonObject notice) {
+    Buffer frame = Frame.rec(Addresses.CLIENT_NOTICES, notice);
+    connections.values().forEach(c -> c.write(frame));
+  }
+
+  /** What is degraded now, to a connection just opened (it missed the notices before it came). */
+  void greet(Connection c) {
+    for (Notice n : Readiness.notices(vertx)) {
+      c.write(Frame.rec(Addresses.CLIENT_NOTICES, n.toJson()));
+    }
+  }
+
   /** Whether a new connection would be let in this moment (asked before a connect proxy's call). */
-  boolean admitsNow() {
+  public boolean admitsNow() {
     return admission.open(System.nanoTime());
   }
 
@@ -182,7 +199,7 @@ public final class Connections {
   }
 
   /** Closes every connection of {@code userId} here; {@code traceId} (may be null) traces their leaving. */
-  void disconnect(String userId, String traceId) {
+  public void disconnect(String userId, String traceId) {
     for (Connection c : List.copyOf(connections.values())) {
       if (c.principal.userId().equals(userId)) {
         c.closedBy = traceId;
@@ -198,7 +215,7 @@ public final class Connections {
    * then takes out only what did not come back, so a user who moved never flaps offline. Without
    * one, they leave presence at once. Completes when the node may go on stopping.
    */
-  Future<Void> closeAll(long graceMs) {
+  public Future<Void> closeAll(long graceMs) {
     draining = true;
     List<Future<Void>> left = new ArrayList<>();
     // each client is told a moment of its own within the first half of the grace period: they come

@@ -42,6 +42,7 @@ public final class Permissions {
       case PRESENCE_USER -> p.mayWatch(t.arg()) ? null : ErrorCode.FORBIDDEN.exception("user " + t.arg() + " is not in your watch claim");
       case INBOX -> p.userId().equals(t.arg()) ? null : ErrorCode.FORBIDDEN.exception("only your own inbox can be registered");
       case CONTACTS -> null; // receives what the connection's own contact list says
+      case NOTICES -> null; // the node's backend-health notices, the same for every client
       default -> ErrorCode.ACCESS_DENIED.exception("this address cannot be registered");
     };
   }

@@ -50,8 +50,9 @@ public final class Registrations {
       return Future.succeededFuture();
     }
     c.registrations.add(address);
-    if (target.kind() == Addresses.Kind.CONTACTS) {
-      return Future.succeededFuture(); // contact events come through the users' routes (Contacts), not this address's
+    if (target.kind() == Addresses.Kind.CONTACTS || target.kind() == Addresses.Kind.NOTICES) {
+      // contact events come through the users' routes (Contacts), notices to every connection: not through this address's route
+      return Future.succeededFuture();
     }
     // the membership join is counted before the connection's next frame, so a member list or an
     // occupancy event that follows a register sees it
