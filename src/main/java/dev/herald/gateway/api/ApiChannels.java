@@ -57,25 +57,9 @@ public final class ApiChannels {
    * result per channel, in order: {@code {"channel", "seq"}} or {@code {"channel", "error": {...}}}.
    */
   void publishMany(RoutingContext ctx) {
-    JsonObject body = req.jsonBody(ctx);
-    if (body == null) {
-      return;
-    }
-    List<Publish> publishes = new java.util.ArrayList<>();
-    try {
-      for (String name : channelList(body, ", \"data\", \"id\"?")) {
-        publishes.add(Publish.fromJson(body.copy().put("channel", name), config.broadcast().maxDataBytes()));
-      }
-    } catch (ReplyException e) {
-      Responses.error(ctx, e);
-      return;
-    }
-    if (!chargedForEach(ctx, publishes.size(), "a publish")) {
-      return;
-    }
-    DeliveryOptions opts = req.options(ctx);
-    answerEach(ctx, "results", publishes.stream().map(p -> channels.publish(p, opts).map(Published::toJson)
-        .otherwise(e -> failed(p.channel(), e))).toList());
+    forEachChannel(ctx, ", \"data\", \"id\"?", "a publish", "results",
+        (body, name) -> Publish.fromJson(body.copy().put("channel", name), config.broadcast().maxDataBytes()), Publish::channel,
+        (p, opts) -> channels.publish(p, opts).map(Published::toJson));
   }
 
   /**
@@ -83,24 +67,38 @@ public final class ApiChannels {
    * {"channel", "error"}]}} in order, each as {@code GET /api/v1/channels/{name}} answers.
    */
   void channelsInfo(RoutingContext ctx) {
+    forEachChannel(ctx, "", "an info request", "channels", (body, name) -> new ChannelQuery(name), ChannelQuery::channel, channels::info);
+  }
+
+  /**
+   * A call about each of {@code body.channels}: each read into a request ({@code read}, which may
+   * refuse the whole call), the call charged for each, each asked on its own, and answered in order
+   * under {@code key}, a failed one as {@code {"channel", "error"}}.
+   */
+  private <T> void forEachChannel(RoutingContext ctx, String rest, String what, String key, java.util.function.BiFunction<JsonObject, String, T> read,
+                                  java.util.function.Function<T, String> channelOf,
+                                  java.util.function.BiFunction<T, DeliveryOptions, Future<JsonObject>> ask) {
     JsonObject body = req.jsonBody(ctx);
     if (body == null) {
       return;
     }
-    List<ChannelQuery> queries = new java.util.ArrayList<>();
+    List<T> each = new java.util.ArrayList<>();
     try {
-      for (String name : channelList(body, "")) {
-        queries.add(new ChannelQuery(name));
+      for (String name : channelList(body, rest)) {
+        each.add(read.apply(body, name));
       }
     } catch (ReplyException e) {
       Responses.error(ctx, e);
       return;
     }
-    if (!chargedForEach(ctx, queries.size(), "an info request")) {
+    if (!chargedForEach(ctx, each.size(), what)) {
       return;
     }
     DeliveryOptions opts = req.options(ctx);
-    answerEach(ctx, "channels", queries.stream().map(q -> channels.info(q, opts).otherwise(e -> failed(q.channel(), e))).toList());
+    List<Future<JsonObject>> answers = each.stream().map(t -> ask.apply(t, opts).otherwise(e -> new JsonObject().put("channel", channelOf.apply(t))
+        .put("error", ErrorCode.toJson(ErrorCode.asReply(e))))).toList();
+    Future.join(answers).onComplete(done -> Responses.json(ctx, 200,
+        new JsonObject().put(key, new io.vertx.core.json.JsonArray(answers.stream().map(Future::result).toList()))));
   }
 
   /** {@code body.channels}: 1 to {@value #MAX_CHANNELS_PER_CALL} distinct strings (each checked as a name by its record). */
@@ -125,15 +123,6 @@ public final class ApiChannels {
       bucket.charge(n - 1, System.nanoTime());
     }
     return true;
-  }
-
-  private static JsonObject failed(String channel, Throwable e) {
-    return new JsonObject().put("channel", channel).put("error", ErrorCode.toJson(ErrorCode.asReply(e)));
-  }
-
-  private static void answerEach(RoutingContext ctx, String key, List<Future<JsonObject>> each) {
-    Future.join(each).onComplete(done -> Responses.json(ctx, 200,
-        new JsonObject().put(key, new io.vertx.core.json.JsonArray(each.stream().map(Future::result).toList()))));
   }
 
   void history(RoutingContext ctx) {
