@@ -112,6 +112,16 @@ public final class ChannelLog implements Serializable {
    * publisher's retry gets the original seq and nothing is stored twice.
    */
   public Stored append(long ts, String from, String data, String traceId, String id, Retention r) {
+    return append(ts, from, data, traceId, id, r, Long.MAX_VALUE);
+  }
+
+  /**
+   * The same, dropping no message from {@code undelivered} on: the owner delivers a channel's
+   * messages from its log once each is confirmed, so one stored but not delivered yet (a publish
+   * that came in between) must stay, whatever the retention says, until it went out. Those are the
+   * publishes in flight, so the history is over its bounds by at most them, for that long.
+   */
+  public Stored append(long ts, String from, String data, String traceId, String id, Retention r, long undelivered) {
     Stored earlier = id == null ? null : byId(id);
     if (earlier != null) {
       return earlier;
@@ -122,7 +132,7 @@ public final class ChannelLog implements Serializable {
       return new Stored(gone.seq(), gone.ts(), null, null, null, id);
     }
     Stored s = new Stored(nextSeq++, ts, from, data, traceId, id);
-    add(s, r);
+    add(s, r, undelivered);
     return s;
   }
 
@@ -149,14 +159,15 @@ public final class ChannelLog implements Serializable {
   public void replay(Stored s, Retention r) {
     if (s.seq() >= nextSeq) {
       nextSeq = s.seq() + 1;
-      add(s, r);
+      add(s, r, Long.MAX_VALUE);
     }
   }
 
-  private void add(Stored s, Retention r) {
+  private void add(Stored s, Retention r, long undelivered) {
     keep(s);
     lastPublished = Math.max(lastPublished, s.ts());
-    while (!messages.isEmpty() && (messages.size() > r.count() || bytes > r.bytes() || messages.peekFirst().ts() < s.ts() - r.ttlMs())) {
+    while (!messages.isEmpty() && messages.peekFirst().seq() < undelivered
+        && (messages.size() > r.count() || bytes > r.bytes() || messages.peekFirst().ts() < s.ts() - r.ttlMs())) {
       Stored dropped = messages.removeFirst();
       bytes -= dropped.bytes();
       if (dropped.id() != null) {

@@ -44,6 +44,12 @@ final class DeliveryMarks {
     return m.seq() + 1;
   }
 
+  /** The first seq this member has yet to deliver in this epoch, or {@link Long#MAX_VALUE} without a mark (nothing to hold back). */
+  long undeliveredFrom(String channel, String epoch) {
+    Mark m = marks.get(channel);
+    return m == null || !m.epoch().equals(epoch) ? Long.MAX_VALUE : m.seq() + 1;
+  }
+
   /** Records the delivery up to {@code seq} now; channels idle for {@code idleSeconds} are forgotten now and then. */
   void delivered(String channel, String epoch, long seq, int idleSeconds) {
     long now = System.currentTimeMillis();

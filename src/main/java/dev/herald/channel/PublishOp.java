@@ -68,7 +68,9 @@ public final class PublishOp implements EntryProcessor<String, ChannelLog, Publi
       }
     }
     long before = log.nextSeq();
-    ChannelLog.Stored s = log.append(ts, from, data, traceId, id, retention);
+    // what this owner has not delivered yet stays in the log until it has (DeliverOp reads it there)
+    long undelivered = hazelcast == null ? Long.MAX_VALUE : DeliveryMarks.of(hazelcast).undeliveredFrom(log.channel(), log.epoch());
+    ChannelLog.Stored s = log.append(ts, from, data, traceId, id, retention, undelivered);
     epoch = log.epoch();
     stored = s;
     if (log.nextSeq() == before) {

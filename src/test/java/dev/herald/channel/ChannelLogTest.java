@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -154,5 +156,19 @@ class ChannelLogTest {
     log.append(12_000, "a", "4", null, "msg-4", r);
     assertEquals(5, log.append(12_500, "a", "1", null, "msg-1", r).seq());
     assertEquals(6, log.append(12_600, "a", "2", null, "msg-2", r).seq(), "msg-2 (published at 2 s) is past the window at 12.6 s");
+  }
+
+  @Test
+  @DisplayName("a message not delivered yet stays past the retention until it has been; then the retention applies again")
+  void keepsTheUndelivered() {
+    ChannelLog log = new ChannelLog("c", "e");
+    ChannelLog.Retention one = new ChannelLog.Retention(1, Long.MAX_VALUE, HOUR);
+    log.append(1, "a", "1", null, null, one, 1); // seq 1, nothing delivered yet
+    log.append(2, "a", "2", null, null, one, 1); // seq 2 came in before seq 1 went out
+    assertEquals(2, log.range(1, 2).size(), "seq 1 is still there to be delivered");
+    log.append(3, "a", "3", null, null, one, 3); // 1 and 2 delivered
+    assertEquals(List.of(3L), log.range(1, 3).stream().map(ChannelLog.Stored::seq).toList(), "back to the retention");
+    log.append(4, "a", "4", null, null, one);
+    assertEquals(List.of(4L), log.range(1, 4).stream().map(ChannelLog.Stored::seq).toList(), "without a mark: the retention alone");
   }
 }
