@@ -41,8 +41,9 @@ class AdmissionIT {
         in.add(c);
       }
     }
-    assertTrue(in.size() >= 5, "the burst is let in: " + in.size());
-    assertEquals(12 - in.size(), hints.size());
+    // the burst of 5, and at most a slot or two more that refilled while the 12 connected
+    assertTrue(in.size() >= 5 && in.size() <= 7, "the burst is let in, the rest not: " + in.size());
+    assertTrue(hints.size() >= 5, "the rest told to come back later: " + hints);
     for (int i = 1; i < hints.size(); i++) {
       assertTrue(hints.get(i) - hints.get(i - 1) >= 150, "each refused client a later slot, about 200 ms on: " + hints);
     }

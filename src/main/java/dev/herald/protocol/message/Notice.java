@@ -22,9 +22,4 @@ public record Notice(String what, String state, long since, long at) {
     JsonObject j = new JsonObject().put("type", degraded() ? "degraded" : "recovered").put("what", what).put("since", since).put("at", at);
     return degraded() ? j.put("state", state) : j;
   }
-
-  public static Notice fromJson(JsonObject j) {
-    return new Notice(j.getString("what"), "degraded".equals(j.getString("type")) ? j.getString("state") : null,
-        j.getLong("since", 0L), j.getLong("at", 0L));
-  }
 }

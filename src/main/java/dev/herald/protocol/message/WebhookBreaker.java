@@ -14,8 +14,4 @@ public record WebhookBreaker(String node, String url, String state) {
   public JsonObject toJson() {
     return new JsonObject().put("node", node).put("url", url).put("state", state);
   }
-
-  public static WebhookBreaker fromJson(JsonObject j) {
-    return new WebhookBreaker(j.getString("node"), j.getString("url"), j.getString("state"));
-  }
 }
