@@ -164,15 +164,18 @@ class EdgeAbuseIT {
   // ---- issue 32.1: pipelined requests whose answers are never read ----
 
   @Test
-  @DisplayName("attack: 40 000 pipelined GET /health whose answers are not read: the node stops answering once its output backs up, and closes the connection at the deadline")
+  @DisplayName("attack: pipelined GET /health (three times what the kernel's buffers hold) whose answers are not read: the node stops answering once its output backs up, and closes the connection at the deadline")
   void pipelinedUnread() throws Exception {
     double heldBefore = http.metric("herald_http_requests_held_total", "");
     double open = http.metric("herald_tcp_connections", "");
-    int requests = 40_000;
+    // the node's socket may hold up to tcp_wmem's maximum before TCP pushes back (4 MB here, more
+    // on other machines): ask for three times that in answers, so that an answer count over half of
+    // them means the node kept answering past the push-back
+    int requests = (int) Math.max(40_000, 3 * (kernelSendBufferMax() + (1 << 20)) / 200);
     try (RawSocket s = RawSocket.open(nodes.port(), "127.0.5.1", 4096)) {
       String many = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(requests);
       try {
-        s.writeAscii(many); // 1.6 MB asking for 8 MB of answers: blocks once the node stops reading
+        s.writeAscii(many); // 40 bytes asking for over 200 each: blocks once the node stops reading
       } catch (java.io.UncheckedIOException closed) {
         // the node closed the connection at the deadline, our requests still unsent
       }
@@ -186,6 +189,16 @@ class EdgeAbuseIT {
     }
     assertTrue(http.metric("herald_http_requests_held_total", "") > heldBefore);
     assertTrue(http.metric("herald_write_timeouts_total", "") > 0);
+  }
+
+  /** The largest send buffer TCP autotuning gives a socket (tcp_wmem's third field), 4 MB if unread. */
+  private static long kernelSendBufferMax() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+      return Long.parseLong(f[2]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return 4L << 20;
+    }
   }
 
   // ---- issue 32.2: connections per user, per address, per node ----
