@@ -171,7 +171,8 @@ public final class BroadcastVerticle extends VerticleBase {
       ErrorCode.refuse(msg, e);
       return;
     }
-    HistoryOp op = new HistoryOp(q.since(), q.limit(), cluster.now(), retention(q.channel()).ttlMs());
+    boolean cache = namespaces.of(q.channel()).recovery() == dev.herald.config.NamespacesConfig.Recovery.CACHE;
+    HistoryOp op = new HistoryOp(q.since(), q.limit(), cluster.now(), retention(q.channel()).ttlMs(), cache);
     ClusterHandle.future(logs.submitToKey(q.channel(), op), context).onComplete(ar -> {
       if (ar.failed()) {
         ErrorCode.UNAVAILABLE.fail(msg, ar.cause().getMessage());
@@ -206,7 +207,7 @@ public final class BroadcastVerticle extends VerticleBase {
     List<String> replicas = cluster.replicas(channel);
     IMap<String, Integer> occupancy = cluster.hazelcast().getMap(Structures.OCCUPANCY);
     // a history read past any seq: the epoch and next seq, no message travels
-    Future<String> position = ClusterHandle.future(logs.submitToKey(channel, new HistoryOp(Long.MAX_VALUE, 1, cluster.now(), 0)), context);
+    Future<String> position = ClusterHandle.future(logs.submitToKey(channel, new HistoryOp(Long.MAX_VALUE, 1, cluster.now(), 0, false)), context);
     Future<Integer> members = ClusterHandle.future(occupancy.getAsync(channel), context);
     Future.all(position, members).onComplete(ar -> {
       if (ar.failed()) {

@@ -243,6 +243,21 @@ public final class ChannelLog implements Serializable {
     return new History(channel, epoch, out, nextSeq, recovered);
   }
 
+  /**
+   * A cache namespace's history ({@code recovery: cache}): only the latest message, when it is
+   * newer than {@code since} and still kept. {@code recovered} is true when the answer brings the
+   * reader to the channel's state (the latest message, or nothing newer than {@code since}); false
+   * when the latest message is no longer kept or {@code since} is past the end.
+   */
+  public History latest(long since, long now, long ttlMs) {
+    long last = nextSeq - 1;
+    Stored newest = messages.peekLast();
+    boolean kept = newest != null && newest.seq() == last && newest.ts() >= now - ttlMs;
+    List<ChannelMessage> out = kept && last > since ? List.of(message(newest)) : List.of();
+    boolean recovered = since <= last && (since == last || kept);
+    return new History(channel, epoch, out, nextSeq, recovered);
+  }
+
   /** A stored message as subscribers get it. */
   public ChannelMessage message(Stored s) {
     return new ChannelMessage(channel, s.seq(), epoch, s.ts(), s.from(), s.data(), s.traceId());

@@ -59,7 +59,8 @@ public final class ChannelLogSerializers {
       out.writeInt(op.limit);
       out.writeLong(op.now);
       out.writeLong(op.ttlMs);
-    }, in -> new HistoryOp(in.readLong(), in.readInt(), in.readLong(), in.readLong())));
+      out.writeBoolean(op.latest);
+    }, in -> new HistoryOp(in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readBoolean())));
     config.addSerializerConfig(Serializers.of(ChannelLog.class, LOG, ChannelLogSerializers::writeLog, ChannelLogSerializers::readLog));
   }
 

@@ -19,19 +19,25 @@ public final class HistoryOp implements EntryProcessor<String, ChannelLog, Strin
   final int limit;
   final long now;
   final long ttlMs;
+  /** Only the latest message ({@link ChannelLog#latest}): a cache namespace's read. */
+  final boolean latest;
 
-  public HistoryOp(long since, int limit, long now, long ttlMs) {
+  public HistoryOp(long since, int limit, long now, long ttlMs, boolean latest) {
     this.since = since;
     this.limit = limit;
     this.now = now;
     this.ttlMs = ttlMs;
+    this.latest = latest;
   }
 
   /** The History payload, encoded (JsonObject is not Java-serializable); null when the channel has no log. */
   @Override
   public String process(Map.Entry<String, ChannelLog> entry) {
     ChannelLog log = entry.getValue();
-    return log == null ? null : log.history(since, limit, now, ttlMs).toJson().encode();
+    if (log == null) {
+      return null;
+    }
+    return (latest ? log.latest(since, now, ttlMs) : log.history(since, limit, now, ttlMs)).toJson().encode();
   }
 
   @Override

@@ -20,9 +20,21 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
   public static final char SEPARATOR = ':';
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
   /** The options of channels in no configured namespace. */
-  public static final Namespace DEFAULT = new Namespace("", null, null, null, null, true, false, true, true, Set.of());
+  public static final Namespace DEFAULT = new Namespace("", null, null, null, null, true, false, true, true, Set.of(), Recovery.STREAM);
   /** The proxies a namespace may send all of its channels' subscriptions or publishes through. */
   public static final Set<String> PROXIES = Set.of("subscribe", "publish");
+
+  /** What a subscriber that asks a namespace's history gets ({@code recovery}). */
+  public enum Recovery {
+    /** Every message after the position asked, as far as the history keeps them. */
+    STREAM,
+    /** Only the channel's latest message, if newer than the position asked: the state, not its story. */
+    CACHE;
+
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * One namespace; a null number is the {@code broadcast} section's.
@@ -39,11 +51,16 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
    * @param proxies       which backend proxies take every one of its channels' subscriptions
    *                      ({@code subscribe}: even one the token allows) or client publishes
    *                      ({@code publish}), besides the channels the proxies name; default none
+   * @param recovery      {@code cache}: a history read answers only the channel's latest message
+   *                      (newer than the position asked), and a new subscriber is sent it at once;
+   *                      default {@code stream}
    */
   public record Namespace(String name, Integer historySize, Integer historyTtlSeconds, Integer historyMaxBytes, Integer idempotencySeconds,
-                          boolean clientPublish, boolean userLimited, boolean presence, boolean joinLeave, Set<String> proxies) {
+                          boolean clientPublish, boolean userLimited, boolean presence, boolean joinLeave, Set<String> proxies,
+                          Recovery recovery) {
 
     public Namespace {
+      java.util.Objects.requireNonNull(recovery, "recovery");
       proxies = Set.copyOf(proxies);
       for (String p : proxies) {
         if (!PROXIES.contains(p)) {
@@ -82,12 +99,21 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
     return at <= 0 ? DEFAULT : byName.getOrDefault(channel.substring(0, at), DEFAULT);
   }
 
+  private static Recovery recovery(String value) {
+    for (Recovery r : Recovery.values()) {
+      if (r.configName().equals(value)) {
+        return r;
+      }
+    }
+    throw Check.fail("recovery", " is stream or cache (was " + value + ")");
+  }
+
   static NamespacesConfig from(Section s) {
     Map<String, Namespace> out = new TreeMap<>();
     for (String name : s.raw().fieldNames()) {
       Section n = s.section(name);
       n.allowOnly(Set.of("historySize", "historyTtlSeconds", "historyMaxBytes", "idempotencySeconds", "clientPublish", "userLimited", "presence",
-          "joinLeave", "proxies"));
+          "joinLeave", "proxies", "recovery"));
       boolean presence = n.bool("presence", true);
       out.put(name, n.build(() -> new Namespace(name,
           n.integerOrNull("historySize"),
@@ -98,7 +124,8 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
           n.bool("userLimited", false),
           presence,
           n.bool("joinLeave", presence),
-          Set.copyOf(n.strings("proxies", List.of())))));
+          Set.copyOf(n.strings("proxies", List.of())),
+          recovery(n.string("recovery", "stream")))));
     }
     return s.build(() -> new NamespacesConfig(out));
   }

@@ -81,7 +81,9 @@ class ChannelLogSerializersTest {
     DeliverOp deliver = roundTrip(s, new DeliverOp(7, 60), 1010);
     assertEquals(7, deliver.seq);
     assertEquals(60, deliver.idleSeconds);
-    HistoryOp history = roundTrip(s, new HistoryOp(0, 10, 2000, HOUR), 1012);
+    HistoryOp history = roundTrip(s, new HistoryOp(0, 10, 2000, HOUR, false), 1012);
     assertTrue(history.process(Map.entry("room", original.getValue())).contains("\"seq\":1"));
+    HistoryOp latest = roundTrip(s, new HistoryOp(0, 10, 2000, HOUR, true), 1012);
+    assertTrue(latest.latest);
   }
 }

@@ -49,6 +49,27 @@ class ChannelLogTest {
   }
 
   @Test
+  @DisplayName("a cache read answers only the latest message, recovered from any position still in the epoch; nothing newer is recovered too; a lost latest or a position past the end is not")
+  void latest() {
+    ChannelLog log = withMessages(50, 20); // keeps 31..50
+    JsonObject h = log.latest(5, 2000, HOUR).toJson();
+    assertEquals(1, h.getJsonArray("messages").size());
+    assertEquals(50, h.getJsonArray("messages").getJsonObject(0).getLong("seq"));
+    assertEquals(50, h.getJsonArray("messages").getJsonObject(0).getJsonObject("data").getInteger("n"));
+    assertTrue(h.getBoolean("recovered"));
+    JsonObject upToDate = log.latest(50, 2000, HOUR).toJson();
+    assertTrue(upToDate.getJsonArray("messages").isEmpty());
+    assertTrue(upToDate.getBoolean("recovered"));
+    assertFalse(log.latest(51, 2000, HOUR).toJson().getBoolean("recovered"));
+    JsonObject expired = log.latest(0, 1050 + HOUR + 1, HOUR).toJson();
+    assertTrue(expired.getJsonArray("messages").isEmpty());
+    assertFalse(expired.getBoolean("recovered"));
+    log.clearHistory();
+    assertFalse(log.latest(10, 2000, HOUR).toJson().getBoolean("recovered"));
+    assertEquals(51, log.latest(10, 2000, HOUR).toJson().getLong("nextSeq"));
+  }
+
+  @Test
   @DisplayName("a gap larger than what is kept is not recovered, and the kept part is still returned")
   void gap() {
     ChannelLog log = withMessages(50, 20); // keeps 31..50

@@ -46,15 +46,15 @@ class ConfigChecksTest {
   @DisplayName("a namespace built in code checks the numbers it sets and leaves null ones to inherit the broadcast section's")
   void namespaceBuiltDirectly() {
     assertEquals("historySize must be between 1 and 1000000 (was 0)",
-        refused(() -> new NamespacesConfig.Namespace("chat", 0, null, null, null, true, false, true, true, Set.of())));
+        refused(() -> new NamespacesConfig.Namespace("chat", 0, null, null, null, true, false, true, true, Set.of(), NamespacesConfig.Recovery.STREAM)));
     assertEquals("historyMaxBytes must be between 1024 and 1073741824 (was 10)",
-        refused(() -> new NamespacesConfig.Namespace("chat", null, null, 10, null, true, false, true, true, Set.of())));
-    assertNull(new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, true, true, Set.of()).historySize());
-    NamespacesConfig.Namespace ok = new NamespacesConfig.Namespace("bad name", null, null, null, null, true, false, true, true, Set.of());
+        refused(() -> new NamespacesConfig.Namespace("chat", null, null, 10, null, true, false, true, true, Set.of(), NamespacesConfig.Recovery.STREAM)));
+    assertNull(new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, true, true, Set.of(), NamespacesConfig.Recovery.STREAM).historySize());
+    NamespacesConfig.Namespace ok = new NamespacesConfig.Namespace("bad name", null, null, null, null, true, false, true, true, Set.of(), NamespacesConfig.Recovery.STREAM);
     assertEquals("proxies may name subscribe and publish (was connect)",
-        refused(() -> new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, true, true, Set.of("connect"))));
+        refused(() -> new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, true, true, Set.of("connect"), NamespacesConfig.Recovery.STREAM)));
     assertEquals("joinLeave needs presence: set joinLeave to false with presence false",
-        refused(() -> new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, false, true, Set.of())));
+        refused(() -> new NamespacesConfig.Namespace("chat", null, null, null, null, true, false, false, true, Set.of(), NamespacesConfig.Recovery.STREAM)));
     assertEquals("bad name: a namespace name is 1-32 of [A-Za-z0-9_.-]", refused(() -> new NamespacesConfig(Map.of("bad name", ok))));
   }
 
@@ -82,7 +82,8 @@ class ConfigChecksTest {
       "{\"proxy\":{\"subscribe\":{\"url\":\"http://b/s\"}}}|proxy.subscribe.channels must name the channels this proxy applies to (patterns, as in tokens), or a namespace list it in its proxies",
       "{\"namespaces\":{\"room\":{\"proxies\":[\"publish\"]}}}|namespaces.room.proxies names publish, but proxy.publish is not configured",
       "{\"namespaces\":{\"room\":{\"proxies\":[\"rpc\"]}}}|namespaces.room.proxies may name subscribe and publish (was rpc)",
-      "{\"namespaces\":{\"room\":{\"presense\":false}}}|namespaces.room.presense is not a known setting (known: clientPublish, historyMaxBytes, historySize, historyTtlSeconds, idempotencySeconds, joinLeave, presence, proxies, userLimited)",
+      "{\"namespaces\":{\"room\":{\"presense\":false}}}|namespaces.room.presense is not a known setting (known: clientPublish, historyMaxBytes, historySize, historyTtlSeconds, idempotencySeconds, joinLeave, presence, proxies, recovery, userLimited)",
+      "{\"namespaces\":{\"room\":{\"recovery\":\"latest\"}}}|namespaces.room.recovery is stream or cache (was latest)",
       "{\"proxy\":{\"maxFailures\":0}}|proxy.maxFailures must be between 1 and 1000 (was 0)",
       "{\"auth\":{\"jwt\":{\"leewaySeconds\":301}}}|auth.jwt.leewaySeconds must be between 0 and 300 (was 301)",
       "{\"auth\":{\"devTokens\":true,\"jwt\":{\"algorithm\":\"RS256\"}}}|auth.devTokens needs auth.jwt.algorithm HS256 (the node signs dev tokens itself)",

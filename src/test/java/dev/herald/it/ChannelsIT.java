@@ -26,7 +26,8 @@ class ChannelsIT {
       .put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
       .put("bridge", new JsonObject().put("publishPerSecond", 100_000))
       .put("namespaces", new JsonObject().put("me", new JsonObject().put("userLimited", true).put("clientPublish", false))
-          .put("tiny", new JsonObject().put("historySize", 1))));
+          .put("tiny", new JsonObject().put("historySize", 1))
+          .put("score", new JsonObject().put("recovery", "cache"))));
 
   private static JsonObject publish(WsClient c, String channel, Object data) {
     return c.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", channel).put("data", data));
@@ -203,6 +204,72 @@ class ChannelsIT {
       assertEquals(ErrorCode.FORBIDDEN.code, bob.await(f -> "err".equals(f.getString("type"))).getInteger("failureCode"));
       JsonObject own = phone.request(Addresses.CHANNEL_PUBLISH, new JsonObject().put("channel", "me:alice").put("data", "x"));
       assertEquals(ErrorCode.FORBIDDEN.code, own.getInteger("failureCode"), own::encode);
+    }
+  }
+
+  @Test
+  @DisplayName("a cache namespace: a new subscriber gets the channel's latest message at once, not its history; a history read answers "
+      + "only the latest, recovered; the live stream goes on from it")
+  void cacheRecovery() {
+    String channel = "score:final";
+    try (WsClient pub = nodes.connect(nodes.a(), "scorer", Rights.all()); WsClient sub = nodes.connect(nodes.b(), "fan", Rights.all())) {
+      for (int i = 1; i <= 5; i++) {
+        publish(pub, channel, new JsonObject().put("goals", i));
+      }
+      sub.subscribe(Addresses.channel(channel));
+      JsonObject latest = sub.awaitOn(Addresses.channel(channel));
+      assertNull(latest.getValue("short"), "the long form, with its epoch: " + latest.encode());
+      assertEquals(5, latest.getJsonObject("body").getLong("seq"));
+      assertEquals(5, latest.getJsonObject("body").getJsonObject("data").getInteger("goals"));
+      JsonObject h = sub.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", 2)).getJsonObject("body");
+      assertEquals(1, h.getJsonArray("messages").size(), h::encode);
+      assertEquals(5, h.getJsonArray("messages").getJsonObject(0).getLong("seq"));
+      assertTrue(h.getBoolean("recovered"));
+      assertEquals(6, h.getLong("nextSeq"));
+      JsonObject none = sub.request(Addresses.CHANNEL_HISTORY, new JsonObject().put("channel", channel).put("since", 5)).getJsonObject("body");
+      assertTrue(none.getJsonArray("messages").isEmpty() && none.getBoolean("recovered"), none::encode);
+      publish(pub, channel, new JsonObject().put("goals", 6));
+      assertEquals(6, sub.awaitOn(Addresses.channel(channel)).getJsonObject("body").getLong("seq"));
+      sub.sync();
+      assertTrue(sub.pending().isEmpty(), () -> "the latest is not sent twice: " + sub.pending());
+      // a stream namespace's new subscriber gets nothing until the next message
+      publish(pub, "plain.scores", "x");
+      sub.subscribe(Addresses.channel("plain.scores"));
+      sub.sync();
+      assertTrue(sub.pending().isEmpty(), () -> "nothing pushed outside a cache namespace: " + sub.pending());
+    }
+  }
+
+  @Test
+  @DisplayName("a cache namespace, subscribing while messages are published from another node, 30 times: each subscriber sees seqs only "
+      + "grow, none twice (the latest read and the live stream never both deliver one), and the live stream goes on after it")
+  void cacheRecoveryRace() {
+    try (WsClient pub = nodes.connect(nodes.a(), "racer", Rights.all())) {
+      for (int round = 0; round < 30; round++) {
+        String channel = "score:race" + round;
+        String address = Addresses.channel(channel);
+        try (WsClient sub = nodes.connect(nodes.b(), "watcher" + round, Rights.all())) {
+          sub.register(address); // no wait: the publishes race the subscription and the latest read
+          for (int i = 1; i <= 10; i++) {
+            pub.send(new JsonObject().put("type", "send").put("address", Addresses.CHANNEL_PUBLISH).put("replyAddress", "r" + round + "." + i)
+                .put("body", new JsonObject().put("channel", channel).put("data", i)));
+          }
+          for (int i = 1; i <= 10; i++) {
+            String reply = "r" + round + "." + i;
+            assertEquals("rec", pub.await(f -> reply.equals(f.getString("address"))).getString("type"));
+          }
+          sub.sync(); // the subscription is in place
+          publish(pub, channel, 11);
+          long last = 0;
+          while (last < 11) {
+            long seq = sub.awaitOn(address).getJsonObject("body").getLong("seq");
+            assertTrue(seq > last, "round " + round + ": " + seq + " after " + last);
+            last = seq;
+          }
+          sub.sync();
+          assertTrue(sub.pending().stream().noneMatch(f -> address.equals(f.getString("address"))), () -> "nothing after the last: " + sub.pending());
+        }
+      }
     }
   }
 

@@ -68,7 +68,8 @@ public final class Bridge implements Handler<SockJSSocket> {
     this.metrics = new BridgeMetrics(vertx);
     this.fanout = new LocalFanout(vertx.eventBus(), metrics);
     this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
-    this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces());
+    this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces(),
+        new dev.herald.bus.ChannelClient(vertx.eventBus()), this.config.replyTimeoutMs());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.grants = new Grants(config.namespaces(), backend, subscriptionTokens, registrations, sends, metrics, this.config.maxHandlersPerSocket());
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census, config.roles().instances(Role.GATEWAY));

@@ -1,7 +1,10 @@
 package dev.herald.gateway.bridge;
 
+import dev.herald.bus.ChannelClient;
+import dev.herald.config.NamespacesConfig;
 import dev.herald.gateway.connection.BridgeMetrics;
 import dev.herald.gateway.connection.Connection;
+import dev.herald.gateway.fanout.DeliveryOrder;
 import dev.herald.gateway.fanout.LocalFanout;
 import dev.herald.gateway.fanout.MembershipLink;
 import dev.herald.observability.TraceIds;
@@ -9,8 +12,12 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Addresses.Target;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Frame;
+import dev.herald.protocol.message.HistoryQuery;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +37,15 @@ public final class Registrations {
   private final BridgeMetrics metrics;
   private final int maxHandlers;
 
-  private final dev.herald.config.NamespacesConfig namespaces;
+  private final NamespacesConfig namespaces;
+  private final ChannelClient channels;
+  private final long replyTimeoutMs;
 
-  Registrations(LocalFanout fanout, MembershipLink membership, BridgeMetrics metrics, int maxHandlers, dev.herald.config.NamespacesConfig namespaces) {
+  Registrations(LocalFanout fanout, MembershipLink membership, BridgeMetrics metrics, int maxHandlers, NamespacesConfig namespaces,
+                ChannelClient channels, long replyTimeoutMs) {
     this.namespaces = namespaces;
+    this.channels = channels;
+    this.replyTimeoutMs = replyTimeoutMs;
     this.fanout = fanout;
     this.membership = membership;
     this.metrics = metrics;
@@ -56,14 +68,42 @@ public final class Registrations {
     }
     // the membership join is counted before the connection's next frame, so a member list or an
     // occupancy event that follows a register sees it
-    boolean counted = target.kind() == Addresses.Kind.CHANNEL && namespaces.of(target.arg()).presence();
+    boolean channel = target.kind() == Addresses.Kind.CHANNEL;
+    boolean counted = channel && namespaces.of(target.arg()).presence();
+    boolean cache = channel && namespaces.of(target.arg()).recovery() == NamespacesConfig.Recovery.CACHE;
+    DeliveryOrder.Mark joined = cache ? fanout.mark(address) : null;
     return fanout.subscribe(address, c).compose(v -> counted
-        ? membership.joinChannel(c, target.arg(), TraceIds.given(frame.headers())) : Future.<Void>succeededFuture()).recover(err -> {
+        ? membership.joinChannel(c, target.arg(), TraceIds.given(frame.headers())) : Future.<Void>succeededFuture()).andThen(ar -> {
+      if (ar.succeeded() && cache) {
+        sendLatest(c, target.arg(), joined);
+      }
+    }).recover(err -> {
       LOG.warn("registration of {} failed: {}", address, err.getMessage());
       c.registrations.remove(address);
       fanout.unsubscribe(address, c);
       c.refuse(frame, ErrorCode.asReply(err), metrics);
       return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * A new subscriber of a cache namespace's channel gets its latest message at once, read after
+   * it subscribed (nothing published meanwhile is missed: the live stream brings it); a read that
+   * fails is told on the address, the subscription kept.
+   */
+  private void sendLatest(Connection c, String channel, DeliveryOrder.Mark joined) {
+    String address = Addresses.channel(channel);
+    channels.history(new HistoryQuery(channel, 0, 1), new DeliveryOptions().setSendTimeout(replyTimeoutMs)).onComplete(ar -> {
+      if (ar.failed()) {
+        metrics.refused.increment();
+        c.write(Frame.err(address, ErrorCode.UNAVAILABLE.exception("the latest message of " + channel + " could not be read ("
+            + ar.cause().getMessage() + "): subscribed; ask rt.channel.history")));
+        return;
+      }
+      JsonArray messages = ar.result().getJsonArray("messages");
+      if (messages != null && !messages.isEmpty() && !c.life.closed()) {
+        fanout.sendLatest(address, c, joined, messages.getJsonObject(messages.size() - 1));
+      }
     });
   }
 

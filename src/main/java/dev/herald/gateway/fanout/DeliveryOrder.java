@@ -25,6 +25,26 @@ public final class DeliveryOrder {
     return advance(seq);
   }
 
+  /** What a channel route has delivered: the epoch and the newest seq (-1: none yet). */
+  public record Mark(String epoch, long newest) {
+  }
+
+  Mark mark() {
+    return new Mark(epoch, newest);
+  }
+
+  /**
+   * Whether a subscriber who joined at {@code then} already has channel message {@code seq} of
+   * {@code epoch}, or one newer: every message delivered after it joined reached it, in order.
+   */
+  boolean had(Mark then, long seq, String epoch) {
+    if (epoch == null || !epoch.equals(this.epoch)) {
+      return false;
+    }
+    boolean deliveredSince = !epoch.equals(then.epoch()) || newest > then.newest();
+    return newest > seq || (newest == seq && deliveredSince);
+  }
+
   /**
    * Member events of one channel, by user: each user's versions only grow. Joins and leaves of one
    * user come from different nodes (the reconnect's node, the janitor's) and may cross on the way.

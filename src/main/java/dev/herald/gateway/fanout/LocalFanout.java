@@ -47,6 +47,12 @@ public final class LocalFanout {
      */
     String epoch;
     Set<Connection> fresh;
+    /**
+     * For a cache channel only: subscribers sent its latest message (seq) before the live stream
+     * brought it, who skip the live copies up to it; null while none.
+     */
+    Map<Connection, Long> ahead;
+    String aheadEpoch;
     /** For a user's presence only: the connections that follow the user as a contact (events on {@link Addresses#PRESENCE_CONTACTS}). */
     Set<Connection> contacts;
 
@@ -161,10 +167,44 @@ public final class LocalFanout {
     return (route.consumer != null ? route.consumer : presenceEvents).completion();
   }
 
+  /** Where a channel route's delivery stands now (before a subscriber reads the channel's latest message). */
+  public DeliveryOrder.Mark mark(String address) {
+    Route route = routes.get(address);
+    return route == null ? new DeliveryOrder.Mark(null, -1) : route.order.mark();
+  }
+
+  /**
+   * A cache namespace's latest message {@code m}, read for {@code c} after it subscribed at
+   * {@code then}: written to it in its long form unless the live stream already brought it that
+   * message or a newer one (so a subscriber sees each seq once, in order).
+   */
+  public void sendLatest(String address, Connection c, DeliveryOrder.Mark then, JsonObject m) {
+    Route route = routes.get(address);
+    if (route == null || !route.subscribers.contains(c) || !(m.getValue("seq") instanceof Number seq)
+        || route.order.had(then, seq.longValue(), m.getString("epoch"))) {
+      return;
+    }
+    c.write(Frame.rec(address, m));
+    metrics.deliveries.increment();
+    String epoch = m.getString("epoch");
+    if (route.fresh != null && Objects.equals(route.epoch, epoch)) {
+      route.fresh.remove(c); // it knows the epoch now: the short form is enough
+    }
+    // read from the log before its live copy came here, maybe: that copy, and any older, is not sent again
+    if (route.ahead == null || !Objects.equals(route.aheadEpoch, epoch)) {
+      route.ahead = new HashMap<>(4);
+      route.aheadEpoch = epoch;
+    }
+    route.ahead.put(c, seq.longValue());
+  }
+
   public void unsubscribe(String address, Connection c) {
     Route route = routes.get(address);
     if (route != null && route.fresh != null) {
       route.fresh.remove(c);
+    }
+    if (route != null && route.ahead != null) {
+      route.ahead.remove(c);
     }
     if (route != null && route.subscribers.remove(c)) {
       dropIfUnused(route);
@@ -258,47 +298,61 @@ public final class LocalFanout {
    * A channel message goes out in its short form ({@link Frame#channelMessage}) to whoever already
    * had its epoch, and in its long form to new subscribers and to everyone when the epoch changed.
    */
-  private static void deliverMessage(String address, Route route, JsonObject m) {
+  /** Returns how many subscribers it skipped (they had it from the log). */
+  private static int deliverMessage(String address, Route route, JsonObject m) {
     String epoch = m.getString("epoch");
+    long seq = m.getLong("seq");
+    if (route.ahead != null && !Objects.equals(epoch, route.aheadEpoch)) {
+      route.ahead = null; // what they were sent was of another epoch
+    }
+    Map<Connection, Long> ahead = route.ahead;
     Buffer full = null;
-    if (!Objects.equals(epoch, route.epoch)) {
-      route.epoch = epoch;
-      full = Frame.rec(address, m);
-      for (Connection c : route.subscribers) {
-        c.write(full);
-      }
-    } else {
-      Buffer compact = Frame.channelMessage(address, m);
-      boolean anyFresh = route.fresh != null && !route.fresh.isEmpty();
-      for (Connection c : route.subscribers) {
-        if (anyFresh && route.fresh.contains(c)) {
-          if (full == null) {
-            full = Frame.rec(address, m);
-          }
-          c.write(full);
-        } else {
-          c.write(compact);
+    Buffer compact = null;
+    boolean newEpoch = !Objects.equals(epoch, route.epoch);
+    route.epoch = epoch;
+    boolean anyFresh = route.fresh != null && !route.fresh.isEmpty();
+    int skipped = 0;
+    for (Connection c : route.subscribers) {
+      if (ahead != null && ahead.containsKey(c) && seq <= ahead.get(c)) {
+        skipped++; // it was sent this one from the log already
+      } else if (newEpoch || anyFresh && route.fresh.contains(c)) {
+        if (full == null) {
+          full = Frame.rec(address, m);
         }
+        c.write(full);
+      } else {
+        if (compact == null) {
+          compact = Frame.channelMessage(address, m);
+        }
+        c.write(compact);
       }
     }
     if (route.fresh != null) {
       route.fresh.clear();
     }
+    if (ahead != null) {
+      ahead.values().removeIf(sent -> sent <= seq);
+      if (ahead.isEmpty()) {
+        route.ahead = null;
+      }
+    }
+    return skipped;
   }
 
   private void deliver(String address, Route route, Message<Object> msg) {
     if (msg.body() instanceof JsonObject body && !inOrder(route, body)) {
       return;
     }
+    int skipped = 0;
     if (route.kind == Addresses.Kind.CHANNEL && msg.body() instanceof JsonObject m && m.getValue("seq") instanceof Number) {
-      deliverMessage(address, route, m);
+      skipped = deliverMessage(address, route, m);
     } else if (!route.subscribers.isEmpty()) {
       Buffer frame = Frame.rec(address, msg.body());
       for (Connection c : route.subscribers) {
         c.write(frame);
       }
     }
-    metrics.deliveries.increment(route.subscribers.size() + toContacts(route, msg.body()));
+    metrics.deliveries.increment(route.subscribers.size() - skipped + toContacts(route, msg.body()));
     if (LOG.isDebugEnabled() && msg.body() instanceof JsonObject body && body.containsKey("traceId")) {
       Trace.with(LOG.atDebug(), body.getString("traceId")).log("delivered {} seq {} to {} local subscribers",
           address, body.getValue("seq"), route.subscribers.size());

@@ -30,6 +30,24 @@ class DeliveryOrderTest {
   }
 
   @Test
+  @DisplayName("a cache subscriber's latest message: not sent again when the live stream brought it or a newer one after it joined; sent when it came before it joined, or in another epoch")
+  void hadTheLatest() {
+    DeliveryOrder o = new DeliveryOrder();
+    assertTrue(o.acceptSeq(7, "e1"));
+    DeliveryOrder.Mark joined = o.mark();
+    assertFalse(o.had(joined, 7, "e1"), "seq 7 went out before it joined");
+    assertTrue(o.acceptSeq(8, "e1"));
+    assertTrue(o.had(joined, 8, "e1"), "8 went out after it joined");
+    assertTrue(o.had(joined, 7, "e1"), "it has 8, newer than 7");
+    assertFalse(o.had(joined, 3, "e2"), "another epoch than the stream's");
+    DeliveryOrder fresh = new DeliveryOrder();
+    DeliveryOrder.Mark none = fresh.mark();
+    assertFalse(fresh.had(none, 1, "e1"), "nothing delivered yet");
+    assertTrue(fresh.acceptSeq(1, "e1"));
+    assertTrue(fresh.had(none, 1, "e1"), "the first message of the stream went out after it joined");
+  }
+
+  @Test
   @DisplayName("presence versions only grow: an event overtaken by a newer one is dropped")
   void versions() {
     DeliveryOrder o = new DeliveryOrder();
