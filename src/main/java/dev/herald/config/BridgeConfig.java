@@ -39,6 +39,8 @@ import java.util.TreeSet;
  *                             the next free slot (close 1013 with {@code retryAfterMs}), so a storm of
  *                             reconnects is spread at a rate the node takes; default {@value #DEFAULT_CONNECTS_PER_SECOND}
  * @param maxContacts          users one connection may follow with {@code rt.presence.contacts}; default {@value #DEFAULT_MAX_CONTACTS}
+ * @param sseMaxChannels       channels one Server-Sent Events stream ({@code GET /eventbus/sse}) may
+ *                             name; 0 turns the endpoint off; default {@value #DEFAULT_SSE_MAX_CHANNELS}
  * @param transports           the SockJS transports served (besides Herald's raw WebSocket, always
  *                             on): any of {@code websocket}, {@code xhr} (polling and streaming),
  *                             {@code eventsource}, {@code htmlfile}, {@code jsonp}; default
@@ -51,7 +53,7 @@ import java.util.TreeSet;
 public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandlersPerSocket,
                            int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
                            int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes,
-                           int answerBytesPerSecond, int maxConnectionsPerUser, int connectsPerSecond, int maxContacts, List<String> transports,
+                           int answerBytesPerSecond, int maxConnectionsPerUser, int connectsPerSecond, int maxContacts, int sseMaxChannels, List<String> transports,
                            int drainGraceSeconds) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -69,6 +71,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
   public static final int DEFAULT_MAX_CONTACTS = 1000;
   public static final int DEFAULT_CONNECTS_PER_SECOND = 2000;
+  public static final int DEFAULT_SSE_MAX_CHANNELS = 16;
   /** The SockJS transports a deployment may turn on. */
   public static final Set<String> TRANSPORTS = Set.of("websocket", "xhr", "eventsource", "htmlfile", "jsonp");
   public static final List<String> DEFAULT_TRANSPORTS = List.of("websocket", "xhr");
@@ -88,6 +91,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
     Check.range("maxConnectionsPerUser", maxConnectionsPerUser, 1, 1_000_000);
     Check.range("connectsPerSecond", connectsPerSecond, 1, 1_000_000);
     Check.range("maxContacts", maxContacts, 0, 100_000);
+    Check.range("sseMaxChannels", sseMaxChannels, 0, 100);
     Check.range("drainGraceSeconds", drainGraceSeconds, 0, 60);
     transports = List.copyOf(transports);
     for (String t : transports) {
@@ -101,7 +105,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
         "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes",
-        "answerBytesPerSecond", "maxConnectionsPerUser", "connectsPerSecond", "maxContacts", "transports", "drainGraceSeconds"));
+        "answerBytesPerSecond", "maxConnectionsPerUser", "connectsPerSecond", "maxContacts", "sseMaxChannels", "transports", "drainGraceSeconds"));
     return s.build(() -> new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH),
@@ -117,6 +121,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
         s.integer("maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER),
         s.integer("connectsPerSecond", DEFAULT_CONNECTS_PER_SECOND),
         s.integer("maxContacts", DEFAULT_MAX_CONTACTS),
+        s.integer("sseMaxChannels", DEFAULT_SSE_MAX_CHANNELS),
         s.strings("transports", DEFAULT_TRANSPORTS),
         s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS)));
   }

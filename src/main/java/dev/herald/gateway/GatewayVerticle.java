@@ -15,6 +15,7 @@ import dev.herald.gateway.edge.Bodies;
 import dev.herald.gateway.edge.Edge;
 import dev.herald.gateway.edge.EdgeRules;
 import dev.herald.gateway.edge.EdgeTokens;
+import dev.herald.gateway.bridge.SseRequest;
 import dev.herald.gateway.edge.Responses;
 import dev.herald.observability.Metrics;
 import dev.herald.observability.Readiness;
@@ -60,6 +61,9 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private SessionOwners owners;
   private EdgeTokens tokens;
+  private static final String SSE_PATH = EdgeRules.BRIDGE_PATH + "/sse";
+  /** The cookie an event stream's token may come in. */
+  static final String SSE_COOKIE = "herald_token";
   private Counter hijacks;
   private Revocations revocations;
   private boolean stopping;
@@ -101,6 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
     // storm) then tests five routes, not the twenty of the API and console with their patterns
     router.route(EdgeRules.BRIDGE_PATH + "/*").handler(this::checkOrigin).handler(this::authenticate);
     router.get(EdgeRules.BRIDGE_PATH + "/websocket").handler(this::rawWebSocket);
+    router.get(EdgeRules.BRIDGE_PATH + "/sse").handler(this::eventStream);
     router.get(EdgeRules.BRIDGE_PATH + "/info").handler(sockJs::info);
     // only the transports that send bodies: xhr and xhr_streaming are POSTs too, but long-lived and
     // empty (no capturing group: SockJS reads the session id from the request's param0)
@@ -193,6 +198,10 @@ public final class GatewayVerticle extends VerticleBase {
     String session = SessionOwners.sessionOf(ctx.normalizedPath());
     String owner = owners.owner(session);
     String token = ctx.request().getParam("token");
+    if (token == null && ctx.normalizedPath().equals(SSE_PATH) && ctx.request().getCookie(SSE_COOKIE) != null) {
+      // an EventSource sends no headers of its own: a cookie the page's backend set carries its token (refreshed by the next reconnect)
+      token = ctx.request().getCookie(SSE_COOKIE).getValue();
+    }
     boolean proxied = token == null && backend.connects();
     if (proxied && owner == null && !bridge.connections().admitsNow()) { // the backend is not asked for a connection turned away
       ctx.response().putHeader("Retry-After", "1");
@@ -227,6 +236,25 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     ctx.request().toWebSocket().onSuccess(ws -> bridge.handleRaw(ws, principal, ctx)).onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /eventbus/sse}: a Server-Sent Events stream, authenticated like any bridge
+   * connection ({@code ?token=}, the {@value #SSE_COOKIE} cookie, or the connect proxy).
+   */
+  private void eventStream(RoutingContext ctx) {
+    if (config.bridge().sseMaxChannels() == 0) {
+      Responses.error(ctx, ErrorCode.NOT_FOUND.exception("Server-Sent Events are off here (bridge.sseMaxChannels 0)"));
+      return;
+    }
+    SseRequest request;
+    try {
+      request = SseRequest.from(ctx, config.bridge().sseMaxChannels());
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      Responses.error(ctx, e);
+      return;
+    }
+    bridge.handleSse(ctx, ctx.get(Bridge.PRINCIPAL_KEY), request);
   }
 
   /** {@code /metrics} with {@code http.metricsToken} set: only with that bearer token. */

@@ -8,6 +8,8 @@ import dev.herald.gateway.connection.BridgeMetrics;
 import dev.herald.gateway.connection.ClientSocket;
 import dev.herald.gateway.connection.Connection;
 import dev.herald.gateway.connection.FrameGuard;
+import dev.herald.gateway.connection.SseEvents;
+import dev.herald.gateway.connection.SseSocket;
 import dev.herald.gateway.edge.ConnectionCensus;
 import dev.herald.gateway.fanout.LocalFanout;
 import dev.herald.gateway.fanout.MembershipLink;
@@ -24,9 +26,12 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +53,8 @@ public final class Bridge implements Handler<SockJSSocket> {
   private static final Buffer PING = Buffer.buffer("{\"type\":\"ping\"}");
 
   private final BridgeConfig config;
+  private final Vertx vertx;
+  private final long silenceMs;
   private final int maxJsonDepth;
   private final Sweep sweep;
   private final BridgeMetrics metrics;
@@ -63,6 +70,8 @@ public final class Bridge implements Handler<SockJSSocket> {
   public Bridge(Vertx vertx, HeraldConfig config, Supplier<String> nodeId, SessionOwners owners, ConnectionCensus census, Backend backend,
          TokenVerifier subscriptionTokens) {
     this.config = config.bridge();
+    this.vertx = vertx;
+    this.silenceMs = config.heartbeat().timeoutSeconds() * 1000L;
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
     this.metrics = new BridgeMetrics(vertx);
@@ -121,10 +130,41 @@ public final class Bridge implements Handler<SockJSSocket> {
     open(ClientSocket.raw(ws, ClientSocket.messageLimit(config)), principal, null, true, handshake);
   }
 
-  /** @param handshake the request that opened it: whether the connect proxy let it in, and what it handed the client */
-  private void open(ClientSocket socket, Principal principal, String sessionId, boolean raw, RoutingContext handshake) {
+  /**
+   * A Server-Sent Events stream ({@link SseSocket}): a connection like any other, whose
+   * registrations and history reads the stream sends for it.
+   */
+  public void handleSse(RoutingContext ctx, Principal principal, SseRequest request) {
+    SseEvents events = new SseEvents();
+    List<JsonObject> first = new ArrayList<>();
+    request.channels().forEach(ch -> first.add(register(Addresses.channel(ch))));
+    request.users().forEach(u -> first.add(register(Addresses.presenceUser(u))));
+    if (request.inbox()) {
+      first.add(register(Addresses.inbox(principal.userId())));
+    }
+    first.addAll(events.open(request.channels(), request.resume()));
+    // answered once the frames before it were: the stream is subscribed
+    first.add(new JsonObject().put("type", "send").put("address", Addresses.SESSION).put("replyAddress", SseEvents.READY));
+    // a keep-alive well inside the silence the sweep closes connections for
+    long keepAliveMs = Math.min(15_000, Math.max(500, silenceMs / 3));
+    SseSocket socket = new SseSocket(vertx, ctx.response(), ctx.request().connection(), events, first, keepAliveMs);
+    Connection c = open(socket, principal, null, false, ctx);
+    if (c != null) {
+      socket.onKeepAlive(() -> c.lastSeen = System.currentTimeMillis());
+    }
+  }
+
+  private static JsonObject register(String address) {
+    return new JsonObject().put("type", "register").put("address", address);
+  }
+
+  /**
+   * @param handshake the request that opened it: whether the connect proxy let it in, and what it handed the client
+   * @return the connection, or null when it was turned away
+   */
+  private Connection open(ClientSocket socket, Principal principal, String sessionId, boolean raw, RoutingContext handshake) {
     if (connections.turnedAway(socket)) {
-      return;
+      return null;
     }
     Connection c = new Connection(TraceIds.newId(), socket, sessionId, raw, principal, System.currentTimeMillis(),
         config.maxQueuedBytes(), connections::slowConsumer);
@@ -134,7 +174,7 @@ public final class Bridge implements Handler<SockJSSocket> {
       metrics.limited(BridgeMetrics.Bound.CONNECTIONS_PER_USER);
       String why = "at most " + config.maxConnectionsPerUser() + " connections per user on a node";
       socket.write(Frame.closing(CloseCode.TOO_MANY_CONNECTIONS.code, why)).onComplete(ar -> socket.close(CloseCode.TOO_MANY_CONNECTIONS.code, why));
-      return;
+      return null;
     }
     socket.handlers(data -> onData(c, data), v -> connections.forget(c, true), err -> connections.failed(c, err));
     socket.guard(new FrameGuard.Listener() {
@@ -151,6 +191,7 @@ public final class Bridge implements Handler<SockJSSocket> {
     // frames wait until presence counts the connection, so a status set right after opening
     // cannot be overtaken by the connect
     holdUntil(c, membership.joinPresence(c).compose(v -> grants.serverSubscriptions(c)).onSuccess(v -> connections.greet(c)));
+    return c;
   }
 
   /**
