@@ -233,6 +233,26 @@ class SseIT {
     }
   }
 
+  @Test
+  @DisplayName("Chromium, no Herald script on the page: a plain EventSource gets messages live, and after a disconnect its own reconnect "
+      + "(Last-Event-ID) gets the three it missed from history, then the live stream, each seq once, in order")
+  void browser() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("node", JarProcessIT.ROOT.resolve("src/test/js/sse-browser.js").toString(),
+        "http://127.0.0.1:" + TestNodes.port(nodes.b())).redirectErrorStream(true);
+    pb.environment().put("HERALD_TOKEN", Rights.read("sse.browser").token("sse-reader"));
+    pb.environment().put("HERALD_SERVICE", Rights.service().token("sse-ops"));
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("sse-browser", ".log");
+    Process js = pb.redirectOutput(log.toFile()).start();
+    boolean done = js.waitFor(90, TimeUnit.SECONDS);
+    if (!done) {
+      js.destroyForcibly();
+    }
+    String out = java.nio.file.Files.readString(log);
+    assertTrue(done, "sse-browser.js finished: " + out);
+    assertEquals(0, js.exitValue(), out);
+    assertTrue(out.contains("PASS sse 6 messages, replayed 3"), out);
+  }
+
   static Stream open(Node node, String query, String lastEventId) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestNodes.port(node) + "/eventbus/sse?" + query))
         .timeout(Duration.ofSeconds(30)).header("Accept", "text/event-stream");
