@@ -72,4 +72,31 @@ class NginxIT {
     assertTrue(out.toString().contains("PASS"), out.toString());
     System.out.println(out);
   }
+
+  @Test
+  @DisplayName("a Server-Sent Events stream through nginx: each event passes at once (not buffered), resumed through it with Last-Event-ID")
+  void serverSentEvents() throws Exception {
+    String secret = "local-cluster-dev-secret-not-for-production-use";
+    String token = dev.herald.token.TestTokens.hs256(secret, dev.herald.token.Rights.read("nginx.sse").claims("sse-via-nginx"));
+    String service = dev.herald.token.TestTokens.hs256(secret, dev.herald.token.Rights.service().claims("nginx-ops"));
+    NodeHttp http = new NodeHttp(port, null);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/eventbus/sse?token=" + token + "&channel=nginx.sse");
+    String lastId;
+    try (SseIT.Stream s = new SseIT.Stream(client.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofInputStream()))) {
+      assertEquals(200, s.status, s.body);
+      s.next("ready");
+      assertEquals(201, http.call("POST", "/api/v1/channels/nginx.sse/messages", "{\"data\":1}", "Authorization", "Bearer " + service,
+          "Content-Type", "application/json").statusCode());
+      lastId = s.next("message").id(); // a buffering proxy would hold it until its buffer filled
+    }
+    assertEquals(201, http.call("POST", "/api/v1/channels/nginx.sse/messages", "{\"data\":2}", "Authorization", "Bearer " + service,
+        "Content-Type", "application/json").statusCode());
+    try (SseIT.Stream s = new SseIT.Stream(client.send(java.net.http.HttpRequest.newBuilder(uri).header("Last-Event-ID", lastId).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofInputStream()))) {
+      assertEquals(2, s.next("message").json().getInteger("data"));
+      assertEquals(Boolean.TRUE, s.next("recovered").json().getBoolean("recovered"));
+    }
+  }
 }
