@@ -21,6 +21,14 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
   /** The options of channels in no configured namespace. */
   public static final Namespace DEFAULT = new Namespace("", null, null, null, null, true, false, true, true, Set.of(), Recovery.STREAM);
+  /** The delta formats a namespace may send its subscribers (docs/protocol.md, "Delta compression"): JSON Patch, RFC 6902. */
+  public static final String DELTA_JSON_PATCH = "json-patch";
+  /**
+   * Default bound of the work one diff may take, in steps of the array comparison (an estimate
+   * made before diffing; a message over it goes out whole): about a millisecond here, so a
+   * publisher cannot hold a gateway's event loop with arrays that change wholesale.
+   */
+  public static final int DEFAULT_DELTA_MAX_WORK = 250_000;
   /** The proxies a namespace may send all of its channels' subscriptions or publishes through. */
   public static final Set<String> PROXIES = Set.of("subscribe", "publish");
 
@@ -54,13 +62,29 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
    * @param recovery      {@code cache}: a history read answers only the channel's latest message
    *                      (newer than the position asked), and a new subscriber is sent it at once;
    *                      default {@code stream}
+   * @param delta         the delta format subscribers may ask for ({@value #DELTA_JSON_PATCH}), or
+   *                      null: none, every message goes out whole (the default)
+   * @param deltaMaxWork  the most work one diff may take (steps of array comparison, estimated
+   *                      before diffing); a message over it goes out whole; default
+   *                      {@value #DEFAULT_DELTA_MAX_WORK}
    */
   public record Namespace(String name, Integer historySize, Integer historyTtlSeconds, Integer historyMaxBytes, Integer idempotencySeconds,
                           boolean clientPublish, boolean userLimited, boolean presence, boolean joinLeave, Set<String> proxies,
-                          Recovery recovery) {
+                          Recovery recovery, String delta, int deltaMaxWork) {
+
+    /** A namespace that sends no deltas. */
+    public Namespace(String name, Integer historySize, Integer historyTtlSeconds, Integer historyMaxBytes, Integer idempotencySeconds,
+                     boolean clientPublish, boolean userLimited, boolean presence, boolean joinLeave, Set<String> proxies, Recovery recovery) {
+      this(name, historySize, historyTtlSeconds, historyMaxBytes, idempotencySeconds, clientPublish, userLimited, presence, joinLeave, proxies,
+          recovery, null, DEFAULT_DELTA_MAX_WORK);
+    }
 
     public Namespace {
       java.util.Objects.requireNonNull(recovery, "recovery");
+      if (delta != null && !DELTA_JSON_PATCH.equals(delta)) {
+        throw Check.fail("delta", " may be " + DELTA_JSON_PATCH + " (was " + delta + ")");
+      }
+      Check.range("deltaMaxWork", deltaMaxWork, 1_000, 100_000_000);
       proxies = Set.copyOf(proxies);
       for (String p : proxies) {
         if (!PROXIES.contains(p)) {
@@ -113,7 +137,12 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
     for (String name : s.raw().fieldNames()) {
       Section n = s.section(name);
       n.allowOnly(Set.of("historySize", "historyTtlSeconds", "historyMaxBytes", "idempotencySeconds", "clientPublish", "userLimited", "presence",
-          "joinLeave", "proxies", "recovery"));
+          "joinLeave", "proxies", "recovery", "delta", "deltaMaxWork"));
+      if (n.has("deltaMaxWork") && !n.has("delta")) {
+        n.<Void>build(() -> {
+          throw Check.fail("deltaMaxWork", " needs delta: set delta to " + DELTA_JSON_PATCH + ", or leave deltaMaxWork out");
+        });
+      }
       boolean presence = n.bool("presence", true);
       out.put(name, n.build(() -> new Namespace(name,
           n.integerOrNull("historySize"),
@@ -125,7 +154,9 @@ public record NamespacesConfig(Map<String, Namespace> byName) {
           presence,
           n.bool("joinLeave", presence),
           Set.copyOf(n.strings("proxies", List.of())),
-          recovery(n.string("recovery", "stream")))));
+          recovery(n.string("recovery", "stream")),
+          n.string("delta", null),
+          n.integer("deltaMaxWork", DEFAULT_DELTA_MAX_WORK))));
     }
     return s.build(() -> new NamespacesConfig(out));
   }

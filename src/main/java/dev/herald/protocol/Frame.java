@@ -118,6 +118,30 @@ public record Frame(Type type, String address, Object body, JsonObject headers, 
     return new JsonObject().put("address", address).put("body", body).toBuffer();
   }
 
+  /**
+   * A channel message in its delta form, {@code {"address", "delta": true, "body": [seq, patch,
+   * from?, traceId?]}}: the short form ({@link #channelMessage}) with {@code data} replaced by a
+   * JSON Patch (RFC 6902) that turns the data of message {@code seq - 1} of the channel into this
+   * one's (docs/protocol.md, "Delta compression").
+   *
+   * @param patch the patch, an encoded JSON array
+   */
+  public static Buffer channelDelta(String address, JsonObject message, byte[] patch) {
+    String from = message.getString("from");
+    String traceId = message.getString("traceId");
+    Buffer b = Buffer.buffer(patch.length + address.length() + 64)
+        .appendString("{\"address\":").appendString(io.vertx.core.json.Json.encode(address))
+        .appendString(",\"delta\":true,\"body\":[").appendString(io.vertx.core.json.Json.encode(message.getValue("seq")))
+        .appendString(",").appendBytes(patch);
+    if (from != null || traceId != null) {
+      b.appendString(",").appendString(io.vertx.core.json.Json.encode(from));
+    }
+    if (traceId != null) {
+      b.appendString(",").appendString(io.vertx.core.json.Json.encode(traceId));
+    }
+    return b.appendString("]}");
+  }
+
   /** A failure tied to an address: the client calls that address's handler or reply callback with it. */
   public static Buffer err(String address, ReplyException e) {
     return new JsonObject().put("type", "err").put("address", address)

@@ -37,6 +37,9 @@ public final class Registrations {
   private final BridgeMetrics metrics;
   private final int maxHandlers;
 
+  /** The register header that asks for a channel's messages as deltas (docs/protocol.md, "Delta compression"). */
+  static final String DELTA = "delta";
+
   private final NamespacesConfig namespaces;
   private final ChannelClient channels;
   private final long replyTimeoutMs;
@@ -57,6 +60,15 @@ public final class Registrations {
     if (c.registrations.contains(address)) {
       return Future.succeededFuture();
     }
+    int deltaMaxWork = 0;
+    if (target.kind() == Addresses.Kind.CHANNEL && frame.headers() != null && frame.headers().containsKey(DELTA)) {
+      ReplyException refused = deltaRefusal(frame.headers().getValue(DELTA), target.arg());
+      if (refused != null) {
+        c.refuse(frame, refused, metrics);
+        return Future.succeededFuture();
+      }
+      deltaMaxWork = namespaces.of(target.arg()).deltaMaxWork();
+    }
     if (c.registrations.size() >= maxHandlers) {
       c.refuse(frame, ErrorCode.RATE_LIMITED.exception("at most " + maxHandlers + " registrations per connection"), metrics);
       return Future.succeededFuture();
@@ -72,7 +84,7 @@ public final class Registrations {
     boolean counted = channel && namespaces.of(target.arg()).presence();
     boolean cache = channel && namespaces.of(target.arg()).recovery() == NamespacesConfig.Recovery.CACHE;
     DeliveryOrder.Mark joined = cache ? fanout.mark(address) : null;
-    return fanout.subscribe(address, c).compose(v -> counted
+    return fanout.subscribe(address, c, deltaMaxWork).compose(v -> counted
         ? membership.joinChannel(c, target.arg(), TraceIds.given(frame.headers())) : Future.<Void>succeededFuture()).andThen(ar -> {
       if (ar.succeeded() && cache) {
         sendLatest(c, target.arg(), joined);
@@ -105,6 +117,23 @@ public final class Registrations {
         fanout.sendLatest(address, c, joined, messages.getJsonObject(messages.size() - 1));
       }
     });
+  }
+
+  /**
+   * Why a register's {@code delta} header is refused (4000), or null: it must name the format
+   * the channel's namespace sends (docs/protocol.md, "Delta compression").
+   */
+  private ReplyException deltaRefusal(Object asked, String channel) {
+    NamespacesConfig.Namespace ns = namespaces.of(channel);
+    if (!NamespacesConfig.DELTA_JSON_PATCH.equals(asked)) {
+      return ErrorCode.BAD_REQUEST.exception("the delta header may be \"" + NamespacesConfig.DELTA_JSON_PATCH + "\"");
+    }
+    if (ns.delta() == null) {
+      return ErrorCode.BAD_REQUEST.exception(ns == NamespacesConfig.DEFAULT
+          ? "channels outside a namespace send no deltas (a namespace's delta option turns them on)"
+          : "namespace " + ns.name() + " sends no deltas (its delta option is not set)");
+    }
+    return null;
   }
 
   /** @param traceId the unregister frame's trace id, or null */

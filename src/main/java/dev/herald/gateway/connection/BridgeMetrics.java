@@ -16,6 +16,10 @@ public final class BridgeMetrics {
   public final Counter refused;
   public final Counter deliveries;
   public final Counter replies;
+  /** Channel messages written in their delta form (docs/protocol.md, "Delta compression"). */
+  public final Counter deltaDeliveries;
+  /** Bytes the delta form saved against the short form, summed over the deliveries. */
+  public final Counter deltaSavedBytes;
   private final Map<Frame.Type, Counter> framesIn = new EnumMap<>(Frame.Type.class);
   private final Map<Bound, Counter> limited = new EnumMap<>(Bound.class);
 
@@ -48,6 +52,8 @@ public final class BridgeMetrics {
     refused = Metrics.counter(vertx, "herald_frames_refused", "client frames answered with an err frame");
     deliveries = Metrics.counter(vertx, "herald_fanout_deliveries", "messages written to subscribed clients");
     replies = Metrics.counter(vertx, "herald_replies", "replies written to clients' requests");
+    deltaDeliveries = Metrics.counter(vertx, "herald_fanout_delta_deliveries", "channel messages written as a JSON Patch of the one before");
+    deltaSavedBytes = Metrics.counter(vertx, "herald_fanout_delta_saved_bytes", "bytes the delta form saved against the whole message, over all deliveries");
     for (Frame.Type t : Frame.Type.values()) {
       framesIn.put(t, Metrics.counter(vertx, "herald_frames_in", "client frames received, by type", "type", t.name().toLowerCase()));
     }

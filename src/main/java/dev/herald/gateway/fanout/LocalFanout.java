@@ -28,7 +28,8 @@ import java.util.Set;
  * connection; users' presence all comes on one consumer ({@link Addresses#PRESENCE_EVENTS}). The
  * bare bridge registers one cluster-wide consumer per socket instead, which costs a Hazelcast entry per socket and CPU on every node at each connect or disconnect (measured: docs/benchmarks-log.md; README, "Design notes").
  * Each message is encoded once and the same frame written to every subscriber (a channel message
- * twice at most: its long form goes to those who have not seen its epoch yet).
+ * three times at most: its long form goes to those who have not seen its epoch yet, its delta
+ * form to those who asked for deltas and hold the message before it).
  */
 public final class LocalFanout {
 
@@ -53,6 +54,12 @@ public final class LocalFanout {
      */
     Map<Connection, Long> ahead;
     String aheadEpoch;
+    /**
+     * For channels only, while some subscriber asked for deltas: who did, and the previous
+     * message's data to diff from ({@link ChannelDelta}); null otherwise.
+     */
+    Set<Connection> deltas;
+    ChannelDelta delta;
     /** For a user's presence only: the connections that follow the user as a contact (events on {@link Addresses#PRESENCE_CONTACTS}). */
     Set<Connection> contacts;
 
@@ -149,6 +156,16 @@ public final class LocalFanout {
    * cluster-wide; for a user's presence, the presence events' one).
    */
   public Future<Void> subscribe(String address, Connection c) {
+    return subscribe(address, c, 0);
+  }
+
+  /**
+   * As {@link #subscribe(String, Connection)}; with {@code deltaMaxWork} above 0, {@code c} asked
+   * for the channel's messages as JSON Patches of the one before (docs/protocol.md, "Delta
+   * compression") and a diff may take that much work ({@link ChannelDelta#work}). A connection
+   * already subscribed keeps what it asked first.
+   */
+  public Future<Void> subscribe(String address, Connection c, int deltaMaxWork) {
     Route route = routes.get(address);
     if (route == null) {
       Route r = new Route(address);
@@ -163,6 +180,13 @@ public final class LocalFanout {
         route.fresh = new HashSet<>();
       }
       route.fresh.add(c);
+      if (deltaMaxWork > 0) {
+        if (route.deltas == null) {
+          route.deltas = new HashSet<>();
+          route.delta = new ChannelDelta(deltaMaxWork);
+        }
+        route.deltas.add(c);
+      }
     }
     return (route.consumer != null ? route.consumer : presenceEvents).completion();
   }
@@ -202,6 +226,10 @@ public final class LocalFanout {
     Route route = routes.get(address);
     if (route != null && route.fresh != null) {
       route.fresh.remove(c);
+    }
+    if (route != null && route.deltas != null && route.deltas.remove(c) && route.deltas.isEmpty()) {
+      route.deltas = null;
+      route.delta = null; // nobody asks: no data kept
     }
     if (route != null && route.ahead != null) {
       route.ahead.remove(c);
@@ -297,9 +325,13 @@ public final class LocalFanout {
   /**
    * A channel message goes out in its short form ({@link Frame#channelMessage}) to whoever already
    * had its epoch, and in its long form to new subscribers and to everyone when the epoch changed.
+   * Those who asked for deltas and hold the message before it (they had its epoch and are not new:
+   * a route delivers every message it accepts to every subscriber, in seq order, but those sent it
+   * from the log already) get its delta form ({@link Frame#channelDelta}) instead of the short one,
+   * when {@link ChannelDelta} finds a patch worth it: it gives none after a hole, which nobody here
+   * holds the message before of. Returns how many subscribers it skipped (they had it from the log).
    */
-  /** Returns how many subscribers it skipped (they had it from the log). */
-  private static int deliverMessage(String address, Route route, JsonObject m) {
+  private int deliverMessage(String address, Route route, JsonObject m) {
     String epoch = m.getString("epoch");
     long seq = m.getLong("seq");
     if (route.ahead != null && !Objects.equals(epoch, route.aheadEpoch)) {
@@ -311,7 +343,9 @@ public final class LocalFanout {
     boolean newEpoch = !Objects.equals(epoch, route.epoch);
     route.epoch = epoch;
     boolean anyFresh = route.fresh != null && !route.fresh.isEmpty();
+    Buffer deltaFrame = route.delta == null ? null : deltaFrame(address, route, m, seq, newEpoch, anyFresh);
     int skipped = 0;
+    int deltas = 0;
     for (Connection c : route.subscribers) {
       if (ahead != null && ahead.containsKey(c) && seq <= ahead.get(c)) {
         skipped++; // it was sent this one from the log already
@@ -320,12 +354,20 @@ public final class LocalFanout {
           full = Frame.rec(address, m);
         }
         c.write(full);
+      } else if (deltaFrame != null && route.deltas.contains(c)) {
+        c.write(deltaFrame); // it holds seq - 1: it had every message of this epoch since it subscribed, or the log's latest
+        deltas++;
       } else {
         if (compact == null) {
           compact = Frame.channelMessage(address, m);
         }
         c.write(compact);
       }
+    }
+    if (deltas > 0) {
+      int whole = compact != null ? compact.length() : Frame.channelMessage(address, m).length();
+      metrics.deltaDeliveries.increment(deltas);
+      metrics.deltaSavedBytes.increment((double) deltas * (whole - deltaFrame.length()));
     }
     if (route.fresh != null) {
       route.fresh.clear();
@@ -337,6 +379,26 @@ public final class LocalFanout {
       }
     }
     return skipped;
+  }
+
+  /**
+   * The message's delta form, when some subscriber asked for deltas and holds the message before
+   * (not new, same epoch) and {@link ChannelDelta} finds a patch worth it; null otherwise. Every
+   * message delivered is remembered as the next one's base.
+   */
+  private static Buffer deltaFrame(String address, Route route, JsonObject m, long seq, boolean newEpoch, boolean anyFresh) {
+    boolean wanted = false;
+    if (!newEpoch) {
+      for (Connection c : route.deltas) {
+        if (!anyFresh || !route.fresh.contains(c)) {
+          wanted = true;
+          break;
+        }
+      }
+    }
+    byte[] data = io.vertx.core.json.Json.encodeToBuffer(m.getValue("data")).getBytes();
+    ChannelDelta.Result r = route.delta.next(m.getString("epoch"), seq, data, wanted);
+    return r.outcome() == ChannelDelta.Outcome.PATCH ? Frame.channelDelta(address, m, r.patch()) : null;
   }
 
   private void deliver(String address, Route route, Message<Object> msg) {
