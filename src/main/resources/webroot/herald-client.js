@@ -10,15 +10,18 @@
  * tells the app whether the gap was fully recovered (after a reconnect, a hole in the live stream,
  * or a new epoch: the channel's history was lost), and refreshes the token before exp through
  * the app's getToken callback. In a browser, load sockjs and vertx-eventbus.js first; in Node,
- * pass the EventBus constructor as options.EventBus.
+ * pass the EventBus constructor as options.EventBus. A channel subscribed with {delta: true}
+ * gets its messages as JSON Patches of the one before where its namespace sends them, and hands
+ * the app whole data all the same: in a browser load /vendor/fast-json-patch.min.js too; in Node
+ * pass require('fast-json-patch') as options.jsonpatch (or have it where this file can require it).
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
-    module.exports = factory();
+    module.exports = factory(function () { try { return require('fast-json-patch'); } catch (e) { return null; } });
   } else {
-    root.HeraldClient = factory();
+    root.HeraldClient = factory(function () { return root.jsonpatch; });
   }
-}(typeof self !== 'undefined' ? self : this, function () {
+}(typeof self !== 'undefined' ? self : this, function (loadJsonPatch) {
   'use strict';
 
   var DEFAULTS = {
@@ -271,9 +274,18 @@
    * false when messages were lost. reason: 'reconnect' (after each reconnect), 'gap' (a hole in the
    * live stream) or 'epoch' (a message of a new epoch arrived: the channel's history was lost, as
    * after two faults at once; previousEpoch names the old one, and recovered is always false).
+   * options.delta: ask for the channel's messages as deltas (its namespace must send them, else
+   * the subscription fails with 4000): the client applies each to the data of the message before,
+   * which it keeps, so onMessage still gets whole data (a copy of its own: change it freely).
    */
-  HeraldClient.prototype.subscribe = function (name, onMessage, onRecover) {
-    this.channels[name] = { onMessage: onMessage, onRecover: onRecover || function () {}, lastSeq: null, epoch: null, recovering: false, buffer: [], pastEpochs: [] };
+  HeraldClient.prototype.subscribe = function (name, onMessage, onRecover, options) {
+    var delta = !!(options && options.delta);
+    if (delta && !this.jsonpatch) {
+      this.jsonpatch = this.options.jsonpatch || loadJsonPatch();
+      if (!this.jsonpatch) throw new Error('delta subscriptions need fast-json-patch (load /vendor/fast-json-patch.min.js, or pass options.jsonpatch)');
+    }
+    this.channels[name] = { onMessage: onMessage, onRecover: onRecover || function () {}, lastSeq: null, epoch: null, recovering: false, buffer: [], pastEpochs: [],
+      delta: delta, base: undefined };
     if (this.eb && this.eb.state === 1) this._resubscribe(name);
   };
 
@@ -282,17 +294,22 @@
     var ch = self.channels[name];
     ch.recovering = ch.lastSeq !== null;
     ch.buffer = [];
-    self.eb.registerHandler('rt.channel.' + name, function (err, msg) {
+    var onFrame = function (err, msg) {
       if (err) { self._state('error', { channel: name, error: err }); return; }
       var m = msg.body;
-      if (Array.isArray(m)) {
+      if (Array.isArray(m) && msg.delta === true) {
+        // the delta form: [seq, patch, from?, traceId?], a JSON Patch of the data of seq - 1
+        m = { channel: name, seq: m[0], epoch: ch.wireEpoch, patch: m[1], from: m[2] == null ? undefined : m[2], traceId: m[3] };
+      } else if (Array.isArray(m)) {
         // the short form: [seq, data, from?, traceId?] in the epoch of the last long one
         m = { channel: name, seq: m[0], epoch: ch.wireEpoch, data: m[1], from: m[2] == null ? undefined : m[2], traceId: m[3] };
       } else {
         ch.wireEpoch = m.epoch;
       }
       self._onLive(name, m);
-    });
+    };
+    if (ch.delta) self.eb.registerHandler('rt.channel.' + name, { delta: 'json-patch' }, onFrame);
+    else self.eb.registerHandler('rt.channel.' + name, onFrame);
     if (!ch.recovering) return;
     self._recover(name, ch.lastSeq, true, 0, 'reconnect');
   };
@@ -315,6 +332,8 @@
       ch.lastSeq = 0;
       ch.checkedTo = -1;
       self._recover(name, 0, false, 0, 'epoch', previous);
+    } else if (m.patch !== undefined) {
+      self._onDelta(name, m);
     } else if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq > ch.lastSeq + 1 && !(ch.checkedTo >= m.seq - 1)) {
       // a hole in the live stream: fill it from history before going on (a hole that history,
       // read up to checkedTo, could not fill either was reported then, and is not asked again)
@@ -324,6 +343,35 @@
     } else {
       self._deliver(ch, m, false);
     }
+  };
+
+  /**
+   * A delta applies to the data of seq - 1 only: applied when that is the message delivered last,
+   * dropped when seq was delivered already; otherwise seq is read from history (which is always
+   * whole) with whatever is missing before it, and the delta is dropped then. A patch is never
+   * applied to another base.
+   */
+  HeraldClient.prototype._onDelta = function (name, m) {
+    var self = this;
+    var ch = self.channels[name];
+    if (ch.lastSeq !== null && m.epoch === ch.epoch && m.seq <= ch.lastSeq) return; // had it (from history)
+    if (ch.lastSeq === m.seq - 1 && m.epoch === ch.epoch && ch.base !== undefined) {
+      var data;
+      try {
+        data = self.jsonpatch.applyPatch(ch.base, m.patch, false, false).newDocument;
+      } catch (e) {
+        data = undefined;
+      }
+      if (data !== undefined) {
+        self._deliver(ch, { channel: m.channel, seq: m.seq, epoch: m.epoch, data: data, from: m.from, traceId: m.traceId }, false);
+        return;
+      }
+    }
+    if (m.asked || ch.checkedTo >= m.seq) return; // history was asked for it and did not give it: lost (the recovery said so)
+    m.asked = true;
+    ch.recovering = true;
+    ch.buffer.push(m);
+    self._recover(name, ch.lastSeq !== null && m.epoch === ch.epoch ? ch.lastSeq : Math.max(0, m.seq - 1), true, 0, 'gap');
   };
 
   HeraldClient.prototype._recover = function (name, since, recoveredSoFar, replayed, reason, previousEpoch) {
@@ -385,6 +433,8 @@
     ch.epoch = m.epoch;
     if (ch.lastSeq !== null && m.seq <= ch.lastSeq) return false;
     ch.lastSeq = m.seq;
+    // the base of the next delta: a copy of its own, so the app may change what it is handed
+    if (ch.delta) ch.base = this.jsonpatch.deepClone(m.data);
     ch.onMessage(m, { replayed: replayed });
     return true;
   };

@@ -122,7 +122,9 @@ public final class BridgeClient {
       if (a.size() > 3) {
         m.put("traceId", a.getValue(3));
       }
-      return new JsonObject().put("type", "rec").put("address", address).put("body", m).put("short", true);
+      JsonObject rec = new JsonObject().put("type", "rec").put("address", address).put("body", m).put("short", true);
+      // the delta form: data is a JSON Patch of the message before (docs/protocol.md, "Delta compression")
+      return Boolean.TRUE.equals(f.getValue("delta")) ? rec.put("delta", true) : rec;
     }
     return f;
   }
