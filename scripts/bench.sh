@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
-# Scenarios: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy (scripts/bench.sh alone prints their
+# Scenarios: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta (scripts/bench.sh alone prints their
 # options). The load generator is its own project (bench/, never in the product jar); this
 # builds it and the product jar when missing, and installs the comparison servers fanout and
 # failover measure beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if

@@ -156,6 +156,14 @@ public final class BridgeClient {
     send(new JsonObject().put("type", "register").put("address", address));
   }
 
+  /** As {@link #register(String, Handler)}, the register frame carrying {@code headers} (e.g. {@code {"delta": "json-patch"}}). */
+  public void register(String address, JsonObject headers, Handler<JsonObject> handler) {
+    if (handler != null) {
+      handlers.put(address, handler);
+    }
+    send(new JsonObject().put("type", "register").put("address", address).put("headers", headers));
+  }
+
   /**
    * Completes once every frame sent before has been handled: the bridge handles a connection's
    * frames in order, and a request to an address no client may use is answered at once (with an err).

@@ -41,6 +41,7 @@ public final class Bench {
           + "       bench failover [--clients 10000] [--inflight 256] [--warmups 12] [--deaths 2] [--compare socket.io|none]\n"
           + "       bench abuse [--seconds 10] [--attacks none,pings,fragments,pipelining,upgrade-idle,history,connections]\n"
           + "       bench proxy [--connects 2000] [--concurrency 50] [--publishes 2000] [--downSeconds 5] [--backendPort 18790]\n"
+          + "       bench delta [--subscribers 200] [--seconds 10] [--rate 20]\n"
           + "every scenario: [--report docs/benchmarks-log.md|none]");
       return 2;
     }
@@ -71,8 +72,9 @@ public final class Bench {
       case "failover" -> result = FailoverScenario.run(new Options(opts));
       case "abuse" -> result = AbuseScenario.run(new Options(opts));
       case "proxy" -> result = ProxyScenario.run(new Options(opts));
+      case "delta" -> result = DeltaScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta)");
         return 2;
       }
     }
