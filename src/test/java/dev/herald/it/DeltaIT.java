@@ -31,7 +31,8 @@ class DeltaIT {
 
   @RegisterExtension
   static final TestNodes nodes = TestNodes.single(new JsonObject().put("namespaces", new JsonObject()
-      .put("doc", new JsonObject().put("delta", "json-patch"))));
+      .put("doc", new JsonObject().put("delta", "json-patch"))
+      .put("cdoc", new JsonObject().put("delta", "json-patch").put("recovery", "cache"))));
   private static final NodeHttp http = nodes.http();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ROOT = Path.of(System.getProperty("herald.root", "."));
@@ -106,6 +107,29 @@ class DeltaIT {
       }
       assertTrue(http.metric("herald_fanout_delta_deliveries_total", "") >= 7);
       assertTrue(http.metric("herald_fanout_delta_saved_bytes_total", "") > 7 * 4000);
+    }
+  }
+
+  @Test
+  @DisplayName("in a cache namespace the latest message comes whole at once from the log, the next live one whole, then deltas")
+  void cacheNamespace() throws Exception {
+    String address = Addresses.channel("cdoc:board");
+    publish("cdoc:board", board(1));
+    publish("cdoc:board", board(2));
+    try (WsClient delta = nodes.connect(nodes.a(), "ann", Rights.all())) {
+      delta.send(registerFrame(address, "json-patch"));
+      JsonObject latest = delta.awaitOn(address);
+      assertNull(latest.getValue("short"), latest::encode);
+      assertEquals(2L, latest.getJsonObject("body").getLong("seq"));
+      // the node delivered nothing live on this channel before: the next one is whole (safe, not yet the cheapest)
+      publish("cdoc:board", board(3));
+      JsonObject next = delta.awaitOn(address);
+      assertNull(next.getValue("delta"), next::encode);
+      assertEquals(board(3), next.getJsonObject("body").getValue("data"));
+      publish("cdoc:board", board(4));
+      JsonObject d = delta.awaitOn(address);
+      assertEquals(Boolean.TRUE, d.getValue("delta"), d::encode);
+      assertEquals(board(4), applied(d, board(3)));
     }
   }
 
