@@ -69,6 +69,10 @@ class ShutdownIT {
       // the node drains for bridge.drainGraceSeconds: its clients reconnect elsewhere meanwhile
       var stopped = nodes.stop(leaves);
       assertEquals(1012, moverThere.awaitClosed());
+      JsonObject notice = moverThere.awaitOn(Addresses.CLIENT_NOTICES).getJsonObject("body");
+      assertEquals("degraded", notice.getString("type"), notice::encode);
+      assertEquals("node draining", notice.getString("what"));
+      assertEquals("draining", notice.getString("state"));
       JsonObject last = moverThere.await(f -> "closed".equals(f.getValue("body")));
       long hint = last.getLong("retryAfterMs", -1L);
       assertTrue(hint >= 0 && hint < 3000, "each client told a moment of its own within the 3 s grace: " + last.encode());

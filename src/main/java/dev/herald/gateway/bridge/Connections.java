@@ -102,6 +102,9 @@ public final class Connections {
     return true;
   }
 
+  /** The notice's {@code what} for a node that is shutting down. */
+  static final String DRAINING = "node draining";
+
   /** A backend-health notice ({@link Notice}) to every connection here, on {@code rt.notices}. */
   public void notice(JsonObject notice) {
     Buffer frame = Frame.rec(Addresses.CLIENT_NOTICES, notice);
@@ -222,7 +225,11 @@ public final class Connections {
     // back spread, not all at once, and before the grace ends (else they would flap offline)
     long spreadMs = Math.max(graceMs / 2, 500);
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    long now = System.currentTimeMillis();
+    // what the app can show until it is connected again (herald-client.js clears it then)
+    Buffer draining = Frame.rec(Addresses.CLIENT_NOTICES, new Notice(DRAINING, "draining", now, now).toJson());
     for (Connection c : List.copyOf(connections.values())) {
+      c.write(draining);
       // the close waits for the last frame to be written: a polling transport would lose it (and its hint) otherwise
       c.socket.write(Frame.closing(CloseCode.RESTART.code, "node shutting down, reconnect", random.nextLong(spreadMs)))
           .onComplete(ar -> c.socket.close(CloseCode.RESTART.code, "node shutting down, reconnect"));

@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
  * dependency the node's clients rely on is degraded, or no longer is:
  * {@code {"type": "degraded"|"recovered", "what", "state"?, "since", "at"}}.
  *
- * @param what  what is degraded: {@code proxy connect}, {@code webhook <url>}, {@code cluster majority}
- * @param state how, while degraded ({@code open}, {@code half_open}, {@code lost}); null once recovered
+ * @param what  what is degraded: {@code proxy connect}, {@code webhook <url>}, {@code cluster majority}, {@code node draining}
+ * @param state how, while degraded ({@code open}, {@code half_open}, {@code lost}, {@code draining}); null once recovered
  * @param since when it became degraded (ms since the epoch)
  * @param at    when this notice was raised
  */
