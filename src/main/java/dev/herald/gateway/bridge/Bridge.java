@@ -135,6 +135,9 @@ public final class Bridge implements Handler<SockJSSocket> {
    * registrations and history reads the stream sends for it.
    */
   public void handleSse(RoutingContext ctx, Principal principal, SseRequest request) {
+    if (ctx.response().closed()) {
+      return; // the client left while its token or the connect proxy was being checked
+    }
     SseEvents events = new SseEvents();
     List<JsonObject> first = new ArrayList<>();
     request.channels().forEach(ch -> first.add(register(Addresses.channel(ch))));
@@ -142,7 +145,10 @@ public final class Bridge implements Handler<SockJSSocket> {
     if (request.inbox()) {
       first.add(register(Addresses.inbox(principal.userId())));
     }
-    first.addAll(events.open(request.channels(), request.resume()));
+    // positions of the channels the stream has (named, or server-side subscriptions): its id holds no others
+    java.util.Map<String, SseEvents.Position> resume = new java.util.LinkedHashMap<>(request.resume());
+    resume.keySet().retainAll(union(request.channels(), principal.subscribe()));
+    first.addAll(events.open(request.channels(), resume));
     // answered once the frames before it were: the stream is subscribed
     first.add(new JsonObject().put("type", "send").put("address", Addresses.SESSION).put("replyAddress", SseEvents.READY));
     // a keep-alive well inside the silence the sweep closes connections for
@@ -152,6 +158,12 @@ public final class Bridge implements Handler<SockJSSocket> {
     if (c != null) {
       socket.onKeepAlive(() -> c.lastSeen = System.currentTimeMillis());
     }
+  }
+
+  private static java.util.Set<String> union(java.util.Collection<String> a, java.util.Collection<String> b) {
+    java.util.Set<String> out = new java.util.HashSet<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static JsonObject register(String address) {

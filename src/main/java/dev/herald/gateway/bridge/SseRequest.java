@@ -3,6 +3,7 @@ package dev.herald.gateway.bridge;
 import dev.herald.gateway.connection.SseEvents;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Names;
+import dev.herald.token.Principal;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,6 +23,9 @@ import java.util.Set;
  * @param resume   each channel's position from the last event id (none on a first connect)
  */
 public record SseRequest(Set<String> channels, Set<String> users, boolean inbox, Map<String, SseEvents.Position> resume) {
+
+  /** The longest position: a channel name, the epoch's 8 characters, a seq, separators. */
+  private static final int MAX_ID_ENTRY = Names.MAX_CHANNEL + 1 + 8 + 1 + 18 + 1;
 
   /** @throws ReplyException 400 {@code bad_request} naming what is wrong */
   public static SseRequest from(RoutingContext ctx, int maxChannels) {
@@ -49,11 +53,12 @@ public record SseRequest(Set<String> channels, Set<String> users, boolean inbox,
     if (id == null) {
       id = ctx.request().getParam("lastEventId");
     }
-    // a server-side subscription's channel may be in it too: as many again
-    Map<String, SseEvents.Position> resume = id != null && id.length() > 4096 ? null : SseEvents.parseId(id, 2 * maxChannels);
+    // what the server writes: a position for each channel named and each server-side subscription
+    int maxIds = maxChannels + Principal.MAX_SUBSCRIBE;
+    Map<String, SseEvents.Position> resume = id != null && id.length() > maxIds * MAX_ID_ENTRY ? null : SseEvents.parseId(id, maxIds);
     if (resume == null) {
       throw ErrorCode.BAD_REQUEST.exception("Last-Event-ID is not an id this server gave (channel/epoch/seq, space-separated, at most "
-          + 2 * maxChannels + ")");
+          + maxIds + ")");
     }
     return new SseRequest(java.util.Collections.unmodifiableSet(channels), java.util.Collections.unmodifiableSet(users), inbox.size() == 1 && inbox.get(0).equals("true"), resume);
   }

@@ -73,7 +73,7 @@ public final class SseEvents {
     }
     for (String e : entries) {
       String[] p = e.split("/", -1);
-      if (p.length != 3 || !dev.herald.protocol.Names.isChannel(p[0]) || p[1].length() != 8 || !p[2].matches("[0-9]{1,18}")) {
+      if (p.length != 3 || !dev.herald.protocol.Names.isChannel(p[0]) || !p[1].matches("[0-9a-f-]{8}") || !p[2].matches("[0-9]{1,18}")) {
         return null;
       }
       out.put(p[0], new Position(p[1], Long.parseLong(p[2])));
@@ -137,6 +137,16 @@ public final class SseEvents {
         } else {
           event(text, "error", new JsonObject().put("address", address).put("code", frame.getValue("failureCode"))
               .put("message", frame.getValue("message")));
+          if (address == null) {
+            // a refusal of a frame that names nothing (the frame rate): it may be one of our reads,
+            // whose answer would never come; each pending read ends failed
+            for (String reply : List.copyOf(byReply.keySet())) {
+              Stream s = streams.get(byReply.remove(reply));
+              if (s != null && s.recovering) {
+                finish(s, false, frame, text, requests);
+              }
+            }
+          }
         }
       }
       return new Output(text.toString(), requests);
@@ -238,6 +248,10 @@ public final class SseEvents {
       requests.add(recover(s, s.reason, 0));
       return;
     }
+    long nextSeq = h.getLong("nextSeq", 1L);
+    if (s.lastSeq > nextSeq - 1) {
+      s.lastSeq = nextSeq - 1; // a position past the channel's end (forged, or another epoch's): from its end on
+    }
     JsonArray messages = h.getJsonArray("messages", new JsonArray());
     for (int i = 0; i < messages.size(); i++) {
       JsonObject m = messages.getJsonObject(i);
@@ -251,7 +265,6 @@ public final class SseEvents {
       s.fullEpoch = h.getString("epoch");
     }
     s.recoveredSoFar = s.recoveredSoFar && h.getBoolean("recovered", false);
-    long nextSeq = h.getLong("nextSeq", 1L);
     if ((messages.size() == HistoryQuery.MAX_LIMIT && s.lastSeq < nextSeq - 1) || s.overflow) {
       s.overflow = false;
       s.waiting.clear();
@@ -273,6 +286,16 @@ public final class SseEvents {
     s.recoveredSoFar = true;
     List<JsonObject> waiting = new ArrayList<>(s.waiting);
     s.waiting.clear();
+    if (!read && !waiting.isEmpty()) {
+      // history could not fill the hole: the stream goes on from what waited, the hole told above
+      // (reading again at once would fail again, as fast as the node answers)
+      JsonObject first = waiting.get(0);
+      if (first.getString("epoch") != null) {
+        s.fullEpoch = first.getString("epoch");
+        s.epoch = shortEpoch(s.fullEpoch);
+      }
+      s.lastSeq = first.getLong("seq") - 1;
+    }
     for (int i = 0; i < waiting.size(); i++) {
       if (s.recovering) {
         s.waiting.addAll(waiting.subList(i, waiting.size()));

@@ -51,6 +51,7 @@ public final class SseSocket implements ClientSocket {
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Accel-Buffering", "no"); // nginx: pass each event on at once
     response.write(": herald\n\n");
+    response.closeHandler(v -> ended()); // from the start: a client gone before the bridge took the stream is seen
   }
 
   /** Called at each keep-alive: the stream is still open. */
@@ -134,12 +135,21 @@ public final class SseSocket implements ClientSocket {
   public void handlers(Handler<Buffer> frames, Handler<Void> closed, Handler<Throwable> failed) {
     this.frames = frames;
     this.closed = closed;
-    response.closeHandler(v -> ended());
+    if (response.closed()) {
+      context.runOnContext(v -> ended()); // once the bridge has done opening it: then it forgets it
+      return;
+    }
     response.exceptionHandler(failed);
     timer = vertx.setPeriodic(keepAliveMs, id -> {
       if (!ended) {
-        response.write(": keep-alive\n\n");
-        alive.run();
+        // alive only once the line went out; a write that fails ends the stream
+        response.write(": keep-alive\n\n").onComplete(ar -> {
+          if (ar.succeeded()) {
+            alive.run();
+          } else {
+            ended();
+          }
+        });
       }
     });
     // on a later turn: the bridge holds the connection's frames until presence counted it

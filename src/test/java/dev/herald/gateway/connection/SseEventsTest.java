@@ -103,6 +103,43 @@ class SseEventsTest {
   }
 
   @Test
+  @DisplayName("attack: a hole whose history read is refused (answer bytes spent) is told, and the stream goes on from what waited: "
+      + "no second read at once (a refusal loop that left the channel silent for good)")
+  void refusedReadDoesNotLoop() {
+    SseEvents e = new SseEvents();
+    e.open(List.of("c"), Map.of());
+    e.onFrame(longForm(1, E1));
+    SseEvents.Output hole = e.onFrame(shortForm(5));
+    e.onFrame(shortForm(6));
+    SseEvents.Output refused = e.onFrame(new JsonObject().put("type", "err").put("address", hole.requests().get(0).getString("replyAddress"))
+        .put("failureCode", 4290).put("message", "answers are limited"));
+    assertTrue(refused.requests().isEmpty(), "no read again at once: " + refused.requests());
+    assertTrue(refused.text().contains("\"recovered\":false"), refused.text());
+    assertEquals(List.of(5L, 6L), seqs(refused.text()), "what waited goes out");
+    assertEquals(List.of(7L), seqs(e.onFrame(shortForm(7)).text()), "and the live stream after it");
+  }
+
+  @Test
+  @DisplayName("attack: a refusal that names no address (the frame rate) ends the reads in flight, failed, instead of leaving them waiting for ever")
+  void refusalWithoutAddressEndsReads() {
+    SseEvents e = new SseEvents();
+    e.open(List.of("c"), SseEvents.parseId("c/11111111/4", 4));
+    e.onFrame(shortForm(9));
+    String out = e.onFrame(new JsonObject().put("type", "err").put("failureCode", 4290).put("message", "rate_limited")).text();
+    assertTrue(out.contains("event: recovered") && out.contains("\"recovered\":false"), out);
+    assertEquals(List.of(10L), seqs(e.onFrame(shortForm(10)).text()), "the channel is live again");
+  }
+
+  @Test
+  @DisplayName("attack: a forged position far past the channel's end does not mute it: the stream goes on from the channel's end")
+  void positionPastTheEnd() {
+    SseEvents e = new SseEvents();
+    List<JsonObject> reads = e.open(List.of("c"), SseEvents.parseId("c/11111111/999999999999", 4));
+    e.onFrame(history(reads.get(0), E1, 1, 0, false)); // nothing after since, nextSeq 1... the channel holds 0 messages
+    assertEquals(List.of(1L), seqs(e.onFrame(longForm(1, E1)).text()));
+  }
+
+  @Test
   @DisplayName("Last-Event-ID: ours parse; anything else (a path, a wrong epoch length, too many entries) is refused")
   void ids() {
     assertEquals(new SseEvents.Position("11111111", 4), SseEvents.parseId("c/11111111/4 d/22222222/9", 4).get("c"));
@@ -110,6 +147,7 @@ class SseEventsTest {
     assertNull(SseEvents.parseId("c/../4", 4));
     assertNull(SseEvents.parseId("c/1111/4", 4));
     assertNull(SseEvents.parseId("c/11111111/-4", 4));
+    assertNull(SseEvents.parseId("c/\nevent:x/4", 4), "a newline would write lines of its own into the stream");
     assertNull(SseEvents.parseId("a/11111111/1 b/11111111/1 c/11111111/1", 2));
   }
 }
