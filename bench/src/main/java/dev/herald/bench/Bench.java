@@ -70,6 +70,7 @@ public final class Bench {
       case "polling-vs-push" -> result = PollingVsPushScenario.run(new Options(opts));
       case "capacity" -> result = CapacityScenario.run(new Options(opts));
       case "failover" -> result = FailoverScenario.run(new Options(opts));
+      case "storm" -> result = StormScenario.run(new Options(opts));
       case "abuse" -> result = AbuseScenario.run(new Options(opts));
       case "proxy" -> result = ProxyScenario.run(new Options(opts));
       case "delta" -> result = DeltaScenario.run(new Options(opts));

@@ -31,6 +31,9 @@ final class LocalCluster implements AutoCloseable {
   /** Merged into each node's shipped conf file (conf/cluster-node-N.json), when not empty. */
   private io.vertx.core.json.JsonObject extraConf = new io.vertx.core.json.JsonObject();
 
+  /** Merged into one node's conf after {@link #extraConf}: node number to its own settings. */
+  private final java.util.Map<Integer, io.vertx.core.json.JsonObject> nodeConf = new java.util.HashMap<>();
+
   LocalCluster(Path logDir) {
     this.logDir = logDir;
     // a benchmark stopped by Ctrl-C or SIGTERM still takes its nodes with it
@@ -79,6 +82,12 @@ final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /** Node {@code node} runs with {@code extra} merged into its conf too (after {@link #withConf}'s); before {@link #start}. */
+  LocalCluster withConf(int node, io.vertx.core.json.JsonObject extra) {
+    nodeConf.put(node, extra.copy());
+    return this;
+  }
+
   /** Starts nodes 1..n one after another, each ready before the next; returns the ms each took. */
   List<Long> start(int n) throws IOException, InterruptedException {
     Files.createDirectories(logDir);
@@ -113,9 +122,11 @@ final class LocalCluster implements AutoCloseable {
       cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
     }
     String conf = "conf/cluster-node-" + i + ".json";
-    if (!extraConf.isEmpty()) {
+    io.vertx.core.json.JsonObject own = nodeConf.getOrDefault(i, new io.vertx.core.json.JsonObject());
+    if (!extraConf.isEmpty() || !own.isEmpty()) {
       Path merged = logDir.resolve("node-" + i + ".json");
-      Files.writeString(merged, new io.vertx.core.json.JsonObject(Files.readString(Path.of(conf))).mergeIn(extraConf, true).encodePrettily());
+      Files.writeString(merged, new io.vertx.core.json.JsonObject(Files.readString(Path.of(conf))).mergeIn(extraConf, true).mergeIn(own, true)
+          .encodePrettily());
       conf = merged.toString();
     }
     cmd.addAll(List.of("-jar", jar, "-conf", conf));
