@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
-# Scenarios: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta (scripts/bench.sh alone prints their
-# options). The load generator is its own project (bench/, never in the product jar); this
-# builds it and the product jar when missing, and installs the comparison servers fanout and
-# failover measure beside Herald (scripts/compare: Socket.IO 4, bare ws; ports 8091, 8092) if
-# Node.js is here and they are missing. The scenario starts the nodes it needs from
-# conf/cluster-node-N.json (on HTTP 8081-8083 and Hazelcast 5701-5703; HERALD_HTTP_PORT_BASE and
+# Scenarios: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta, scale
+# (scripts/bench.sh alone prints their options). scale needs root: for each N of --hosts it makes N
+# "hosts" as network namespaces hs1..hsN (10.213.79.0/24, bridge hsbr), one node and one client
+# process in each, and removes them at the end. The load generator is its own project (bench/,
+# never in the product jar); this builds it and the product jar when missing, and installs the
+# comparison servers fanout and failover measure beside Herald (scripts/compare: Socket.IO 4,
+# bare ws; ports 8091, 8092) if Node.js is here and they are missing. The scenario starts the
+# nodes it needs from conf/cluster-node-N.json (on HTTP 8081-8083 and Hazelcast 5701-5703; HERALD_HTTP_PORT_BASE and
 # HERALD_CLUSTER_PORT_BASE move them, as for scripts/cluster.sh), stops them at
 # the end, writes target/bench/SCENARIO.json and appends a table to docs/benchmarks-log.md
 # (--report none to skip). On a machine with two cores or more the nodes run on core 0 and the

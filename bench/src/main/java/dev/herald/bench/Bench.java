@@ -28,7 +28,19 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    System.exit(run(args));
+    try {
+      System.exit(run(args));
+    } catch (Unavailable e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(3);
+    }
+  }
+
+  /** A scenario that cannot run on this machine (exit 3, as scripts/chaos.sh's), saying why. */
+  static final class Unavailable extends Exception {
+    Unavailable(String why) {
+      super(why);
+    }
   }
 
   static int run(String[] args) throws Exception {
@@ -42,6 +54,8 @@ public final class Bench {
           + "       bench abuse [--seconds 10] [--attacks none,pings,fragments,pipelining,upgrade-idle,history,connections]\n"
           + "       bench proxy [--connects 2000] [--concurrency 50] [--publishes 2000] [--downSeconds 5] [--backendPort 18790]\n"
           + "       bench delta [--subscribers 200] [--seconds 10] [--rate 20]\n"
+          + "       bench scale [--hosts 1,2,3,6] [--clients 2000] [--broadcasts 20] [--warmup 2] [--interval 500] [--rooms 0] [--waitSeconds 30] [--idle 3] [--maxSeconds 1800]\n"
+          + "         (root: network namespaces hs1..hsN, one node and one client process each)\n"
           + "every scenario: [--report docs/benchmarks-log.md|none]");
       return 2;
     }
@@ -74,8 +88,9 @@ public final class Bench {
       case "abuse" -> result = AbuseScenario.run(new Options(opts));
       case "proxy" -> result = ProxyScenario.run(new Options(opts));
       case "delta" -> result = DeltaScenario.run(new Options(opts));
+      case "scale" -> result = ScaleScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta, scale)");
         return 2;
       }
     }

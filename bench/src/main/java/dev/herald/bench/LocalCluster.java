@@ -113,14 +113,7 @@ final class LocalCluster implements AutoCloseable {
   /** Node i of a cluster of n, its output appended to its log; returns once it is ready. */
   private Process launch(int i, int n, String jar) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(pinning());
-    // the JDK and argument files scripts/java.sh picked (bench.sh sources it); as shipped otherwise.
-    // HERALD_NODE_JAVA_OPTS comes after and wins
-    cmd.add(System.getenv().getOrDefault("HERALD_JAVA", "java"));
-    cmd.addAll(List.of(System.getenv().getOrDefault("HERALD_JVM_ARGS", "@conf/jvm.options").trim().split("\\s+")));
-    String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
-    if (opts != null && !opts.isBlank()) {
-      cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(i)).split("\\s+")));
-    }
+    cmd.addAll(javaCommand(i));
     String conf = "conf/cluster-node-" + i + ".json";
     io.vertx.core.json.JsonObject own = nodeConf.getOrDefault(i, new io.vertx.core.json.JsonObject());
     if (!extraConf.isEmpty() || !own.isEmpty()) {
@@ -146,6 +139,22 @@ final class LocalCluster implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The JVM a node runs and its options, before {@code -jar}: the JDK and argument files
+   * scripts/java.sh picked (bench.sh sources it), as shipped otherwise; HERALD_NODE_JAVA_OPTS
+   * comes after and wins ({@code {node}} in it becomes {@code node}).
+   */
+  static List<String> javaCommand(int node) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(System.getenv().getOrDefault("HERALD_JAVA", "java"));
+    cmd.addAll(List.of(System.getenv().getOrDefault("HERALD_JVM_ARGS", "@conf/jvm.options").trim().split("\\s+")));
+    String opts = System.getenv("HERALD_NODE_JAVA_OPTS"); // e.g. a profiler or GC settings for the nodes
+    if (opts != null && !opts.isBlank()) {
+      cmd.addAll(List.of(opts.trim().replace("{node}", String.valueOf(node)).split("\\s+")));
+    }
+    return cmd;
+  }
+
   /** SIGKILL node i. */
   void kill(int i) {
     nodes.get(i - 1).destroyForcibly();
@@ -156,14 +165,19 @@ final class LocalCluster implements AutoCloseable {
   }
 
   private static void awaitReady(Process p, int port) throws IOException, InterruptedException {
+    awaitReady(p, "127.0.0.1", port);
+  }
+
+  /** Returns once the node {@code p} on {@code host:port} answers /ready with 200; fails when it exits or after 60 s. */
+  static void awaitReady(Process p, String host, int port) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("node on port " + port + " exited with " + p.exitValue());
+        throw new IllegalStateException("node on " + host + ":" + port + " exited with " + p.exitValue());
       }
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+        if (http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/ready")).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
         }
@@ -172,7 +186,7 @@ final class LocalCluster implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("node on port " + port + " not ready in 60 s");
+    throw new IllegalStateException("node on " + host + ":" + port + " not ready in 60 s");
   }
 
   @Override
