@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark scenario: scripts/bench.sh SCENARIO [--key value ...]
-# Scenarios: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta, scale
+# Scenarios: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta, storm, scale
 # (scripts/bench.sh alone prints their options). scale needs root: for each N of --hosts it makes N
 # "hosts" as network namespaces hs1..hsN (10.213.79.0/24, bridge hsbr), one node and one client
 # process in each, and removes them at the end. The load generator is its own project (bench/,

@@ -37,7 +37,10 @@ import java.util.TreeSet;
  * @param connectsPerSecond    new bridge connections a node takes a second (bursts of as many), shared by
  *                             its gateway instances; the others are told to come back later, each at
  *                             the next free slot (close 1013 with {@code retryAfterMs}), so a storm of
- *                             reconnects is spread at a rate the node takes; default {@value #DEFAULT_CONNECTS_PER_SECOND}
+ *                             reconnects is spread at a rate the node takes; default {@value #DEFAULT_CONNECTS_PER_SECOND},
+ *                             above what a node completes (a turned-away connect still costs a third
+ *                             to a half of an admitted one: set below a node's own pace it lengthens a
+ *                             storm, docs/benchmarks.md "reconnect storm")
  * @param maxContacts          users one connection may follow with {@code rt.presence.contacts}; default {@value #DEFAULT_MAX_CONTACTS}
  * @param sseMaxChannels       channels one Server-Sent Events stream ({@code GET /eventbus/sse}) may
  *                             name; 0 turns the endpoint off; default {@value #DEFAULT_SSE_MAX_CHANNELS}

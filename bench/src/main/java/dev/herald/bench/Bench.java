@@ -90,7 +90,7 @@ public final class Bench {
       case "delta" -> result = DeltaScenario.run(new Options(opts));
       case "scale" -> result = ScaleScenario.run(new Options(opts));
       default -> {
-        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta, scale)");
+        System.err.println("bench: unknown scenario '" + args[0] + "' (known: cluster, fanout, polling-vs-push, capacity, failover, abuse, proxy, delta, storm, scale)");
         return 2;
       }
     }
