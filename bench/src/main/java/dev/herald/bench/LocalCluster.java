@@ -196,7 +196,7 @@ final class LocalCluster implements AutoCloseable {
       p.destroy();
     }
     for (Process p : nodes) {
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      if (!p.waitFor(90, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
     }
