@@ -357,7 +357,8 @@ final class ScaleScenario {
               .put("latency p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
               .put("latency max (ms)", Bench.ms(h.getMaxValue()))
               .put("errors", hostErrors).put("connect errors", c.getLong("errors")).put("why", c.getJsonArray("why"))
-              .put("closed during the run", r.getLong("closed during the run")).put("err frames", r.getLong("err frames"));
+              .put("closed during the run", r.getLong("closed during the run")).put("close codes", r.getJsonObject("close codes"))
+              .put("err frames", r.getLong("err frames"));
           perHost.add(ph);
           Bench.progress("  host " + (i + 1) + ": " + ph.encode());
         }
@@ -841,6 +842,8 @@ final class ScaleScenario {
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong errFrames = new AtomicLong();
     private final AtomicLong closedDuringRun = new AtomicLong();
+    /** Close code (or -1: none) to how many of the closes during the run had it: who ended them, and why. */
+    private final ConcurrentHashMap<Integer, AtomicLong> closeCodes = new ConcurrentHashMap<>();
     private final AtomicLong lastDelivery = new AtomicLong();
     private final BridgeClient[] connections;
     private final boolean[] subscribed;
@@ -918,6 +921,8 @@ final class ScaleScenario {
           bc.closed().onComplete(code -> {
             if (!stopping && subscribed[i]) {
               closedDuringRun.incrementAndGet();
+              int k = code.succeeded() && code.result() != null ? code.result() : -1;
+              closeCodes.computeIfAbsent(k, x -> new AtomicLong()).incrementAndGet();
             }
           });
           bc.register(Wire.channel(ALL), f -> onFrame(i, f, false));
@@ -1039,6 +1044,12 @@ final class ScaleScenario {
       }
     }
 
+    private JsonObject closeCodesJson() {
+      JsonObject out = new JsonObject();
+      closeCodes.forEach((code, n) -> out.put(code < 0 ? "none" : String.valueOf(code), n.get()));
+      return out;
+    }
+
     /** Receipts still missing of acknowledged messages, by subscribed clients (under the lock). */
     private long missing() {
       long m = 0;
@@ -1059,7 +1070,7 @@ final class ScaleScenario {
       Histogram r = roomLatency.getIntervalHistogram();
       return new JsonObject().put("type", "report").put("deliveries", deliveries.get()).put("room deliveries", roomDeliveries.get())
           .put("warm-up deliveries", warmDeliveries.get()).put("lost", lost).put("duplicated", duplicated.get()).put("err frames", errFrames.get())
-          .put("closed during the run", closedDuringRun.get()).put("lastDeliveryNanos", lastDelivery.get())
+          .put("closed during the run", closedDuringRun.get()).put("close codes", closeCodesJson()).put("lastDeliveryNanos", lastDelivery.get())
           .put("latency", encode(h)).put("roomLatency", encode(r))
           .put("p50 (ms)", Bench.ms(h.getValueAtPercentile(50))).put("p99 (ms)", Bench.ms(h.getValueAtPercentile(99)))
           .put("max (ms)", Bench.ms(h.getMaxValue()));
