@@ -43,15 +43,21 @@ public final class BridgeClient {
   private BridgeClient(Vertx vertx, WebSocket ws, long pingMillis) {
     this.vertx = vertx;
     this.ws = ws;
-    ws.binaryMessageHandler(this::onFrame);
-    ws.textMessageHandler(t -> onFrame(Buffer.buffer(t)));
-    ws.closeHandler(v -> {
+    try {
+      ws.binaryMessageHandler(this::onFrame);
+      ws.textMessageHandler(t -> onFrame(Buffer.buffer(t)));
+      ws.closeHandler(v -> {
+        closed.tryComplete(ws.closeStatusCode());
+        // no answer can come any more
+        replies.values().forEach(p -> p.tryFail("connection closed"));
+        replies.clear();
+      });
+    } catch (IllegalStateException alreadyClosed) {
+      // the node closed it between the upgrade and here (a connection over a bound, say): Vert.x
+      // refuses handlers on a closed WebSocket, and this client is simply closed already
       closed.tryComplete(ws.closeStatusCode());
-      // no answer can come any more
-      replies.values().forEach(p -> p.tryFail("connection closed"));
-      replies.clear();
-    });
-    pingTimer = pingMillis > 0 ? vertx.setPeriodic(pingMillis, id -> {
+    }
+    pingTimer = pingMillis > 0 && !closed.future().isComplete() ? vertx.setPeriodic(pingMillis, id -> {
       if (!ws.isClosed()) {
         ws.writeTextMessage("{\"type\":\"ping\"}");
       }
