@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests drive (Debian's Chromium, nginx and
 # faketime when missing, the JavaScript packages from the lock file), then mvn verify (unit tests, the
-# jar, integration tests).
+# jar, integration tests), then the unit tests once more on the nodes' JDK when the build's is another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +31,12 @@ mvn -B -q -f bench/pom.xml verify
 # the reference backend (examples/backend), which ReferenceBackendIT runs beside a node
 mvn -B -q -f examples/backend/pom.xml package
 mvn -B verify "$@"
+# the unit tests again on the JDK the launchers run the nodes on (Temurin 25 where there is one) when
+# the build ran on another (the jar's process tests already run their nodes there, through scripts/java.sh)
+. scripts/java.sh
+build_java=${JAVA_HOME:+$JAVA_HOME/bin/java}
+build_java=${build_java:-$(command -v java)}
+if [ "$(herald_java_major "$build_java")" != "$HERALD_JAVA_MAJOR" ]; then
+  echo "the unit tests on Java $HERALD_JAVA_MAJOR ($HERALD_JAVA)"
+  mvn -B surefire:test -Djvm="$HERALD_JAVA" "$@"
+fi
