@@ -32,6 +32,11 @@ class BenchSmokeIT {
 
   /** Runs the load generator's {@code SCENARIO ARGS} against the product jar; returns the figures it wrote. */
   private static JsonObject bench(String scenario, String... args) throws Exception {
+    return bench(false, scenario, args);
+  }
+
+  /** {@link #bench}; with {@code namespaces}, a scenario refused for want of network namespaces (exit 3) skips the test, loudly. */
+  private static JsonObject bench(boolean namespaces, String scenario, String... args) throws Exception {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java",
         "-Dherald.jar=" + JarProcessIT.JAR.toAbsolutePath(), "-jar", BENCH_JAR.toString(), scenario));
     cmd.addAll(java.util.List.of(args));
@@ -46,6 +51,8 @@ class BenchSmokeIT {
     }
     String out = Files.readString(log);
     Files.delete(log);
+    org.junit.jupiter.api.Assumptions.assumeFalse(namespaces && p.exitValue() == 3,
+        "SKIPPED LOUDLY: " + scenario + " needs network namespaces, refused on this machine:\n" + out);
     assertEquals(0, p.exitValue(), out);
     return new JsonObject(Files.readString(JarProcessIT.ROOT.resolve(Path.of("target/bench/" + scenario + ".json")))).getJsonObject("figures");
   }
@@ -152,5 +159,38 @@ class BenchSmokeIT {
     assertTrue(figures.getLong("backend down: connects answered a second") > 0);
     assertEquals(0, figures.getLong("backend down: connects accepted"), "nothing is let in while the backend is down");
     assertTrue(figures.containsKey("backend back: first connect after (ms)"), "the recovery is reported (the bench waits for it)");
+  }
+
+  @Test
+  @DisplayName("the storm scenario: with a connect control that bites, a killed node's clients all come back on the survivors, "
+      + "some of them told to wait (1013), none giving up, and the survivors' own clients lose nothing")
+  void storm() throws Exception {
+    JsonObject f = bench("storm", "--clients", "60", "--probes", "4", "--rate", "10", "--baseline", "1", "--warmups", "1",
+        "--variants", "control", "--connectsPerSecond", "5");
+    String v = "with the control: ";
+    assertEquals(60, f.getInteger(v + "storm clients subscribed again"), f::encode);
+    assertEquals(0, f.getInteger(v + "storm clients that gave up"), f::encode);
+    assertEquals(0, f.getLong(v + "survivors' clients during the storm: lost"), f::encode);
+    assertTrue(f.getLong(v + "survivors' clients during the storm: deliveries") > 0, f::encode);
+    // 30 clients onto each survivor within half a second, past its 5 a second with bursts of 5 (its 4 own clients came
+    // first, under the burst): most are told when to come back
+    assertTrue(f.getInteger(v + "turned away (1013, retryAfterMs)") > 0, f::encode);
+  }
+
+  @Test
+  @DisplayName("the scale scenario (root: network-namespace hosts): two hosts, every client subscribed and every broadcast delivered "
+      + "once, on both hosts; the namespaces are gone afterwards")
+  void scale() throws Exception {
+    JsonObject f = bench(true, "scale", "--hosts", "2", "--clients", "20", "--broadcasts", "2", "--warmup", "1", "--idle", "1",
+        "--interval", "200", "--waitSeconds", "20");
+    assertEquals(40, f.getInteger("2 hosts: clients subscribed"), f::encode);
+    assertEquals(80, f.getLong("2 hosts: deliveries"), f::encode);
+    assertEquals(0, f.getLong("2 hosts: lost"), f::encode);
+    assertEquals(0, f.getLong("2 hosts: duplicated"), f::encode);
+    assertEquals(0, f.getLong("2 hosts: errors"), f::encode);
+    Process ns = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+    String left = new String(ns.getInputStream().readAllBytes());
+    ns.waitFor();
+    assertTrue(left.lines().noneMatch(l -> l.matches("hs\\d+( .*)?")), "namespaces left behind: " + left);
   }
 }
