@@ -213,8 +213,15 @@ class ChannelsIT {
   void cacheRecovery() {
     String channel = "score:final";
     try (WsClient pub = nodes.connect(nodes.a(), "scorer", Rights.all()); WsClient sub = nodes.connect(nodes.b(), "fan", Rights.all())) {
-      for (int i = 1; i <= 5; i++) {
-        publish(pub, channel, new JsonObject().put("goals", i));
+      // a publish is acknowledged before its fan-out: a watcher on sub's node sees the last one
+      // first, so no live copy of the five is still on its way there when sub subscribes
+      try (WsClient watcher = nodes.connect(nodes.b(), "score-watcher", Rights.all())) {
+        watcher.subscribe(Addresses.channel(channel));
+        for (int i = 1; i <= 5; i++) {
+          publish(pub, channel, new JsonObject().put("goals", i));
+        }
+        watcher.await(f -> Addresses.channel(channel).equals(f.getString("address"))
+            && (f.getValue("body") instanceof JsonArray a ? a.getLong(0) : f.getJsonObject("body").getLong("seq")) == 5);
       }
       sub.subscribe(Addresses.channel(channel));
       JsonObject latest = sub.awaitOn(Addresses.channel(channel));
