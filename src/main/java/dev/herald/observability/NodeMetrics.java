@@ -47,26 +47,39 @@ public final class NodeMetrics {
    * that is closing them.
    */
   private static void unhandled(Vertx vertx) {
-    java.util.concurrent.ConcurrentHashMap<String, long[]> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    // per class: its counter (found once, not looked up per exception) and when it was last logged
+    java.util.concurrent.ConcurrentHashMap<String, Unhandled> seen = new java.util.concurrent.ConcurrentHashMap<>();
     vertx.exceptionHandler(err -> {
       String kind = err.getClass().getName();
-      Metrics.counter(vertx, "herald_unhandled_exceptions_total", "exceptions no handler took, by class", "class", kind).increment();
+      Unhandled u = seen.computeIfAbsent(kind, k ->
+          new Unhandled(Metrics.counter(vertx, "herald_unhandled_exceptions_total", "exceptions no handler took, by class", "class", k)));
+      u.counter.increment();
       long now = System.currentTimeMillis();
-      long[] last = seen.computeIfAbsent(kind, k -> new long[] {0, 0}); // last logged at, not logged since
-      synchronized (last) {
-        if (last[0] == 0) {
+      synchronized (u) {
+        if (u.loggedAt == 0) {
           LOG.error("unhandled exception (the first of its kind: later ones are counted and logged at most every {} s)",
               UNHANDLED_LOG_MS / 1000, err);
-          last[0] = now;
-        } else if (now - last[0] >= UNHANDLED_LOG_MS) {
-          LOG.warn("{} more unhandled {} in the last {} s, the latest: {}", last[1] + 1, kind, (now - last[0]) / 1000, err.toString());
-          last[0] = now;
-          last[1] = 0;
+          u.loggedAt = now;
+        } else if (now - u.loggedAt >= UNHANDLED_LOG_MS) {
+          LOG.warn("{} more unhandled {} in the last {} s, the latest: {}", u.since + 1, kind, (now - u.loggedAt) / 1000, err.toString());
+          u.loggedAt = now;
+          u.since = 0;
         } else {
-          last[1]++;
+          u.since++;
         }
       }
     });
+  }
+
+  /** One class of unhandled exception: its counter, when it was last logged, how many came since. */
+  private static final class Unhandled {
+    final io.micrometer.core.instrument.Counter counter;
+    long loggedAt;
+    long since;
+
+    Unhandled(io.micrometer.core.instrument.Counter counter) {
+      this.counter = counter;
+    }
   }
 
   /** Schedules the next tick on {@code loop} (a Netty task: no Vert.x context needed), until the loop shuts down. */
