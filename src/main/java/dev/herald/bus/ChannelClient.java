@@ -1,6 +1,7 @@
 package dev.herald.bus;
 
 import dev.herald.protocol.Addresses;
+import dev.herald.protocol.message.ChannelProbe;
 import dev.herald.protocol.message.ChannelQuery;
 import dev.herald.protocol.message.HistoryQuery;
 import dev.herald.protocol.message.Publish;
@@ -39,6 +40,11 @@ public final class ChannelClient {
   /** {@link Addresses#CHANNEL_MEMBERS}, answered by {@code ChannelMembersVerticle}. */
   public Future<JsonObject> members(ChannelQuery query, DeliveryOptions options) {
     return Requests.<JsonObject>localFirst(eventBus, Addresses.CHANNEL_MEMBERS, query.toJson(), options).map(m -> m.body());
+  }
+
+  /** {@link Addresses#CHANNEL_PROBE}, answered by {@code BroadcastVerticle} once the channel's owner published the marker. */
+  public Future<Void> probe(ChannelProbe probe, DeliveryOptions options) {
+    return Requests.localFirst(eventBus, Addresses.CHANNEL_PROBE, probe.toJson(), options).mapEmpty();
   }
 
   /** {@link Addresses#CHANNEL_INFO}, answered by {@code BroadcastVerticle}. */

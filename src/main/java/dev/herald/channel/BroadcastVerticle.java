@@ -12,6 +12,7 @@ import dev.herald.protocol.message.AdminListing;
 import dev.herald.protocol.Addresses;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Headers;
+import dev.herald.protocol.message.ChannelProbe;
 import dev.herald.protocol.message.ChannelQuery;
 import dev.herald.protocol.message.History;
 import dev.herald.protocol.message.HistoryQuery;
@@ -69,7 +70,26 @@ public final class BroadcastVerticle extends VerticleBase {
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PUBLISH, Guarded.handler(Addresses.CHANNEL_PUBLISH, this::onPublish)).completion(),
         vertx.eventBus().<Object>consumer(Addresses.CHANNEL_HISTORY, Guarded.handler(Addresses.CHANNEL_HISTORY, this::onHistory)).completion(),
         vertx.eventBus().<Object>consumer(Addresses.ADMIN_CHANNELS, Guarded.handler(Addresses.ADMIN_CHANNELS, this::onAdminList)).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_INFO, Guarded.handler(Addresses.CHANNEL_INFO, this::onInfo)).completion());
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_INFO, Guarded.handler(Addresses.CHANNEL_INFO, this::onInfo)).completion(),
+        vertx.eventBus().<Object>consumer(Addresses.CHANNEL_PROBE, Guarded.handler(Addresses.CHANNEL_PROBE, this::onProbe)).completion());
+  }
+
+  /** {@link ChannelProbe}: the channel's owner publishes the marker ({@link ProbeOp}); answered once it has. */
+  private void onProbe(Message<Object> msg) {
+    ChannelProbe probe;
+    try {
+      probe = ChannelProbe.fromJson(msg.body());
+    } catch (ReplyException e) {
+      ErrorCode.refuse(msg, e);
+      return;
+    }
+    ClusterHandle.future(logs.submitToKey(probe.channel(), new ProbeOp(probe.marker())), context).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(null);
+      } else {
+        ErrorCode.UNAVAILABLE.fail(msg, "the channel's owner did not take the probe: " + ar.cause().getMessage());
+      }
+    });
   }
 
   private void onPublish(Message<Object> msg) {

@@ -13,7 +13,8 @@ import java.util.List;
  * Hazelcast's wire form of channel logs and of the entry processors a publish, a delivery and a
  * history read send, in place of Java serialization. In a cluster every publish sends its
  * {@link PublishOp} to the channel's owner, the stored message to the backup and the
- * {@link PublishOp.Published} answer back, then a {@link DeliverOp}; a log crosses whole when its
+ * {@link PublishOp.Published} answer back, then a {@link DeliverOp}; a new subscriber's gateway a
+ * {@link ProbeOp}; a log crosses whole when its
  * partition migrates (a member joined or left). The only place that knows their bytes.
  */
 public final class ChannelLogSerializers {
@@ -24,6 +25,7 @@ public final class ChannelLogSerializers {
   private static final int DELIVER = 1010;
   private static final int LOG = 1011;
   private static final int HISTORY = 1012;
+  private static final int PROBE = 1014;
 
   private ChannelLogSerializers() {
   }
@@ -61,6 +63,7 @@ public final class ChannelLogSerializers {
       out.writeLong(op.ttlMs);
       out.writeBoolean(op.latest);
     }, in -> new HistoryOp(in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readBoolean())));
+    config.addSerializerConfig(Serializers.of(ProbeOp.class, PROBE, (out, op) -> out.writeString(op.marker), in -> new ProbeOp(in.readString())));
     config.addSerializerConfig(Serializers.of(ChannelLog.class, LOG, ChannelLogSerializers::writeLog, ChannelLogSerializers::readLog));
   }
 

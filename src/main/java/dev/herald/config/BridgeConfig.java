@@ -49,6 +49,11 @@ import java.util.TreeSet;
  *                             {@code eventsource}, {@code htmlfile}, {@code jsonp}; default
  *                             {@code ["websocket", "xhr"]}, the ones that need neither an iframe nor
  *                             a script callback
+ * @param registerSettleMs     how long a channel's first registration on a gateway waits for the
+ *                             channel's owner to reach it before the register is answered (the
+ *                             owner delivers through a cached view of the registrations that lags
+ *                             the cluster's; docs/protocol.md, "Bridge frames"); 0 answers at once;
+ *                             default {@value #DEFAULT_REGISTER_SETTLE_MS}
  * @param drainGraceSeconds    on a graceful stop, how long the node's connections stay in presence
  *                             and channels while their clients reconnect elsewhere (no offline
  *                             flap); 0 takes them out at once; default {@value #DEFAULT_DRAIN_GRACE_SECONDS}
@@ -57,7 +62,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
                            int maxPendingReplies, int replyTimeoutMs, int publishPerSecond,
                            int commandsPerSecond, int commandBurst, int maxQueuedBytes, int maxPendingInboundBytes,
                            int answerBytesPerSecond, int maxConnectionsPerUser, int connectsPerSecond, int maxContacts, int sseMaxChannels, List<String> transports,
-                           int drainGraceSeconds) {
+                           int registerSettleMs, int drainGraceSeconds) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_ADDRESS_LENGTH = 200;
@@ -75,6 +80,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   public static final int DEFAULT_MAX_CONTACTS = 1000;
   public static final int DEFAULT_CONNECTS_PER_SECOND = 2000;
   public static final int DEFAULT_SSE_MAX_CHANNELS = 16;
+  public static final int DEFAULT_REGISTER_SETTLE_MS = 2000;
   /** The SockJS transports a deployment may turn on. */
   public static final Set<String> TRANSPORTS = Set.of("websocket", "xhr", "eventsource", "htmlfile", "jsonp");
   public static final List<String> DEFAULT_TRANSPORTS = List.of("websocket", "xhr");
@@ -95,6 +101,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
     Check.range("connectsPerSecond", connectsPerSecond, 1, 1_000_000);
     Check.range("maxContacts", maxContacts, 0, 100_000);
     Check.range("sseMaxChannels", sseMaxChannels, 0, 100);
+    Check.range("registerSettleMs", registerSettleMs, 0, 30_000);
     Check.range("drainGraceSeconds", drainGraceSeconds, 0, 60);
     transports = List.copyOf(transports);
     for (String t : transports) {
@@ -108,7 +115,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
   static BridgeConfig from(Section s) {
     s.allowOnly(Set.of("maxFrameBytes", "maxAddressLength", "maxHandlersPerSocket", "maxPendingReplies", "replyTimeoutMs",
         "publishPerSecond", "commandsPerSecond", "commandBurst", "maxQueuedBytes", "maxPendingInboundBytes",
-        "answerBytesPerSecond", "maxConnectionsPerUser", "connectsPerSecond", "maxContacts", "sseMaxChannels", "transports", "drainGraceSeconds"));
+        "answerBytesPerSecond", "maxConnectionsPerUser", "connectsPerSecond", "maxContacts", "sseMaxChannels", "transports", "registerSettleMs", "drainGraceSeconds"));
     return s.build(() -> new BridgeConfig(
         s.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES),
         s.integer("maxAddressLength", DEFAULT_MAX_ADDRESS_LENGTH),
@@ -126,6 +133,7 @@ public record BridgeConfig(int maxFrameBytes, int maxAddressLength, int maxHandl
         s.integer("maxContacts", DEFAULT_MAX_CONTACTS),
         s.integer("sseMaxChannels", DEFAULT_SSE_MAX_CHANNELS),
         s.strings("transports", DEFAULT_TRANSPORTS),
+        s.integer("registerSettleMs", DEFAULT_REGISTER_SETTLE_MS),
         s.integer("drainGraceSeconds", DEFAULT_DRAIN_GRACE_SECONDS)));
   }
 }

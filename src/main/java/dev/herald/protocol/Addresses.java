@@ -44,6 +44,12 @@ public final class Addresses {
    * answered {@code {"channel", "epoch", "lastSeq", "members", "owner", "backups"}} by the broadcast service.
    */
   public static final String CHANNEL_INFO = "herald.channel.info";
+  /**
+   * Request {@code {"channel", "probe"}}: the channel's owner publishes the probe on the channel's
+   * address, through its own event-bus view, so a gateway that just registered there learns when
+   * the owner's deliveries reach it ({@code dev.herald.protocol.message.ChannelProbe}).
+   */
+  public static final String CHANNEL_PROBE = "herald.channel.probe";
   /** The proxy service asks the connect proxy: {@code ProxyCalls.Connect}, answered with the backend's result. */
   public static final String PROXY_CONNECT = "herald.proxy.connect";
   /** The proxy service asks the subscribe proxy: {@code ProxyCalls.Subscribe}. */

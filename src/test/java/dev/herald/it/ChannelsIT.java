@@ -315,4 +315,54 @@ class ChannelsIT {
     pubs.forEach(WsClient::close);
     sub.close();
   }
+
+  @Test
+  @DisplayName("a register is answered once the channel's owner reaches it: subscribed on one node while the owner's event-bus view "
+      + "of the registrations lags behind a burst of 600 others, a message published right after the answer still arrives")
+  void registerReachesTheOwner() {
+    // channels the other node owns, with a subscriber there, delivered on before: that node keeps a list of their
+    // listeners, which the new subscriber's registration must reach
+    List<String> channels = new ArrayList<>();
+    for (int i = 0; channels.size() < 6; i++) {
+      if (TestNodes.hz(nodes.a()).getPartitionService().getPartition("settle-" + i).getOwner().localMember()) {
+        channels.add("settle-" + i);
+      }
+    }
+    WsClient pub = nodes.connect(nodes.b(), "settle-pub", Rights.all());
+    WsClient early = nodes.connect(nodes.a(), "settle-early", Rights.all());
+    for (String ch : channels) {
+      early.subscribe(Addresses.channel(ch));
+      publish(pub, ch, "before");
+      assertEquals(1, early.awaitOn(Addresses.channel(ch)).getJsonObject("body").getLong("seq"));
+    }
+    // the owner's node keeps lists for 600 other addresses, then hears of 600 new registrations of them at once, and
+    // refreshes its lists one address at a time, each a read of the cluster's map: a storm of subscriptions
+    io.vertx.core.eventbus.EventBus owner = nodes.a().vertx().eventBus();
+    List<io.vertx.core.eventbus.MessageConsumer<Object>> load = new ArrayList<>();
+    for (int j = 0; j < 600; j++) {
+      load.add(owner.consumer("settle-load-" + j, m -> { }));
+    }
+    WsClient.get(io.vertx.core.Future.all(load.stream().map(io.vertx.core.eventbus.MessageConsumer::completion).toList()));
+    for (int j = 0; j < 600; j++) {
+      owner.publish("settle-load-" + j, "warm");
+    }
+    for (int j = 0; j < 600; j++) {
+      load.add(nodes.b().vertx().eventBus().consumer("settle-load-" + j, m -> { }));
+    }
+    try (WsClient sub = nodes.connect(nodes.b(), "settle-sub", Rights.all())) {
+      for (String ch : channels) {
+        sub.subscribe(Addresses.channel(ch)); // answered: from here on every message must come
+        publish(pub, ch, "after");
+      }
+      for (String ch : channels) {
+        JsonObject m = sub.awaitOn(Addresses.channel(ch)).getJsonObject("body");
+        assertEquals(2, m.getLong("seq"), () -> ch + ": " + m.encode());
+        assertEquals("after", m.getString("data"));
+      }
+    } finally {
+      load.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+      pub.close();
+      early.close();
+    }
+  }
 }

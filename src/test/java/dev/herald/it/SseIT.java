@@ -175,10 +175,8 @@ class SseIT {
         assertEquals(Boolean.TRUE, r.getBoolean("recovered"), r::encode);
         assertEquals(3, r.getInteger("replayed"));
         assertEquals("reconnect", r.getString("reason"));
-        // the live stream goes on: 5, then 6. Another node's view of this node's new registration
-        // may lag by a moment (the clustered event bus caches each address's registrations and
-        // updates them from cluster events), so 5 may miss it; 6 then shows the gap and the stream
-        // reads 5 from history: either way each once, in order
+        // the live stream goes on: 5, then 6, each once, in order (the stream was ready once the
+        // channel's owner reached this node's registration, docs/protocol.md "Bridge frames")
         publish(pub, "sse.resume", 5);
         publish(pub, "sse.resume", 6);
         for (int i = 5; i <= 6; i++) {

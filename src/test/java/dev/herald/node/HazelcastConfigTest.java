@@ -42,6 +42,19 @@ class HazelcastConfigTest {
       + "<kubernetes enabled=\"true\"><service-dns>herald.default.svc.cluster.local</service-dns></kubernetes>";
 
   @Test
+  @DisplayName("every type Herald sends between members has a wire-form type id of its own (two sharing one read each other's bytes)")
+  void serializerIds() throws Exception {
+    Config hz = Node.hazelcastConfig(conf("<auto-detection enabled=\"false\"/><multicast enabled=\"false\"/><tcp-ip enabled=\"true\"/>"));
+    java.util.Map<Integer, String> byId = new java.util.HashMap<>();
+    for (var sc : hz.getSerializationConfig().getSerializerConfigs()) {
+      String other = byId.put(sc.getImplementation().getTypeId(), sc.getTypeClass().getName());
+      assertEquals(null, other, () -> "type id " + sc.getImplementation().getTypeId() + " given to " + other + " and " + sc.getTypeClass().getName());
+    }
+    assertTrue(byId.containsValue("dev.herald.presence.PresenceOp") && byId.containsValue("dev.herald.membership.MembershipOp")
+        && byId.containsValue("dev.herald.channel.ProbeOp"), "every feature's serializers are registered: " + byId);
+  }
+
+  @Test
   @DisplayName("herald-base.xml configures exactly the structures the catalog says it does, and names no other")
   void catalog() throws Exception {
     String xml = Files.readString(Path.of("cluster/herald-base.xml")).replaceAll("(?s)<!--.*?-->", "");

@@ -75,10 +75,11 @@ public final class Bridge implements Handler<SockJSSocket> {
     this.maxJsonDepth = config.http().maxJsonDepth();
     this.sweep = new Sweep(config.heartbeat().timeoutSeconds() * 1000L, config.auth().expiryNoticeSeconds());
     this.metrics = new BridgeMetrics(vertx);
-    this.fanout = new LocalFanout(vertx.eventBus(), metrics);
+    dev.herald.bus.ChannelClient channels = new dev.herald.bus.ChannelClient(vertx.eventBus());
+    this.fanout = new LocalFanout(vertx, metrics, channels, this.config.registerSettleMs());
     this.membership = new MembershipLink(vertx, nodeId, this.config.replyTimeoutMs());
     this.registrations = new Registrations(fanout, membership, metrics, this.config.maxHandlersPerSocket(), config.namespaces(),
-        new dev.herald.bus.ChannelClient(vertx.eventBus()), this.config.replyTimeoutMs());
+        channels, this.config.replyTimeoutMs());
     this.sends = new Sends(vertx, this.config, metrics, registrations::narrowRights);
     this.grants = new Grants(config.namespaces(), backend, subscriptionTokens, registrations, sends, metrics, this.config.maxHandlersPerSocket());
     this.connections = new Connections(vertx, this.config, metrics, fanout, membership, owners, census, config.roles().instances(Role.GATEWAY));
@@ -316,13 +317,35 @@ public final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     Target target = Addresses.parse(frame.address());
+    Future<Void> settling = c.settling;
+    if (settling != null && frame.type() != Frame.Type.REGISTER) {
+      // registers before it still wait for their channels' owners: this frame sees them in effect
+      return settling.transform(ar -> {
+        if (c.settling == settling) {
+          c.settling = null;
+        }
+        return c.life.closed() ? Future.succeededFuture() : handle(c, frame, target);
+      });
+    }
+    return handle(c, frame, target);
+  }
+
+  private Future<Void> handle(Connection c, Frame frame, Target target) {
     Future<Void> decided = grants.decide(c, frame, target);
     if (decided != null) {
       return decided;
     }
     return switch (frame.type()) {
       case UNREGISTER -> registrations.unregister(c, frame.address(), TraceIds.given(frame.headers()));
-      case REGISTER -> registrations.register(c, frame, target);
+      case REGISTER -> {
+        // a run of registers goes ahead at once, each waiting for its channel's owner meanwhile
+        // (LocalFanout#subscribe); the next frame of another type waits for them all
+        Future<Void> done = registrations.register(c, frame, target);
+        if (!done.isComplete()) {
+          c.settling = c.settling == null ? done : Future.join(c.settling, done).mapEmpty();
+        }
+        yield Future.succeededFuture();
+      }
       default -> switch (target.kind()) {
         case SESSION -> sends.answer(c, frame, Sends.session(c));
         case CONTACTS -> contacts.set(c, frame);

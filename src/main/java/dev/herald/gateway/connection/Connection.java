@@ -50,6 +50,12 @@ public final class Connection {
   /** Channels this connection is a member of: each completes once the membership service counted it. */
   public Map<String, Future<Void>> channels;
 
+  /**
+   * Registers handled but not yet in effect (their channels' owners not reached yet), or null: a
+   * later register goes ahead, a frame of any other type waits for them.
+   */
+  public Future<Void> settling;
+
   /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
   public boolean waiting;
   public FrameQueue<Buffer> queue;

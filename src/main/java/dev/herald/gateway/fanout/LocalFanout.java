@@ -7,7 +7,9 @@ import dev.herald.protocol.Addresses;
 import dev.herald.protocol.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.herald.bus.ChannelClient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -39,6 +41,11 @@ public final class LocalFanout {
     final Addresses.Kind kind;
     final Set<Connection> subscribers = new LinkedHashSet<>();
     MessageConsumer<Object> consumer;
+    /**
+     * Completes once the consumer is registered and, for a channel, the channel's owner reaches it
+     * ({@link OwnerReach}): what a subscriber waits for before its register is answered.
+     */
+    Future<Void> ready;
     final DeliveryOrder order = new DeliveryOrder();
     /** For member events only. */
     DeliveryOrder.PerUser members;
@@ -80,9 +87,16 @@ public final class LocalFanout {
   /** Every presence event of the cluster, for the local watchers of its user. */
   private MessageConsumer<Object> presenceEvents;
 
-  public LocalFanout(EventBus eventBus, BridgeMetrics metrics) {
-    this.eventBus = eventBus;
+  private final OwnerReach reach;
+
+  /**
+   * @param settleMs {@code bridge.registerSettleMs}: how long a channel's new registration here may
+   *                 wait for the channel's owner to reach it ({@link OwnerReach})
+   */
+  public LocalFanout(Vertx vertx, BridgeMetrics metrics, ChannelClient channels, int settleMs) {
+    this.eventBus = vertx.eventBus();
     this.metrics = metrics;
+    this.reach = new OwnerReach(vertx, channels, settleMs);
     this.presenceEvents = presenceConsumer();
   }
 
@@ -102,6 +116,9 @@ public final class LocalFanout {
   private MessageConsumer<Object> routeConsumer(Route r) {
     MessageConsumer<Object> consumer = eventBus.consumer(r.address);
     consumer.handler(msg -> {
+      if (r.kind == Addresses.Kind.CHANNEL && reach.marker(msg.body())) {
+        return; // a probe's, not a message
+      }
       if (consumer == r.consumer) {
         deliver(r.address, r, msg);
       }
@@ -171,6 +188,9 @@ public final class LocalFanout {
       Route r = new Route(address);
       if (r.kind != Addresses.Kind.PRESENCE_USER) {
         r.consumer = routeConsumer(r);
+        r.ready = r.kind == Addresses.Kind.CHANNEL
+            ? r.consumer.completion().compose(v -> reach.await(Addresses.parse(address).arg()))
+            : r.consumer.completion();
       }
       routes.put(address, r);
       route = r;
@@ -188,7 +208,7 @@ public final class LocalFanout {
         route.deltas.add(c);
       }
     }
-    return (route.consumer != null ? route.consumer : presenceEvents).completion();
+    return route.ready != null ? route.ready : presenceEvents.completion();
   }
 
   /** Where a channel route's delivery stands now (before a subscriber reads the channel's latest message). */
@@ -265,6 +285,9 @@ public final class LocalFanout {
       routes.remove(route.address);
       if (route.consumer != null) {
         route.consumer.unregister();
+      }
+      if (route.kind == Addresses.Kind.CHANNEL) {
+        reach.forget(Addresses.parse(route.address).arg());
       }
     }
   }

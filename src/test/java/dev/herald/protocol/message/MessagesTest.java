@@ -105,4 +105,18 @@ class MessagesTest {
     ReplyException e = assertThrows(ReplyException.class, () -> ContactList.fromJson("bob", 3));
     assertEquals(true, e.getMessage().contains("bridge.maxContacts"), e.getMessage());
   }
+
+  @Test
+  @DisplayName("a channel probe: its marker is told from a channel message, and a probe id or channel a member could not have sent is refused")
+  void probe() {
+    ChannelProbe p = ChannelProbe.fromJson(new JsonObject().put("channel", "room.1").put("probe", "a1-b2"));
+    assertEquals(new JsonObject().put("channel", "room.1").put("probe", "a1-b2"), p.toJson());
+    assertEquals("a1-b2", ChannelProbe.probeOf(p.marker()));
+    assertNull(ChannelProbe.probeOf(new JsonObject().put("seq", 1)), "a message is not a marker");
+    assertNull(ChannelProbe.probeOf("hello"), "nor any other string");
+    refused(ErrorCode.BAD_REQUEST, () -> ChannelProbe.fromJson(new JsonObject().put("channel", "room.1")));
+    refused(ErrorCode.BAD_REQUEST, () -> ChannelProbe.fromJson(new JsonObject().put("channel", "room.1").put("probe", "x".repeat(65))));
+    refused(ErrorCode.BAD_REQUEST, () -> ChannelProbe.fromJson(new JsonObject().put("channel", "room.1").put("probe", "a b")));
+    refused(ErrorCode.BAD_REQUEST, () -> ChannelProbe.fromJson(new JsonObject().put("channel", "publish").put("probe", "a")));
+  }
 }
