@@ -199,6 +199,12 @@ public final class GatewayVerticle extends VerticleBase {
     String owner = owners.owner(session);
     String token = ctx.request().getParam("token");
     if (token == null && ctx.normalizedPath().equals(SSE_PATH) && ctx.request().getCookie(SSE_COOKIE) != null) {
+      if (config.http().allowedOrigins().contains("*")) {
+        // a browser sends the cookie with a stream any site opens (withCredentials): only named sites may rely on it
+        Responses.error(ctx, ErrorCode.UNAUTHORIZED.exception("the " + SSE_COOKIE
+            + " cookie is taken only where http.allowedOrigins names your sites, not \"*\": pass ?token= instead"));
+        return;
+      }
       // an EventSource sends no headers of its own: a cookie the page's backend set carries its token (refreshed by the next reconnect)
       token = ctx.request().getCookie(SSE_COOKIE).getValue();
     }

@@ -3,6 +3,7 @@ package dev.herald.it;
 import dev.herald.node.Node;
 import dev.herald.protocol.Addresses;
 import dev.herald.token.Rights;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SseIT {
 
   @RegisterExtension
-  static final TestNodes nodes = TestNodes.pair(new JsonObject()
-      .put("bridge", new JsonObject().put("sseMaxChannels", 3).put("publishPerSecond", 10_000))
-      .put("namespaces", new JsonObject().put("score", new JsonObject().put("recovery", "cache"))));
+  static final TestNodes nodes = TestNodes.pair(conf().put("http", new JsonObject().put("allowedOrigins", new JsonArray().add("https://app.example"))),
+      conf()); // node a names the sites that may open it, node b takes any ("*")
+
+  private static JsonObject conf() {
+    return new JsonObject()
+        .put("bridge", new JsonObject().put("sseMaxChannels", 3).put("publishPerSecond", 10_000))
+        .put("namespaces", new JsonObject().put("score", new JsonObject().put("recovery", "cache")));
+  }
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -206,6 +212,24 @@ class SseIT {
   }
 
   @Test
+  @DisplayName("the herald_token cookie opens a stream where http.allowedOrigins names the sites; where it is \"*\" (any site's page "
+      + "could open a stream with the visitor's cookie) it is refused 401 with the reason, and ?token= still works there")
+  void cookie() throws Exception {
+    String token = Rights.read("sse.cookie").token("cookie-reader");
+    try (Stream s = open(nodes.a(), "channel=sse.cookie", null, "herald_token=" + token)) {
+      assertEquals(200, s.status, s.body);
+      assertEquals("cookie-reader", s.next("ready").json().getString("user"));
+    }
+    try (Stream s = open(nodes.b(), "channel=sse.cookie", null, "herald_token=" + token)) {
+      assertEquals(401, s.status, s.body);
+      assertTrue(s.body.contains("http.allowedOrigins"), s.body);
+    }
+    try (Stream s = open(nodes.b(), "token=" + token + "&channel=sse.cookie", null, null)) {
+      assertEquals(200, s.status, s.body);
+    }
+  }
+
+  @Test
   @DisplayName("hostile or wrong streams: no token 401, a bad channel, too many channels, a forged Last-Event-ID 400 with a reason; "
       + "a channel the token does not allow is an error event on the stream, the others still delivered")
   void refusals() throws Exception {
@@ -259,8 +283,15 @@ class SseIT {
   }
 
   static Stream open(Node node, String query, String lastEventId) throws Exception {
+    return open(node, query, lastEventId, null);
+  }
+
+  static Stream open(Node node, String query, String lastEventId, String cookie) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestNodes.port(node) + "/eventbus/sse?" + query))
         .timeout(Duration.ofSeconds(30)).header("Accept", "text/event-stream");
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
