@@ -1,6 +1,7 @@
 package dev.herald;
 
 import dev.herald.node.Node;
+import dev.herald.node.Training;
 import dev.herald.config.AuthConfig;
 import dev.herald.config.ConfigException;
 import dev.herald.config.Role;
@@ -22,7 +23,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * {@code java -jar herald.jar [-conf FILE]}: loads and validates the config (exit 2 naming the
+ * {@code java -jar herald.jar [-conf FILE]} (or {@code --train [connections]}, {@link Training}): loads and validates the config (exit 2 naming the
  * key on any error), joins the cluster, deploys the roles (exit 2 and one line naming the port
  * and its variable when a port is in use, exit 1 on any other failure), and leaves the cluster
  * cleanly on SIGTERM.
@@ -36,6 +37,27 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     commonPoolThreads();
+    if (args.length > 0 && args[0].equals("--train")) {
+      // the training run of a JDK 25 AOT cache (-XX:AOTCacheOutput): its own node, its own clients, then exit
+      int connections;
+      try {
+        connections = args.length > 1 ? Integer.parseInt(args[1]) : Training.DEFAULT_CONNECTIONS;
+      } catch (NumberFormatException e) {
+        connections = -1;
+      }
+      if (connections < 1 || connections > 100_000 || args.length > 2) {
+        System.err.println("herald: usage: java -XX:AOTCacheOutput=FILE -jar herald.jar --train [connections, 1-100000]");
+        System.exit(2);
+      }
+      Logging.configure("text", "aot-training");
+      int status = 1;
+      try {
+        Training.run(connections);
+        status = 0;
+      } finally {
+        System.exit(status); // the JVM writes the cache as it exits, whatever threads are left
+      }
+    }
     HeraldConfig config;
     try {
       config = devDefaults(HeraldConfig.load(confPath(args), System.getenv()));
@@ -154,7 +176,7 @@ public final class Main {
         }
         return args[i + 1];
       }
-      throw new ConfigException("unknown argument '" + args[i] + "' (usage: java -jar herald.jar [-conf FILE])");
+      throw new ConfigException("unknown argument '" + args[i] + "' (usage: java -jar herald.jar [-conf FILE] | --train [connections])");
     }
     return null;
   }

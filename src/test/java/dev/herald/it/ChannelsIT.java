@@ -24,7 +24,8 @@ class ChannelsIT {
   @RegisterExtension
   static final TestNodes nodes = TestNodes.pair(new JsonObject()
       .put("broadcast", new JsonObject().put("historySize", 100).put("maxDataBytes", 1024))
-      .put("bridge", new JsonObject().put("publishPerSecond", 100_000))
+      // a long settle bound: registerReachesTheOwner's storm of registrations may lag the owner for seconds on a slow machine
+      .put("bridge", new JsonObject().put("publishPerSecond", 100_000).put("registerSettleMs", 20_000))
       .put("namespaces", new JsonObject().put("me", new JsonObject().put("userLimited", true).put("clientPublish", false))
           .put("tiny", new JsonObject().put("historySize", 1))
           .put("score", new JsonObject().put("recovery", "cache"))));
@@ -346,9 +347,13 @@ class ChannelsIT {
     for (int j = 0; j < 600; j++) {
       owner.publish("settle-load-" + j, "warm");
     }
+    List<io.vertx.core.eventbus.MessageConsumer<Object>> storm = new ArrayList<>();
     for (int j = 0; j < 600; j++) {
-      load.add(nodes.b().vertx().eventBus().consumer("settle-load-" + j, m -> { }));
+      storm.add(nodes.b().vertx().eventBus().consumer("settle-load-" + j, m -> { }));
     }
+    WsClient.get(io.vertx.core.Future.all(storm.stream().map(io.vertx.core.eventbus.MessageConsumer::completion).toList()));
+    load.addAll(storm);
+    double timeoutsBefore = settles("timeout");
     try (WsClient sub = nodes.connect(nodes.b(), "settle-sub", Rights.all())) {
       for (String ch : channels) {
         sub.subscribe(Addresses.channel(ch)); // answered: from here on every message must come
@@ -359,10 +364,19 @@ class ChannelsIT {
         assertEquals(2, m.getLong("seq"), () -> ch + ": " + m.encode());
         assertEquals("after", m.getString("data"));
       }
+      assertEquals(timeoutsBefore, settles("timeout"), "every wait ended with the owner's probe, none at the bound");
+      assertTrue(settles("reached") >= channels.size(), "the subscriber's node waited for the owner");
     } finally {
-      load.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+      // the owner's node refreshes its view of all 1 200 before the next test
+      WsClient.get(io.vertx.core.Future.join(load.stream().map(io.vertx.core.eventbus.MessageConsumer::unregister).toList()));
       pub.close();
       early.close();
     }
+  }
+
+  /** Node b's channel registrations that waited for their owner, ended by {@code outcome}. */
+  private static double settles(String outcome) {
+    return dev.herald.observability.Metrics.of(nodes.b().vertx()).find("herald_register_settles").tag("outcome", outcome).counters()
+        .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 }

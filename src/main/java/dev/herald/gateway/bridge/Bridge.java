@@ -317,15 +317,15 @@ public final class Bridge implements Handler<SockJSSocket> {
       return Future.succeededFuture();
     }
     Target target = Addresses.parse(frame.address());
-    Future<Void> settling = c.settling;
-    if (settling != null && frame.type() != Frame.Type.REGISTER) {
+    if (c.settling != null && frame.type() != Frame.Type.REGISTER) {
       // registers before it still wait for their channels' owners: this frame sees them in effect
-      return settling.transform(ar -> {
-        if (c.settling == settling) {
-          c.settling = null;
-        }
-        return c.life.closed() ? Future.succeededFuture() : handle(c, frame, target);
-      });
+      c.settling.removeIf(Future::isComplete);
+      if (!c.settling.isEmpty()) {
+        Future<?> all = Future.join(c.settling); // one join of them all, not a chain as long as the run
+        c.settling = null;
+        return all.transform(ar -> c.life.closed() ? Future.succeededFuture() : handle(c, frame, target));
+      }
+      c.settling = null;
     }
     return handle(c, frame, target);
   }
@@ -342,7 +342,10 @@ public final class Bridge implements Handler<SockJSSocket> {
         // (LocalFanout#subscribe); the next frame of another type waits for them all
         Future<Void> done = registrations.register(c, frame, target);
         if (!done.isComplete()) {
-          c.settling = c.settling == null ? done : Future.join(c.settling, done).mapEmpty();
+          if (c.settling == null) {
+            c.settling = new ArrayList<>(4);
+          }
+          c.settling.add(done);
         }
         yield Future.succeededFuture();
       }

@@ -84,9 +84,9 @@ public final class Registrations {
     boolean counted = channel && namespaces.of(target.arg()).presence();
     boolean cache = channel && namespaces.of(target.arg()).recovery() == NamespacesConfig.Recovery.CACHE;
     DeliveryOrder.Mark joined = cache ? fanout.mark(address) : null;
-    return fanout.subscribe(address, c, deltaMaxWork).compose(v -> counted
+    return fanout.subscribe(address, c, deltaMaxWork).compose(v -> counted && current(c, address)
         ? membership.joinChannel(c, target.arg(), TraceIds.given(frame.headers())) : Future.<Void>succeededFuture()).andThen(ar -> {
-      if (ar.succeeded() && cache) {
+      if (ar.succeeded() && cache && current(c, address)) {
         sendLatest(c, target.arg(), joined);
       }
     }).recover(err -> {
@@ -96,6 +96,15 @@ public final class Registrations {
       c.refuse(frame, ErrorCode.asReply(err), metrics);
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * Whether {@code c} still holds {@code address} once its subscription is in effect: it may have
+   * closed, unregistered or been unsubscribed by the backend meanwhile (its leave is done then, and
+   * a join now would never be left).
+   */
+  private static boolean current(Connection c, String address) {
+    return !c.life.closed() && c.registrations.contains(address);
   }
 
   /**

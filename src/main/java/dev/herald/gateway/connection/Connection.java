@@ -54,7 +54,7 @@ public final class Connection {
    * Registers handled but not yet in effect (their channels' owners not reached yet), or null: a
    * later register goes ahead, a frame of any other type waits for them.
    */
-  public Future<Void> settling;
+  public java.util.List<Future<Void>> settling;
 
   /** A frame is being handled asynchronously; later frames wait in {@link #queue}. */
   public boolean waiting;

@@ -164,6 +164,9 @@ public final class LocalFanout {
         MessageConsumer<Object> current = r.consumer;
         r.consumer = fresh;
         current.unregister();
+        if (r.kind == Addresses.Kind.CHANNEL) {
+          r.ready = reach.await(Addresses.parse(r.address).arg()); // the owner's view lags again: new subscribers wait for it
+        }
       });
     }
   }

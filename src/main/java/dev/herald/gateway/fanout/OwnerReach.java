@@ -1,12 +1,15 @@
 package dev.herald.gateway.fanout;
 
 import dev.herald.bus.ChannelClient;
+import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.message.ChannelProbe;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import dev.herald.observability.Metrics;
 
 import java.util.HashMap;
@@ -22,8 +25,8 @@ import java.util.UUID;
  * probe's marker on the address the way it delivers ({@link ChannelProbe}) and answers its
  * client's {@code register} once the marker came back, asking again at growing intervals, for at
  * most {@code bridge.registerSettleMs}; past that it answers anyway (counted as a timeout: the
- * channel's next message then shows the hole, which history fills). Touched only on the
- * gateway's event loop.
+ * channel's next message then shows the hole, which history fills), and at once when no broadcast
+ * service takes probes (counted as unanswered). Touched only on the gateway's event loop.
  */
 final class OwnerReach {
 
@@ -33,7 +36,7 @@ final class OwnerReach {
   private final class Wait {
     final String channel;
     final String probe = UUID.randomUUID().toString();
-    final long deadline;
+    final long deadline; // System.nanoTime()
     final Promise<Void> done = Promise.promise();
     long retryMs = FIRST_RETRY_MS;
     long timer = -1;
@@ -48,8 +51,11 @@ final class OwnerReach {
   private final ChannelClient channels;
   private final int settleMs;
   private final Map<String, Wait> waits = new HashMap<>();
+  /** The same waits by channel: a gateway waits at most once at a time for a channel (one route per address). */
+  private final Map<String, Wait> byChannel = new HashMap<>();
   private final Counter reached;
   private final Counter timedOut;
+  private final Counter unanswered;
   private final Counter probes;
 
   OwnerReach(Vertx vertx, ChannelClient channels, int settleMs) {
@@ -59,6 +65,7 @@ final class OwnerReach {
     String help = "channel registrations the channel's owner was waited for (docs/protocol.md, \"Bridge frames\"), by outcome";
     reached = Metrics.counter(vertx, "herald_register_settles", help, "outcome", "reached");
     timedOut = Metrics.counter(vertx, "herald_register_settles", help, "outcome", "timeout");
+    unanswered = Metrics.counter(vertx, "herald_register_settles", help, "outcome", "unanswered");
     probes = Metrics.counter(vertx, "herald_register_probes", "probes sent to channels' owners while waiting for them to reach a new registration");
   }
 
@@ -67,21 +74,31 @@ final class OwnerReach {
     if (settleMs == 0) {
       return Future.succeededFuture();
     }
-    Wait w = new Wait(channel, System.currentTimeMillis() + settleMs);
+    Wait previous = byChannel.get(channel);
+    if (previous != null) {
+      return previous.done.future(); // registered again (after a split) while the first wait goes on: the same question
+    }
+    Wait w = new Wait(channel, System.nanoTime() + settleMs * 1_000_000L);
     waits.put(w.probe, w);
+    byChannel.put(channel, w);
     probe(w);
     return w.done.future();
   }
 
   private void probe(Wait w) {
     probes.increment();
-    long left = Math.max(1, w.deadline - System.currentTimeMillis());
+    long left = Math.max(1, leftMs(w));
     channels.probe(new ChannelProbe(w.channel, w.probe), new DeliveryOptions().setSendTimeout(left)).onComplete(ar -> {
       if (w.done.future().isComplete()) {
         return;
       }
+      if (ar.failed() && ar.cause() instanceof ReplyException e && e.failureType() != ReplyFailure.TIMEOUT
+          && (e.failureType() == ReplyFailure.NO_HANDLERS || e.failureCode() == ErrorCode.BAD_REQUEST.code)) {
+        finish(w, unanswered); // no broadcast service takes probes (one of an earlier version, in a rolling upgrade): no use asking again
+        return;
+      }
       // answered or failed: the marker may still be on its way (it comes on another connection), or never come
-      long wait = Math.min(w.retryMs, w.deadline - System.currentTimeMillis());
+      long wait = Math.min(w.retryMs, leftMs(w));
       if (wait <= 0) {
         finish(w, timedOut);
         return;
@@ -89,7 +106,7 @@ final class OwnerReach {
       w.retryMs *= 2;
       w.timer = vertx.setTimer(wait, t -> {
         if (!w.done.future().isComplete()) {
-          if (System.currentTimeMillis() >= w.deadline) {
+          if (leftMs(w) <= 0) {
             finish(w, timedOut);
           } else {
             probe(w);
@@ -116,17 +133,21 @@ final class OwnerReach {
     return true;
   }
 
-  /** Ends the waits on {@code channel}: its registration is gone. */
+  /** Ends the wait on {@code channel}: its registration is gone. */
   void forget(String channel) {
-    for (Wait w : java.util.List.copyOf(waits.values())) {
-      if (w.channel.equals(channel)) {
-        finish(w, null);
-      }
+    Wait w = byChannel.get(channel);
+    if (w != null) {
+      finish(w, null);
     }
+  }
+
+  private static long leftMs(Wait w) {
+    return (w.deadline - System.nanoTime()) / 1_000_000;
   }
 
   private void finish(Wait w, Counter outcome) {
     waits.remove(w.probe);
+    byChannel.remove(w.channel, w);
     if (w.timer >= 0) {
       vertx.cancelTimer(w.timer);
     }
