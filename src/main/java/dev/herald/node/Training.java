@@ -47,7 +47,7 @@ public final class Training {
   private static final int IN_FLIGHT = 100;
   private static final String CHANNEL = "train.all";
   /** Connections a round opens unless told otherwise. */
-  public static final int DEFAULT_CONNECTIONS = 3000;
+  public static final int DEFAULT_CONNECTIONS = 9000;
 
   private Training() {
   }

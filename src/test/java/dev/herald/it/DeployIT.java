@@ -144,6 +144,17 @@ class DeployIT {
     assertEquals("java", entryArgs.getString(0));
     assertTrue(Files.isRegularFile(imagePathToRepo(entryArgs.getString(1).substring(1))), entryArgs.getString(1) + ": the argument file is in the image");
     assertEquals("conf/jvm.options", JarProcessIT.ROOT.relativize(imagePathToRepo(entryArgs.getString(1).substring(1))).toString());
+    // the AOT cache is trained with the options the node runs with (the JVM refuses a cache made with others)
+    String train = String.join(" ", DOCKERFILE).replace("\\ ", "");
+    java.util.regex.Matcher trained = java.util.regex.Pattern.compile("RUN java (.*?) -XX:AOTCacheOutput=(\\S+)\\s+-jar (\\S+) --train").matcher(train);
+    assertTrue(trained.find(), "the image trains an AOT cache: " + train);
+    List<String> runs = new ArrayList<>();
+    for (int i = 1; i < entryArgs.size() && !entryArgs.getString(i).startsWith("-XX:AOTCache="); i++) {
+      runs.add(entryArgs.getString(i));
+    }
+    assertEquals(String.join(" ", runs), trained.group(1), "trained with the ENTRYPOINT's options");
+    assertTrue(entryArgs.contains("-XX:AOTCache=" + trained.group(2)), "the ENTRYPOINT uses the cache trained: " + entryArgs);
+    assertEquals(entryArgs.getString(entryArgs.size() - 1), trained.group(3), "trained on the jar it runs");
     assertEquals("target/herald.jar", COPIES.entrySet().stream().filter(e -> e.getValue().equals(entryArgs.getString(entryArgs.size() - 1)))
         .findFirst().orElseThrow().getKey(), "-jar runs the copied fat jar");
     // the conf path: what CMD and the StatefulSet's args give, where the ConfigMap is mounted

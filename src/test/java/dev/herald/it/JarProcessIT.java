@@ -264,6 +264,40 @@ class JarProcessIT {
   }
 
   @Test
+  @DisplayName("JDK 25: --train runs its three storms and writes an AOT cache as it exits, with the launchers' options; a node "
+      + "started on it with -XX:AOTMode=on (which exits when it cannot use the cache) comes up ready")
+  void aotTraining() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(NODE_JAVA_MAJOR >= 25, "the node's JDK is " + NODE_JAVA_MAJOR + ": no AOT cache before 25");
+    Path cache = dir.resolve("train.aot");
+    List<String> options = nodeCommand().stream().filter(a -> !a.startsWith("-XX:AOTCache")).toList();
+    List<String> train = new ArrayList<>(options);
+    train.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-jar", JAR.toString(), "--train", "200"));
+    Process p = new ProcessBuilder(train).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the training ends by itself");
+    assertEquals(0, p.exitValue(), out);
+    for (int round = 1; round <= 3; round++) {
+      assertTrue(out.contains("training round " + round + ": 200 connections, 1000 of 1000 deliveries"), out);
+    }
+    assertTrue(Files.size(cache) > 10_000_000, "a cache of the node's classes: " + Files.size(cache) + " bytes");
+    int port = TestNodes.freePort();
+    int hz = TestNodes.freePort();
+    Path conf = dir.resolve("aot-node.json");
+    Files.writeString(conf, TestNodes.configJson(port, hz, List.of(hz), new JsonObject()).encode());
+    List<String> run = new ArrayList<>(options);
+    run.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on", "-jar", JAR.toString(), "-conf", conf.toString()));
+    Path log = dir.resolve("aot-node.log");
+    Process node = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      awaitReady(port, node, log);
+      assertFalse(Files.readString(log).contains("[aot]"), Files.readString(log));
+    } finally {
+      node.destroy();
+      assertTrue(node.waitFor(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   @DisplayName("the node logs one JSON object per line, naming the node")
   void jsonLogs() throws Exception {
     String line = Files.readAllLines(dir.resolve("herald.log")).stream().filter(l -> l.contains("ready:")).findFirst()

@@ -49,7 +49,8 @@ public final class BridgeClient {
       ws.closeHandler(v -> {
         closed.tryComplete(ws.closeStatusCode());
         // no answer can come any more
-        replies.values().forEach(p -> p.tryFail("connection closed"));
+        String why = "connection closed (" + ws.closeStatusCode() + (ws.closeReason() == null ? "" : " " + ws.closeReason()) + ")";
+        replies.values().forEach(p -> p.tryFail(why));
         replies.clear();
       });
     } catch (IllegalStateException alreadyClosed) {

@@ -63,14 +63,32 @@ final class HeraldTarget implements FanoutTarget {
 
   @Override
   public Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage) {
+    return subscribe(i, onMessage, 1);
+  }
+
+  /** Most tries of a connect the node turns away (1013, over bridge.connectsPerSecond), as herald-client.js retries it. */
+  private static final int MAX_TRIES = 10;
+
+  private Future<?> subscribe(int i, BiConsumer<Long, JsonObject> onMessage, int attempt) {
     return BridgeClient.connect(vertx, ws, LocalCluster.httpPort(1), tokens.get(i)).compose(c -> {
       subscribers.add(c);
       return c.subscribe(Wire.channel(CHANNEL), f -> {
         JsonObject m = f.getJsonObject("body");
         onMessage.accept(m.getLong("seq"), m.getJsonObject("data"));
+      }).recover(err -> {
+        Short code = c.closed().isComplete() ? c.closed().result() : null;
+        if (code == null || code != 1013 || attempt >= MAX_TRIES) {
+          return Future.failedFuture(err);
+        }
+        subscribers.remove(c);
+        turnedAway.incrementAndGet();
+        return vertx.timer(10L * attempt).compose(t -> subscribe(i, onMessage, attempt + 1)).mapEmpty();
       });
     });
   }
+
+  /** Connects the node turned away (1013) and that came back, since the last {@link #closeSubscribers}. */
+  private final java.util.concurrent.atomic.AtomicLong turnedAway = new java.util.concurrent.atomic.AtomicLong();
 
   @Override
   public Future<?> publish(JsonObject data) {
@@ -85,6 +103,10 @@ final class HeraldTarget implements FanoutTarget {
   public Future<?> closeSubscribers() {
     List<Future<Void>> closed = subscribers.stream().map(BridgeClient::close).toList();
     subscribers.clear();
+    long away = turnedAway.getAndSet(0);
+    if (away > 0) {
+      Bench.progress(away + " connects turned away (1013, bridge.connectsPerSecond) came back and were let in");
+    }
     return Future.join(closed);
   }
 
