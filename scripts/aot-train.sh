@@ -25,6 +25,10 @@ mvn -q -B -DskipTests package
 rm -f target/herald.aot
 # the JVM writes the cache as it exits (it forks a child to assemble it)
 # shellcheck disable=SC2086 # HERALD_JVM_ARGS is a list of options
-"$HERALD_JAVA" $HERALD_JVM_ARGS -XX:AOTCacheOutput="$PWD/target/herald.aot" -jar target/herald.jar --train "$connections"
+if ! "$HERALD_JAVA" $HERALD_JVM_ARGS -XX:AOTCacheOutput="$PWD/target/herald.aot" -jar target/herald.jar --train "$connections"; then
+  rm -f target/herald.aot # the JVM writes one even when the run failed: it would train nodes on a failing run
+  echo "scripts/aot-train.sh: the training run failed (see above); no cache" >&2
+  exit 1
+fi
 [ -s target/herald.aot ] || { echo "scripts/aot-train.sh: the training run wrote no cache" >&2; exit 1; }
 echo "AOT cache: target/herald.aot ($(du -h target/herald.aot | cut -f1)), for target/herald.jar on Java $HERALD_JAVA_MAJOR"

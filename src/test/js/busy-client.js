@@ -6,33 +6,14 @@
 // and every one must end up open. Exits 0 with PASS, else 1.
 'use strict';
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const EventBus = require('@vertx/eventbus-bridge-client.js');
+const { fail, waitFor, servedClient } = require('./harness');
 
 const [base, token] = process.argv.slice(2);
 setTimeout(() => fail(new Error('timed out')), 25000);
-function fail(err) { console.error('FAIL', err && err.stack || err); process.exit(1); }
-function waitFor(predicate, what, ms = 20000) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      if (predicate()) resolve();
-      else if (Date.now() - t0 > ms) reject(new Error('waited for ' + (typeof what === 'function' ? what() : what)));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 (async () => {
-  // the node serves the helper; load exactly what it serves
-  const r = await fetch(base + '/herald-client.js');
-  assert.equal(r.status, 200);
-  const file = path.join(os.tmpdir(), 'herald-client-busy-' + process.pid + '.js');
-  fs.writeFileSync(file, await r.text());
-  const HeraldClient = require(file);
+  const HeraldClient = await servedClient(base, 'busy');
 
   const n = 12;
   const clients = [];

@@ -7,26 +7,13 @@
 // Exits 0 with PASS, else 1.
 'use strict';
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 const jsonpatch = require('fast-json-patch');
+const { fail, waitFor: waitUpTo, servedClient } = require('./harness');
+const waitFor = (predicate, what) => waitUpTo(predicate, what, 15000);
 
 const [base, token] = process.argv.slice(2);
 setTimeout(() => fail(new Error('timed out')), 25000);
-function fail(err) { console.error('FAIL', err && err.stack || err); process.exit(1); }
-function waitFor(predicate, what, ms = 15000) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      if (predicate()) resolve();
-      else if (Date.now() - t0 > ms) reject(new Error('waited for ' + what));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 function board(version) {
   const items = [];
@@ -37,12 +24,7 @@ function board(version) {
 }
 
 (async () => {
-  // the node serves the helper; load exactly what it serves
-  const r = await fetch(base + '/herald-client.js');
-  assert.equal(r.status, 200);
-  const file = path.join(os.tmpdir(), 'herald-client-delta-' + process.pid + '.js');
-  fs.writeFileSync(file, await r.text());
-  const HeraldClient = require(file);
+  const HeraldClient = await servedClient(base, 'delta');
 
   let deltaFrames = 0;
   // counts what comes on the wire: the official client hands the helper every frame

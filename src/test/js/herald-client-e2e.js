@@ -11,36 +11,13 @@
 // arrives once. Exits 0 with PASS, else 1.
 'use strict';
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const EventBus = require('@vertx/eventbus-bridge-client.js');
+const { fail, waitFor: waitUpTo, servedClient } = require('./harness');
 
 const base = process.argv[2];
 const deadline = setTimeout(() => fail(new Error('timed out')), 90000);
-function fail(err) { console.error('FAIL', err && err.stack || err); process.exit(1); }
-function waitFor(predicate, what, ms = 60000) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      let done;
-      try { done = predicate(); } catch (err) { reject(err); return; }
-      if (done) resolve();
-      else if (Date.now() - t0 > ms) reject(new Error('waited for ' + (typeof what === 'function' ? what() : what)));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
-async function loadClient() {
-  // the node serves the helper; load exactly what it serves
-  const r = await fetch(base + '/herald-client.js');
-  assert.equal(r.status, 200);
-  const file = path.join(os.tmpdir(), 'herald-client-' + process.pid + '.js');
-  fs.writeFileSync(file, await r.text());
-  return require(file);
-}
+const waitFor = (predicate, what, ms = 60000) => waitUpTo(predicate, what, ms);
+const loadClient = () => servedClient(base, 'e2e');
 
 const serviceToken = require('./service-token');
 

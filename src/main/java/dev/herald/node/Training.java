@@ -80,15 +80,13 @@ public final class Training {
         List<WebSocket> open = storm(clients, ws, httpPort, signer, n, round);
         AtomicInteger received = new AtomicInteger();
         Promise<Void> all = Promise.promise();
-        int expected = open.size() * BROADCASTS;
+        int expected = n * BROADCASTS;
         for (WebSocket s : open) {
-          if (!s.isClosed()) {
-            s.frameHandler(f -> {
-              if (text(f).contains(CHANNEL) && received.incrementAndGet() == expected) {
-                all.tryComplete();
-              }
-            });
-          }
+          s.frameHandler(f -> {
+            if (delivery(f) && received.incrementAndGet() == expected) {
+              all.tryComplete();
+            }
+          });
         }
         for (int b = 0; b < BROADCASTS; b++) {
           publish(http, service, b).await();
@@ -97,6 +95,11 @@ public final class Training {
         Future.join(open.stream().map(WebSocket::close).toList()).await();
         LOG.info("training round {}: {} connections, {} of {} deliveries, {} ms", round, open.size(), received.get(), expected,
             (System.nanoTime() - t0) / 1_000_000);
+        if (open.size() < n || received.get() < expected) {
+          // a cache trained on a node that failed its clients would ship that run's profile
+          throw new IllegalStateException("training round " + round + ": " + open.size() + " of " + n + " connections subscribed, "
+              + received.get() + " of " + expected + " deliveries");
+        }
       }
     } finally {
       clients.close().await();
@@ -128,21 +131,33 @@ public final class Training {
     return ws.connect(to).compose(s -> {
       Promise<Void> ready = Promise.promise();
       s.frameHandler(f -> {
-        if (text(f).contains("\"session\"")) {
-          ready.tryComplete();
+        JsonObject frame = json(f);
+        if (frame != null && "rec".equals(frame.getString("type")) && "session".equals(frame.getString("address"))) {
+          ready.tryComplete(); // asked after the register: the register is in effect
         }
       });
       s.closeHandler(v -> ready.tryFail("closed"));
       s.writeTextMessage(new JsonObject().put("type", "register").put("address", Addresses.channel(CHANNEL)).encode());
       s.writeTextMessage(new JsonObject().put("type", "send").put("address", Addresses.SESSION).put("replyAddress", "session").encode());
-      open.add(s);
-      return ready.future().timeout(30, java.util.concurrent.TimeUnit.SECONDS);
+      return ready.future().timeout(30, java.util.concurrent.TimeUnit.SECONDS).onSuccess(v -> open.add(s));
     }).transform(ar -> lane(vertx, ws, port, signer, n, round, next, open));
   }
 
-  /** A frame's text: the raw WebSocket answers in binary frames. */
-  private static String text(io.vertx.core.http.WebSocketFrame f) {
-    return f.isText() ? f.textData() : f.isBinary() ? f.binaryData().toString() : "";
+  /** A frame as JSON, or null (the raw WebSocket answers in binary frames). */
+  private static JsonObject json(io.vertx.core.http.WebSocketFrame f) {
+    Buffer data = f.isText() ? Buffer.buffer(f.textData()) : f.isBinary() ? f.binaryData() : null;
+    try {
+      return data == null ? null : new JsonObject(data);
+    } catch (io.vertx.core.json.DecodeException notJson) {
+      return null;
+    }
+  }
+
+  /** Whether {@code f} is one of the channel's messages (its long form the first time, then its short one), not an err on its address. */
+  private static boolean delivery(io.vertx.core.http.WebSocketFrame f) {
+    JsonObject frame = json(f);
+    return frame != null && Addresses.channel(CHANNEL).equals(frame.getString("address")) && !"err".equals(frame.getString("type"))
+        && (frame.getValue("body") instanceof JsonArray || frame.getValue("body") instanceof JsonObject m && m.containsKey("seq"));
   }
 
   private static Future<Void> publish(HttpClient http, String service, int b) {

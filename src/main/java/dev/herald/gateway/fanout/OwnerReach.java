@@ -92,7 +92,7 @@ final class OwnerReach {
       if (w.done.future().isComplete()) {
         return;
       }
-      if (ar.failed() && ar.cause() instanceof ReplyException e && e.failureType() != ReplyFailure.TIMEOUT
+      if (ar.failed() && ar.cause() instanceof ReplyException e
           && (e.failureType() == ReplyFailure.NO_HANDLERS || e.failureCode() == ErrorCode.BAD_REQUEST.code)) {
         finish(w, unanswered); // no broadcast service takes probes (one of an earlier version, in a rolling upgrade): no use asking again
         return;
